@@ -1,0 +1,183 @@
+"""The canonical schema: the tables cxray holds, their columns, types and natural keys.
+
+Everything after ingest sees exactly these column names and types. Types are Ibis type names:
+``string``, ``date``, ``timestamp``, ``float64``, ``int64``, ``boolean``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str = "string"
+    required: bool = False
+    choices: tuple[str, ...] = ()  # allowed values (after lower-casing), empty = any
+    default: object = None  # value used when the column is absent from the file
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # natural key: re-importing rows with the same key replaces them
+    extra_columns: bool = False  # keep unknown file columns as extra string attributes
+    date_column: str | None = None  # the column `status` reports a range for
+    _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {c.name: c for c in self.columns})
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column | None:
+        return self._by_name.get(name)
+
+    def ibis_schema(self, extra: list[str] | tuple[str, ...] = ()) -> dict[str, str]:
+        schema = {c.name: c.type for c in self.columns}
+        schema.update({name: "string" for name in extra})
+        return schema
+
+
+S, D, TS, F, I, B = "string", "date", "timestamp", "float64", "int64", "boolean"
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "customers",
+            (
+                Column("customer_id", S, required=True),
+                Column("name"),
+                Column("segment"),
+                Column("region"),
+                Column("first_contact_date", D),
+                Column("source_channel"),
+            ),
+            key=("customer_id",),
+            extra_columns=True,
+            date_column="first_contact_date",
+        ),
+        Table(
+            "contacts",
+            (
+                Column("customer_id", S, required=True),
+                Column("contact_id"),
+                Column("contact_name"),
+                Column("role"),
+                Column("email"),
+                Column("phone"),
+                Column("is_current", B, default=True),
+                Column("updated_at", D),
+            ),
+            # contact_id is derived from name/email/phone when the file has none
+            key=("customer_id", "contact_id"),
+            date_column="updated_at",
+        ),
+        Table(
+            "products",
+            (
+                Column("sku", S, required=True),
+                Column("name"),
+                Column("product_line"),
+                Column("category"),
+                Column("brand"),
+                Column("unit_cost", F),
+            ),
+            key=("sku",),
+        ),
+        Table(
+            "orders",
+            (
+                Column("order_id", S, required=True),
+                Column("customer_id", S, required=True),
+                Column("order_date", D, required=True),
+                Column("amount", F, required=True),
+                Column("sku"),
+                Column("quantity", F),
+                Column("list_price", F),
+                Column("discount", F),
+                Column("channel"),
+                # numbered 1, 2, ... within each order in file order when the file has none
+                Column("line_no", I),
+            ),
+            key=("order_id", "line_no"),
+            date_column="order_date",
+        ),
+        Table(
+            "interactions",
+            (
+                Column("customer_id", S, required=True),
+                Column("date", D, required=True),
+                Column("channel"),
+                Column("kind"),
+                Column("direction"),
+            ),
+            key=("customer_id", "date", "channel", "kind", "direction"),
+            date_column="date",
+        ),
+        Table(
+            "consents",
+            (
+                Column("customer_id", S, required=True),
+                Column("channel", S, required=True),
+                Column("status", S, required=True, choices=("opt_in", "opt_out")),
+                Column("contact_id"),
+                Column("promised_frequency"),
+                Column("promised_content"),
+                Column("source"),
+                Column("date", D),
+            ),
+            key=("customer_id", "channel", "contact_id", "date"),
+            date_column="date",
+        ),
+        Table(
+            "sends",
+            (
+                Column("campaign_id", S, required=True),
+                Column("customer_id", S, required=True),
+                Column("sent_at", TS, required=True),
+                Column("channel"),
+                Column("group", S, choices=("target", "control")),
+                Column("opened_at", TS),
+                Column("clicked_at", TS),
+                Column("unsubscribed_at", TS),
+                Column("complained_at", TS),
+            ),
+            key=("campaign_id", "customer_id", "channel"),
+            date_column="sent_at",
+        ),
+        Table(
+            "responses",
+            (
+                Column("customer_id", S, required=True),
+                Column("date", D, required=True),
+                Column("metric", S, required=True, choices=("nps", "csi", "ces")),
+                Column("score", F, required=True),
+                Column("survey"),
+                Column("touchpoint"),
+                Column("comment"),
+                Column("incentivized", B, default=False),
+            ),
+            key=("customer_id", "date", "metric", "survey"),
+            date_column="date",
+        ),
+    )
+}
+
+# Bookkeeping tables the workspace keeps beside the canonical ones.
+REJECTS = "_rejects"
+IMPORTS = "_imports"
+
+
+def get_table(name: str) -> Table:
+    """The canonical table called ``name``; raises KeyError for an unknown name."""
+    return TABLES[name]
