@@ -1,0 +1,263 @@
+"""Every text shown to users, in English and Russian. The one place to translate cxray.
+
+``t(key, **params)`` formats the text in the current language: ``--lang`` on the command line,
+else the ``CXRAY_LANG`` environment variable, else English.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGS = ("en", "ru")
+_current: str | None = None
+
+TEXTS: dict[str, dict[str, str]] = {
+    # --- errors: files -------------------------------------------------------------------
+    "file_not_found": {
+        "en": "{file}: no such file",
+        "ru": "{file}: файл не найден",
+    },
+    "file_empty": {
+        "en": "{file}: the file is empty (no header row)",
+        "ru": "{file}: файл пуст (нет строки заголовка)",
+    },
+    "file_not_table": {
+        "en": "{file}: not a table (expected CSV/TSV text, XLSX or Parquet)",
+        "ru": "{file}: это не таблица (ожидается CSV/TSV, XLSX или Parquet)",
+    },
+    "file_bad_encoding": {
+        "en": "{file}, row {row}: cannot decode byte {byte} as {encoding}; "
+        "try --encoding cp1251 or --encoding utf-8",
+        "ru": "{file}, строка {row}: байт {byte} не читается в кодировке {encoding}; "
+        "попробуйте --encoding cp1251 или --encoding utf-8",
+    },
+    "file_bad_csv": {
+        "en": "{file}, row {row}: broken CSV ({detail})",
+        "ru": "{file}, строка {row}: повреждённый CSV ({detail})",
+    },
+    "unknown_encoding": {
+        "en": "unknown encoding '{encoding}'; known: {known}",
+        "ru": "неизвестная кодировка '{encoding}'; известны: {known}",
+    },
+    "bad_separator": {
+        "en": "separator must be one character (or tab), got '{sep}'",
+        "ru": "разделитель должен быть одним символом (или tab), получено '{sep}'",
+    },
+    "bad_map": {
+        "en": "--map '{item}' must look like 'file column=canonical column'",
+        "ru": "--map '{item}' должен иметь вид 'колонка файла=колонка cxray'",
+    },
+    "map_source_missing": {
+        "en": "{file}: --map names column '{column}' that the file does not have; "
+        "the file has: {found}",
+        "ru": "{file}: в --map указана колонка '{column}', которой нет в файле; "
+        "в файле есть: {found}",
+    },
+    "map_target_unknown": {
+        "en": "table {table} has no column '{column}'; its columns: {known}",
+        "ru": "в таблице {table} нет колонки '{column}'; её колонки: {known}",
+    },
+    "duplicate_column": {
+        "en": "{file}: columns '{first}' and '{second}' both map to {column}",
+        "ru": "{file}: колонки '{first}' и '{second}' обе соответствуют {column}",
+    },
+    "missing_columns": {
+        "en": "{file}: missing required column(s) {columns} for table {table}; "
+        "the file has: {found} (use --map \"file column={columns}\")",
+        "ru": "{file}: нет обязательных колонок {columns} для таблицы {table}; "
+        "в файле есть: {found} (используйте --map \"колонка файла={columns}\")",
+    },
+    "unknown_table": {
+        "en": "unknown table '{table}'; tables: {known}",
+        "ru": "неизвестная таблица '{table}'; таблицы: {known}",
+    },
+    "all_rows_rejected": {
+        "en": "{file}: all {rows} rows rejected, first at row {row}: {reason}; "
+        "nothing imported, rejects written to {path}",
+        "ru": "{file}: отклонены все {rows} строк, первая в строке {row}: {reason}; "
+        "ничего не импортировано, отклонённые строки записаны в {path}",
+    },
+    # --- row problems (reasons kept with rejected rows) ------------------------------------
+    "malformed_line": {
+        "en": "more fields than the header has",
+        "ru": "полей больше, чем в заголовке",
+    },
+    "missing_value": {
+        "en": "{column}: value is required",
+        "ru": "{column}: значение обязательно",
+    },
+    "bad_number": {
+        "en": "{column}: '{value}' is not a number",
+        "ru": "{column}: '{value}' не число",
+    },
+    "bad_integer": {
+        "en": "{column}: '{value}' is not a whole number",
+        "ru": "{column}: '{value}' не целое число",
+    },
+    "bad_date": {
+        "en": "{column}: '{value}' is not a date (yyyy-mm-dd or dd.mm.yyyy)",
+        "ru": "{column}: '{value}' не дата (гггг-мм-дд или дд.мм.гггг)",
+    },
+    "bad_timestamp": {
+        "en": "{column}: '{value}' is not a date and time",
+        "ru": "{column}: '{value}' не дата и время",
+    },
+    "bad_boolean": {
+        "en": "{column}: '{value}' is not yes/no",
+        "ru": "{column}: '{value}' не да/нет",
+    },
+    "bad_choice": {
+        "en": "{column}: '{value}' is not one of the allowed values",
+        "ru": "{column}: '{value}' не из допустимых значений",
+    },
+    "duplicate_row": {
+        "en": "same as row {value}",
+        "ru": "повторяет строку {value}",
+    },
+    "duplicate_key": {
+        "en": "same key as row {value}",
+        "ru": "тот же ключ, что в строке {value}",
+    },
+    # --- import summary -------------------------------------------------------------------
+    "import_progress": {"en": "Importing {file}", "ru": "Импорт {file}"},
+    "import_done": {
+        "en": "{table}: {read} rows read from {file}: {new} new, {updated} updated, "
+        "{unchanged} unchanged, {rejected} rejected",
+        "ru": "{table}: из {file} прочитано строк {read}: новых {new}, обновлено {updated}, "
+        "без изменений {unchanged}, отклонено {rejected}",
+    },
+    "import_rejects_at": {
+        "en": "rejected rows with their reasons: {path}",
+        "ru": "отклонённые строки с причинами: {path}",
+    },
+    "import_ignored": {
+        "en": "columns not used: {columns}",
+        "ru": "неиспользованные колонки: {columns}",
+    },
+    "reject_line": {"en": "row {row}: {reason}", "ru": "строка {row}: {reason}"},
+    "more_rejects": {"en": "... and {n} more", "ru": "... и ещё {n}"},
+    # --- workspace ------------------------------------------------------------------------
+    "backend_failed": {
+        "en": "cannot open backend {url}: {detail}",
+        "ru": "не удаётся открыть хранилище {url}: {detail}",
+    },
+    "sql_not_read_only": {
+        "en": "only read-only queries (SELECT, WITH, SHOW, DESCRIBE) are allowed",
+        "ru": "разрешены только запросы на чтение (SELECT, WITH, SHOW, DESCRIBE)",
+    },
+    "sql_failed": {"en": "query failed: {detail}", "ru": "ошибка запроса: {detail}"},
+    "no_workspace": {
+        "en": "no workspace at {path}: import files or run `cxray demo` first",
+        "ru": "нет рабочей области {path}: сначала импортируйте файлы или запустите `cxray demo`",
+    },
+    "bad_parameter": {"en": "{detail}", "ru": "{detail}"},
+    "bad_date_option": {
+        "en": "{option}: '{value}' is not a date (yyyy-mm-dd or dd.mm.yyyy)",
+        "ru": "{option}: '{value}' не дата (гггг-мм-дд или дд.мм.гггг)",
+    },
+    "unknown_profile": {
+        "en": "unknown demo profile '{profile}'; profiles: {known}",
+        "ru": "неизвестный демо-профиль '{profile}'; профили: {known}",
+    },
+    # --- status ---------------------------------------------------------------------------
+    "status_title": {"en": "Workspace {path}", "ru": "Рабочая область {path}"},
+    "col_table": {"en": "table", "ru": "таблица"},
+    "col_rows": {"en": "rows", "ru": "строк"},
+    "col_rejected": {"en": "rejected", "ru": "отклонено"},
+    "col_from": {"en": "from", "ru": "с"},
+    "col_to": {"en": "to", "ru": "по"},
+    # --- demo -----------------------------------------------------------------------------
+    "demo_generating": {
+        "en": "Generating demo profile {profile} (seed {seed}, as of {as_of})",
+        "ru": "Генерация демо-профиля {profile} (seed {seed}, на дату {as_of})",
+    },
+    "demo_done": {
+        "en": "Demo data written to {path} in {seconds:.1f} s",
+        "ru": "Демо-данные записаны в {path} за {seconds:.1f} с",
+    },
+    "demo_csv": {"en": "CSV files written to {path}", "ru": "CSV-файлы записаны в {path}"},
+    # --- structure ------------------------------------------------------------------------
+    "structure_title": {
+        "en": "Client base structure as of {as_of}",
+        "ru": "Структура клиентской базы на {as_of}",
+    },
+    "col_stage": {"en": "stage", "ru": "этап"},
+    "col_customers": {"en": "customers", "ru": "клиентов"},
+    "col_share_of_known": {"en": "% of known", "ru": "% от известных"},
+    "col_definition": {"en": "definition", "ru": "определение"},
+    "stage_known": {"en": "known", "ru": "известные"},
+    "stage_reachable": {"en": "reachable", "ru": "достижимые"},
+    "stage_active": {"en": "active", "ru": "активные"},
+    "stage_regular": {"en": "regular", "ru": "регулярные"},
+    "stage_key": {"en": "key", "ru": "ключевые"},
+    "def_known": {
+        "en": "every customer ever recorded",
+        "ru": "все когда-либо записанные клиенты",
+    },
+    "def_reachable": {
+        "en": "a current contact and an interaction in the last {days} days",
+        "ru": "есть действующий контакт и взаимодействие за последние {days} дн.",
+    },
+    "def_active": {
+        "en": "an order in the last {months} months",
+        "ru": "есть заказ за последние {months} мес.",
+    },
+    "def_regular": {
+        "en": "orders on >= {n} dates in every 12 months of the active window",
+        "ru": "заказы в >= {n} разных дат в каждые 12 месяцев активного окна",
+    },
+    "def_key": {
+        "en": "the fewest customers giving {share:.0%} of the window's revenue",
+        "ru": "наименьшее число клиентов, дающих {share:.0%} выручки окна",
+    },
+    "key_summary": {
+        "en": "{key} key customers give {share:.1%} of revenue in the active window; "
+        "{key_regular} of them are regular",
+        "ru": "{key} ключевых клиентов дают {share:.1%} выручки активного окна; "
+        "регулярных среди них {key_regular}",
+    },
+    "pareto_title": {
+        "en": "Pareto: customers needed for a share of revenue",
+        "ru": "Парето: сколько клиентов дают долю выручки",
+    },
+    "col_revenue_share": {"en": "revenue share", "ru": "доля выручки"},
+    "col_share_of_buyers": {"en": "% of buyers", "ru": "% покупателей"},
+    "abc_title": {
+        "en": "ABC-XYZ of {by} (customers / revenue per cell)",
+        "ru": "ABC-XYZ по {by} (число / выручка в ячейке)",
+    },
+    "by_customer": {"en": "customers", "ru": "клиентам"},
+    "by_sku": {"en": "SKUs", "ru": "SKU"},
+    "abc_legend": {
+        "en": "A/B/C: top {a:.0%} / next up to {b:.0%} / rest of revenue; "
+        "X/Y/Z: monthly revenue CV <= {x} / <= {y} / above",
+        "ru": "A/B/C: первые {a:.0%} / до {b:.0%} / остаток выручки; "
+        "X/Y/Z: коэффициент вариации месячной выручки <= {x} / <= {y} / выше",
+    },
+    "col_class": {"en": "class", "ru": "класс"},
+    "col_revenue": {"en": "revenue", "ru": "выручка"},
+    "col_cv": {"en": "CV", "ru": "CV"},
+    "no_rows": {"en": "(no rows)", "ru": "(нет строк)"},
+}
+
+
+def set_lang(lang: str | None) -> None:
+    """Choose the language of all texts for this process (``en`` or ``ru``)."""
+    global _current
+    if lang is not None and lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}")
+    _current = lang
+
+
+def current_lang() -> str:
+    if _current:
+        return _current
+    env = os.environ.get("CXRAY_LANG", "en").lower()[:2]
+    return env if env in LANGS else "en"
+
+
+def t(key: str, *, lang: str | None = None, **params: object) -> str:
+    """The text ``key`` in ``lang`` (default: the current language), formatted with ``params``."""
+    entry = TEXTS[key]
+    template = entry.get(lang or current_lang()) or entry["en"]
+    return template.format(**params) if params else template

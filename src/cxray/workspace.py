@@ -1,0 +1,434 @@
+"""The workspace: the one place that opens the backend and writes to it.
+
+A workspace is a folder. By default it holds an embedded DuckDB database (``cxray.duckdb``) reached
+through Ibis; a backend URL (any Ibis backend: ``duckdb://``, ``sqlite://``, ``postgres://``,
+``pyspark://`` ...) can replace it. The folder always keeps the rejects files of every import.
+
+Writes go through :meth:`Workspace.write`: rows are upserted by the table's natural key, so importing
+the same rows twice changes nothing. On DuckDB an import (data, rejects, log) is one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from cxray.errors import CxrayError
+from cxray.ingest.read import ROW, Progress, open_table_file
+from cxray.ingest.schema import IMPORTS, REJECTS, TABLES, Table
+from cxray.ingest.validate import Validated, parse_maps, validate
+from cxray.texts import t
+
+DEFAULT_DIR = "cxray-workspace"
+DB_FILE = "cxray.duckdb"
+
+REJECTS_SCHEMA = {
+    "import_id": "string",
+    "table_name": "string",
+    "file": "string",
+    "row": "int64",
+    "column": "string",
+    "problem": "string",
+    "value": "string",
+    "reason": "string",
+    "raw": "string",
+}
+IMPORTS_SCHEMA = {
+    "import_id": "string",
+    "table_name": "string",
+    "file": "string",
+    "sha256": "string",
+    "imported_at": "timestamp",
+    "rows_read": "int64",
+    "rows_new": "int64",
+    "rows_updated": "int64",
+    "rows_unchanged": "int64",
+    "rows_rejected": "int64",
+}
+
+
+@dataclass
+class ImportResult:
+    """What an import did: counts, where the rejects went and the first few reasons."""
+
+    table: str
+    file: str
+    rows_read: int
+    new: int
+    updated: int
+    unchanged: int
+    rejected: int
+    rejects_path: str | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+    first_rejects: list[tuple[int, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "table": self.table,
+            "file": self.file,
+            "rows_read": self.rows_read,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "rejects_path": self.rejects_path,
+            "ignored_columns": self.ignored_columns,
+        }
+
+
+@dataclass
+class TableStatus:
+    table: str
+    rows: int
+    rejected: int
+    date_from: dt.date | None
+    date_to: dt.date | None
+
+    def to_dict(self) -> dict:
+        return {
+            "table": self.table,
+            "rows": self.rows,
+            "rejected": self.rejected,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+        }
+
+
+def default_path() -> Path:
+    return Path(os.environ.get("CXRAY_WORKSPACE", DEFAULT_DIR))
+
+
+class Workspace:
+    """A workspace folder and its backend connection (``self.con``, an Ibis backend)."""
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        backend: str | None = None,
+        read_only: bool = False,
+        create: bool = True,
+    ) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.backend_url = backend or os.environ.get("CXRAY_BACKEND") or None
+        db = self.path / DB_FILE
+        if self.backend_url is None and not db.exists() and not create:
+            raise CxrayError("no_workspace", path=str(self.path))
+        if create:
+            self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            if self.backend_url:
+                self.con = ibis.connect(self.backend_url)
+            else:
+                self.con = ibis.duckdb.connect(str(db), read_only=read_only)
+        except Exception as err:  # a wrong URL, a locked file, a missing driver
+            raise CxrayError(
+                "backend_failed", url=self.backend_url or str(db), detail=str(err).splitlines()[0]
+            ) from err
+        self.is_duckdb = self.con.name == "duckdb"
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.con.disconnect()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- reading --------------------------------------------------------------------------
+
+    def has(self, name: str) -> bool:
+        return name in self.con.list_tables()
+
+    def table(self, name: str) -> ibis.Table:
+        """The canonical table ``name``; an empty table of the right schema if never imported."""
+        if self.has(name):
+            return self.con.table(name)
+        schema = ibis.schema(TABLES[name].ibis_schema())
+        return ibis.memtable(pa.table({n: pa.array([], type=t.to_pyarrow())
+                                       for n, t in schema.items()}), schema=schema)
+
+    def tables(self) -> dict[str, ibis.Table]:
+        """Every canonical table (empty where never imported), by name."""
+        return {name: self.table(name) for name in TABLES}
+
+    def status(self) -> list[TableStatus]:
+        """Rows held, rows rejected and the date range of every canonical table."""
+        rejected: dict[str, int] = {}
+        if self.has(REJECTS):
+            r = self.con.table(REJECTS)
+            counts = r.group_by("table_name").agg(n=r.count()).to_pyarrow().to_pylist()
+            rejected = {row["table_name"]: row["n"] for row in counts}
+        result = []
+        for name, spec in TABLES.items():
+            rows, lo, hi = 0, None, None
+            if self.has(name):
+                tbl = self.con.table(name)
+                if spec.date_column:
+                    col = tbl[spec.date_column]
+                    row = tbl.aggregate(n=tbl.count(), lo=col.min(), hi=col.max())
+                    rows, lo, hi = row.to_pyarrow().to_pylist()[0].values()
+                else:
+                    rows = tbl.count().to_pyarrow().as_py()
+            result.append(TableStatus(name, int(rows), rejected.get(name, 0), _day(lo), _day(hi)))
+        return result
+
+    def sql(self, query: str) -> pa.Table:
+        """Run one read-only query (SELECT / WITH ...) against the workspace tables."""
+        import sqlglot
+        from sqlglot import exp
+
+        try:
+            statements = [s for s in sqlglot.parse(query, read=self.con.dialect) if s is not None]
+        except sqlglot.errors.ParseError as err:
+            raise CxrayError("sql_failed", detail=str(err).splitlines()[0]) from None
+        if len(statements) != 1 or not isinstance(statements[0], exp.Query):
+            raise CxrayError("sql_not_read_only")
+        try:
+            return self.con.sql(query).to_pyarrow()
+        except Exception as err:
+            raise CxrayError("sql_failed", detail=str(err).strip().splitlines()[0]) from None
+
+    # --- writing --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing on DuckDB; other backends apply statements as they come."""
+        if not self.is_duckdb:
+            yield
+            return
+        self.con.raw_sql("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.raw_sql("ROLLBACK")
+            raise
+        self.con.raw_sql("COMMIT")
+
+    def import_file(
+        self,
+        table: str,
+        file: Path | str,
+        *,
+        maps: list[str] | None = None,
+        sep: str | None = None,
+        encoding: str | None = None,
+        progress: Progress | None = None,
+    ) -> ImportResult:
+        """Import ``file`` into canonical table ``table``.
+
+        Valid rows are upserted by natural key; rejected rows go to the ``_rejects`` table and to
+        ``rejects/<import id>.csv`` in the workspace folder, each with its reason. A file that cannot
+        be read raises CxrayError and changes nothing; so does a file whose rows are all rejected
+        (its rejects file is still written so the user can see why).
+        """
+        spec = _spec(table)
+        file = Path(file)
+        raw = open_table_file(file, sep=sep, encoding=encoding)
+        checked = validate(raw, spec, parse_maps(maps), progress=progress)
+        import_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + table
+        rejects_path = self._write_rejects_csv(import_id, checked) if checked.rejects.num_rows else None
+        first = [(r, self._reason(p, c, v)) for r, p, c, v in _reject_rows(checked.rejects, 5)]
+        if checked.valid.num_rows == 0 and checked.rejects.num_rows:
+            raise CxrayError(
+                "all_rows_rejected",
+                file=file.name,
+                rows=checked.rows_read,
+                row=first[0][0],
+                reason=first[0][1],
+                path=str(rejects_path),
+            )
+        present = set(checked.mapping.source_of) | set(checked.mapping.extra)
+        present |= {"line_no"} if table == "orders" else set()
+        present |= {"contact_id"} if table == "contacts" else set()
+        with self.transaction():
+            counts = self._upsert(spec, checked.valid, present)
+            self._log_rejects(import_id, table, file, checked)
+            self._log_import(import_id, table, file, checked, counts)
+        return ImportResult(
+            table,
+            str(file),
+            checked.rows_read,
+            *counts,
+            rejected=checked.rejects.num_rows,
+            rejects_path=str(rejects_path) if rejects_path else None,
+            ignored_columns=checked.mapping.ignored,
+            first_rejects=first,
+        )
+
+    def write(self, table: str, data: pa.Table | object) -> tuple[int, int, int]:
+        """Upsert already-clean rows (a pandas DataFrame or Arrow table with canonical columns).
+
+        Returns (new, updated, unchanged). Used by the demo generator and by tests.
+        """
+        spec = _spec(table)
+        if not isinstance(data, pa.Table):
+            data = pa.Table.from_pandas(data, preserve_index=False)
+        extra = [c for c in data.column_names if spec.column(c) is None]
+        schema = ibis.schema(spec.ibis_schema(extra if spec.extra_columns else []))
+        arrow = pa.table(
+            {n: data.column(n).cast(t.to_pyarrow()) if n in data.column_names
+             else pa.nulls(data.num_rows, t.to_pyarrow()) for n, t in schema.items()}
+        )
+        with self.transaction():
+            return self._upsert(spec, arrow, set(arrow.column_names))
+
+    def _upsert(self, spec: Table, data: pa.Table, present: set[str]) -> tuple[int, int, int]:
+        name, key, con = spec.name, list(spec.key), self.con
+        if not self.has(name):
+            con.create_table(name, data)
+            return data.num_rows, 0, 0
+        existing = con.table(name)
+        new_columns = [c for c in data.column_names if c not in existing.columns]
+        incoming = con.create_table("_incoming", data, overwrite=True)
+        try:
+            # columns the file did not carry keep their stored values for rows already held
+            absent = [c for c in existing.columns if c not in present]
+            if absent:
+                held = existing.select(*key, *[existing[c].name(f"_old_{c}") for c in absent],
+                                       _hit=ibis.literal(True))
+                j = incoming.left_join(held, _same(incoming, held, key))
+                incoming = j.select(
+                    *[j[c] for c in data.column_names if c not in absent],
+                    *[ibis.cases((j["_hit"].notnull(), j[f"_old_{c}"]), else_=j[c]).name(c)
+                      if c in data.column_names else
+                      ibis.cases((j["_hit"].notnull(), j[f"_old_{c}"])).name(c)
+                      for c in absent],
+                )
+                incoming = con.create_table("_filled", incoming, overwrite=True)
+            cols = [c for c in data.column_names if c in existing.columns] + [
+                c for c in absent if c not in data.column_names
+            ]
+            changed_expr = incoming.anti_join(existing, _same(incoming, existing, cols))
+            changed = con.create_table("_changed", changed_expr, overwrite=True)
+            n_changed = changed.count().to_pyarrow().as_py()
+            n_new = changed.anti_join(existing, _same(changed, existing, key)).count()
+            n_new = n_new.to_pyarrow().as_py()
+            n_updated = n_changed - n_new
+            n_unchanged = data.num_rows - n_changed
+            if n_changed == 0:
+                return 0, 0, n_unchanged
+            if n_updated == 0 and not new_columns:
+                con.insert(name, changed.select(*existing.columns))
+            else:
+                keep = existing.anti_join(changed, _same(existing, changed, key))
+                all_cols = list(existing.columns) + new_columns
+                keep = keep.mutate(**{c: ibis.null("string") for c in new_columns})
+                changed = changed.mutate(
+                    **{c: ibis.null(existing[c].type()) for c in all_cols
+                       if c not in changed.columns}
+                )
+                merged = keep.select(*all_cols).union(changed.select(*all_cols))
+                staged = con.create_table("_merged", merged, overwrite=True)
+                con.create_table(name, staged, overwrite=True)
+            return n_new, n_updated, n_unchanged
+        finally:
+            for tmp in ("_incoming", "_filled", "_changed", "_merged"):
+                with contextlib.suppress(Exception):
+                    con.drop_table(tmp, force=True)
+
+    def _reason(self, problem: str, column: str | None, value: str | None) -> str:
+        return t(problem, column=column or "", value=value or "")
+
+    def _write_rejects_csv(self, import_id: str, checked: Validated) -> Path:
+        out = self.path / "rejects"
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"{import_id}.csv"
+        rej = checked.rejects
+        reasons = [self._reason(p, c, v) for _, p, c, v in _reject_rows(rej)]
+        table = rej.drop_columns(["_column", "_problem", "_value"]).rename_columns(
+            [c if c != ROW else "row" for c in rej.drop_columns(
+                ["_column", "_problem", "_value"]).column_names]
+        )
+        table = table.append_column("reason", pa.array(reasons, pa.string()))
+        with path.open("wb") as fh:
+            fh.write(b"\xef\xbb\xbf")  # BOM: Excel opens Cyrillic UTF-8 correctly
+            pacsv.write_csv(table, fh)
+        return path
+
+    def _log_rejects(self, import_id: str, table: str, file: Path, checked: Validated) -> None:
+        rej = checked.rejects
+        if not rej.num_rows:
+            return
+        header = [c for c in rej.column_names if not c.startswith("_")]
+        raw_json = [
+            json.dumps({h: row[h] for h in header}, ensure_ascii=False) for row in rej.to_pylist()
+        ]
+        rows = list(_reject_rows(rej))
+        data = pa.table(
+            {
+                "import_id": [import_id] * len(rows),
+                "table_name": [table] * len(rows),
+                "file": [str(file)] * len(rows),
+                "row": pa.array([r[0] for r in rows], pa.int64()),
+                "column": [r[2] for r in rows],
+                "problem": [r[1] for r in rows],
+                "value": [r[3] for r in rows],
+                "reason": [self._reason(p, c, v) for _, p, c, v in rows],
+                "raw": raw_json,
+            }
+        )
+        self._append(REJECTS, data, REJECTS_SCHEMA)
+
+    def _log_import(
+        self, import_id: str, table: str, file: Path, checked: Validated, counts: tuple
+    ) -> None:
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        data = pa.table(
+            {
+                "import_id": [import_id],
+                "table_name": [table],
+                "file": [str(file)],
+                "sha256": [digest],
+                "imported_at": pa.array([dt.datetime.now()], pa.timestamp("us")),
+                "rows_read": pa.array([checked.rows_read], pa.int64()),
+                "rows_new": pa.array([counts[0]], pa.int64()),
+                "rows_updated": pa.array([counts[1]], pa.int64()),
+                "rows_unchanged": pa.array([counts[2]], pa.int64()),
+                "rows_rejected": pa.array([checked.rejects.num_rows], pa.int64()),
+            }
+        )
+        self._append(IMPORTS, data, IMPORTS_SCHEMA)
+
+    def _append(self, name: str, data: pa.Table, schema: dict[str, str]) -> None:
+        if not self.has(name):
+            self.con.create_table(name, schema=ibis.schema(schema))
+        self.con.insert(name, data)
+
+
+def _spec(table: str) -> Table:
+    if table not in TABLES:
+        raise CxrayError("unknown_table", table=table, known=", ".join(TABLES))
+    return TABLES[table]
+
+
+def _same(left: ibis.Table, right: ibis.Table, cols: list[str]) -> list:
+    """Null-safe equality of ``cols`` between two tables (for joins on natural keys)."""
+    return [left[c].identical_to(right[c]) for c in cols]
+
+
+def _reject_rows(rejects: pa.Table, limit: int | None = None) -> Iterator[tuple]:
+    rows = rejects.select([ROW, "_problem", "_column", "_value"])
+    if limit is not None:
+        rows = rows.slice(0, limit)
+    return zip(*(rows.column(i).to_pylist() for i in range(4)), strict=True)
+
+
+def _day(value: object) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value  # type: ignore[return-value]
