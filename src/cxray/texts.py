@@ -63,9 +63,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "missing_columns": {
         "en": "{file}: missing required column(s) {columns} for table {table}; "
-        "the file has: {found} (use --map \"file column={columns}\")",
+        'the file has: {found} (name them with --map "file column=canonical column")',
         "ru": "{file}: нет обязательных колонок {columns} для таблицы {table}; "
-        "в файле есть: {found} (используйте --map \"колонка файла={columns}\")",
+        'в файле есть: {found} (укажите их через --map "колонка файла=колонка cxray")',
     },
     "unknown_table": {
         "en": "unknown table '{table}'; tables: {known}",
@@ -142,8 +142,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "не удаётся открыть хранилище {url}: {detail}",
     },
     "sql_not_read_only": {
-        "en": "only read-only queries (SELECT, WITH, SHOW, DESCRIBE) are allowed",
-        "ru": "разрешены только запросы на чтение (SELECT, WITH, SHOW, DESCRIBE)",
+        "en": "only one read-only query (SELECT or WITH ...) is allowed",
+        "ru": "разрешён только один запрос на чтение (SELECT или WITH ...)",
     },
     "sql_failed": {"en": "query failed: {detail}", "ru": "ошибка запроса: {detail}"},
     "no_workspace": {

@@ -36,6 +36,7 @@ REJECTS_SCHEMA = {
     "import_id": "string",
     "table_name": "string",
     "file": "string",
+    "sha256": "string",
     "row": "int64",
     "column": "string",
     "problem": "string",
@@ -157,8 +158,10 @@ class Workspace:
         if self.has(name):
             return self.con.table(name)
         schema = ibis.schema(TABLES[name].ibis_schema())
-        return ibis.memtable(pa.table({n: pa.array([], type=t.to_pyarrow())
-                                       for n, t in schema.items()}), schema=schema)
+        return ibis.memtable(
+            pa.table({n: pa.array([], type=t.to_pyarrow()) for n, t in schema.items()}),
+            schema=schema,
+        )
 
     def tables(self) -> dict[str, ibis.Table]:
         """Every canonical table (empty where never imported), by name."""
@@ -169,7 +172,9 @@ class Workspace:
         rejected: dict[str, int] = {}
         if self.has(REJECTS):
             r = self.con.table(REJECTS)
-            counts = r.group_by("table_name").agg(n=r.count()).to_pyarrow().to_pylist()
+            # a file imported twice rejects the same rows twice: count each row once
+            key = r.sha256.concat(ibis.literal("#"), r.row.cast("string"))
+            counts = r.group_by("table_name").agg(n=key.nunique()).to_pyarrow().to_pylist()
             rejected = {row["table_name"]: row["n"] for row in counts}
         result = []
         for name, spec in TABLES.items():
@@ -239,7 +244,10 @@ class Workspace:
         raw = open_table_file(file, sep=sep, encoding=encoding)
         checked = validate(raw, spec, parse_maps(maps), progress=progress)
         import_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + table
-        rejects_path = self._write_rejects_csv(import_id, checked) if checked.rejects.num_rows else None
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        rejects_path = (
+            self._write_rejects_csv(import_id, checked) if checked.rejects.num_rows else None
+        )
         first = [(r, self._reason(p, c, v)) for r, p, c, v in _reject_rows(checked.rejects, 5)]
         if checked.valid.num_rows == 0 and checked.rejects.num_rows:
             raise CxrayError(
@@ -255,8 +263,8 @@ class Workspace:
         present |= {"contact_id"} if table == "contacts" else set()
         with self.transaction():
             counts = self._upsert(spec, checked.valid, present)
-            self._log_rejects(import_id, table, file, checked)
-            self._log_import(import_id, table, file, checked, counts)
+            self._log_rejects(import_id, table, file, digest, checked)
+            self._log_import(import_id, table, file, digest, checked, counts)
         return ImportResult(
             table,
             str(file),
@@ -274,16 +282,32 @@ class Workspace:
         Returns (new, updated, unchanged). Used by the demo generator and by tests.
         """
         spec = _spec(table)
+        arrow = self._canonical_arrow(spec, data)
+        with self.transaction():
+            return self._upsert(spec, arrow, set(arrow.column_names))
+
+    def replace_all(self, frames: dict[str, object]) -> None:
+        """Drop every table of the workspace and write ``frames`` (table name -> rows) instead."""
+        with self.transaction():
+            for name in [*TABLES, REJECTS, IMPORTS]:
+                if self.has(name):
+                    self.con.drop_table(name)
+            for name, frame in frames.items():
+                self._upsert(_spec(name), self._canonical_arrow(_spec(name), frame), set())
+
+    def _canonical_arrow(self, spec: Table, data: pa.Table | object) -> pa.Table:
         if not isinstance(data, pa.Table):
             data = pa.Table.from_pandas(data, preserve_index=False)
         extra = [c for c in data.column_names if spec.column(c) is None]
         schema = ibis.schema(spec.ibis_schema(extra if spec.extra_columns else []))
-        arrow = pa.table(
-            {n: data.column(n).cast(t.to_pyarrow()) if n in data.column_names
-             else pa.nulls(data.num_rows, t.to_pyarrow()) for n, t in schema.items()}
+        return pa.table(
+            {
+                n: data.column(n).cast(t.to_pyarrow())
+                if n in data.column_names
+                else pa.nulls(data.num_rows, t.to_pyarrow())
+                for n, t in schema.items()
+            }
         )
-        with self.transaction():
-            return self._upsert(spec, arrow, set(arrow.column_names))
 
     def _upsert(self, spec: Table, data: pa.Table, present: set[str]) -> tuple[int, int, int]:
         name, key, con = spec.name, list(spec.key), self.con
@@ -297,15 +321,18 @@ class Workspace:
             # columns the file did not carry keep their stored values for rows already held
             absent = [c for c in existing.columns if c not in present]
             if absent:
-                held = existing.select(*key, *[existing[c].name(f"_old_{c}") for c in absent],
-                                       _hit=ibis.literal(True))
+                held = existing.select(
+                    *key, *[existing[c].name(f"_old_{c}") for c in absent], _hit=ibis.literal(True)
+                )
                 j = incoming.left_join(held, _same(incoming, held, key))
                 incoming = j.select(
                     *[j[c] for c in data.column_names if c not in absent],
-                    *[ibis.cases((j["_hit"].notnull(), j[f"_old_{c}"]), else_=j[c]).name(c)
-                      if c in data.column_names else
-                      ibis.cases((j["_hit"].notnull(), j[f"_old_{c}"])).name(c)
-                      for c in absent],
+                    *[
+                        ibis.cases((j["_hit"].notnull(), j[f"_old_{c}"]), else_=j[c]).name(c)
+                        if c in data.column_names
+                        else ibis.cases((j["_hit"].notnull(), j[f"_old_{c}"])).name(c)
+                        for c in absent
+                    ],
                 )
                 incoming = con.create_table("_filled", incoming, overwrite=True)
             cols = [c for c in data.column_names if c in existing.columns] + [
@@ -327,8 +354,11 @@ class Workspace:
                 all_cols = list(existing.columns) + new_columns
                 keep = keep.mutate(**{c: ibis.null("string") for c in new_columns})
                 changed = changed.mutate(
-                    **{c: ibis.null(existing[c].type()) for c in all_cols
-                       if c not in changed.columns}
+                    **{
+                        c: ibis.null(existing[c].type())
+                        for c in all_cols
+                        if c not in changed.columns
+                    }
                 )
                 merged = keep.select(*all_cols).union(changed.select(*all_cols))
                 staged = con.create_table("_merged", merged, overwrite=True)
@@ -349,8 +379,10 @@ class Workspace:
         rej = checked.rejects
         reasons = [self._reason(p, c, v) for _, p, c, v in _reject_rows(rej)]
         table = rej.drop_columns(["_column", "_problem", "_value"]).rename_columns(
-            [c if c != ROW else "row" for c in rej.drop_columns(
-                ["_column", "_problem", "_value"]).column_names]
+            [
+                c if c != ROW else "row"
+                for c in rej.drop_columns(["_column", "_problem", "_value"]).column_names
+            ]
         )
         table = table.append_column("reason", pa.array(reasons, pa.string()))
         with path.open("wb") as fh:
@@ -358,7 +390,9 @@ class Workspace:
             pacsv.write_csv(table, fh)
         return path
 
-    def _log_rejects(self, import_id: str, table: str, file: Path, checked: Validated) -> None:
+    def _log_rejects(
+        self, import_id: str, table: str, file: Path, digest: str, checked: Validated
+    ) -> None:
         rej = checked.rejects
         if not rej.num_rows:
             return
@@ -372,6 +406,7 @@ class Workspace:
                 "import_id": [import_id] * len(rows),
                 "table_name": [table] * len(rows),
                 "file": [str(file)] * len(rows),
+                "sha256": [digest] * len(rows),
                 "row": pa.array([r[0] for r in rows], pa.int64()),
                 "column": [r[2] for r in rows],
                 "problem": [r[1] for r in rows],
@@ -383,9 +418,14 @@ class Workspace:
         self._append(REJECTS, data, REJECTS_SCHEMA)
 
     def _log_import(
-        self, import_id: str, table: str, file: Path, checked: Validated, counts: tuple
+        self,
+        import_id: str,
+        table: str,
+        file: Path,
+        digest: str,
+        checked: Validated,
+        counts: tuple,
     ) -> None:
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
         data = pa.table(
             {
                 "import_id": [import_id],

@@ -122,7 +122,19 @@ def _open_csv(path: Path, head: bytes, *, sep: str | None, encoding: str | None)
         sep = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}.get(sep, sep)
         if len(sep) != 1:
             raise CxrayError("bad_separator", sep=sep)
-    text_head = head.decode(enc, errors="replace")
+    try:
+        text_head = head.decode(enc)
+    except UnicodeDecodeError as err:
+        if not (err.start >= len(head) - 3 and err.reason.startswith("unexpected end")):
+            line = head[: err.start].count(b"\n") + 1
+            raise CxrayError(
+                "file_bad_encoding",
+                file=path.name,
+                row=line,
+                encoding=enc,
+                byte=f"0x{head[err.start]:02x}",
+            ) from None
+        text_head = head[: err.start].decode(enc)
     lines = text_head.splitlines()[:50]
     if len(head) == 65536 and len(lines) > 1:
         lines = lines[:-1]  # the last sampled line may be cut

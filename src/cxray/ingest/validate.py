@@ -185,7 +185,9 @@ def _chunk_sql(table: Table, mapping: Mapping) -> str:
         selects.append(f"{text} AS {_q('t:' + col.name)}")
         t = _q("t:" + col.name)
         if col.choices:
-            parsed = f"CASE WHEN lower({t}) IN ({', '.join(map(_lit, col.choices))}) THEN lower({t}) END"
+            parsed = (
+                f"CASE WHEN lower({t}) IN ({', '.join(map(_lit, col.choices))}) THEN lower({t}) END"
+            )
             problem = "bad_choice"
         else:
             parsed, problem = _parse_sql(col.type, t)
@@ -234,8 +236,9 @@ def validate(
         con.register("result", result)
         con.register("raw", chunk)
         valid_parts.append(
-            con.sql("SELECT * EXCLUDE (_problem, _column, _value) FROM result "
-                        "WHERE _problem IS NULL").fetch_arrow_table()
+            con.sql(
+                "SELECT * EXCLUDE (_problem, _column, _value) FROM result WHERE _problem IS NULL"
+            ).fetch_arrow_table()
         )
         reject_parts.append(
             con.sql(
@@ -326,10 +329,12 @@ def _combine_rejects(
     tables = [p.select(names).cast(schema) for p in parts if p.num_rows]
     if dups.num_rows:
         wanted = set(dups.column(ROW).to_pylist())
-        first = dict(zip(dups.column(ROW).to_pylist(), dups.column("_first").to_pylist(),
-                         strict=True))
-        problem = dict(zip(dups.column(ROW).to_pylist(), dups.column("_problem").to_pylist(),
-                           strict=True))
+        first = dict(
+            zip(dups.column(ROW).to_pylist(), dups.column("_first").to_pylist(), strict=True)
+        )
+        problem = dict(
+            zip(dups.column(ROW).to_pylist(), dups.column("_problem").to_pylist(), strict=True)
+        )
         for chunk in raw.chunks(None):
             rows = chunk.filter(pa.compute.is_in(chunk.column(ROW), pa.array(sorted(wanted))))
             if not rows.num_rows:

@@ -1,0 +1,501 @@
+"""The `cxray` command line: a thin shell over the workspace, analytics and report functions.
+
+Every report command has ``--json``; every error a user can cause prints one line and exits 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cxray import texts
+from cxray.errors import CxrayError
+from cxray.ingest.schema import TABLES
+from cxray.texts import t
+from cxray.workspace import Workspace
+
+app = typer.Typer(
+    help="cxray: an X-ray of your customer base from ERP / 1C / CRM exports.\n\n"
+    "Start with `cxray demo` (synthetic data) or `cxray import TABLE FILE`, then `cxray structure`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+_state: dict[str, Any] = {"workspace": None, "backend": None}
+
+
+@app.callback()
+def main(
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            envvar="CXRAY_WORKSPACE",
+            help="Workspace folder (default ./cxray-workspace).",
+        ),
+    ] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CXRAY_BACKEND",
+            help="Ibis backend URL to use instead of the workspace's DuckDB file, "
+            "e.g. postgres://user:pass@host/db or pyspark://.",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(envvar="CXRAY_LANG", help="Language of texts: en or ru.")
+    ] = None,
+) -> None:
+    _state["workspace"] = workspace
+    _state["backend"] = backend
+    if lang:
+        texts.set_lang(lang.lower()[:2] if lang.lower()[:2] in texts.LANGS else "en")
+
+
+def _open(*, read_only: bool = False, create: bool = False) -> Workspace:
+    return Workspace(
+        _state["workspace"], backend=_state["backend"], read_only=read_only, create=create
+    )
+
+
+def user_errors(fn: Callable) -> Callable:
+    """Print a CxrayError (or a bad parameter) as one line and exit 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CxrayError as err:
+            err_console.print(
+                f"[bold red]error:[/] {err.message(texts.current_lang())}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
+        except ValueError as err:
+            err_console.print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """ISO ``yyyy-mm-dd`` or ``dd.mm.yyyy``; CxrayError naming the option otherwise."""
+    if value is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise CxrayError("bad_date_option", option=option, value=value)
+
+
+def _as_of(ws: Workspace, value: str | None) -> dt.date:
+    """The --as-of date, or the date of the latest order in the workspace."""
+    parsed = parse_date(value, "--as-of")
+    if parsed is not None:
+        return parsed
+    orders = ws.table("orders")
+    latest = orders.order_date.max().to_pyarrow().as_py()
+    if latest is None:
+        raise CxrayError("bad_parameter", detail="--as-of is required: there are no orders")
+    return latest.date() if isinstance(latest, dt.datetime) else latest
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+
+
+# --- import -----------------------------------------------------------------------------------
+
+TableArg = Annotated[str, typer.Argument(help="Canonical table: " + ", ".join(TABLES) + ".")]
+
+
+@app.command("import")
+@user_errors
+def import_(
+    table: TableArg,
+    file: Annotated[Path, typer.Argument(help="CSV/TSV, XLSX or Parquet file.")],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            "-m",
+            help='Column mapping "file column=canonical column"; '
+            'repeatable, e.g. --map "Контрагент=customer_id".',
+        ),
+    ] = None,
+    sep: Annotated[
+        str | None, typer.Option(help="Delimiter (default: detected among ; , tab |).")
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="utf-8, utf-8-sig or cp1251 (default: detected)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Import FILE into TABLE: valid rows are added or updated by natural key, invalid rows are
+    kept with their reason (a rejects CSV in the workspace and the _rejects table)."""
+    if table not in TABLES:
+        raise CxrayError("unknown_table", table=table, known=", ".join(TABLES))
+    with _open(create=True) as ws, _progress() as bar:
+        task = bar.add_task(t("import_progress", file=file.name), total=None)
+        result = ws.import_file(
+            table,
+            file,
+            maps=map_,
+            sep=sep,
+            encoding=encoding,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    if as_json:
+        print_json(result.to_dict())
+        return
+    console.print(
+        t(
+            "import_done",
+            table=table,
+            file=file.name,
+            read=result.rows_read,
+            new=result.new,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            rejected=result.rejected,
+        ),
+        highlight=False,
+    )
+    if result.ignored_columns:
+        console.print(
+            t("import_ignored", columns=", ".join(result.ignored_columns)), highlight=False
+        )
+    if result.rejected:
+        for row, reason in result.first_rejects:
+            console.print("  " + t("reject_line", row=row, reason=reason), highlight=False)
+        if result.rejected > len(result.first_rejects):
+            console.print("  " + t("more_rejects", n=result.rejected - len(result.first_rejects)))
+        console.print(t("import_rejects_at", path=result.rejects_path), highlight=False)
+
+
+# --- status and sql -----------------------------------------------------------------------------
+
+
+@app.command()
+@user_errors
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Per table: rows held, rows rejected at import, and the date range."""
+    with _open(read_only=True) as ws:
+        rows = ws.status()
+    if as_json:
+        print_json([r.to_dict() for r in rows])
+        return
+    table = Table(title=t("status_title", path=_state["workspace"] or "cxray-workspace"))
+    for key in ("col_table", "col_rows", "col_rejected", "col_from", "col_to"):
+        table.add_column(t(key), justify="right" if key in ("col_rows", "col_rejected") else "left")
+    for r in rows:
+        table.add_row(
+            r.table, f"{r.rows:,}", f"{r.rejected:,}", str(r.date_from or ""), str(r.date_to or "")
+        )
+    console.print(table)
+
+
+@app.command()
+@user_errors
+def sql(
+    query: Annotated[str, typer.Argument(help="One read-only query (SELECT / WITH ...).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a list of row objects.")] = False,
+    limit: Annotated[int, typer.Option(help="Rows to show in the table view.")] = 100,
+) -> None:
+    """Run a read-only SQL query against the workspace tables (customers, orders, ... and
+    _rejects, _imports)."""
+    with _open(read_only=True) as ws:
+        result = ws.sql(query)
+    if as_json:
+        print_json(result.to_pylist())
+        return
+    show_table(
+        [{k: v for k, v in row.items()} for row in result.slice(0, limit).to_pylist()],
+        columns=result.column_names,
+    )
+    if result.num_rows > limit:
+        console.print(t("more_rejects", n=result.num_rows - limit))
+
+
+DEMO_AS_OF = dt.date(2026, 10, 31)
+
+# --- demo ---------------------------------------------------------------------------------------
+
+
+@app.command()
+@user_errors
+def demo(
+    profile: Annotated[str, typer.Option(help="Demo profile.")] = "b2b-food",
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same data.")] = 42,
+    as_of: Annotated[
+        str | None, typer.Option(help="Last date of the generated history (default 2026-10-31).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Also write the generated tables as CSV files here.")
+    ] = None,
+) -> None:
+    """Generate a synthetic company (default: a B2B food producer) into the workspace, replacing
+    its tables, so every report can be tried at once."""
+    from cxray.demo import PROFILES, generate
+
+    if profile not in PROFILES:
+        raise CxrayError("unknown_profile", profile=profile, known=", ".join(PROFILES))
+    day = parse_date(as_of, "--as-of") or DEMO_AS_OF
+    started = time.perf_counter()
+    err_console.print(t("demo_generating", profile=profile, seed=seed, as_of=day))
+    frames = generate(profile, seed=seed, as_of=day)
+    with _open(create=True) as ws:
+        ws.replace_all(frames)
+        path = ws.path
+    console.print(t("demo_done", path=path, seconds=time.perf_counter() - started), highlight=False)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, frame in frames.items():
+            frame.to_csv(out / f"{name}.csv", index=False)
+        console.print(t("demo_csv", path=out), highlight=False)
+
+
+# --- structure ------------------------------------------------------------------------------------
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(help="Analysis date, yyyy-mm-dd or dd.mm.yyyy (default: the latest order date)."),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+
+
+@app.command()
+@user_errors
+def structure(
+    as_of: AsOf = None,
+    contact_window: Annotated[
+        int, typer.Option(help="Days: reachable needs an interaction this recent.")
+    ] = 365,
+    active_window: Annotated[
+        int, typer.Option(help="Months: active needs an order this recent.")
+    ] = 24,
+    min_orders_per_year: Annotated[
+        int, typer.Option(help="Regular: distinct order dates in every 12 months of the window.")
+    ] = 2,
+    key_share: Annotated[
+        float, typer.Option(help="Key: the fewest customers giving this share of revenue.")
+    ] = 0.70,
+    abc_a: Annotated[float, typer.Option(help="ABC: cumulative revenue share of class A.")] = 0.80,
+    abc_b: Annotated[float, typer.Option(help="ABC: cumulative share of A and B.")] = 0.95,
+    xyz_x: Annotated[float, typer.Option(help="XYZ: highest CV of monthly revenue for X.")] = 0.10,
+    xyz_y: Annotated[float, typer.Option(help="XYZ: highest CV for Y.")] = 0.25,
+    xyz_months: Annotated[int, typer.Option(help="Months of revenue for ABC-XYZ.")] = 12,
+    as_json: Json = False,
+) -> None:
+    """The client-base funnel known -> reachable -> active -> regular -> key, the Pareto curve,
+    and ABC-XYZ classes of customers and SKUs."""
+    from cxray.analytics import structure as st
+
+    params = st.StructureParams(contact_window, active_window, min_orders_per_year, key_share)
+    abc = dict(window_months=xyz_months, a_share=abc_a, b_share=abc_b, x_cv=xyz_x, y_cv=xyz_y)
+    with _open(read_only=True) as ws:
+        day = _as_of(ws, as_of)
+        tb = ws.tables()
+        funnel = st.funnel(
+            tb["customers"],
+            tb["contacts"],
+            tb["interactions"],
+            tb["orders"],
+            as_of=day,
+            params=params,
+        )
+        curve = st.pareto(tb["orders"], as_of=day, window_months=active_window)
+        curve = curve.to_pyarrow().to_pylist()
+        matrices = {
+            by: st.abc_xyz_matrix(st.abc_xyz(tb["orders"], as_of=day, by=by, **abc))
+            .to_pyarrow()
+            .to_pylist()
+            for by in ("customer", "sku")
+        }
+    points = pareto_points(curve)
+    if as_json:
+        print_json(
+            {
+                **funnel.to_dict(),
+                "pareto": points,
+                "pareto_curve": sample_curve(curve),
+                "abc_xyz": {"customers": matrices["customer"], "skus": matrices["sku"]},
+            }
+        )
+        return
+    show_funnel(funnel)
+    show_table(
+        [
+            {
+                t("col_revenue_share"): f"{p['revenue_share']:.0%}",
+                t("col_customers"): p["customers"],
+                t("col_share_of_buyers"): f"{p['customer_share']:.1%}",
+            }
+            for p in points
+        ],
+        title=t("pareto_title"),
+    )
+    for by in ("customer", "sku"):
+        show_abc_matrix(matrices[by], title=t("abc_title", by=t(f"by_{by}")))
+    console.print(t("abc_legend", a=abc_a, b=abc_b, x=xyz_x, y=xyz_y), highlight=False)
+
+
+def pareto_points(
+    curve: list[dict], shares: tuple[float, ...] = (0.5, 0.7, 0.8, 0.9, 1.0)
+) -> list[dict]:
+    """How many top customers it takes to reach each share of revenue."""
+    points = []
+    for share in shares:
+        hit = next((r for r in curve if r["cum_revenue_share"] >= share - 1e-12), None)
+        if hit is not None:
+            points.append(
+                {
+                    "revenue_share": share,
+                    "customers": hit["rank"],
+                    "customer_share": hit["cum_customer_share"],
+                }
+            )
+    return points
+
+
+def sample_curve(curve: list[dict], points: int = 100) -> list[dict]:
+    """At most ``points`` evenly spaced points of the Pareto curve (always the first and last)."""
+    if len(curve) <= points:
+        picked = curve
+    else:
+        step = (len(curve) - 1) / (points - 1)
+        picked = [curve[round(i * step)] for i in range(points)]
+    return [
+        {
+            "rank": r["rank"],
+            "cum_customer_share": r["cum_customer_share"],
+            "cum_revenue_share": r["cum_revenue_share"],
+        }
+        for r in picked
+    ]
+
+
+def show_funnel(funnel: Any) -> None:
+    p = funnel.params
+    table = Table(title=t("structure_title", as_of=funnel.as_of))
+    for key in ("col_stage", "col_customers", "col_share_of_known", "col_definition"):
+        table.add_column(
+            t(key), justify="right" if key in ("col_customers", "col_share_of_known") else "left"
+        )
+    definitions = {
+        "known": t("def_known"),
+        "reachable": t("def_reachable", days=p.contact_window),
+        "active": t("def_active", months=p.active_window),
+        "regular": t("def_regular", n=p.min_orders_per_year),
+        "key": t("def_key", share=p.key_share),
+    }
+    for stage, text in definitions.items():
+        n = getattr(funnel, stage)
+        share = n / funnel.known if funnel.known else 0.0
+        table.add_row(t(f"stage_{stage}"), f"{n:,}", f"{share:.1%}", text)
+    console.print(table)
+    console.print(
+        t(
+            "key_summary",
+            key=funnel.key,
+            share=funnel.key_revenue_share,
+            key_regular=funnel.key_regular,
+        ),
+        highlight=False,
+    )
+
+
+def show_abc_matrix(cells: list[dict], *, title: str) -> None:
+    table = Table(title=title)
+    table.add_column(t("col_class"))
+    for xyz in "XYZ":
+        table.add_column(xyz, justify="right")
+    by_cell = {(c["abc"], c["xyz"]): c for c in cells}
+    for abc in "ABC":
+        row = []
+        for xyz in "XYZ":
+            c = by_cell.get((abc, xyz))
+            row.append(f"{c['n']:,} / {c['revenue']:,.0f}" if c and c["n"] else "-")
+        table.add_row(abc, *row)
+    console.print(table)
+
+
+def show_table(
+    rows: list[dict],
+    *,
+    columns: list[str] | None = None,
+    title: str | None = None,
+    formats: dict[str, str] | None = None,
+) -> None:
+    """Print rows as a rich table; numbers right-aligned, floats with 2 decimals by default."""
+    columns = columns or (list(rows[0]) if rows else [])
+    formats = formats or {}
+    table = Table(title=title)
+    numeric = {
+        c: all(isinstance(r.get(c), int | float) or r.get(c) is None for r in rows) for c in columns
+    }
+    for c in columns:
+        table.add_column(c, justify="right" if numeric[c] and rows else "left")
+    for r in rows:
+        table.add_row(*[_fmt(r.get(c), formats.get(c)) for c in columns])
+    console.print(table if rows else t("no_rows"))
+
+
+def _fmt(value: Any, fmt: str | None) -> str:
+    if value is None:
+        return ""
+    if fmt:
+        return format(value, fmt)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def run() -> None:  # pragma: no cover - console entry point alias
+    app()
