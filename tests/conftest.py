@@ -44,9 +44,9 @@ def load(backend):
         frame = frame[list(schema.names)]
         for col, typ in schema.items():
             if typ.is_date():
-                frame[col] = pd.to_datetime(frame[col]).dt.date
+                frame[col] = [None if pd.isna(v) else v for v in pd.to_datetime(frame[col]).dt.date]
             elif typ.is_timestamp():
-                frame[col] = pd.to_datetime(frame[col])
+                frame[col] = [None if pd.isna(v) else v for v in pd.to_datetime(frame[col])]
         backend.create_table(name, ibis.memtable(frame, schema=schema), overwrite=True)
         return backend.table(name)
 
