@@ -18,6 +18,12 @@ def d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+def _objects(values: pd.Series) -> pd.Series:
+    """Values as Python objects with None for missing (SQLite rejects NaT)."""
+    return pd.Series([None if pd.isna(v) else v for v in values], index=values.index,
+                     dtype="object")
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request):
     """A fresh in-memory Ibis connection of each test backend."""
@@ -44,9 +50,9 @@ def load(backend):
         frame = frame[list(schema.names)]
         for col, typ in schema.items():
             if typ.is_date():
-                frame[col] = [None if pd.isna(v) else v for v in pd.to_datetime(frame[col]).dt.date]
+                frame[col] = _objects(pd.to_datetime(frame[col]).dt.date)
             elif typ.is_timestamp():
-                frame[col] = [None if pd.isna(v) else v for v in pd.to_datetime(frame[col])]
+                frame[col] = _objects(pd.to_datetime(frame[col]))
         backend.create_table(name, ibis.memtable(frame, schema=schema), overwrite=True)
         return backend.table(name)
 
