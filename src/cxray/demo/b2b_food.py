@@ -1,0 +1,1223 @@
+"""Demo profile ``b2b-food``: a federal food producer selling to B2B clients.
+
+The profile reproduces the structure a real client-base audit found at such a producer
+(see DESIGN.md, "Definitions"): more than 15,000 known clients, ~600 reachable, ~250 active
+(buying in the last 24 months), ~100 regular (orders on at least 2 dates in each of the last
+two 12-month periods) and 18 key clients giving 70% of the active window's turnover.
+
+How the shape is built
+----------------------
+Every customer belongs to one hidden group that fixes its life story relative to ``as_of``:
+
+===========  =====  ==================================================================
+group        size   story
+===========  =====  ==================================================================
+key          18     large chains / distributors, frequent orders, some volumes drifting
+regular      ~82    steady buyers, several orders a year in both of the last two years
+new          ~60    first order within the active window
+churning     ~45    bought for years, stopped inside the active window
+occasional   ~45    one or two orders a year
+churned      ~650   bought in the past, nothing in the last 24 months
+one-time     ~1100  one or two orders years ago
+lead         rest   contacted, never bought
+===========  =====  ==================================================================
+
+Order dates come from a daily Bernoulli process with weekday, holiday and month-of-year
+seasonality (December peak, summer dip); each order's lines are drawn without replacement from
+the customer's own assortment (a subset of the product lines, so there is white space), with
+line-specific seasonality (beverages and sauces in summer, confectionery in December, ...).
+Prices follow yearly price lists (revised each 1 March) with contract discounts and monthly
+promotions; a few lines are returned (negative lines, booked with the client's next delivery).
+
+Revenue concentration is exact by construction: the window revenue of the key and regular
+clients is calibrated (by scaling their quantities) to shares of the window's total, so that the
+top 17 clients hold just under 70% and the top 18 just over it.
+
+Reachability (a current contact person and an interaction in the last 365 days) is assigned per
+group; customers that are not reachable either have no interaction in the last 365 days or, for
+a few active ones, no current contact person (the person left).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from cxray.ingest.schema import TABLES
+
+HISTORY_MONTHS = 60  # order history length before as_of
+LEAD_HISTORY_DAYS = 3650  # oldest first contact
+
+# --- hidden customer groups -------------------------------------------------------------
+KEY, REG, NEW, CHURNING, OCC, CHURNED, ONETIME, LEAD = range(8)
+ORDERING = (KEY, REG, NEW, CHURNING, OCC, CHURNED, ONETIME)
+
+# --- segments, regions, people ----------------------------------------------------------
+SEGMENTS = (
+    "Розничные сети",
+    "Дистрибьюторы",
+    "Опт",
+    "HoReCa",
+    "Интернет-магазины",
+    "Независимая розница",
+)
+# segment probabilities per group (rows: KEY, REG, NEW, CHURNING, OCC, CHURNED, ONETIME, LEAD)
+SEGMENT_P = np.array(
+    [
+        [0.55, 0.33, 0.12, 0.00, 0.00, 0.00],
+        [0.18, 0.17, 0.20, 0.22, 0.10, 0.13],
+        [0.06, 0.07, 0.15, 0.30, 0.14, 0.28],
+        [0.06, 0.07, 0.15, 0.30, 0.14, 0.28],
+        [0.06, 0.07, 0.15, 0.30, 0.14, 0.28],
+        [0.04, 0.05, 0.14, 0.33, 0.12, 0.32],
+        [0.04, 0.05, 0.14, 0.33, 0.12, 0.32],
+        [0.04, 0.05, 0.14, 0.33, 0.12, 0.32],
+    ]
+)
+# main order channel per segment
+SEGMENT_CHANNELS = (
+    ("edi", "manager"),
+    ("edi", "manager", "email"),
+    ("manager", "email"),
+    ("manager", "b2b_portal"),
+    ("b2b_portal", "edi"),
+    ("manager", "b2b_portal", "email"),
+)
+SEGMENT_ROLES = (
+    ("категорийный менеджер", "директор по закупкам", "закупщик", "логист"),
+    ("менеджер по закупкам", "коммерческий директор", "логист", "бухгалтер"),
+    ("менеджер по закупкам", "директор", "бухгалтер"),
+    ("шеф-повар", "управляющий", "закупщик", "владелец"),
+    ("категорийный менеджер", "менеджер по закупкам", "владелец"),
+    ("владелец", "директор магазина", "товаровед", "бухгалтер"),
+)
+
+REGIONS = (
+    ("Москва", 14),
+    ("Московская область", 9),
+    ("Санкт-Петербург", 8),
+    ("Ленинградская область", 3),
+    ("Новосибирская область", 4),
+    ("Свердловская область", 4),
+    ("Краснодарский край", 5),
+    ("Республика Татарстан", 4),
+    ("Нижегородская область", 3),
+    ("Самарская область", 3),
+    ("Ростовская область", 4),
+    ("Челябинская область", 3),
+    ("Республика Башкортостан", 3),
+    ("Красноярский край", 2),
+    ("Воронежская область", 2),
+    ("Пермский край", 2),
+    ("Волгоградская область", 2),
+    ("Омская область", 2),
+    ("Тюменская область", 2),
+    ("Иркутская область", 2),
+    ("Приморский край", 2),
+    ("Ярославская область", 1),
+    ("Тульская область", 1),
+    ("Калининградская область", 1),
+    ("Хабаровский край", 1),
+)
+
+SOURCE_CHANNELS = (
+    ("exhibition", 0.18),
+    ("cold_call", 0.22),
+    ("website", 0.24),
+    ("referral", 0.10),
+    ("tender", 0.08),
+    ("inbound_call", 0.12),
+    ("marketplace", 0.06),
+)
+
+MANAGERS = (
+    "Воронцова Ирина",  # the first three are key-account managers
+    "Гаврилов Артём",
+    "Шестакова Марина",
+    "Белоусов Денис",
+    "Ковригина Светлана",
+    "Лаптев Максим",
+    "Мельникова Ольга",
+    "Нестеров Павел",
+    "Рябова Екатерина",
+    "Титов Роман",
+    "Уварова Анна",
+    "Фомин Игорь",
+)
+
+MALE_NAMES = (
+    "Александр", "Алексей", "Андрей", "Дмитрий", "Евгений", "Иван", "Игорь", "Константин",
+    "Максим", "Михаил", "Николай", "Олег", "Павел", "Роман", "Сергей", "Юрий", "Владимир",
+    "Артём", "Денис", "Виктор",
+)  # fmt: skip
+FEMALE_NAMES = (
+    "Анна", "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана", "Мария", "Екатерина",
+    "Юлия", "Марина", "Людмила", "Анастасия", "Ксения", "Валентина", "Галина", "Дарья", "Вера",
+)  # fmt: skip
+# male forms; the female form adds "а"
+SURNAMES = (
+    "Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов",
+    "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров",
+    "Павлов", "Козлов", "Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Никитин",
+    "Захаров", "Зайцев", "Соловьёв", "Борисов", "Яковлев", "Григорьев", "Романов", "Воробьёв",
+    "Сергеев", "Кузьмин", "Фролов", "Александров", "Дмитриев", "Королёв", "Гусев", "Киселёв",
+    "Ильин", "Максимов", "Поляков", "Сорокин", "Виноградов", "Ковалёв", "Белов", "Медведев",
+    "Антонов", "Тарасов", "Жуков", "Баранов", "Филиппов", "Комаров", "Давыдов", "Беляев",
+    "Герасимов", "Богданов", "Осипов", "Сидоров",
+)  # fmt: skip
+INITIALS = "АБВГДЕИКЛМНОПРСТФЮ"
+
+NAME_ADJ = (
+    "Северный", "Южный", "Волжский", "Уральский", "Сибирский", "Столичный", "Вкусный",
+    "Добрый", "Свежий", "Золотой", "Торговый", "Продуктовый", "Семейный", "Городской",
+    "Народный", "Новый", "Зелёный", "Русский", "Балтийский", "Невский", "Камский", "Донской",
+    "Байкальский", "Алтайский", "Окский", "Дальний", "Верный", "Честный", "Щедрый", "Быстрый",
+)  # fmt: skip
+NAME_NOUN = (
+    "Дом", "Двор", "Ряд", "Маркет", "Альянс", "Союз", "Продукт", "Мир", "Берег", "Край",
+    "Стандарт", "Вкус", "Погребок", "Амбар", "Торг", "Базар", "Квартал", "Путь", "Регион",
+    "Урожай",
+)  # fmt: skip
+NAME_WORD = (
+    "Ромашка", "Магнолия", "Лидер", "Гранат", "Калинка", "Фортуна", "Меридиан", "Радуга",
+    "Весна", "Ладья", "Арсенал", "Вектор", "Гарант", "Империя", "Колос", "Континент", "Оазис",
+    "Олимп", "Орион", "Паллада", "Престиж", "Ресурс", "Сатурн", "Сигма", "Спектр", "Старт",
+    "Тандем", "Формула", "Эталон", "Янтарь", "Атлант", "Бриз", "Восход", "Горизонт", "Дельта",
+    "Зенит", "Кристалл", "Лотос", "Нива", "Полюс",
+)  # fmt: skip
+NAME_SUFFIX = (
+    "-Трейд", "-Опт", "-Фуд", "-Логистик", " Плюс", "-М", "-Юг", "-Центр", "-Продукт", "-Снаб",
+)  # fmt: skip
+
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+        "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+        "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+        "я": "ya", " ": "-", "«": "", "»": "",
+    }
+)  # fmt: skip
+
+# interaction (channel, kind, direction) and weights
+INTERACTION_TYPES = (
+    ("phone", "call", "outbound", 0.26),
+    ("phone", "call", "inbound", 0.12),
+    ("email", "offer", "outbound", 0.14),
+    ("email", "newsletter", "outbound", 0.10),
+    ("email", "inquiry", "inbound", 0.09),
+    ("messenger", "inquiry", "inbound", 0.07),
+    ("meeting", "visit", "outbound", 0.08),
+    ("meeting", "presentation", "outbound", 0.04),
+    ("email", "complaint", "inbound", 0.03),
+    ("phone", "complaint", "inbound", 0.02),
+    ("email", "tender", "inbound", 0.05),
+)
+FIRST_CONTACT_TYPE = {
+    "exhibition": ("meeting", "first_contact", "inbound"),
+    "cold_call": ("phone", "first_contact", "outbound"),
+    "website": ("email", "first_contact", "inbound"),
+    "referral": ("phone", "first_contact", "inbound"),
+    "tender": ("email", "first_contact", "inbound"),
+    "inbound_call": ("phone", "first_contact", "inbound"),
+    "marketplace": ("email", "first_contact", "inbound"),
+}
+
+# --- seasonality ------------------------------------------------------------------------
+# order intensity by month (Jan..Dec): December peak, summer dip
+ORDER_SEASON = np.array([0.86, 0.90, 1.00, 1.00, 1.02, 0.90, 0.84, 0.88, 1.00, 1.05, 1.10, 1.30])
+WEEKDAY_WEIGHT = np.array([1.20, 1.15, 1.15, 1.15, 1.10, 0.25, 0.0])  # Mon..Sun
+
+# --- product lines ----------------------------------------------------------------------
+# (code, name, median current price, popularity, brands, line seasonality Jan..Dec,
+#  {category: (items, packs)})
+PRODUCT_LINES = (
+    (
+        "MLK", "Молочная продукция", 95.0, 1.00, ("Деревенское утро", "Молочный край"),
+        (1.0, 1.0, 1.0, 1.0, 1.0, 0.95, 0.9, 0.92, 1.0, 1.0, 1.0, 1.1),
+        {
+            "Молоко": (("Молоко 2,5%", "Молоко 3,2%", "Молоко топлёное 4%",
+                        "Молоко безлактозное 1,5%"), ("0,9 л", "1 л", "1,4 л")),
+            "Кефир и ряженка": (("Кефир 1%", "Кефир 3,2%", "Ряженка 4%", "Варенец 2,5%"),
+                                ("0,5 л", "0,9 л")),
+            "Йогурты": (("Йогурт клубника", "Йогурт персик", "Йогурт греческий",
+                         "Биойогурт натуральный"), ("125 г", "270 г", "400 г")),
+            "Творог и сметана": (("Творог 5%", "Творог 9%", "Сметана 15%", "Сметана 20%"),
+                                 ("180 г", "350 г")),
+            "Масло сливочное": (("Масло сливочное 72,5%", "Масло сливочное 82,5%"),
+                                ("180 г", "400 г")),
+        },
+    ),
+    (
+        "SYR", "Сыры", 420.0, 0.80, ("Сырная долина", "Деревенское утро"),
+        (0.95, 0.95, 1.0, 1.0, 1.0, 0.9, 0.9, 0.9, 1.0, 1.0, 1.05, 1.4),
+        {
+            "Твёрдые сыры": (("Сыр Российский", "Сыр Пармезан", "Сыр Голландский"),
+                             ("200 г", "1 кг")),
+            "Полутвёрдые сыры": (("Сыр Гауда", "Сыр Маасдам", "Сыр Тильзитер", "Сыр Эдам"),
+                                 ("200 г", "1 кг")),
+            "Плавленые сыры": (("Сыр плавленый сливочный", "Сыр плавленый с грибами",
+                                "Сыр колбасный копчёный"), ("90 г", "200 г", "400 г")),
+            "Рассольные сыры": (("Брынза", "Сулугуни", "Моцарелла", "Сыр Фета"),
+                                ("125 г", "250 г")),
+        },
+    ),
+    (
+        "KOL", "Колбасные изделия", 380.0, 0.90, ("Мясной двор", "Вкусно каждый день"),
+        (0.9, 0.95, 1.0, 1.0, 1.15, 1.1, 1.05, 1.05, 0.95, 0.95, 1.0, 1.35),
+        {
+            "Варёные колбасы": (("Колбаса Докторская", "Колбаса Молочная", "Колбаса Любительская"),
+                                ("400 г", "1 кг")),
+            "Сосиски и сардельки": (("Сосиски Сливочные", "Сосиски Молочные", "Сардельки Говяжьи",
+                                     "Колбаски для гриля"), ("330 г", "500 г", "1 кг")),
+            "Копчёные колбасы": (("Сервелат Финский", "Салями Итальянская", "Колбаса Краковская"),
+                                 ("300 г", "400 г")),
+            "Деликатесы": (("Буженина", "Карбонад", "Грудинка копчёная", "Ветчина"),
+                           ("300 г", "1 кг")),
+        },
+    ),
+    (
+        "ZAM", "Замороженные продукты", 260.0, 0.70, ("Северные пельмени", "Домашняя кухня"),
+        (1.2, 1.15, 1.05, 0.95, 0.9, 0.85, 0.8, 0.8, 0.9, 1.0, 1.1, 1.25),
+        {
+            "Пельмени": (("Пельмени Сибирские", "Пельмени Домашние", "Пельмени из говядины"),
+                         ("450 г", "900 г")),
+            "Вареники": (("Вареники с картофелем", "Вареники с творогом", "Вареники с вишней"),
+                         ("450 г", "900 г")),
+            "Замороженные овощи": (("Смесь Мексиканская", "Брокколи", "Стручковая фасоль",
+                                    "Овощи для супа"), ("400 г", "2,5 кг")),
+            "Полуфабрикаты": (("Котлеты Домашние", "Блинчики с мясом", "Сырники",
+                               "Наггетсы куриные"), ("300 г", "1 кг")),
+        },
+    ),
+    (
+        "KON", "Консервы", 160.0, 0.55, ("Сибирский погребок", "Вкусно каждый день"),
+        (1.05, 1.0, 1.0, 0.95, 0.9, 0.85, 0.85, 0.9, 1.0, 1.1, 1.15, 1.25),
+        {
+            "Мясные консервы": (("Говядина тушёная", "Свинина тушёная", "Паштет печёночный"),
+                                ("325 г", "525 г")),
+            "Рыбные консервы": (("Сайра натуральная", "Шпроты в масле", "Горбуша натуральная"),
+                                ("160 г", "250 г")),
+            "Овощные консервы": (("Горошек зелёный", "Кукуруза сладкая", "Огурцы маринованные",
+                                  "Икра кабачковая"), ("400 г", "720 мл")),
+            "Фруктовые консервы": (("Персики в сиропе", "Ананасы кольцами", "Компот вишнёвый"),
+                                   ("425 мл", "850 мл")),
+        },
+    ),
+    (
+        "SOU", "Соусы", 110.0, 0.50, ("Соусная лавка", "Деревенское утро"),
+        (0.85, 0.85, 0.95, 1.05, 1.25, 1.3, 1.25, 1.2, 1.0, 0.9, 0.9, 1.2),
+        {
+            "Майонез": (("Майонез Провансаль 67%", "Майонез лёгкий 30%",
+                         "Майонез на перепелином яйце"), ("200 мл", "400 мл", "800 мл")),
+            "Кетчуп": (("Кетчуп томатный", "Кетчуп шашлычный", "Кетчуп чили"),
+                       ("350 г", "800 г")),
+            "Горчица и хрен": (("Горчица русская", "Горчица дижонская", "Хрен столовый"),
+                               ("140 г", "250 г")),
+            "Соусы для гриля": (("Соус барбекю", "Соус сырный", "Соус чесночный", "Соус терияки"),
+                                ("250 г", "1 кг")),
+        },
+    ),
+    (
+        "HLB", "Хлебобулочные изделия", 65.0, 0.60, ("Пекарня №1", "Вкусно каждый день"),
+        (1.0, 1.0, 1.0, 1.0, 1.0, 0.95, 0.92, 0.95, 1.0, 1.0, 1.0, 1.1),
+        {
+            "Хлеб": (("Хлеб Бородинский", "Хлеб Дарницкий", "Хлеб зерновой"), ("300 г", "700 г")),
+            "Батоны": (("Батон Нарезной", "Батон с отрубями"), ("300 г", "400 г")),
+            "Сдоба": (("Булочка с маком", "Ватрушка с творогом", "Плюшка Московская",
+                       "Круассан"), ("75 г", "300 г")),
+            "Лаваш и лепёшки": (("Лаваш армянский", "Лепёшка тандырная"), ("200 г", "400 г")),
+        },
+    ),
+    (
+        "KND", "Кондитерские изделия", 180.0, 0.60, ("Сладкий край", "Вкусно каждый день"),
+        (0.85, 1.15, 1.2, 0.95, 0.9, 0.75, 0.7, 0.8, 1.0, 1.05, 1.15, 1.6),
+        {
+            "Печенье": (("Печенье сахарное", "Печенье овсяное", "Крекер солёный"),
+                        ("200 г", "500 г")),
+            "Вафли": (("Вафли шоколадные", "Вафли лимонные"), ("200 г", "1 кг")),
+            "Конфеты": (("Конфеты Птичье молоко", "Конфеты Трюфель", "Ассорти шоколадное",
+                         "Ирис сливочный"), ("200 г", "1 кг")),
+            "Пряники и торты": (("Пряники мятные", "Торт Медовик", "Торт Наполеон",
+                                 "Рулет бисквитный"), ("350 г", "800 г")),
+        },
+    ),
+    (
+        "NAP", "Напитки", 120.0, 0.45, ("Летний сад", "Вкусно каждый день"),
+        (0.7, 0.7, 0.8, 0.95, 1.2, 1.55, 1.7, 1.55, 1.0, 0.8, 0.75, 1.05),
+        {
+            "Соки и нектары": (("Сок яблочный", "Сок апельсиновый", "Нектар персиковый",
+                                "Сок томатный"), ("0,2 л", "1 л", "2 л")),
+            "Морсы": (("Морс клюквенный", "Морс брусничный"), ("0,5 л", "1 л")),
+            "Квас": (("Квас хлебный", "Квас окрошечный"), ("1,5 л", "2 л")),
+            "Вода и холодный чай": (("Вода питьевая", "Вода минеральная", "Чай холодный лимон"),
+                                    ("0,5 л", "1,5 л")),
+        },
+    ),
+    (
+        "SNK", "Снеки", 90.0, 0.45, ("Хруст", "Вкусно каждый день"),
+        (0.9, 0.9, 0.95, 1.0, 1.1, 1.2, 1.25, 1.2, 1.0, 0.95, 0.95, 1.25),
+        {
+            "Чипсы": (("Чипсы со сметаной и луком", "Чипсы с солью", "Чипсы с паприкой"),
+                      ("70 г", "150 г")),
+            "Сухарики": (("Сухарики ржаные с чесноком", "Сухарики с холодцом и хреном"),
+                         ("40 г", "100 г")),
+            "Орехи и семечки": (("Арахис солёный", "Фисташки", "Семечки жареные", "Миндаль"),
+                                ("50 г", "150 г", "300 г")),
+        },
+    ),
+    (
+        "GOT", "Готовые блюда", 240.0, 0.40, ("Домашняя кухня", "Вкусно каждый день"),
+        (1.0, 1.0, 1.0, 1.0, 1.0, 0.95, 0.9, 0.92, 1.0, 1.05, 1.05, 1.2),
+        {
+            "Салаты": (("Салат Оливье", "Салат Цезарь", "Винегрет", "Сельдь под шубой"),
+                       ("250 г", "1 кг")),
+            "Первые блюда": (("Борщ", "Солянка мясная", "Суп куриный с лапшой"),
+                             ("300 г", "1 кг")),
+            "Вторые блюда": (("Плов с курицей", "Гречка с говядиной", "Макароны по-флотски",
+                              "Голубцы"), ("300 г", "1 кг")),
+            "Сэндвичи": (("Сэндвич с ветчиной и сыром", "Сэндвич с курицей"), ("150 г", "180 г")),
+        },
+    ),
+    (
+        "SPC", "Специи и приправы", 55.0, 0.30, ("Пряный мир", "Вкусно каждый день"),
+        (0.9, 0.9, 0.95, 1.0, 1.2, 1.25, 1.2, 1.15, 1.0, 0.9, 0.9, 1.1),
+        {
+            "Приправы": (("Приправа для шашлыка", "Приправа для курицы", "Приправа для плова",
+                          "Приправа универсальная"), ("15 г", "50 г", "500 г")),
+            "Специи": (("Перец чёрный молотый", "Паприка", "Лавровый лист", "Куркума"),
+                       ("10 г", "50 г")),
+            "Смеси для маринада": (("Маринад для шашлыка", "Маринад лимонный"), ("80 г", "1 кг")),
+        },
+    ),
+)  # fmt: skip
+
+# product line affinity by segment (rows: SEGMENTS; columns: PRODUCT_LINES)
+SEGMENT_LINE_AFFINITY = np.array(
+    [
+        [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        [1.0, 1.0, 1.0, 1.2, 1.3, 1.0, 0.6, 1.0, 1.0, 1.0, 0.6, 1.0],
+        [0.8, 1.0, 1.2, 1.2, 1.5, 1.0, 0.5, 1.0, 1.0, 1.0, 0.3, 1.0],
+        [1.2, 1.5, 1.1, 1.3, 0.8, 1.6, 1.0, 0.7, 0.8, 0.3, 0.3, 1.6],
+        [0.8, 1.0, 1.0, 1.0, 0.8, 1.0, 0.6, 1.5, 1.5, 1.6, 1.5, 1.0],
+        [1.3, 1.0, 1.2, 1.0, 1.0, 1.0, 1.3, 1.0, 1.0, 1.0, 1.0, 1.0],
+    ]
+)
+
+WINDOW_REVENUE = 3.9e9  # provisional revenue of the 24-month window, rubles (scale only)
+
+
+# ========================================================================================
+# calendar
+# ========================================================================================
+
+
+def _minus_months(d: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months before ``d``, clamped to the month's end."""
+    index = d.year * 12 + (d.month - 1) - months
+    year, month = divmod(index, 12)
+    day = min(d.day, calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day)
+
+
+class _Calendar:
+    """Day grid of the order history, indexed by offset = days before ``as_of`` (0 = as_of)."""
+
+    def __init__(self, as_of: dt.date) -> None:
+        self.as_of = np.datetime64(as_of, "D")
+        # boundaries as offsets: a date is inside (bound, as_of] iff its offset < bound
+        self.w12 = (as_of - _minus_months(as_of, 12)).days
+        self.w24 = (as_of - _minus_months(as_of, 24)).days
+        self.h = (as_of - _minus_months(as_of, HISTORY_MONTHS)).days
+        dates = self.dates(np.arange(self.h + 1))
+        month_start = dates.astype("datetime64[M]")
+        months = month_start.astype(np.int64)
+        self.month = months % 12  # 0 = January
+        self.month_index = months - months.min()
+        weekday = (dates.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
+        day_of_month = (dates - month_start.astype("datetime64[D]")).astype(np.int64) + 1
+        year = months // 12 + 1970
+        price_year = year - (self.month < 2)  # price lists are revised each 1 March
+        self.version = price_year - price_year.min()
+        holidays = (self.month == 0) & (day_of_month <= 8)  # Russian New Year holidays
+        intensity = ORDER_SEASON[self.month] * WEEKDAY_WEIGHT[weekday] * np.where(holidays, 0, 1)
+        self.intensity = intensity / intensity.mean()
+
+    def dates(self, offsets: np.ndarray) -> np.ndarray:
+        return self.as_of - np.asarray(offsets, dtype=np.int64).astype("timedelta64[D]")
+
+
+def _to_datetime(cal: _Calendar, offsets: np.ndarray) -> np.ndarray:
+    return cal.dates(offsets).astype("datetime64[ns]")
+
+
+def _weighted(rng: np.random.Generator, n: int, pairs) -> np.ndarray:
+    """``n`` indices drawn with the weights of ``pairs`` (sequence of (value, weight))."""
+    w = np.array([p[-1] for p in pairs], dtype=float)
+    return rng.choice(len(pairs), size=n, p=w / w.sum())
+
+
+def _top_k(rng: np.random.Generator, weights: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Boolean mask choosing ``k[i]`` columns of row ``i`` without replacement, by weight.
+
+    Efraimidis-Spirakis keys log(u) / w; zero weights are never chosen.
+    """
+    u = rng.random(weights.shape)
+    with np.errstate(divide="ignore"):
+        keys = np.where(weights > 0, np.log(u) / np.where(weights > 0, weights, 1.0), -np.inf)
+    k = np.minimum(k, (weights > 0).sum(axis=1))
+    order = np.argsort(-keys, axis=1)
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(weights.shape[1])[None, :], axis=1)
+    return rank < k[:, None]
+
+
+# ========================================================================================
+# products
+# ========================================================================================
+
+
+def _products(rng: np.random.Generator, cal: _Calendar) -> tuple[pd.DataFrame, dict]:
+    rows = []  # sku, name, line index, category, brand, base price
+    for li, (code, _line, median, _pop, brands, _season, cats) in enumerate(PRODUCT_LINES):
+        combos = [
+            (cat, item, pack_i, pack, brand)
+            for cat, (items, packs) in cats.items()
+            for item in items
+            for pack_i, pack in enumerate(packs)
+            for brand in brands
+        ]
+        n = min(int(rng.integers(22, 31)), len(combos))
+        pick = np.sort(rng.choice(len(combos), size=n, replace=False))
+        for j, ci in enumerate(pick):
+            cat, item, pack_i, pack, brand = combos[ci]
+            economy = brand == "Вкусно каждый день"
+            price = median * np.exp(rng.normal(0, 0.3)) * (1 + 0.6 * pack_i)
+            price = max(round(price * (0.8 if economy else 1) / 10) * 10 - 0.1, 9.9)
+            rows.append((f"{code}-{j + 1:03d}", f"{item} «{brand}» {pack}", li, cat, brand, price))
+    n_sku = len(rows)
+    line = np.array([r[2] for r in rows])
+    base = np.array([r[5] for r in rows])
+
+    # yearly price lists: index per line and version, current list (last version) = base
+    n_versions = int(cal.version.max()) + 1
+    growth = 1 + rng.uniform(0.04, 0.11, (len(PRODUCT_LINES), n_versions))
+    growth[:, 0] = 1
+    index = np.cumprod(growth, axis=1)
+    ratio = index / index[:, -1:]
+    price_tab = np.round(base[:, None] * ratio[line], 1)
+    price_tab[:, -1] = base
+    # unit cost below every price list the SKU ever had
+    cost = np.round(price_tab.min(axis=1) * rng.uniform(0.6, 0.85, n_sku), 2)
+
+    # assortment changes: some SKUs launched during the history, some delisted
+    launch = np.full(n_sku, cal.h + 1)  # available for offsets <= launch
+    delist = np.full(n_sku, -1)  # available for offsets >= delist
+    kind = rng.random(n_sku)
+    new = kind < 0.08
+    launch[new] = rng.integers(60, cal.h - 60, new.sum())
+    gone = (kind >= 0.08) & (kind < 0.14)
+    delist[gone] = rng.integers(30, cal.h - 200, gone.sum())
+    popularity = np.exp(rng.normal(0, 0.8, n_sku))
+    # one flagship SKU per line, always available: every buyer of the line buys it
+    anchor = np.empty(len(PRODUCT_LINES), dtype=np.int64)
+    for li in range(len(PRODUCT_LINES)):
+        always = np.flatnonzero((line == li) & ~new & ~gone)
+        anchor[li] = always[np.argmax(popularity[always])]
+
+    frame = pd.DataFrame(
+        {
+            "sku": [r[0] for r in rows],
+            "name": [r[1] for r in rows],
+            "product_line": [PRODUCT_LINES[r[2]][1] for r in rows],
+            "category": [r[3] for r in rows],
+            "brand": [r[4] for r in rows],
+            "unit_cost": cost.astype(np.float64),
+        }
+    )
+    info = {
+        "sku": frame["sku"].tolist(),
+        "line": line,
+        "price": price_tab,
+        "launch": launch,
+        "delist": delist,
+        "popularity": popularity,
+        "anchor": anchor,
+        "season": np.array([p[5] for p in PRODUCT_LINES]),  # lines x months
+    }
+    return frame, info
+
+
+# ========================================================================================
+# customers
+# ========================================================================================
+
+
+def _company_names(rng: np.random.Generator, segment: np.ndarray, group: np.ndarray) -> list[str]:
+    n = len(segment)
+    form_roll = rng.random(n)
+    small = np.isin(segment, (3, 5))  # HoReCa, independent retail: many sole traders
+    ip = (form_roll < np.where(small, 0.45, 0.12)) & (group != KEY)
+    ao = ~ip & (rng.random(n) < np.where(group == KEY, 0.35, 0.04))
+    style = rng.random(n)
+    adj = rng.integers(0, len(NAME_ADJ), n)
+    noun = rng.integers(0, len(NAME_NOUN), n)
+    word = rng.integers(0, len(NAME_WORD), n)
+    suffix = rng.integers(0, len(NAME_SUFFIX), n)
+    surname = rng.integers(0, len(SURNAMES), n)
+    female = rng.random(n) < 0.4
+    init = rng.integers(0, len(INITIALS), (n, 2))
+    names = []
+    for i in range(n):
+        if ip[i]:
+            s = SURNAMES[surname[i]] + ("а" if female[i] else "")
+            names.append(f"ИП {s} {INITIALS[init[i, 0]]}. {INITIALS[init[i, 1]]}.")
+            continue
+        if style[i] < 0.5:
+            core = f"{NAME_ADJ[adj[i]]} {NAME_NOUN[noun[i]]}"
+        elif style[i] < 0.8:
+            core = NAME_WORD[word[i]] + NAME_SUFFIX[suffix[i]]
+        else:
+            core = NAME_WORD[word[i]]
+        names.append(f"{'АО' if ao[i] else 'ООО'} «{core}»")
+    return names
+
+
+def _slug(name: str) -> str:
+    core = name.split("«")[-1].rstrip("»") if "«" in name else name.split()[1] + "-ip"
+    return "".join(ch for ch in core.lower().translate(_TRANSLIT) if ch.isalnum() or ch == "-")
+
+
+def _groups(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Hidden group per customer and the reachable flag."""
+
+    def jitter(n: float, spread: float) -> int:
+        return int(round(n * rng.uniform(1 - spread, 1 + spread)))
+
+    sizes = {
+        KEY: 18,
+        REG: jitter(82, 0.04),
+        NEW: jitter(60, 0.07),
+        CHURNING: jitter(45, 0.07),
+        OCC: jitter(45, 0.07),
+        CHURNED: jitter(650, 0.1),
+        ONETIME: jitter(1100, 0.1),
+    }
+    total = jitter(15500, 0.005)
+    sizes[LEAD] = total - sum(sizes.values())
+    reach = {
+        KEY: sizes[KEY],
+        REG: sizes[REG] - int(rng.integers(2, 5)),
+        NEW: int(round(0.9 * sizes[NEW])),
+        CHURNING: int(round(0.55 * sizes[CHURNING])),
+        OCC: int(round(0.65 * sizes[OCC])),
+        CHURNED: int(round(0.13 * sizes[CHURNED])),
+        ONETIME: int(round(0.035 * sizes[ONETIME])),
+    }
+    reach[LEAD] = jitter(600, 0.03) - sum(reach.values())
+    group = np.concatenate([np.full(sizes[g], g) for g in sorted(sizes)])
+    reachable = np.concatenate(
+        [rng.permutation(np.arange(sizes[g]) < reach[g]) for g in sorted(sizes)]
+    )
+    perm = rng.permutation(total)
+    return group[perm], reachable[perm]
+
+
+def _customers(rng: np.random.Generator, cal: _Calendar) -> dict:
+    group, reachable = _groups(rng)
+    n = len(group)
+    segment = np.empty(n, dtype=np.int64)
+    for g in range(8):
+        idx = np.flatnonzero(group == g)
+        segment[idx] = rng.choice(len(SEGMENTS), size=len(idx), p=SEGMENT_P[g])
+    region = _weighted(rng, n, REGIONS)
+    source = _weighted(rng, n, SOURCE_CHANNELS)
+    names = _company_names(rng, segment, group)
+
+    # life story as offsets (days before as_of): first order `start`, last possible `end`
+    start = np.zeros(n, dtype=np.int64)
+    end = np.zeros(n, dtype=np.int64)
+    h, w12, w24 = cal.h, cal.w12, cal.w24
+
+    def pick(g: int) -> np.ndarray:
+        return np.flatnonzero(group == g)
+
+    for g in (KEY, REG):
+        idx = pick(g)
+        since_start = rng.random(len(idx)) < (0.8 if g == KEY else 0.6)
+        later = rng.integers(w24 + (200 if g == KEY else 30), h, len(idx))
+        start[idx] = np.where(since_start, h, later)
+    idx = pick(NEW)
+    recent = rng.random(len(idx)) < 2 / 3
+    start[idx] = np.where(recent, rng.integers(15, w12, len(idx)), rng.integers(w12, w24, len(idx)))
+    idx = pick(CHURNING)
+    start[idx] = np.where(rng.random(len(idx)) < 0.6, h, rng.integers(w24 + 90, h, len(idx)))
+    end[idx] = rng.integers(w12 - 90, w24 - 10, len(idx))
+    idx = pick(OCC)
+    start[idx] = rng.integers(30, h, len(idx))
+    idx = pick(CHURNED)
+    start[idx] = np.where(rng.random(len(idx)) < 0.4, h, rng.integers(w24 + 60, h, len(idx)))
+    duration = np.maximum(30, np.exp(rng.normal(np.log(500), 0.7, len(idx)))).astype(np.int64)
+    end[idx] = np.maximum(w24, start[idx] - duration)
+    idx = pick(ONETIME)
+    start[idx] = rng.integers(w24, h + 1, len(idx))
+    end[idx] = w24
+
+    # first contact: before the first order; leads that are not reachable were last worked
+    # more than a year ago, so their first contact is too
+    first_contact = start + rng.integers(0, 400, n)
+    old = (group <= REG) & (start == h)
+    first_contact[old] = h + rng.integers(0, 1500, old.sum())
+    lead = group == LEAD
+    fresh = lead & reachable & (rng.random(n) < 0.55)
+    first_contact[lead] = (365 + (LEAD_HISTORY_DAYS - 365) * rng.random(lead.sum()) ** 1.3).astype(
+        np.int64
+    )
+    first_contact[fresh] = rng.integers(0, 365, fresh.sum())
+
+    manager = rng.integers(3, len(MANAGERS), n)
+    manager[group == KEY] = rng.integers(0, 3, (group == KEY).sum())
+    no_manager = (lead & ~reachable & (rng.random(n) < 0.6)) | (
+        np.isin(group, (CHURNED, ONETIME)) & (rng.random(n) < 0.3)
+    )
+
+    frame = pd.DataFrame(
+        {
+            "customer_id": [f"C{i + 1:05d}" for i in range(n)],
+            "name": names,
+            "segment": [SEGMENTS[s] for s in segment],
+            "region": [REGIONS[r][0] for r in region],
+            "first_contact_date": _to_datetime(cal, first_contact),
+            "source_channel": [SOURCE_CHANNELS[s][0] for s in source],
+            "account_manager": [None if no_manager[i] else MANAGERS[manager[i]] for i in range(n)],
+        }
+    )
+    return {
+        "frame": frame,
+        "group": group,
+        "reachable": reachable,
+        "segment": segment,
+        "source": source,
+        "start": start,
+        "end": end,
+        "first_contact": first_contact,
+    }
+
+
+# ========================================================================================
+# orders
+# ========================================================================================
+
+
+def _drift(kind: np.ndarray, param: np.ndarray, o: np.ndarray, cal: _Calendar) -> np.ndarray:
+    """Volume multiplier at offset ``o``: 1 growing, 2 declining lately, 3 slow trend."""
+    grow = 1 + param * np.clip((cal.w24 - o) / cal.w24, 0, 1)
+    decline = 1 - param * np.clip((210 - o) / 150, 0, 1)
+    trend = 1 + param * (cal.h - o) / cal.h
+    f = np.select([kind == 1, kind == 2, kind == 3], [grow, decline, trend], 1.0)
+    return np.clip(f, 0.2, None)
+
+
+def _ensure_dates(rng, od: np.ndarray, lo: int, hi: int, need: int, cal: _Calendar) -> np.ndarray:
+    """Add order days in offsets [lo, hi) until ``need`` distinct ones fall there."""
+    have = int(((od >= lo) & (od < hi)).sum())
+    if have >= need:
+        return od
+    free = np.setdiff1d(np.arange(lo, hi), od)
+    free = free[cal.intensity[free] > 0]
+    extra = rng.choice(free, size=need - have, replace=False)
+    return np.sort(np.concatenate([od, extra]))[::-1]
+
+
+def _limit_dates(od: np.ndarray, lo: int, hi: int, keep: int = 1) -> np.ndarray:
+    """Keep at most ``keep`` order days (the earliest) in offsets [lo, hi)."""
+    inside = np.flatnonzero((od >= lo) & (od < hi))
+    if len(inside) <= keep:
+        return od
+    earliest = inside[np.argsort(-od[inside])][:keep]
+    drop = np.setdiff1d(inside, earliest)
+    return np.delete(od, drop)
+
+
+def _order_days(rng, g: int, i: int, p: dict, cal: _Calendar) -> np.ndarray:
+    """Order offsets (descending = chronological) of ordering customer ``i`` of group ``g``."""
+    start, end = p["start"][i], p["end"][i]
+    if g == ONETIME:
+        k = 1 + int(rng.random() < 0.2)
+        days = np.arange(end, start + 1)
+        days = days[cal.intensity[days] > 0]
+        return np.sort(rng.choice(days, size=min(k, len(days)), replace=False))[::-1]
+    o = np.arange(end, start + 1)
+    drift = _drift(p["drift_kind"][i : i + 1], p["drift_param"][i : i + 1], o, cal)
+    prob = np.minimum(p["lam"][i] / 365 * cal.intensity[o] * np.sqrt(drift), 0.95)
+    od = o[rng.random(len(o)) < prob][::-1]
+    w12, w24 = cal.w12, cal.w24
+    if g in (KEY, REG):
+        od = _ensure_dates(rng, od, 0, w12, 2, cal)
+        od = _ensure_dates(rng, od, w12, w24, 2, cal)
+    elif g == NEW:
+        od = np.unique(np.concatenate([od, [start]]))[::-1]  # the first order opens the story
+        od = _limit_dates(od, w12, w24)
+    elif g == CHURNING:
+        od = _ensure_dates(rng, od, end, w24, 1, cal)
+        od = _limit_dates(od, 0, w12)
+    elif g == OCC:
+        od = _ensure_dates(rng, od, 0, w24, 1, cal)
+        n1 = ((od >= 0) & (od < w12)).sum()
+        n0 = ((od >= w12) & (od < w24)).sum()
+        if n1 >= 2 and n0 >= 2:
+            od = _limit_dates(od, *((0, w12) if rng.random() < 0.5 else (w12, w24)))
+    elif g == CHURNED:
+        od = _ensure_dates(rng, od, end, start + 1, 1, cal)
+    return od
+
+
+def _order_params(rng: np.random.Generator, cust: dict, cal: _Calendar) -> dict:
+    """Per ordering customer: assortment, frequency, basket size, revenue scale, drift."""
+    group = cust["group"]
+    ids = np.flatnonzero(np.isin(group, ORDERING))
+    g = group[ids]
+    m = len(ids)
+
+    def by_group(values: dict) -> np.ndarray:
+        out = np.zeros(m)
+        for grp, fn in values.items():
+            sel = g == grp
+            out[sel] = fn(sel.sum())
+        return out
+
+    lam = by_group(
+        {
+            KEY: lambda k: rng.uniform(45, 80, k),
+            REG: lambda k: np.clip(np.exp(rng.normal(np.log(12), 0.45, k)), 4, 36),
+            NEW: lambda k: np.clip(np.exp(rng.normal(np.log(8), 0.6, k)), 2, 30),
+            CHURNING: lambda k: np.clip(np.exp(rng.normal(np.log(8), 0.5, k)), 3, 24),
+            OCC: lambda k: rng.uniform(0.6, 2.0, k),
+            CHURNED: lambda k: np.clip(np.exp(rng.normal(np.log(6), 0.8, k)), 1, 40),
+            ONETIME: lambda k: np.ones(k),
+        }
+    )
+    mu = by_group(
+        {
+            KEY: lambda k: rng.uniform(12, 22, k),
+            REG: lambda k: rng.uniform(4, 10, k),
+            NEW: lambda k: rng.uniform(2.5, 7, k),
+            CHURNING: lambda k: rng.uniform(2.5, 7, k),
+            OCC: lambda k: rng.uniform(2, 6, k),
+            CHURNED: lambda k: rng.uniform(2.5, 8, k),
+            ONETIME: lambda k: rng.uniform(1.5, 5, k),
+        }
+    )
+    n_prod_lines = by_group(
+        {
+            KEY: lambda k: rng.integers(7, 13, k),
+            REG: lambda k: rng.integers(3, 9, k),
+            NEW: lambda k: rng.integers(2, 7, k),
+            CHURNING: lambda k: rng.integers(2, 7, k),
+            OCC: lambda k: rng.integers(2, 6, k),
+            CHURNED: lambda k: rng.integers(2, 7, k),
+            ONETIME: lambda k: rng.integers(1, 4, k),
+        }
+    ).astype(np.int64)
+    sku_share = by_group(
+        {
+            KEY: lambda k: rng.uniform(0.35, 0.7, k),
+            REG: lambda k: rng.uniform(0.15, 0.4, k),
+            NEW: lambda k: rng.uniform(0.08, 0.25, k),
+            CHURNING: lambda k: rng.uniform(0.08, 0.25, k),
+            OCC: lambda k: rng.uniform(0.05, 0.2, k),
+            CHURNED: lambda k: rng.uniform(0.08, 0.25, k),
+            ONETIME: lambda k: rng.uniform(0.03, 0.1, k),
+        }
+    )
+    # yearly revenue scale (rubles); key and regular are calibrated later anyway
+    annual = by_group(
+        {
+            KEY: lambda k: np.full(k, 0.04 * WINDOW_REVENUE / 2),
+            REG: lambda k: np.full(k, 0.0025 * WINDOW_REVENUE / 2),
+            NEW: lambda k: np.exp(np.clip(rng.normal(0, 0.9, k), -2.5, 1.6)) * 2.5e6,
+            CHURNING: lambda k: np.exp(np.clip(rng.normal(0, 0.8, k), -2.5, 1.6)) * 3e6,
+            OCC: lambda k: np.exp(np.clip(rng.normal(0, 0.7, k), -2.5, 1.6)) * 2e5 * 1.3,
+            CHURNED: lambda k: np.exp(np.clip(rng.normal(0, 1.0, k), -2.5, 1.8)) * 6e5,
+            ONETIME: lambda k: np.exp(np.clip(rng.normal(0, 0.8, k), -2.5, 2.0)) * 8e4,
+        }
+    )
+    # a few former key clients among the churned: big, frequent, broad, and gone
+    former = np.flatnonzero(g == CHURNED)[:3]
+    lam[former] = rng.uniform(40, 70, len(former))
+    mu[former] = rng.uniform(12, 18, len(former))
+    n_prod_lines[former] = rng.integers(8, 12, len(former))
+    sku_share[former] = rng.uniform(0.3, 0.5, len(former))
+    annual[former] = rng.uniform(1.5e7, 3e7, len(former))
+    line_rev = annual / (lam * mu)
+
+    # volume drift: growing / declining key clients, slow trends elsewhere
+    drift_kind = np.full(m, 3)
+    drift_param = np.clip(rng.normal(0, 0.25, m), -0.5, 0.6)
+    key = rng.permutation(np.flatnonzero(g == KEY))
+    n_grow = int(rng.integers(5, 8))
+    drift_kind[key] = 0
+    drift_kind[key[:n_grow]] = 1
+    drift_param[key[:n_grow]] = rng.uniform(0.3, 0.6, n_grow)
+    drift_kind[key[n_grow : n_grow + 2]] = 2
+    drift_param[key[n_grow : n_grow + 2]] = rng.uniform(0.4, 0.5, 2)
+
+    # contract discounts
+    contract = np.where(g == KEY, np.round(rng.uniform(0.03, 0.10, m), 2), 0.0)
+    reg_disc = (g == REG) & (rng.random(m) < 0.5)
+    contract[reg_disc] = np.round(rng.uniform(0.02, 0.06, reg_disc.sum()), 2)
+    other_disc = (g > REG) & (rng.random(m) < 0.15)
+    contract[other_disc] = np.round(rng.uniform(0.02, 0.04, other_disc.sum()), 2)
+
+    seg = cust["segment"][ids]
+    channel = np.array(
+        [SEGMENT_CHANNELS[s][0] if r < 0.85 else SEGMENT_CHANNELS[s][-1]
+         for s, r in zip(seg, rng.random(m), strict=True)]
+    )  # fmt: skip
+
+    # product lines bought: weighted by popularity and segment affinity
+    line_w = np.array([p[3] for p in PRODUCT_LINES])[None, :] * SEGMENT_LINE_AFFINITY[seg]
+    lines_bought = _top_k(rng, line_w, n_prod_lines)
+    line_pref = np.exp(rng.normal(0, 0.7, (m, len(PRODUCT_LINES)))) * lines_bought
+
+    return {
+        "ids": ids,
+        "group": g,
+        "start": cust["start"][ids],
+        "end": cust["end"][ids],
+        "lam": lam,
+        "mu": mu,
+        "sku_share": sku_share,
+        "line_rev": line_rev,
+        "drift_kind": drift_kind,
+        "drift_param": drift_param,
+        "contract": contract,
+        "channel": channel,
+        "lines_bought": lines_bought,
+        "line_pref": line_pref,
+    }
+
+
+def _assortment(rng: np.random.Generator, p: dict, sku: dict) -> np.ndarray:
+    """Weight matrix (ordering customers x SKUs); zero = the customer never buys the SKU."""
+    line = sku["line"]
+    pop = sku["popularity"]
+    in_line = p["lines_bought"][:, line]
+    rel = np.sqrt(pop) / np.sqrt(pop).mean()
+    chosen = in_line & (rng.random(in_line.shape) < np.clip(p["sku_share"][:, None] * rel, 0, 1))
+    chosen[:, sku["anchor"]] |= p["lines_bought"]
+    return chosen * pop[None, :] * p["line_pref"][:, line]
+
+
+def _orders(rng: np.random.Generator, cust: dict, sku: dict, cal: _Calendar) -> pd.DataFrame:
+    p = _order_params(rng, cust, cal)
+    weights = _assortment(rng, p, sku)
+    line_of, season = sku["line"], sku["season"]
+
+    cust_parts, off_parts, sku_parts = [], [], []
+    for i, g in enumerate(p["group"]):
+        od = _order_days(rng, int(g), i, p, cal)
+        if len(od) == 0:
+            continue
+        skus = np.flatnonzero(weights[i])
+        w = weights[i, skus][None, :] * season[line_of[skus]][:, cal.month[od]].T
+        available = (sku["launch"][skus][None, :] >= od[:, None]) & (
+            sku["delist"][skus][None, :] <= od[:, None]
+        )
+        w = w * available
+        k = 1 + rng.poisson(p["mu"][i] - 1, len(od))
+        rows, cols = np.nonzero(_top_k(rng, w, k))
+        cust_parts.append(np.full(len(rows), i))
+        off_parts.append(od[rows])
+        sku_parts.append(skus[cols])
+    ci = np.concatenate(cust_parts)
+    o = np.concatenate(off_parts)
+    s = np.concatenate(sku_parts)
+
+    # quantities, prices, discounts
+    line = line_of[s]
+    drift = _drift(p["drift_kind"][ci], p["drift_param"][ci], o, cal)
+    price = sku["price"][s, cal.version[o]]
+    pref = np.sqrt(p["line_pref"][ci, line])
+    raw = p["line_rev"][ci] * season[line, cal.month[o]] * drift * pref
+    # volumes are set at current prices, so older revenue is deflated by the price lists
+    raw = raw * np.exp(rng.normal(0, 0.45, len(o))) / sku["price"][s, -1]
+    qty = np.maximum(1.0, np.rint(raw))
+    promo = np.where(
+        rng.random((len(PRODUCT_LINES), int(cal.month_index.max()) + 1)) < 0.07,
+        rng.choice([0.05, 0.07, 0.10, 0.15], (len(PRODUCT_LINES), int(cal.month_index.max()) + 1)),
+        0.0,
+    )
+    disc = np.round(np.minimum(p["contract"][ci] + promo[line, cal.month_index[o]], 0.3), 2)
+    is_ret = np.zeros(len(o), dtype=bool)
+
+    # returns: a few lines come back with the customer's next delivery (within 60 days)
+    span = cal.h + 1
+    key = ci * span + (cal.h - o)  # increasing in time within a customer
+    uniq = np.unique(key)
+    pos = np.searchsorted(uniq, key, side="right")
+    nxt = uniq[np.minimum(pos, len(uniq) - 1)]
+    ok = (pos < len(uniq)) & (nxt // span == ci) & (nxt - key <= 60)
+    ret = np.flatnonzero(ok & (rng.random(len(o)) < 0.006))
+    r_qty = -np.maximum(1.0, np.rint(qty[ret] * rng.uniform(0.05, 0.4, len(ret))))
+    ci = np.concatenate([ci, ci[ret]])
+    o = np.concatenate([o, cal.h - (nxt[ret] % span)])
+    s = np.concatenate([s, s[ret]])
+    qty = np.concatenate([qty, r_qty])
+    price = np.concatenate([price, price[ret]])
+    disc = np.concatenate([disc, disc[ret]])
+    is_ret = np.concatenate([is_ret, np.ones(len(ret), dtype=bool)])
+
+    qty = _calibrate(rng, p, ci, o, qty, price, disc, is_ret, cal)
+    amount = np.round(qty * price * (1 - disc), 2)
+
+    # documents: one sales order per customer and day, one return document per customer and day
+    order = np.lexsort((s, ci, is_ret, -o))
+    ci, o, s, qty, price, disc, amount, is_ret = (
+        a[order] for a in (ci, o, s, qty, price, disc, amount, is_ret)
+    )
+    new_doc = np.ones(len(o), dtype=bool)
+    new_doc[1:] = (o[1:] != o[:-1]) | (ci[1:] != ci[:-1]) | (is_ret[1:] != is_ret[:-1])
+    doc = np.cumsum(new_doc) - 1
+    doc_start = np.flatnonzero(new_doc)
+    line_no = np.arange(len(o)) - doc_start[doc] + 1
+    doc_ret = is_ret[doc_start]
+    seq = np.where(doc_ret, np.cumsum(doc_ret), np.cumsum(~doc_ret))
+    doc_ids = np.array(
+        [f"{'RT' if r else 'SO'}-{n:07d}" for r, n in zip(doc_ret, seq, strict=True)], dtype=object
+    )
+    customer_ids = cust["frame"]["customer_id"].to_numpy(dtype=object)[p["ids"]]
+    sku_ids = np.array(sku["sku"], dtype=object)
+
+    return pd.DataFrame(
+        {
+            "order_id": doc_ids[doc].tolist(),
+            "customer_id": customer_ids[ci].tolist(),
+            "order_date": _to_datetime(cal, o),
+            "amount": amount.astype(np.float64),
+            "sku": sku_ids[s].tolist(),
+            "quantity": qty.astype(np.float64),
+            "list_price": price.astype(np.float64),
+            "discount": disc.astype(np.float64),
+            "channel": p["channel"][ci].tolist(),
+            "line_no": line_no.astype(np.int64),
+        }
+    )
+
+
+def _calibrate(rng, p, ci, o, qty, price, disc, is_ret, cal: _Calendar) -> np.ndarray:
+    """Scale key and regular clients' quantities so their window revenue hits set shares.
+
+    The revenue of everybody else in the window (new, churning, occasional) is taken as it
+    came out; it fixes the window total T = rest / rest_share. Key clients get shares with
+    the top 17 just under 70% of T and the top 18 just over it; regular clients share what
+    is left, each well below the smallest key client.
+    """
+    g = p["group"]
+    m = len(g)
+    in_window = o < cal.w24
+    revenue = np.bincount(ci[in_window], weights=(qty * price * (1 - disc))[in_window], minlength=m)
+    calibrated = np.isin(g, (KEY, REG))
+    rest = revenue[~calibrated].sum()
+    rest_share = rng.uniform(0.075, 0.09)
+    total = rest / rest_share
+
+    key = rng.permutation(np.flatnonzero(g == KEY))
+    top18 = rng.uniform(0.712, 0.722)
+    s18 = top18 - 0.70 + rng.uniform(0.006, 0.009)
+    v = 0.85 ** np.arange(len(key) - 1) * np.exp(rng.normal(0, 0.1, len(key) - 1))
+    v = np.sort(v)[::-1] / v.sum() * (top18 - len(key) * s18)
+    share = np.zeros(m)
+    share[key] = s18 + np.concatenate([v, [0.0]])
+
+    reg = np.flatnonzero(g == REG)
+    w = np.exp(rng.normal(0, 0.9, len(reg)))
+    budget = 1 - top18 - rest_share
+    cap = 0.55 * s18
+    for _ in range(20):  # cap the largest, spread the excess over the others
+        w = w / w.sum() * budget
+        if w.max() <= cap:
+            break
+        w = np.minimum(w, cap)
+        free = w < cap
+        w[free] += (budget - w.sum()) * w[free] / w[free].sum()
+    share[reg] = w
+
+    factor = np.ones(m)
+    factor[calibrated] = share[calibrated] * total / revenue[calibrated]
+    scaled = np.rint(qty * factor[ci])
+    scaled = np.where(is_ret, np.minimum(scaled, -1.0), np.maximum(scaled, 1.0))
+    return np.where(calibrated[ci], scaled, qty)
+
+
+# ========================================================================================
+# contacts and interactions
+# ========================================================================================
+
+
+def _active_unreachable(cust: dict) -> np.ndarray:
+    return np.isin(cust["group"], (KEY, REG, NEW, CHURNING, OCC)) & ~cust["reachable"]
+
+
+def _contacts(rng: np.random.Generator, cust: dict, cal: _Calendar) -> pd.DataFrame:
+    group, reachable = cust["group"], cust["reachable"]
+    n = len(group)
+    lost = _active_unreachable(cust)  # buying, but the contact person left
+    count = np.where(
+        reachable,
+        1 + rng.poisson(np.where(group == KEY, 2.0, 0.6)),
+        np.where(lost, 1 + rng.poisson(0.3, n), rng.poisson(0.9, n)),
+    )
+    owner = np.repeat(np.arange(n), count)
+    first = np.ones(len(owner), dtype=bool)
+    first[1:] = owner[1:] != owner[:-1]
+    roll = rng.random(len(owner))
+    current = np.where(
+        reachable[owner], first | (roll < 0.5), np.where(lost[owner], False, roll < 0.55)
+    )
+    fc = cust["first_contact"][owner]
+    recent_cap = np.where(current & reachable[owner], np.minimum(fc, 700), fc)
+    updated = (rng.random(len(owner)) * (recent_cap + 1)).astype(np.int64)
+
+    female = rng.random(len(owner)) < 0.55
+    first_name = np.where(
+        female,
+        np.array(FEMALE_NAMES, dtype=object)[rng.integers(0, len(FEMALE_NAMES), len(owner))],
+        np.array(MALE_NAMES, dtype=object)[rng.integers(0, len(MALE_NAMES), len(owner))],
+    )
+    surname = np.array(SURNAMES, dtype=object)[rng.integers(0, len(SURNAMES), len(owner))]
+    surname = np.where(female, surname + "а", surname)
+    seg = cust["segment"][owner]
+    role_roll = rng.random(len(owner))
+    names = cust["frame"]["name"].tolist()
+    domains = {}
+    email_roll = rng.random(len(owner))
+    phone_roll = rng.random(len(owner))
+    digits = rng.integers(0, 100, (len(owner), 4))
+    contact_name, role, email, phone = [], [], [], []
+    for j in range(len(owner)):
+        c = owner[j]
+        contact_name.append(f"{surname[j]} {first_name[j]}")
+        roles = SEGMENT_ROLES[seg[j]]
+        role.append(roles[int(role_roll[j] * len(roles))])
+        if c not in domains:
+            domains[c] = _slug(names[c]) + ".example"
+        if email_roll[j] < 0.15:
+            email.append(None)
+        elif email_roll[j] < 0.3:
+            email.append(f"zakaz@{domains[c]}")
+        else:
+            login = (first_name[j][0] + "." + surname[j]).lower().translate(_TRANSLIT)
+            email.append(f"{login}@{domains[c]}")
+        if phone_roll[j] < 0.1:
+            phone.append(None)
+        else:
+            a, b, d, e = digits[j]
+            phone.append(f"+7 9{a:02d} {b:02d}{d % 10}-{e:02d}-{(a + b) % 100:02d}")
+    customer_ids = cust["frame"]["customer_id"].to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "customer_id": customer_ids[owner].tolist(),
+            "contact_id": [f"CT-{j + 1:06d}" for j in range(len(owner))],
+            "contact_name": contact_name,
+            "role": role,
+            "email": email,
+            "phone": phone,
+            "is_current": current.astype(bool),
+            "updated_at": _to_datetime(cal, updated),
+        }
+    )
+
+
+def _interactions(rng: np.random.Generator, cust: dict, cal: _Calendar) -> pd.DataFrame:
+    group, reachable = cust["group"], cust["reachable"]
+    fc = cust["first_contact"]
+    n = len(group)
+    rate_recent = np.array([20, 8, 5, 3, 2, 2, 2, 2], dtype=float)[group]
+    rate_hist = np.array([20, 6, 4, 4, 2, 2, 0.7, 0.3], dtype=float)[group]
+    lost = _active_unreachable(cust)
+
+    # last 365 days: reachable customers have at least one; active customers whose contact
+    # left may have some; nobody else has any
+    n_recent = np.where(
+        reachable, 1 + rng.poisson(rate_recent), np.where(lost, rng.poisson(rate_recent), 0)
+    )
+    hi_recent = np.minimum(364, fc)
+    # older history, between the first contact and a year ago (leads: around first contact)
+    lead = group == LEAD
+    lo_hist = np.where(lead, np.maximum(365, fc - 365), 365)
+    years = np.maximum(fc - lo_hist, 0) / 365
+    n_hist = np.where(
+        fc >= 365,
+        np.where(lead, rng.poisson(1.2, n), rng.poisson(rate_hist * np.minimum(years, 8))),
+        0,
+    )
+
+    owner = np.concatenate([np.repeat(np.arange(n), n_recent), np.repeat(np.arange(n), n_hist)])
+    lo = np.concatenate([np.zeros(n_recent.sum(), dtype=np.int64), np.repeat(lo_hist, n_hist)])
+    hi = np.concatenate([np.repeat(hi_recent, n_recent), np.repeat(fc, n_hist)])
+    off = lo + (rng.random(len(owner)) * (hi - lo + 1)).astype(np.int64)
+    typ = _weighted(rng, len(owner), INTERACTION_TYPES)
+    channel = [INTERACTION_TYPES[t][0] for t in typ]
+    kind = [INTERACTION_TYPES[t][1] for t in typ]
+    direction = [INTERACTION_TYPES[t][2] for t in typ]
+
+    # the first contact itself, for most customers
+    with_first = rng.random(n) < 0.7
+    first_owner = np.flatnonzero(with_first)
+    for c in first_owner:
+        ch, kd, dr = FIRST_CONTACT_TYPE[SOURCE_CHANNELS[cust["source"][c]][0]]
+        channel.append(ch)
+        kind.append(kd)
+        direction.append(dr)
+    owner = np.concatenate([owner, first_owner])
+    off = np.concatenate([off, fc[first_owner]])
+
+    customer_ids = cust["frame"]["customer_id"].to_numpy(dtype=object)
+    frame = pd.DataFrame(
+        {
+            "customer_id": customer_ids[owner].tolist(),
+            "date": _to_datetime(cal, off),
+            "channel": channel,
+            "kind": kind,
+            "direction": direction,
+        }
+    )
+    frame = frame.drop_duplicates(TABLES["interactions"].key)
+    return frame.sort_values(["date", "customer_id"], kind="stable").reset_index(drop=True)
+
+
+# ========================================================================================
+# entry point
+# ========================================================================================
+
+
+def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
+    """Generate the ``b2b-food`` tables for the analysis date ``as_of``, reproducibly by ``seed``.
+
+    Returns DataFrames for ``customers`` (canonical columns plus ``account_manager``),
+    ``contacts``, ``products``, ``orders`` (one row per order line; returns are negative lines)
+    and ``interactions``. Dates are ``datetime64`` at midnight and never after ``as_of``.
+    """
+    rng = np.random.default_rng(seed)
+    cal = _Calendar(as_of)
+    products, sku = _products(rng, cal)
+    cust = _customers(rng, cal)
+    orders = _orders(rng, cust, sku, cal)
+    contacts = _contacts(rng, cust, cal)
+    interactions = _interactions(rng, cust, cal)
+    tables = {
+        "customers": cust["frame"],
+        "contacts": contacts,
+        "products": products,
+        "orders": orders,
+        "interactions": interactions,
+    }
+    for name, frame in tables.items():
+        canonical = TABLES[name].names
+        extra = [c for c in frame.columns if c not in canonical]
+        tables[name] = frame[canonical + extra].reset_index(drop=True)
+    return tables

@@ -1,0 +1,270 @@
+"""The `b2b-food` demo profile: reproducible, canonical, and shaped like the food-producer audit.
+
+The base-structure figures are recomputed here with plain pandas, independently of
+cxray.analytics, straight from the definitions in DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxray.demo import DEFAULT_AS_OF, PROFILES, generate
+from cxray.ingest.schema import TABLES
+
+AS_OF = dt.date(2026, 10, 31)
+OTHER_AS_OF = dt.date(2025, 6, 30)
+TABLE_NAMES = ("customers", "contacts", "products", "orders", "interactions")
+
+
+def minus_months(d: dt.date, months: int) -> dt.date:
+    """Same day `months` months earlier, clamped to the month's end."""
+    index = d.year * 12 + d.month - 1 - months
+    year, month0 = divmod(index, 12)
+    return dt.date(year, month0 + 1, min(d.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
+def structure(t: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, float]:
+    """known / reachable / active / regular / key, straight from the definitions."""
+    a = pd.Timestamp(as_of)
+    m12, m24 = pd.Timestamp(minus_months(as_of, 12)), pd.Timestamp(minus_months(as_of, 24))
+    orders, contacts, inter = t["orders"], t["contacts"], t["interactions"]
+
+    known = set(t["customers"]["customer_id"]) | set(orders["customer_id"])
+
+    current = set(contacts.loc[contacts["is_current"], "customer_id"])
+    recent = inter[(inter["date"] > a - pd.Timedelta(days=365)) & (inter["date"] <= a)]
+    reachable = current & set(recent["customer_id"])
+
+    window = orders[(orders["order_date"] > m24) & (orders["order_date"] <= a)]
+    active = set(window["customer_id"])
+
+    def dates_in(lo: pd.Timestamp, hi: pd.Timestamp) -> pd.Series:
+        part = orders[(orders["order_date"] > lo) & (orders["order_date"] <= hi)]
+        return part.groupby("customer_id")["order_date"].nunique()
+
+    last, before = dates_in(m12, a), dates_in(m24, m12)
+    regular = {c for c in active if last.get(c, 0) >= 2 and before.get(c, 0) >= 2}
+
+    revenue = window.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+    cum_share = revenue.cumsum() / revenue.sum()
+    n_key = int((cum_share < 0.70).sum()) + 1
+    key = set(revenue.index[:n_key])
+    return {
+        "known": len(known),
+        "reachable": len(reachable),
+        "active": len(active),
+        "regular": len(regular),
+        "key": n_key,
+        "key_share": float(cum_share.iloc[n_key - 1]),
+        "key_regular": len(key & regular),
+    }
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return generate("b2b-food", seed=42, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def other_tables() -> dict[str, pd.DataFrame]:
+    return generate("b2b-food", seed=42, as_of=OTHER_AS_OF)
+
+
+# --- API ----------------------------------------------------------------------------------
+
+
+def test_profiles_registry_and_unknown_profile():
+    assert "b2b-food" in PROFILES
+    with pytest.raises(ValueError, match="b2b-food"):
+        generate("no-such-profile")
+
+
+def test_default_as_of_is_fixed():
+    assert DEFAULT_AS_OF == dt.date(2026, 10, 31)
+    t = generate("b2b-food", seed=3)
+    assert t["orders"]["order_date"].max() <= pd.Timestamp(DEFAULT_AS_OF)
+
+
+# --- determinism --------------------------------------------------------------------------
+
+
+def test_same_seed_same_frames(tables):
+    again = generate("b2b-food", seed=42, as_of=AS_OF)
+    assert set(again) == set(tables)
+    for name in TABLE_NAMES:
+        pd.testing.assert_frame_equal(tables[name], again[name])
+
+
+def test_different_seed_different_frames(tables):
+    other = generate("b2b-food", seed=7, as_of=AS_OF)
+    assert not other["orders"].equals(tables["orders"])
+    assert not other["customers"].equals(tables["customers"])
+
+
+# --- schema -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", TABLE_NAMES)
+def test_canonical_columns_in_schema_order(tables, name):
+    frame = tables[name]
+    canonical = TABLES[name].names
+    assert list(frame.columns[: len(canonical)]) == canonical
+    if name == "customers":
+        assert list(frame.columns[len(canonical) :]) == ["account_manager"]
+    else:
+        assert len(frame.columns) == len(canonical)
+
+
+@pytest.mark.parametrize("name", TABLE_NAMES)
+def test_column_types(tables, name):
+    frame = tables[name]
+    for col in TABLES[name].columns:
+        s = frame[col.name]
+        if col.type == "date":
+            assert pd.api.types.is_datetime64_any_dtype(s), col.name
+            assert (s.dropna() == s.dropna().dt.normalize()).all(), col.name
+        elif col.type == "float64":
+            assert s.dtype == np.float64, col.name
+        elif col.type == "int64":
+            assert s.dtype == np.int64, col.name
+        elif col.type == "boolean":
+            assert s.dtype == bool, col.name
+        else:
+            assert not isinstance(s.dtype, pd.CategoricalDtype), col.name
+            assert pd.api.types.is_string_dtype(s) or s.dtype == object, col.name
+            assert all(isinstance(v, str) for v in s.dropna().head(200)), col.name
+        if col.required:
+            assert s.notna().all(), col.name
+
+
+@pytest.mark.parametrize("name", TABLE_NAMES)
+def test_natural_keys_unique(tables, name):
+    assert not tables[name].duplicated(list(TABLES[name].key)).any()
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, OTHER_AS_OF])
+def test_no_date_after_as_of(tables, other_tables, as_of):
+    t = tables if as_of == AS_OF else other_tables
+    for name in TABLE_NAMES:
+        for col in TABLES[name].columns:
+            if col.type == "date":
+                assert t[name][col.name].max() <= pd.Timestamp(as_of), (name, col.name)
+
+
+def test_order_lines_consistent(tables):
+    o = tables["orders"]
+    expected = (o["quantity"] * o["list_price"] * (1 - o["discount"])).round(2)
+    assert np.allclose(o["amount"], expected, atol=0.011)
+    assert (o["line_no"] >= 1).all()
+    # line_no is 1..n within each order
+    n = o.groupby("order_id")["line_no"].agg(["min", "max", "size"])
+    assert (n["min"] == 1).all() and (n["max"] == n["size"]).all()
+    # one customer and one date per order
+    assert (o.groupby("order_id")[["customer_id", "order_date"]].nunique() == 1).all().all()
+    assert set(o["sku"]) <= set(tables["products"]["sku"])
+    assert set(o["customer_id"]) <= set(tables["customers"]["customer_id"])
+    assert set(tables["contacts"]["customer_id"]) <= set(tables["customers"]["customer_id"])
+    assert set(tables["interactions"]["customer_id"]) <= set(tables["customers"]["customer_id"])
+    assert o["discount"].between(0, 0.5).all() and (o["discount"] > 0).any()
+    assert (o["list_price"] > 0).all()
+
+
+def test_returns_are_a_few_negative_lines(tables):
+    o = tables["orders"]
+    negative = o["amount"] < 0
+    assert 0 < negative.mean() < 0.02
+    assert (o.loc[negative, "quantity"] < 0).all()
+    assert -o.loc[negative, "amount"].sum() < 0.02 * o.loc[~negative, "amount"].sum()
+
+
+def test_products(tables):
+    p = tables["products"]
+    assert 10 <= p["product_line"].nunique() <= 14
+    assert 200 <= len(p) <= 400
+    assert p[["category", "brand", "unit_cost"]].notna().all().all()
+    typical_price = tables["orders"].groupby("sku")["list_price"].median()
+    cost = p.set_index("sku")["unit_cost"].reindex(typical_price.index)
+    assert (cost < typical_price).all()
+
+
+def test_customer_attributes(tables):
+    c = tables["customers"]
+    assert c["segment"].notna().all() and c["segment"].nunique() >= 5
+    assert c["region"].notna().all() and "Москва" in set(c["region"])
+    assert c["account_manager"].notna().any()
+
+
+# --- structure ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, OTHER_AS_OF])
+def test_structure_of_the_food_producer_audit(tables, other_tables, as_of):
+    s = structure(tables if as_of == AS_OF else other_tables, as_of)
+    assert s["known"] >= 15_000
+    assert 540 <= s["reachable"] <= 660
+    assert 225 <= s["active"] <= 275
+    assert 90 <= s["regular"] <= 110
+    assert 16 <= s["key"] <= 20
+    assert s["key_share"] >= 0.70
+    assert s["key_regular"] >= s["key"] - 2  # key clients are (nearly) all regular
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, OTHER_AS_OF])
+def test_history_is_placed_before_as_of(tables, other_tables, as_of):
+    o = (tables if as_of == AS_OF else other_tables)["orders"]
+    assert o["order_date"].min() <= pd.Timestamp(as_of) - pd.DateOffset(years=4)
+    assert o["order_date"].max() >= pd.Timestamp(as_of) - pd.Timedelta(days=14)
+    assert 100_000 <= len(o) <= 400_000
+
+
+def test_seasonality(tables):
+    o = tables["orders"]
+    o = o[o["order_date"] > pd.Timestamp(AS_OF) - pd.DateOffset(years=4)]
+    by_month = o.groupby(o["order_date"].dt.month)["amount"].sum()
+    assert by_month.idxmax() == 12
+    assert by_month[[6, 7, 8]].mean() < by_month.mean()
+    line = o["sku"].map(tables["products"].set_index("sku")["product_line"])
+    drinks = o[line == "Напитки"]
+    share = drinks.groupby(drinks["order_date"].dt.month)["amount"].sum() / by_month
+    assert share[[6, 7, 8]].mean() > 1.3 * share[[1, 2, 11]].mean()
+
+
+def test_white_space(tables):
+    """Active clients buy different subsets of the product lines; many only 2 to 6."""
+    o = tables["orders"]
+    window = o[o["order_date"] > pd.Timestamp(minus_months(AS_OF, 24))]
+    line = window["sku"].map(tables["products"].set_index("sku")["product_line"])
+    lines_per_client = line.groupby(window["customer_id"]).nunique()
+    assert lines_per_client.between(2, 6).mean() >= 0.5
+    assert (lines_per_client < tables["products"]["product_line"].nunique()).mean() >= 0.9
+
+
+def test_new_churned_and_drifting_clients(tables):
+    o = tables["orders"]
+    a = pd.Timestamp(AS_OF)
+    m24 = pd.Timestamp(minus_months(AS_OF, 24))
+    first = o.groupby("customer_id")["order_date"].min()
+    last = o.groupby("customer_id")["order_date"].max()
+    assert (first > m24).sum() >= 30  # new clients
+    assert (last <= m24).sum() >= 300  # clients that churned
+    # key clients: some grow, a couple decline (last 3 months vs the same months a year earlier)
+    window = o[o["order_date"] > m24]
+    revenue = window.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+    key = revenue.index[:18]
+    recent = o[(o["order_date"] > a - pd.DateOffset(months=3)) & o["customer_id"].isin(key)]
+    year_ago = o[
+        (o["order_date"] > a - pd.DateOffset(months=15))
+        & (o["order_date"] <= a - pd.DateOffset(months=12))
+        & o["customer_id"].isin(key)
+    ]
+    ratio = (
+        recent.groupby("customer_id")["amount"].sum()
+        / year_ago.groupby("customer_id")["amount"].sum()
+    )
+    assert (ratio > 1.15).sum() >= 3
+    assert 1 <= (ratio < 0.8).sum() <= 4
