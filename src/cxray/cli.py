@@ -382,6 +382,40 @@ def structure(
     console.print(t("abc_legend", a=abc_a, b=abc_b, x=xyz_x, y=xyz_y), highlight=False)
 
 
+@app.command()
+@user_errors
+def report(
+    out: Annotated[Path, typer.Option(help="HTML file to write.")] = Path("cxray-report.html"),
+    as_of: AsOf = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the report: en or ru.")
+    ] = None,
+    xlsx: Annotated[
+        Path | None, typer.Option(help="Also write the report's tables to this XLSX file.")
+    ] = None,
+) -> None:
+    """Write the X-ray as one self-contained HTML file (opens offline): funnel, Pareto, ABC-XYZ,
+    product-line trends, white space, RFM segments and cross-sell opportunities."""
+    from cxray.report.collect import collect
+    from cxray.report.html import render_html
+    from cxray.report.xlsx import write_xlsx
+
+    language = (lang or texts.current_lang()).lower()[:2]
+    if language not in texts.LANGS:
+        raise CxrayError("bad_parameter", detail=f"--lang must be one of {', '.join(texts.LANGS)}")
+    with _open(read_only=True) as ws, console.status("") as spinner:
+        day = _as_of(ws, as_of)
+        data = collect(ws.tables(), as_of=day,
+                       progress=lambda step: spinner.update(t("report_step", step=step)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(data, lang=language), encoding="utf-8")
+    console.print(t("report_written", path=out), highlight=False)
+    if xlsx is not None:
+        xlsx.parent.mkdir(parents=True, exist_ok=True)
+        write_xlsx(data, xlsx)
+        console.print(t("report_written", path=xlsx), highlight=False)
+
+
 def pareto_points(
     curve: list[dict], shares: tuple[float, ...] = (0.5, 0.7, 0.8, 0.9, 1.0)
 ) -> list[dict]:

@@ -238,6 +238,101 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_revenue": {"en": "revenue", "ru": "выручка"},
     "col_cv": {"en": "CV", "ru": "CV"},
     "no_rows": {"en": "(no rows)", "ru": "(нет строк)"},
+    # --- report -------------------------------------------------------------------------
+    "report_title": {"en": "Customer base X-ray", "ru": "Рентген клиентской базы"},
+    "report_subtitle": {
+        "en": "As of {as_of}. Revenue is net of returns.",
+        "ru": "На {as_of}. Выручка за вычетом возвратов.",
+    },
+    "report_written": {"en": "Report written to {path}", "ru": "Отчёт записан в {path}"},
+    "report_step": {"en": "Computing {step}", "ru": "Расчёт: {step}"},
+    "card_key_share": {"en": "revenue from key", "ru": "выручки от ключевых"},
+    "card_window_revenue": {"en": "revenue, active window", "ru": "выручка активного окна"},
+    "sec_funnel": {"en": "Client base funnel", "ru": "Воронка клиентской базы"},
+    "read_funnel": {
+        "en": "Each stage is a subset of the one above; bars use a log scale so the few key "
+        "clients stay visible next to thousands of known ones.",
+        "ru": "Каждый этап входит в предыдущий; шкала логарифмическая, чтобы горстка ключевых "
+        "клиентов была видна рядом с тысячами известных.",
+    },
+    "sec_pareto": {"en": "Pareto curve", "ru": "Кривая Парето"},
+    "read_pareto": {
+        "en": "How much of the revenue the top customers give: the steeper the curve, the more "
+        "the business depends on a few clients.",
+        "ru": "Какую долю выручки дают крупнейшие клиенты: чем круче кривая, тем сильнее "
+        "бизнес зависит от немногих.",
+    },
+    "pareto_axis": {
+        "en": "x: share of buying customers, ranked by revenue; y: cumulative share of revenue.",
+        "ru": "x: доля покупающих клиентов по убыванию выручки; y: накопленная доля выручки.",
+    },
+    "sec_abc": {"en": "ABC-XYZ", "ru": "ABC-XYZ"},
+    "read_abc": {
+        "en": "ABC ranks by revenue, XYZ by how steady monthly revenue is; AX are large and "
+        "predictable, CZ small and erratic. Left: count, right: share of revenue.",
+        "ru": "ABC — по выручке, XYZ — по стабильности месячной выручки; AX — крупные и "
+        "предсказуемые, CZ — мелкие и нерегулярные. Слева — число, справа — доля выручки.",
+    },
+    "abc_title_short": {"en": "ABC-XYZ of {by}", "ru": "ABC-XYZ по {by}"},
+    "sec_trends": {"en": "Product lines month by month", "ru": "Товарные линии по месяцам"},
+    "read_trends": {
+        "en": "Monthly revenue per product line; the table compares the last month with the "
+        "month before (MoM) and the same month a year earlier (YoY).",
+        "ru": "Месячная выручка по товарным линиям; таблица сравнивает последний месяц с "
+        "предыдущим (MoM) и с тем же месяцем год назад (YoY).",
+    },
+    "col_line": {"en": "product line", "ru": "товарная линия"},
+    "col_revenue_month": {"en": "revenue {month}", "ru": "выручка {month}"},
+    "col_mom": {"en": "MoM", "ru": "к пред. мес."},
+    "col_mom_pct": {"en": "MoM %", "ru": "к пред. мес., %"},
+    "col_yoy": {"en": "YoY", "ru": "к году назад"},
+    "col_yoy_pct": {"en": "YoY %", "ru": "к году назад, %"},
+    "sec_whitespace": {"en": "White space", "ru": "Белые пятна"},
+    "read_whitespace": {
+        "en": "Revenue of the top {n} customers by product line in the active window; a "
+        "hatched cell is a line the customer does not buy (white space).",
+        "ru": "Выручка {n} крупнейших клиентов по товарным линиям за активное окно; "
+        "штрихованная ячейка — линия, которую клиент не покупает (белое пятно).",
+    },
+    "col_customer": {"en": "customer", "ru": "клиент"},
+    "sec_rfm": {"en": "RFM segments", "ru": "RFM-сегменты"},
+    "read_rfm": {
+        "en": "Customers scored 1-5 on recency, frequency and money in the active window and "
+        "grouped into segments; bars show customers and share of revenue.",
+        "ru": "Клиенты оценены по 1-5 баллов за давность, частоту и сумму покупок в активном "
+        "окне и сгруппированы; на полосах — число клиентов и доля выручки.",
+    },
+    "col_segment": {"en": "RFM segment", "ru": "RFM-сегмент"},
+    "col_recency": {"en": "mean days since last order", "ru": "дней с последнего заказа"},
+    "col_frequency": {"en": "mean order dates", "ru": "дат заказов в среднем"},
+    "col_monetary": {"en": "mean revenue", "ru": "средняя выручка"},
+    "sec_opportunities": {"en": "Top cross-sell opportunities",
+                          "ru": "Лучшие возможности кросс-продаж"},
+    "read_opportunities": {
+        "en": "Product lines a customer does not buy although many of its segment peers do; "
+        "potential is the median revenue of that line among the peers who buy it.",
+        "ru": "Товарные линии, которые клиент не покупает, хотя их покупают многие клиенты "
+        "его сегмента; потенциал — медианная выручка линии у покупающих её коллег.",
+    },
+    "col_segment_attr": {"en": "segment", "ru": "сегмент"},
+    "col_peer_share": {"en": "peers buying", "ru": "доля покупающих"},
+    "col_peer_buyers": {"en": "buyers/peers", "ru": "покупают/всего"},
+    "col_potential": {"en": "potential", "ru": "потенциал"},
+    "opportunities_total": {
+        "en": "{n} opportunities in all, total potential {total}.",
+        "ru": "Всего возможностей: {n}, суммарный потенциал {total}.",
+    },
+    "rfm_champions": {"en": "champions", "ru": "чемпионы"},
+    "rfm_loyal": {"en": "loyal", "ru": "лояльные"},
+    "rfm_potential_loyalist": {"en": "potential loyalists", "ru": "потенциально лояльные"},
+    "rfm_new": {"en": "new", "ru": "новые"},
+    "rfm_promising": {"en": "promising", "ru": "перспективные"},
+    "rfm_need_attention": {"en": "need attention", "ru": "требуют внимания"},
+    "rfm_about_to_sleep": {"en": "about to sleep", "ru": "засыпающие"},
+    "rfm_at_risk": {"en": "at risk", "ru": "в зоне риска"},
+    "rfm_cant_lose": {"en": "can't lose them", "ru": "нельзя потерять"},
+    "rfm_hibernating": {"en": "hibernating", "ru": "спящие"},
+    "rfm_lost": {"en": "lost", "ru": "потерянные"},
 }
 
 
@@ -256,7 +351,7 @@ def current_lang() -> str:
     return env if env in LANGS else "en"
 
 
-def t(key: str, *, lang: str | None = None, **params: object) -> str:
+def t(key: str, /, *, lang: str | None = None, **params: object) -> str:
     """The text ``key`` in ``lang`` (default: the current language), formatted with ``params``."""
     entry = TEXTS[key]
     template = entry.get(lang or current_lang()) or entry["en"]
