@@ -1,0 +1,104 @@
+"""End to end from the CLI: the demo company, its structure and the report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cxray.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_ws(tmp_path_factory):
+    ws = tmp_path_factory.mktemp("demo") / "ws"
+    out = tmp_path_factory.mktemp("csv")
+    result = runner.invoke(app, ["-w", str(ws), "demo", "--seed", "42", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return ws, out
+
+
+def invoke(ws, *args):
+    result = runner.invoke(app, ["-w", str(ws), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_structure_json_has_the_audit_shape(demo_ws):
+    ws, _ = demo_ws
+    data = json.loads(invoke(ws, "structure", "--as-of", "2026-10-31", "--json"))
+    for key in ("as_of", "known", "reachable", "active", "regular", "key", "key_regular",
+                "key_revenue_share"):
+        assert key in data
+    assert data["as_of"] == "2026-10-31"
+    assert data["known"] >= 15_000
+    assert 540 <= data["reachable"] <= 660
+    assert 225 <= data["active"] <= 275
+    assert 90 <= data["regular"] <= 110
+    assert 16 <= data["key"] <= 20
+    assert data["key_revenue_share"] >= 0.70
+    # the funnel narrows at every stage
+    assert data["known"] >= data["active"] >= data["regular"] >= data["key_regular"]
+    # Pareto: the key count is the customers needed for 70%
+    seventy = next(p for p in data["pareto"] if p["revenue_share"] == 0.7)
+    assert seventy["customers"] == data["key"]
+    cells = data["abc_xyz"]["customers"]
+    assert len(cells) == 9
+    # every customer with revenue in the last 12 months is in exactly one cell
+    assert 0 < sum(c["n"] for c in cells) <= data["active"]
+    assert abs(sum(c["revenue_share"] for c in cells) - 1.0) < 1e-9
+
+
+def test_structure_options_change_the_definitions(demo_ws):
+    ws, _ = demo_ws
+    base = json.loads(invoke(ws, "structure", "--as-of", "2026-10-31", "--json"))
+    wider = json.loads(invoke(ws, "structure", "--as-of", "2026-10-31", "--json",
+                              "--key-share", "0.9", "--min-orders-per-year", "1"))
+    assert wider["key"] > base["key"]
+    assert wider["regular"] >= base["regular"]
+    assert wider["params"]["key_share"] == 0.9
+
+
+def test_structure_rejects_impossible_parameters(demo_ws):
+    ws, _ = demo_ws
+    result = runner.invoke(app, ["-w", str(ws), "structure", "--key-share", "1.5"])
+    assert result.exit_code == 1
+    assert "key_share" in result.output
+
+
+def test_structure_as_of_defaults_to_latest_order_and_accepts_russian_dates(demo_ws):
+    ws, _ = demo_ws
+    iso = json.loads(invoke(ws, "structure", "--as-of", "2026-10-31", "--json"))
+    ru = json.loads(invoke(ws, "structure", "--as-of", "31.10.2026", "--json"))
+    default = json.loads(invoke(ws, "structure", "--json"))
+    assert iso == ru
+    assert default["as_of"] <= "2026-10-31"
+
+
+def test_demo_csv_files_import_back_to_the_same_structure(demo_ws, tmp_path):
+    ws, out = demo_ws
+    other = tmp_path / "ws2"
+    for table in ("customers", "contacts", "products", "orders", "interactions"):
+        invoke(other, "import", table, str(out / f"{table}.csv"))
+    a = json.loads(invoke(ws, "structure", "--as-of", "2026-10-31", "--json"))
+    b = json.loads(invoke(other, "structure", "--as-of", "2026-10-31", "--json"))
+    for key in ("known", "reachable", "active", "regular", "key", "key_regular"):
+        assert a[key] == b[key], key
+    assert abs(a["key_revenue_share"] - b["key_revenue_share"]) < 1e-9
+
+
+def test_status_after_demo(demo_ws):
+    ws, _ = demo_ws
+    rows = {r["table"]: r for r in json.loads(invoke(ws, "status", "--json"))}
+    assert rows["orders"]["rows"] > 100_000
+    assert rows["orders"]["date_to"] <= "2026-10-31"
+    assert rows["customers"]["rows"] >= 15_000
+
+
+def test_russian_texts(demo_ws):
+    ws, _ = demo_ws
+    text = invoke(ws, "--lang", "ru", "structure", "--as-of", "2026-10-31")
+    assert "ключевые" in text and "известные" in text
