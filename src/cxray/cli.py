@@ -384,6 +384,112 @@ def structure(
 
 @app.command()
 @user_errors
+def products(
+    as_of: AsOf = None,
+    customer: Annotated[str | None, typer.Option(help="Only this customer_id.")] = None,
+    by: Annotated[str, typer.Option(help="sku or line (product line).")] = "sku",
+    months: Annotated[
+        int, typer.Option(help="Months to show in the table view (JSON has every month).")
+    ] = 1,
+    limit: Annotated[int, typer.Option(help="Rows to show in the table view.")] = 40,
+    as_json: Json = False,
+) -> None:
+    """What each customer buys: revenue and quantity per SKU or product line and calendar month,
+    every month from the customer's first order to the as-of month (zeros included), with
+    month-on-month and year-on-year change."""
+    from cxray.analytics import products as pr
+    from cxray.analytics.windows import add_months
+
+    if by not in ("sku", "line"):
+        raise CxrayError("bad_parameter", detail="--by must be sku or line")
+    with _open(read_only=True) as ws:
+        day = _as_of(ws, as_of)
+        orders = ws.table("orders")
+        start = pr.first_order_month(orders, day, customer_id=customer)
+        expr = pr.product_dynamics(orders, ws.table("products"), as_of=day, by=by,
+                                   customer_id=customer, start=start)
+        if not as_json:
+            first_shown = add_months(day.replace(day=1), -(max(months, 1) - 1)).strftime("%Y-%m")
+            expr = expr.filter(expr.month >= first_shown).order_by(
+                [expr.month.desc(), expr.revenue.desc(), expr.customer_id, expr.key]
+            ).limit(limit)
+        rows = expr.to_pyarrow().to_pylist()
+    if as_json:
+        print_json(rows)
+        return
+    show_table(rows, columns=["customer_id", "key", "month", "revenue", "quantity", "mom_change",
+                              "mom_pct", "yoy_change", "yoy_pct"],
+               formats={"mom_pct": ".1%", "yoy_pct": ".1%"}, title=t("products_title", as_of=day))
+
+
+@app.command()
+@user_errors
+def whitespace(
+    as_of: AsOf = None,
+    customer: Annotated[str | None, typer.Option(help="Only this customer_id.")] = None,
+    min_peer_share: Annotated[
+        float, typer.Option(help="A line counts as an opportunity when at least this share "
+                            "of the customer's peers buy it.")
+    ] = 0.3,
+    window: Annotated[int, typer.Option(help="Months of the active window.")] = 24,
+    limit: Annotated[int, typer.Option(help="Rows to show in the table view.")] = 30,
+    as_json: Json = False,
+) -> None:
+    """White space: product lines a customer does not buy although its peers (active customers
+    of the same segment) do, ranked by potential (the median revenue of that line among the
+    peers who buy it)."""
+    from cxray.analytics import whitespace as wsp
+
+    with _open(read_only=True) as ws:
+        day = _as_of(ws, as_of)
+        tb = ws.tables()
+        expr = wsp.opportunities(tb["orders"], tb["products"], tb["customers"], as_of=day,
+                                 window_months=window, min_peer_share=min_peer_share,
+                                 customer_id=customer)
+        rows = (expr if as_json else expr.limit(limit)).to_pyarrow().to_pylist()
+        matrix = []
+        if customer is not None:
+            m = wsp.line_matrix(tb["orders"], tb["products"], tb["customers"], as_of=day,
+                                window_months=window)
+            matrix = m.filter(m.customer_id == customer).to_pyarrow().to_pylist()
+    if as_json:
+        print_json(rows)
+        return
+    if matrix:
+        show_table(matrix, title=t("whitespace_matrix_title", customer=customer))
+    show_table(rows, formats={"peer_share": ".0%"}, title=t("whitespace_title", as_of=day))
+
+
+@app.command()
+@user_errors
+def rfm(
+    as_of: AsOf = None,
+    window: Annotated[int, typer.Option(help="Months of history scored.")] = 24,
+    as_json: Json = False,
+) -> None:
+    """RFM: recency (days since the last order), frequency (order dates) and monetary value
+    (revenue) in the window, 1-5 scores by quintiles and named segments (champions, loyal, at
+    risk, hibernating, lost, ...). JSON has every customer and the segment summary."""
+    from cxray.analytics import rfm as rf
+
+    with _open(read_only=True) as ws:
+        day = _as_of(ws, as_of)
+        scores = rf.rfm(ws.table("orders"), as_of=day, window_months=window)
+        customers = scores.to_pyarrow().to_pylist()
+        segments = rf.rfm_segments(scores).to_pyarrow().to_pylist()
+    if as_json:
+        print_json({"as_of": day, "segments": segments, "customers": customers})
+        return
+    for seg in segments:
+        seg["segment"] = t(f"rfm_{seg['segment']}")
+    show_table(segments, formats={"share": ".1%", "mean_recency": ",.0f",
+                                  "mean_frequency": ",.1f", "mean_monetary": ",.0f"},
+               title=t("rfm_title", as_of=day))
+    console.print(t("rfm_legend"), highlight=False)
+
+
+@app.command()
+@user_errors
 def report(
     out: Annotated[Path, typer.Option(help="HTML file to write.")] = Path("cxray-report.html"),
     as_of: AsOf = None,

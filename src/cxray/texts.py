@@ -238,6 +238,25 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_revenue": {"en": "revenue", "ru": "выручка"},
     "col_cv": {"en": "CV", "ru": "CV"},
     "no_rows": {"en": "(no rows)", "ru": "(нет строк)"},
+    "products_title": {
+        "en": "Revenue by customer and product, as of {as_of} (MoM / YoY)",
+        "ru": "Выручка по клиентам и товарам на {as_of} (к пред. месяцу / к году назад)",
+    },
+    "whitespace_title": {
+        "en": "Cross-sell opportunities as of {as_of}",
+        "ru": "Возможности кросс-продаж на {as_of}",
+    },
+    "whitespace_matrix_title": {
+        "en": "Revenue of {customer} by product line (0 = white space)",
+        "ru": "Выручка {customer} по товарным линиям (0 = белое пятно)",
+    },
+    "rfm_title": {"en": "RFM segments as of {as_of}", "ru": "RFM-сегменты на {as_of}"},
+    "rfm_legend": {
+        "en": "Scores 1-5 by quintiles; segment from R and the mean of F and M "
+        "(`cxray rfm --json` lists every customer).",
+        "ru": "Баллы 1-5 по квинтилям; сегмент по R и среднему F и M "
+        "(`cxray rfm --json` — все клиенты).",
+    },
     # --- report -------------------------------------------------------------------------
     "report_title": {"en": "Customer base X-ray", "ru": "Рентген клиентской базы"},
     "report_subtitle": {
@@ -282,6 +301,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "предыдущим (MoM) и с тем же месяцем год назад (YoY).",
     },
     "col_line": {"en": "product line", "ru": "товарная линия"},
+    "legend_last_12": {"en": "last 12 months", "ru": "последние 12 месяцев"},
+    "legend_year_before": {"en": "a year earlier", "ru": "годом ранее"},
+    "trend_caption": {
+        "en": "{revenue} in the last month; MoM {mom}, YoY {yoy}",
+        "ru": "{revenue} за последний месяц; к пред. мес. {mom}, к году назад {yoy}",
+    },
+    "trend_legend": {
+        "en": "Solid blue: the last 12 months to {month}; dashed grey: the same months a year "
+        "earlier.",
+        "ru": "Синяя линия — последние 12 месяцев по {month}; серый пунктир — те же месяцы "
+        "годом ранее.",
+    },
     "col_revenue_month": {"en": "revenue {month}", "ru": "выручка {month}"},
     "col_mom": {"en": "MoM", "ru": "к пред. мес."},
     "col_mom_pct": {"en": "MoM %", "ru": "к пред. мес., %"},
@@ -315,6 +346,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "его сегмента; потенциал — медианная выручка линии у покупающих её коллег.",
     },
     "col_segment_attr": {"en": "segment", "ru": "сегмент"},
+    "col_customers_gap": {"en": "customers not buying it", "ru": "клиентов не покупают"},
+    "col_potential_total": {"en": "total potential", "ru": "суммарный потенциал"},
+    "opp_by_line": {"en": "By product line", "ru": "По товарным линиям"},
+    "opp_top_customers": {
+        "en": "Best lines for the {n} largest customers with white space",
+        "ru": "Лучшие линии для {n} крупнейших клиентов с белыми пятнами",
+    },
     "col_peer_share": {"en": "peers buying", "ru": "доля покупающих"},
     "col_peer_buyers": {"en": "buyers/peers", "ru": "покупают/всего"},
     "col_potential": {"en": "potential", "ru": "потенциал"},

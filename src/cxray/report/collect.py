@@ -1,0 +1,77 @@
+"""Everything the report shows, computed once from the workspace tables.
+
+The HTML and XLSX renderers both read a :class:`ReportData`, so the two outputs always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import ibis
+
+from cxray.analytics import products, rfm, structure, whitespace
+from cxray.analytics.structure import Funnel, StructureParams
+
+
+@dataclass
+class ReportData:
+    """Rows (lists of dicts) for each section of the report."""
+
+    as_of: dt.date
+    funnel: Funnel
+    pareto: list[dict]
+    abc_xyz: dict[str, list[dict]]  # "customer" / "sku" -> per-entity classes
+    abc_matrix: dict[str, list[dict]]  # "customer" / "sku" -> 3 x 3 cells
+    line_trends: list[dict]
+    line_matrix: list[dict]  # customer x product line revenue in the active window
+    opportunities: list[dict]
+    rfm: list[dict]
+    rfm_segments: list[dict]
+    names: dict[str, str] = field(default_factory=dict)  # customer_id -> name
+
+
+def _rows(expr: ibis.Table) -> list[dict]:
+    return expr.to_pyarrow().to_pylist()
+
+
+def collect(
+    tables: dict[str, ibis.Table],
+    *,
+    as_of: dt.date,
+    params: StructureParams | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ReportData:
+    """Run every analytic the report needs on ``tables`` (name -> Ibis table) as of ``as_of``."""
+    params = params or StructureParams()
+    step = progress or (lambda _name: None)
+    c, o, p = tables["customers"], tables["orders"], tables["products"]
+    window = params.active_window
+
+    step("structure")
+    funnel = structure.funnel(c, tables["contacts"], tables["interactions"], o, as_of=as_of,
+                              params=params)
+    curve = _rows(structure.pareto(o, as_of=as_of, window_months=window))
+    classes, matrix = {}, {}
+    for by in ("customer", "sku"):
+        expr = structure.abc_xyz(o, as_of=as_of, by=by)
+        classes[by] = _rows(expr)
+        matrix[by] = _rows(structure.abc_xyz_matrix(expr))
+
+    step("products")
+    trends = _rows(products.line_trends(o, p, as_of=as_of, months=window))
+
+    step("whitespace")
+    lines = _rows(whitespace.line_matrix(o, p, c, as_of=as_of, window_months=window))
+    opps = _rows(whitespace.opportunities(o, p, c, as_of=as_of, window_months=window))
+
+    step("rfm")
+    scores = rfm.rfm(o, as_of=as_of, window_months=window)
+    rfm_rows = _rows(scores)
+    segments = _rows(rfm.rfm_segments(scores))
+
+    names = {r["customer_id"]: r["name"] for r in _rows(c.select("customer_id", "name"))
+             if r["name"]}
+    return ReportData(as_of, funnel, curve, classes, matrix, trends, lines, opps, rfm_rows,
+                      segments, names)

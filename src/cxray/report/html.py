@@ -1,0 +1,276 @@
+"""The self-contained HTML report: one file, inline SVG charts, no scripts, opens offline."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from html import escape
+
+from cxray import __version__
+from cxray.report import charts
+from cxray.report.charts import number, percent
+from cxray.report.collect import ReportData
+from cxray.texts import t
+
+TOP_CUSTOMERS = 20  # rows of the white-space heat map
+TOP_OPPORTUNITIES = 20  # customers in the opportunities table
+OPPORTUNITIES_PER_CUSTOMER = 3
+TREND_LINES = 12
+
+CSS = """
+body{font-family:'DejaVu Sans',Arial,sans-serif;color:#111827;margin:0;background:#f9fafb}
+main{max-width:1240px;margin:0 auto;padding:24px 32px 64px}
+h1{font-size:26px;margin:8px 0 4px} h2{font-size:20px;margin:36px 0 6px;
+border-bottom:2px solid #e5e7eb;padding-bottom:4px}
+.sub{color:#4b5563;margin:0 0 16px} .read{color:#374151;background:#eef2ff;border-left:4px solid
+#6366f1;padding:6px 10px;margin:6px 0 12px;font-size:14px}
+.cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0}
+.card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:10px 16px;min-width:130px}
+.card b{display:block;font-size:24px} .card span{color:#4b5563;font-size:13px}
+section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:4px 20px 16px;
+margin-top:20px;overflow-x:auto}
+table{border-collapse:collapse;font-size:13px;margin:8px 0}
+th,td{border:1px solid #e5e7eb;padding:4px 8px;text-align:left;white-space:nowrap}
+thead th{background:#f3f4f6} td.num,th.num{text-align:right}
+table.heat td{text-align:right;min-width:54px} table.heat td.zero{color:#9ca3af;
+background:repeating-linear-gradient(45deg,#fff,#fff 4px,#f3f4f6 4px,#f3f4f6 8px);text-align:center}
+.grid2{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}
+.grid2>div{flex:1 1 520px} .note{color:#6b7280;font-size:12px}
+.up{color:#15803d} .down{color:#b91c1c}
+svg.chart{width:100%;height:auto;display:block}
+table.heat thead th{white-space:normal;max-width:84px;font-size:12px}
+table.heat td{font-size:12px;min-width:40px;padding:3px 5px}
+table.heat tbody th{white-space:normal;min-width:150px;max-width:200px;font-size:12px}
+.multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:8px 16px}
+.multiples h4{margin:10px 0 0;font-size:14px} .multiples p{margin:0;font-size:12px;color:#4b5563}
+"""
+
+
+def render_html(data: ReportData, *, lang: str = "en") -> str:
+    """The whole report as one HTML document in ``lang`` (en or ru)."""
+
+    def tr(key: str, /, **kw: object) -> str:
+        return t(key, lang=lang, **kw)
+
+    sections = [
+        _summary(data, tr),
+        _funnel(data, tr),
+        _pareto(data, tr),
+        _abc(data, tr),
+        _trends(data, tr),
+        _whitespace(data, tr),
+        _rfm(data, tr),
+        _opportunities(data, tr),
+    ]
+    body = "\n".join(sections)
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(tr('report_title'))} — {data.as_of}</title><style>{CSS}</style></head>"
+        f"<body><main>{body}<p class='note'>cxray {__version__}</p></main></body></html>"
+    )
+
+
+def _section(anchor: str, title: str, read: str, content: str) -> str:
+    return (f"<section id='{anchor}'><h2>{escape(title)}</h2>"
+            f"<p class='read'>{escape(read)}</p>{content}</section>")
+
+
+def _summary(d: ReportData, tr) -> str:
+    f = d.funnel
+    cards = [
+        (number(f.known), tr("stage_known")),
+        (number(f.reachable), tr("stage_reachable")),
+        (number(f.active), tr("stage_active")),
+        (number(f.regular), tr("stage_regular")),
+        (number(f.key), tr("stage_key")),
+        (percent(f.key_revenue_share, 1), tr("card_key_share")),
+        (number(f.window_revenue), tr("card_window_revenue")),
+    ]
+    html = "".join(f"<div class='card'><b>{escape(v)}</b><span>{escape(k)}</span></div>"
+                   for v, k in cards)
+    return (f"<h1>{escape(tr('report_title'))}</h1>"
+            f"<p class='sub'>{escape(tr('report_subtitle', as_of=d.as_of))}</p>"
+            f"<div class='cards'>{html}</div>")
+
+
+def _funnel(d: ReportData, tr) -> str:
+    f, p = d.funnel, d.funnel.params
+    stages = ["known", "reachable", "active", "regular", "key"]
+    values = [getattr(f, s) for s in stages]
+    labels = [tr(f"stage_{s}") for s in stages]
+    value_labels = [f"{number(v)} ({percent(v / f.known if f.known else 0, 1)})" for v in values]
+    chart = charts.hbar_chart(labels, values, value_labels=value_labels, log=True)
+    defs = [tr("def_known"), tr("def_reachable", days=p.contact_window),
+            tr("def_active", months=p.active_window), tr("def_regular", n=p.min_orders_per_year),
+            tr("def_key", share=p.key_share)]
+    table = charts.data_table([tr("col_stage"), tr("col_customers"), tr("col_definition")],
+                              [(lab, number(v), df) for lab, v, df in zip(labels, values, defs,
+                                                                           strict=True)],
+                              numeric=[False, True, False])
+    summary = tr("key_summary", key=f.key, share=f.key_revenue_share, key_regular=f.key_regular)
+    return _section("funnel", tr("sec_funnel"), tr("read_funnel"),
+                    f"<div class='grid2'>{chart}{table}</div><p>{escape(summary)}</p>")
+
+
+def _pareto(d: ReportData, tr) -> str:
+    curve = d.pareto
+    if not curve:
+        return _section("pareto", tr("sec_pareto"), tr("read_pareto"), tr("no_rows"))
+    xs = [0.0] + [r["cum_customer_share"] for r in curve]
+    ys = [0.0] + [r["cum_revenue_share"] for r in curve]
+    share = d.funnel.params.key_share
+    chart = charts.line_chart(
+        [percent(x) for x in xs], {tr("col_revenue_share"): ys}, x_numeric=xs,
+        x_format=lambda v: percent(v), y_format=lambda v: percent(v), y_min=0, y_max=1,
+        legend=False, markers={percent(share): share},
+    )
+    rows = []
+    for target in (0.5, 0.7, 0.8, 0.9):
+        hit = next((r for r in curve if r["cum_revenue_share"] >= target - 1e-12), None)
+        if hit:
+            rows.append((percent(target), number(hit["rank"]),
+                         percent(hit["cum_customer_share"], 1)))
+    table = charts.data_table([tr("col_revenue_share"), tr("col_customers"),
+                               tr("col_share_of_buyers")], rows, numeric=[True, True, True])
+    note = f"<p class='note'>{escape(tr('pareto_axis'))}</p>"
+    return _section("pareto", tr("sec_pareto"), tr("read_pareto"),
+                    f"<div class='grid2'><div>{chart}{note}</div>{table}</div>")
+
+
+def _abc(d: ReportData, tr) -> str:
+    blocks = []
+    for by in ("customer", "sku"):
+        cells = {(c["abc"], c["xyz"]): c for c in d.abc_matrix[by]}
+        grid = [[cells[(a, x)]["n"] if (a, x) in cells else 0 for x in "XYZ"] for a in "ABC"]
+        shares = [[cells[(a, x)]["revenue_share"] if (a, x) in cells else 0 for x in "XYZ"]
+                  for a in "ABC"]
+        table = charts.heat_table(
+            list("ABC"), list("XYZ"),
+            [[float(n) for n in row] for row in grid],
+            fmt=lambda v: number(v), corner=tr(f"by_{by}"),
+        )
+        share_table = charts.heat_table(list("ABC"), list("XYZ"), shares,
+                                        fmt=lambda v: percent(v, 1), corner=tr("col_revenue"))
+        blocks.append(f"<div><h3>{escape(tr('abc_title_short', by=tr(f'by_{by}')))}</h3>"
+                      f"<div class='grid2'>{table}{share_table}</div></div>")
+    legend = tr("abc_legend", a=0.8, b=0.95, x=0.1, y=0.25)
+    return _section("abc", tr("sec_abc"), tr("read_abc"),
+                    "".join(blocks) + f"<p class='note'>{escape(legend)}</p>")
+
+
+def _trends(d: ReportData, tr) -> str:
+    if not d.line_trends:
+        return _section("trends", tr("sec_trends"), tr("read_trends"), tr("no_rows"))
+    months = sorted({r["month"] for r in d.line_trends})
+    by_line: dict[str, dict[str, dict]] = defaultdict(dict)
+    for r in d.line_trends:
+        by_line[r["product_line"]][r["month"]] = r
+    totals = {line: sum(r["revenue"] for r in rows.values()) for line, rows in by_line.items()}
+    lines = sorted(by_line, key=lambda k: -totals[k])[:TREND_LINES]
+    recent, earlier = months[-12:], months[-24:-12]
+    this_year, last_year = tr("legend_last_12"), tr("legend_year_before")
+    minis = []
+    for line in lines:
+        rows = by_line[line]
+        series = {this_year: [rows.get(m, {}).get("revenue", 0.0) for m in recent]}
+        if len(earlier) == len(recent):
+            series[last_year] = [rows.get(m, {}).get("revenue", 0.0) for m in earlier]
+        last = rows.get(months[-1], {})
+        caption = tr("trend_caption", revenue=number(last.get("revenue")),
+                     mom=percent(last.get("mom_pct"), 1), yoy=percent(last.get("yoy_pct"), 1))
+        chart = charts.line_chart(
+            [m[2:] for m in recent], series, width=360, height=170, legend=False,
+            dashed=[last_year], colors={this_year: charts.PALETTE[0], last_year: "#9ca3af"})
+        minis.append(f"<div><h4>{escape(line)}</h4><p>{escape(caption)}</p>{chart}</div>")
+    legend = tr("trend_legend", month=months[-1])
+    rows_html = []
+    last = months[-1]
+    for line in lines:
+        r = by_line[line].get(last, {})
+        rows_html.append((line, number(r.get("revenue")), number(r.get("mom_change")),
+                          percent(r.get("mom_pct"), 1), number(r.get("yoy_change")),
+                          percent(r.get("yoy_pct"), 1)))
+    table = charts.data_table(
+        [tr("col_line"), tr("col_revenue_month", month=last), tr("col_mom"), tr("col_mom_pct"),
+         tr("col_yoy"), tr("col_yoy_pct")], rows_html, numeric=[False] + [True] * 5)
+    return _section("trends", tr("sec_trends"), tr("read_trends"),
+                    f"<p class='note'>{escape(legend)}</p><div class='multiples'>"
+                    f"{''.join(minis)}</div>{table}")
+
+
+def _customer_label(d: ReportData, customer_id: str) -> str:
+    name = d.names.get(customer_id)
+    return f"{name} ({customer_id})" if name and name != customer_id else customer_id
+
+
+def _whitespace(d: ReportData, tr) -> str:
+    if not d.line_matrix:
+        return _section("whitespace", tr("sec_whitespace"), tr("read_whitespace"), tr("no_rows"))
+    revenue: dict[str, float] = defaultdict(float)
+    cells: dict[tuple[str, str], float] = {}
+    for r in d.line_matrix:
+        revenue[r["customer_id"]] += r["revenue"]
+        cells[(r["customer_id"], r["product_line"])] = r["revenue"]
+    top = sorted(revenue, key=lambda k: (-revenue[k], k))[:TOP_CUSTOMERS]
+    lines = sorted({r["product_line"] for r in d.line_matrix})
+    grid = [[cells.get((c, line), 0.0) for line in lines] for c in top]
+    table = charts.heat_table([_customer_label(d, c) for c in top], lines, grid,
+                              fmt=lambda v: charts.compact(v), zero_label="·",
+                              corner=tr("col_customer"))
+    return _section("whitespace", tr("sec_whitespace"),
+                    tr("read_whitespace", n=len(top)), table)
+
+
+def _rfm(d: ReportData, tr) -> str:
+    if not d.rfm_segments:
+        return _section("rfm", tr("sec_rfm"), tr("read_rfm"), tr("no_rows"))
+    total = sum(s["revenue"] or 0.0 for s in d.rfm_segments) or 1.0
+    segs = [{**s, "revenue_share": (s["revenue"] or 0.0) / total}
+            for s in sorted(d.rfm_segments, key=lambda r: -r["customers"]) if s["customers"]]
+    labels = [tr(f"rfm_{s['segment']}") for s in segs]
+    chart = charts.hbar_chart(labels, [s["customers"] for s in segs],
+                              value_labels=[f"{number(s['customers'])} · "
+                                            f"{percent(s['revenue_share'], 1)}" for s in segs])
+    rows = [(tr(f"rfm_{s['segment']}"), number(s["customers"]), percent(s["revenue_share"], 1),
+             number(s["mean_recency"]), number(s["mean_frequency"], 1),
+             number(s["mean_monetary"])) for s in segs]
+    table = charts.data_table(
+        [tr("col_segment"), tr("col_customers"), tr("col_revenue_share"), tr("col_recency"),
+         tr("col_frequency"), tr("col_monetary")], rows, numeric=[False] + [True] * 5)
+    return _section("rfm", tr("sec_rfm"), tr("read_rfm"), chart + table)
+
+
+def _opportunities(d: ReportData, tr) -> str:
+    if not d.opportunities:
+        return _section("opportunities", tr("sec_opportunities"), tr("read_opportunities"),
+                        tr("no_rows"))
+    by_line: dict[str, list[dict]] = defaultdict(list)
+    for r in d.opportunities:
+        by_line[r["product_line"]].append(r)
+    line_rows = sorted(by_line.items(), key=lambda kv: -sum(r["potential"] for r in kv[1]))
+    line_table = charts.data_table(
+        [tr("col_line"), tr("col_customers_gap"), tr("col_potential_total")],
+        [(line, number(len(rs)), number(sum(r["potential"] for r in rs)))
+         for line, rs in line_rows], numeric=[False, True, True])
+    # the best lines for the largest customers (the rows of the white-space heat map)
+    revenue: dict[str, float] = defaultdict(float)
+    for r in d.line_matrix:
+        revenue[r["customer_id"]] += r["revenue"]
+    per_customer: dict[str, list[dict]] = defaultdict(list)
+    for r in d.opportunities:  # already highest potential first
+        if len(per_customer[r["customer_id"]]) < OPPORTUNITIES_PER_CUSTOMER:
+            per_customer[r["customer_id"]].append(r)
+    top = sorted(per_customer, key=lambda c: (-revenue.get(c, 0.0), c))[:TOP_OPPORTUNITIES]
+    rows = [(_customer_label(d, r["customer_id"]), r["segment"] or "", r["product_line"],
+             percent(r["peer_share"]), f"{r['peer_buyers']}/{r['peers']}",
+             number(r["potential"])) for c in top for r in per_customer[c]]
+    table = charts.data_table(
+        [tr("col_customer"), tr("col_segment_attr"), tr("col_line"), tr("col_peer_share"),
+         tr("col_peer_buyers"), tr("col_potential")], rows,
+        numeric=[False, False, False, True, True, True])
+    total = sum(r["potential"] for r in d.opportunities)
+    note = tr("opportunities_total", n=len(d.opportunities), total=number(total))
+    return _section(
+        "opportunities", tr("sec_opportunities"), tr("read_opportunities"),
+        f"<p>{escape(note)}</p><h3>{escape(tr('opp_by_line'))}</h3>{line_table}"
+        f"<h3>{escape(tr('opp_top_customers', n=len(top)))}</h3>{table}")

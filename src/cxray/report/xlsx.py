@@ -1,0 +1,68 @@
+"""The report's tables as an XLSX workbook: one sheet per section, filters and frozen headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+
+from cxray.report.collect import ReportData
+
+
+def report_sheets(data: ReportData) -> dict[str, list[dict]]:
+    """Sheet name -> rows; the same tables the HTML report shows, in full."""
+    funnel = data.funnel.to_dict()
+    stages = ["known", "reachable", "active", "regular", "key"]
+    return {
+        "funnel": [{"stage": s, "customers": funnel[s],
+                    "share_of_known": funnel[s] / funnel["known"] if funnel["known"] else None}
+                   for s in stages]
+        + [{"stage": "key_regular", "customers": funnel["key_regular"]},
+           {"stage": "key_revenue_share", "customers": funnel["key_revenue_share"]}],
+        "pareto": data.pareto,
+        "abc_xyz_customers": data.abc_xyz["customer"],
+        "abc_xyz_skus": data.abc_xyz["sku"],
+        "abc_xyz_matrix": [{"by": by, **cell} for by in ("customer", "sku")
+                           for cell in data.abc_matrix[by]],
+        "line_trends": data.line_trends,
+        "whitespace_matrix": data.line_matrix,
+        "opportunities": data.opportunities,
+        "rfm": data.rfm,
+        "rfm_segments": data.rfm_segments,
+    }
+
+
+def write_xlsx(data: ReportData, path: Path | str) -> Path:
+    """Write every report table to ``path`` and return it."""
+    path = Path(path)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": False})
+    bold = book.add_format({"bold": True, "bg_color": "#F3F4F6", "border": 1})
+    money = book.add_format({"num_format": "#,##0.00"})
+    share = book.add_format({"num_format": "0.0%"})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    for name, rows in report_sheets(data).items():
+        sheet = book.add_worksheet(name[:31])
+        columns = list(dict.fromkeys(k for r in rows for k in r)) if rows else ["(no rows)"]
+        for j, col in enumerate(columns):
+            sheet.write(0, j, col, bold)
+            sheet.set_column(j, j, max(12, min(40, len(col) + 2)))
+        for i, row in enumerate(rows, start=1):
+            for j, col in enumerate(columns):
+                value = row.get(col)
+                if value is None:
+                    continue
+                if isinstance(value, dt.date | dt.datetime):
+                    sheet.write_datetime(i, j, value, day)
+                elif isinstance(value, float):
+                    fmt = share if ("share" in col or col.endswith("_pct")) else money
+                    sheet.write_number(i, j, value, fmt)
+                elif isinstance(value, bool | int):
+                    sheet.write_number(i, j, int(value))
+                else:
+                    sheet.write_string(i, j, str(value))
+        sheet.freeze_panes(1, 0)
+        if rows:
+            sheet.autofilter(0, 0, len(rows), len(columns) - 1)
+    book.close()
+    return path
