@@ -102,3 +102,33 @@ def test_russian_texts(demo_ws):
     ws, _ = demo_ws
     text = invoke(ws, "--lang", "ru", "structure", "--as-of", "2026-10-31")
     assert "ключевые" in text and "известные" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_report_html_and_xlsx_from_the_cli(demo_ws, tmp_path, lang):
+    ws, _ = demo_ws
+    html, xlsx = tmp_path / "r.html", tmp_path / "r.xlsx"
+    invoke(ws, "report", "--as-of", "2026-10-31", "--out", str(html), "--xlsx", str(xlsx),
+           "--lang", lang)
+    text = html.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "15\u202f513" in text  # known customers
+    assert xlsx.stat().st_size > 10_000
+
+
+def test_products_whitespace_rfm_json(demo_ws):
+    ws, _ = demo_ws
+    rows = json.loads(invoke(ws, "products", "--as-of", "2026-10-31", "--by", "line",
+                             "--customer", "C01870", "--json"))
+    assert rows and {"customer_id", "key", "month", "revenue", "quantity", "mom_change",
+                     "mom_pct", "yoy_change", "yoy_pct"} <= set(rows[0])
+    months = sorted({r["month"] for r in rows})
+    assert months[-1] == "2026-10"
+    # every key has every month from the first order to the as-of month
+    keys = {r["key"] for r in rows}
+    assert len(rows) == len(keys) * len(months)
+    opps = json.loads(invoke(ws, "whitespace", "--as-of", "2026-10-31", "--json"))
+    assert opps and {"customer_id", "product_line", "peer_share", "potential"} <= set(opps[0])
+    assert [o["potential"] for o in opps] == sorted((o["potential"] for o in opps), reverse=True)
+    assert all(o["peer_share"] >= 0.3 for o in opps)
+    scores = json.loads(invoke(ws, "rfm", "--as-of", "2026-10-31", "--json"))
+    assert sum(s["customers"] for s in scores["segments"]) == len(scores["customers"])
