@@ -38,6 +38,7 @@ __all__ = [
     "first_order_month",
     "line_trends",
     "product_dynamics",
+    "with_product_line",
 ]
 
 NO_SKU = "(no sku)"
@@ -119,7 +120,7 @@ def _months_from_data(first: ir.IntegerScalar, last: int) -> ir.Table:
     return months.filter(months.idx >= first, months.idx <= last).distinct()
 
 
-def _line_key(lines: ir.Table, products: ir.Table) -> ir.Table:
+def with_product_line(lines: ir.Table, products: ir.Table) -> ir.Table:
     """``lines`` with a ``product_line`` column: the line of its SKU, or the fallback keys."""
     # one line per SKU, even should the products table hold a SKU twice
     lines_of = products.group_by(_p_sku=products.sku).aggregate(_p_line=products.product_line.max())
@@ -250,7 +251,7 @@ def product_dynamics(
     if customer_id is not None:
         lines = lines.filter(lines.customer_id == customer_id)
     if by == "line":
-        lines = _line_key(lines, products)
+        lines = with_product_line(lines, products)
         key = lines.product_line
     else:
         key = lines.sku.fill_null(NO_SKU)
@@ -333,7 +334,7 @@ def line_trends(
         orders.order_date <= ibis.literal(as_of),
         orders.customer_id.notnull(),
     )
-    lines = _line_key(lines, products)
+    lines = with_product_line(lines, products)
     lines = lines.select(
         product_line=lines.product_line,
         idx=_month_index_expr(lines.order_date),

@@ -28,7 +28,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from cxray.analytics.products import NO_SKU, UNKNOWN_LINE, _check_as_of, _line_key
+from cxray.analytics.products import NO_SKU, UNKNOWN_LINE, _check_as_of, with_product_line
 from cxray.analytics.structure import StructureParams, customer_status
 from cxray.analytics.windows import trailing_window
 from cxray.ingest.schema import TABLES
@@ -105,7 +105,7 @@ def line_matrix(
     _check_as_of(as_of)
     window = trailing_window(as_of, window_months)
     lines = orders.filter(window.contains(orders.order_date), orders.customer_id.notnull())
-    lines = _line_key(lines, products)
+    lines = with_product_line(lines, products)
     lines = lines.filter(~lines.product_line.isin([NO_SKU, UNKNOWN_LINE]))
     revenue = lines.group_by(["customer_id", "product_line"]).aggregate(revenue=lines.amount.sum())
     product_lines = revenue.select("product_line").distinct()

@@ -1,0 +1,352 @@
+"""Acquisition cohorts and the activation view.
+
+Every function takes the canonical ``orders`` table (one row per order line, see
+:mod:`cxray.ingest.schema`) and an explicit ``as_of`` date; order lines dated after ``as_of``, and
+lines without a customer, are ignored. Results are lazy Ibis expressions.
+
+Definitions
+-----------
+
+- **Periods** are calendar months (``period="month"``, labelled ``'YYYY-MM'``) or calendar quarters
+  (``period="quarter"``, labelled ``'YYYY-Qn'``). A period is handled as an integer index: the
+  month index ``year * 12 + month - 1`` or the quarter index ``year * 4 + (month - 1) // 3``
+  (portable integer arithmetic, no SQL intervals).
+- **Purchase occasion** (an "order" in the activation view): a distinct order *date* of a customer
+  whose lines that day add up to a positive amount (``> 1e-9``). Several lines or order ids on one
+  date are one occasion; a day of returns only (or of returns exceeding sales) is not an occasion.
+- **Acquisition**: a customer's acquisition date is its first purchase occasion; its **cohort** is
+  the period of that date. A customer whose first lines are returns is acquired later, at its first
+  positive day; a customer with no positive day is in no cohort. Both views use this one
+  definition, so a customer is in the same cohort in both.
+- **Buying in a period** (cohort table): the customer has at least one order line with a positive
+  amount in that period. This is looser than a purchase occasion (a day with a sale and a larger
+  return still counts), but the acquisition period always counts, so ``retention`` is 1.0 at
+  ``period_index`` 0.
+- **Revenue** (cohort table) sums *all* lines of the cohort's customers in the period, returns
+  (negative lines) included. Lines dated before a customer's acquisition period (these can only be
+  non-positive days) belong to no cell of the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from cxray.analytics.products import (
+    _check_as_of,
+    _month_index,
+    _month_index_expr,
+    _month_label,
+    _months_from_data,
+)
+
+__all__ = [
+    "ALL_COHORTS",
+    "METRICS",
+    "PERIODS",
+    "activation",
+    "check_metric",
+    "check_period",
+    "cohort_table",
+]
+
+PERIODS = ("month", "quarter")
+"""Accepted values of the ``period`` parameter."""
+
+METRICS = ("customers", "retention", "revenue", "revenue_per_customer")
+"""The value columns of :func:`cohort_table` a caller can pivot into a cohort matrix."""
+
+ALL_COHORTS = "all"
+"""The ``cohort`` label of the activation view's total rows (all cohorts together)."""
+
+# A day's total amount must exceed this to be a purchase occasion (absorbs the floating-point
+# residue of a sale and its full return on the same day).
+_EPS = 1e-9
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+
+
+def check_period(period: object) -> str:
+    """Return ``period`` when it is ``"month"`` or ``"quarter"``; raise ``ValueError`` otherwise."""
+    if not isinstance(period, str) or period not in PERIODS:
+        raise ValueError(f'period must be "month" or "quarter", got {period!r}')
+    return period
+
+
+def check_metric(metric: object) -> str:
+    """Return ``metric`` when it is one of :data:`METRICS`; raise ``ValueError`` otherwise."""
+    if not isinstance(metric, str) or metric not in METRICS:
+        names = ", ".join(METRICS)
+        raise ValueError(f"metric must be one of {names}; got {metric!r}")
+    return metric
+
+
+def _check_max_order(value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"max_order must be a whole number greater than 0, got {value!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# period helpers
+
+
+def _period_index_expr(date: ir.DateValue, period: str) -> ir.IntegerValue:
+    """The month or quarter index of a date column."""
+    month_idx = _month_index_expr(date)
+    if period == "month":
+        return month_idx
+    return (month_idx // 3).cast("int64")
+
+
+def _period_label(index: ir.IntegerValue, period: str) -> ir.StringValue:
+    """``'YYYY-MM'`` (month) or ``'YYYY-Qn'`` (quarter) for an integer period index column."""
+    if period == "month":
+        return _month_label(index)
+    # no %: the Ibis SQLite backend computes it with MOD(), which returns a float ('1.0')
+    year = (index // 4).cast("int64")
+    quarter = (index - year * 4 + 1).cast("int64").cast("string")
+    return year.cast("string").concat("-Q", quarter)
+
+
+def _periods_from_data(first_month: ir.IntegerScalar, last_month: int, period: str) -> ir.Table:
+    """A lazy one-column table ``idx`` of the period indexes from month ``first_month`` on.
+
+    The months ``first_month..last_month`` are generated portably in the backend (see
+    :func:`cxray.analytics.products._months_from_data`); for quarters each month index ``m`` maps
+    to the quarter index ``m // 3``.
+    """
+    months = _months_from_data(first_month, last_month)
+    if period == "month":
+        return months
+    return months.select(idx=(months.idx // 3).cast("int64")).distinct()
+
+
+# --------------------------------------------------------------------------------------------
+# shared building blocks
+
+
+def _lines(orders: ir.Table, as_of: dt.date) -> ir.Table:
+    """Order lines on or before ``as_of`` with a customer and a date."""
+    return orders.filter(
+        orders.order_date <= ibis.literal(as_of),
+        orders.customer_id.notnull(),
+        orders.amount.notnull(),
+    )
+
+
+def _occasions(lines: ir.Table) -> ir.Table:
+    """Purchase occasions: one row ``(customer_id, order_date)`` per positive-total day."""
+    daily = lines.group_by(["customer_id", "order_date"]).aggregate(
+        total=lines.amount.cast("float64").sum()
+    )
+    return daily.filter(daily.total > _EPS).select("customer_id", "order_date")
+
+
+def _acquisitions(lines: ir.Table) -> ir.Table:
+    """``(customer_id, first_date)``: the date of each customer's first purchase occasion."""
+    occasions = _occasions(lines)
+    return occasions.group_by("customer_id").aggregate(first_date=occasions.order_date.min())
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+
+
+def cohort_table(
+    orders: ir.Table,
+    *,
+    as_of: dt.date,
+    period: Literal["month", "quarter"] = "month",
+) -> ir.Table:
+    """Acquisition cohorts x periods since acquisition, in long format (one row per cell).
+
+    A cohort is the set of customers acquired (first purchase occasion, see the module notes) in
+    one calendar period on or before ``as_of``. Every cohort gets one row for every period from
+    its acquisition period (``period_index`` 0) to ``as_of``'s period, including periods in which
+    none of its customers bought (zero rows, so that a heat map has no holes). Columns:
+
+    - ``cohort`` (string): ``'YYYY-MM'`` or ``'YYYY-Qn'``, the acquisition period
+    - ``period_index`` (int64): 0 = the acquisition period, 1 = the next calendar period, ...
+    - ``customers`` (int64): customers of the cohort with an order line of positive amount in the
+      period
+    - ``cohort_size`` (int64): customers acquired in the cohort
+    - ``retention`` (float64): ``customers / cohort_size`` (1.0 at ``period_index`` 0)
+    - ``revenue`` (float64): sum of ``amount`` over all the cohort's lines in the period, returns
+      included (0.0 where there are none)
+    - ``revenue_per_customer`` (float64): ``revenue / cohort_size``, i.e. per **acquired**
+      customer, not per customer buying in the period, so it reads as the cohort's average
+      revenue per head and its cumulative sum as revenue per acquired customer to date
+
+    Rows are ordered by ``cohort`` then ``period_index``. The last (``as_of``'s) period counts
+    only up to ``as_of``. Raises ``ValueError`` for an unknown ``period``; :data:`METRICS` lists
+    the value columns a caller may pivot (validate a user's choice with :func:`check_metric`).
+
+    Example::
+
+        t = cohort_table(orders, as_of=date(2026, 6, 30), period="quarter")
+        t.pivot_wider(id_cols="cohort", names_from="period_index",
+                      values_from="retention").to_pandas()
+    """
+    _check_as_of(as_of)
+    check_period(period)
+
+    lines = _lines(orders, as_of)
+    first = _acquisitions(lines)
+    first = first.select(
+        customer_id=first.customer_id,
+        cidx=_period_index_expr(first.first_date, period),
+        first_month=_month_index_expr(first.first_date),
+    )
+    sizes = first.group_by("cidx").aggregate(cohort_size=first.customer_id.count())
+
+    # per customer and period: revenue and whether any line was a sale
+    per = lines.select(
+        customer_id=lines.customer_id,
+        pidx=_period_index_expr(lines.order_date, period),
+        amount=lines.amount.cast("float64"),
+    )
+    per = per.group_by(["customer_id", "pidx"]).aggregate(
+        revenue=per.amount.sum(), top=per.amount.max()
+    )
+    per = per.join(first, "customer_id")
+    per = per.filter(per.pidx >= per.cidx)
+    cells = per.group_by(["cidx", "pidx"]).aggregate(
+        customers=(per.top > 0).cast("int64").sum(),
+        revenue=per.revenue.sum(),
+    )
+
+    # the grid: every cohort x every period from the cohort's period to as_of's period
+    periods = _periods_from_data(first.first_month.min(), _month_index(as_of), period)
+    grid = sizes.join(periods, sizes.cidx <= periods.idx).select(
+        "cidx", "cohort_size", pidx=periods.idx
+    )
+    table = grid.left_join(cells, ["cidx", "pidx"])
+    customers = table.customers.fill_null(0).cast("int64")
+    size = table.cohort_size.cast("int64")
+    revenue = table.revenue.fill_null(0.0).cast("float64")
+    table = table.select(
+        cohort=_period_label(table.cidx, period),
+        period_index=(table.pidx - table.cidx).cast("int64"),
+        customers=customers,
+        cohort_size=size,
+        retention=(customers / size).cast("float64"),
+        revenue=revenue,
+        revenue_per_customer=(revenue / size).cast("float64"),
+    )
+    return table.order_by(["cohort", "period_index"])
+
+
+def _step_stats(steps: ir.Table, keys: list[str]) -> ir.Table:
+    """Per ``keys``: ``customers_k``, ``customers_next`` and ``median_days`` of the steps.
+
+    ``steps`` holds one row per customer and order number ``k`` with ``days`` to the next order
+    (null when there is none). The median of ``n`` sorted values is the mean of the values at the
+    1-based positions ``p`` with ``n <= 2 * p <= n + 2`` (the middle one, or the two middle ones);
+    computed with window functions, because SQLite has no median.
+    """
+    counts = steps.group_by(keys).aggregate(
+        customers_k=steps.customer_id.count(),
+        customers_next=steps.days.notnull().cast("int64").sum(),
+    )
+    made = steps.filter(steps.days.notnull())
+    made = made.mutate(
+        _pos=ibis.row_number().over(
+            ibis.window(group_by=keys, order_by=[made.days, made.customer_id])
+        )
+        + 1,
+        _n=made.customer_id.count().over(ibis.window(group_by=keys)),
+    )
+    middle = made.filter(made._n <= 2 * made._pos, 2 * made._pos <= made._n + 2)
+    medians = middle.group_by(keys).aggregate(median_days=middle.days.cast("float64").mean())
+    return counts.left_join(medians, keys).select(
+        *keys, "customers_k", "customers_next", "median_days"
+    )
+
+
+def activation(
+    orders: ir.Table,
+    *,
+    as_of: dt.date,
+    period: Literal["month", "quarter"] = "month",
+    max_order: int = 5,
+) -> ir.Table:
+    """How each acquisition cohort moves from order ``k`` to order ``k + 1``.
+
+    Orders here are **purchase occasions**: distinct order dates of a customer with a positive
+    total amount that day (see the module notes), numbered 1, 2, ... per customer in date order,
+    counting only dates on or before ``as_of``. Cohorts are those of :func:`cohort_table` (the
+    period of order 1). For every cohort and every ``k`` in ``1..max_order``, zero-filled, plus a
+    total row per ``k`` over all cohorts with ``cohort = "all"`` (:data:`ALL_COHORTS`):
+
+    - ``cohort`` (string): ``'YYYY-MM'``, ``'YYYY-Qn'`` or ``"all"``
+    - ``k`` (int64): the order number
+    - ``customers_k`` (int64): customers of the cohort with at least ``k`` orders
+    - ``customers_next`` (int64): those with at least ``k + 1`` orders
+    - ``share_next`` (float64): ``customers_next / customers_k``; null when ``customers_k`` is 0
+    - ``median_days`` (float64): median number of days from order ``k`` to order ``k + 1`` among
+      the ``customers_next`` customers (the mean of the two middle values for an even count);
+      null when ``customers_next`` is 0
+
+    Rows are ordered by ``cohort`` (``"all"`` last) then ``k``. Raises ``ValueError`` for an
+    unknown ``period`` or a ``max_order`` that is not a whole number greater than 0.
+
+    Example::
+
+        activation(orders, as_of=date(2026, 6, 30), max_order=3).to_pandas()
+    """
+    _check_as_of(as_of)
+    check_period(period)
+    _check_max_order(max_order)
+
+    occasions = _occasions(_lines(orders, as_of))
+    by_customer = ibis.window(group_by="customer_id", order_by="order_date")
+    occasions = occasions.mutate(
+        k=(ibis.row_number().over(by_customer) + 1).cast("int64"),
+        next_date=occasions.order_date.lead().over(by_customer),
+        first_date=occasions.order_date.min().over(ibis.window(group_by="customer_id")),
+    )
+    steps = occasions.filter(occasions.k <= max_order)
+    steps = steps.select(
+        customer_id=steps.customer_id,
+        cohort=_period_label(_period_index_expr(steps.first_date, period), period),
+        k=steps.k,
+        days=steps.next_date.delta(steps.order_date, unit="day").cast("int64"),
+    )
+
+    ks = ibis.memtable({"k": list(range(1, max_order + 1))}, schema={"k": "int64"})
+
+    cohorts = steps.select("cohort").distinct()
+    grid = cohorts.cross_join(ks)
+    per_cohort = grid.left_join(_step_stats(steps, ["cohort", "k"]), ["cohort", "k"])
+    per_cohort = per_cohort.select(
+        "cohort", "k", "customers_k", "customers_next", "median_days"
+    )
+
+    total = ks.left_join(_step_stats(steps, ["k"]), "k")
+    total = total.select(
+        cohort=ibis.literal(ALL_COHORTS, type="string"),
+        k=total.k,
+        customers_k=total.customers_k,
+        customers_next=total.customers_next,
+        median_days=total.median_days,
+    )
+
+    table = per_cohort.union(total)
+    customers_k = table.customers_k.fill_null(0).cast("int64")
+    customers_next = table.customers_next.fill_null(0).cast("int64")
+    table = table.select(
+        cohort=table.cohort,
+        k=table.k.cast("int64"),
+        customers_k=customers_k,
+        customers_next=customers_next,
+        share_next=ibis.cases(
+            (customers_k > 0, customers_next / customers_k), else_=None
+        ).cast("float64"),
+        median_days=table.median_days.cast("float64"),
+    )
+    return table.order_by([(table.cohort == ALL_COHORTS).cast("int64"), table.cohort, table.k])
