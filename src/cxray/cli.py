@@ -490,6 +490,55 @@ def rfm(
 
 @app.command()
 @user_errors
+def cohorts(
+    as_of: AsOf = None,
+    period: Annotated[str, typer.Option(help="month or quarter.")] = "month",
+    metric: Annotated[
+        str, typer.Option(help="customers, retention, revenue or revenue_per_customer.")
+    ] = "retention",
+    periods: Annotated[int, typer.Option(help="Periods since acquisition shown in the table.")] = 12,
+    cohorts_shown: Annotated[
+        int, typer.Option("--cohorts", help="Latest cohorts shown in the table.")
+    ] = 24,
+    as_json: Json = False,
+) -> None:
+    """Acquisition cohorts (period of the first order) by periods since the first order, and the
+    activation view: the share of each cohort's customers who made order k+1 after order k
+    (k = 1..5) and the median days between them."""
+    from cxray.analytics import cohorts as ch
+
+    ch.check_period(period)
+    ch.check_metric(metric)
+    with _open(read_only=True) as ws:
+        day = _as_of(ws, as_of)
+        orders = ws.table("orders")
+        grid = ch.cohort_table(orders, as_of=day, period=period).to_pyarrow().to_pylist()
+        steps = ch.activation(orders, as_of=day, period=period).to_pyarrow().to_pylist()
+    if as_json:
+        print_json({"as_of": day, "period": period, "cohorts": grid, "activation": steps})
+        return
+    labels = sorted({r["cohort"] for r in grid})[-cohorts_shown:]
+    cells = {(r["cohort"], r["period_index"]): r for r in grid}
+    fmt = ".0%" if metric == "retention" else ",.0f"
+    rows = []
+    for label in labels:
+        row = {t("col_cohort"): label, t("col_cohort_size"): cells[(label, 0)]["cohort_size"]}
+        for i in range(periods + 1):
+            cell = cells.get((label, i))
+            row[str(i)] = None if cell is None else cell[metric]
+        rows.append(row)
+    show_table(rows, formats={str(i): fmt for i in range(periods + 1)},
+               title=t("cohorts_title", metric=metric, period=period, as_of=day))
+    act = [{t("col_cohort"): r["cohort"], "k": r["k"], t("col_customers"): r["customers_k"],
+            t("col_next"): r["customers_next"], t("col_share_next"): r["share_next"],
+            t("col_median_days"): r["median_days"]}
+           for r in steps if r["cohort"] in (set(labels[-6:]) | {"all"})]
+    show_table(act, formats={t("col_share_next"): ".0%", t("col_median_days"): ",.0f"},
+               title=t("activation_title"))
+
+
+@app.command()
+@user_errors
 def report(
     out: Annotated[Path, typer.Option(help="HTML file to write.")] = Path("cxray-report.html"),
     as_of: AsOf = None,

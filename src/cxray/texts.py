@@ -257,6 +257,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Баллы 1-5 по квинтилям; сегмент по R и среднему F и M "
         "(`cxray rfm --json` — все клиенты).",
     },
+    "cohorts_title": {
+        "en": "Cohorts by {period} of first order: {metric}, as of {as_of}",
+        "ru": "Когорты по {period} первого заказа: {metric}, на {as_of}",
+    },
+    "activation_title": {
+        "en": "Activation: share of customers making order k+1 after order k",
+        "ru": "Активация: доля клиентов, сделавших заказ k+1 после заказа k",
+    },
+    "col_cohort": {"en": "cohort", "ru": "когорта"},
+    "col_cohort_size": {"en": "size", "ru": "размер"},
+    "col_next": {"en": "made k+1", "ru": "сделали k+1"},
+    "col_share_next": {"en": "share k+1", "ru": "доля k+1"},
+    "col_median_days": {"en": "median days", "ru": "медиана дней"},
     # --- report -------------------------------------------------------------------------
     "report_title": {"en": "Customer base X-ray", "ru": "Рентген клиентской базы"},
     "report_subtitle": {
