@@ -13,7 +13,8 @@ from cxray.report.html import render_html
 from cxray.report.xlsx import report_sheets, write_xlsx
 from cxray.texts import LANGS, TEXTS
 
-SECTIONS = ("funnel", "pareto", "abc", "trends", "whitespace", "rfm", "opportunities")
+SECTIONS = ("funnel", "pareto", "abc", "trends", "whitespace", "rfm", "opportunities",
+            "cohorts", "activation")
 
 
 @pytest.fixture

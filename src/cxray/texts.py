@@ -373,6 +373,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{n} opportunities in all, total potential {total}.",
         "ru": "Всего возможностей: {n}, суммарный потенциал {total}.",
     },
+    "sec_cohorts": {"en": "Cohorts: who keeps buying", "ru": "Когорты: кто продолжает покупать"},
+    "read_cohorts": {
+        "en": "Rows are quarters of the first order (customers acquired in brackets), columns "
+        "are quarters since then; a cell is the share of the cohort that bought in that quarter.",
+        "ru": "Строки — кварталы первого заказа (в скобках — сколько клиентов пришло), столбцы — "
+        "кварталы после него; в ячейке — доля когорты, купившая в этом квартале.",
+    },
+    "col_cohort_quarters": {"en": "cohort / quarters since", "ru": "когорта / кварталов спустя"},
+    "cohort_curves": {
+        "en": "Mean retention by acquisition year",
+        "ru": "Средняя доля покупающих по году привлечения",
+    },
+    "sec_activation": {"en": "Activation: from order to order", "ru": "Активация: от заказа к заказу"},
+    "read_activation": {
+        "en": "Of the customers who made order k, the share who made order k+1 and the median "
+        "days between them; a customer's pattern forms in the first orders.",
+        "ru": "Из клиентов, сделавших заказ k, доля сделавших заказ k+1 и медиана дней между "
+        "ними; привычка клиента складывается в первых заказах.",
+    },
+    "activation_step": {"en": "order {k} → {next}", "ru": "заказ {k} → {next}"},
+    "days_median": {"en": "median {days} days", "ru": "медиана {days} дн."},
     "rfm_champions": {"en": "champions", "ru": "чемпионы"},
     "rfm_loyal": {"en": "loyal", "ru": "лояльные"},
     "rfm_potential_loyalist": {"en": "potential loyalists", "ru": "потенциально лояльные"},

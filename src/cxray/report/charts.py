@@ -66,9 +66,11 @@ def hbar_chart(
     colors: Sequence[str] | None = None,
 ) -> str:
     """Horizontal bars, one per label, the value written at the end of each bar."""
-    row_h, label_w, pad = 30, 190, 10
+    texts = list(value_labels) if value_labels else [number(v) for v in values]
+    row_h, pad = 30, 10
+    label_w = min(260, 24 + 8 * max((len(x) for x in labels), default=0))
     height = row_h * len(labels) + 2 * pad
-    plot_w = width - label_w - 120
+    plot_w = max(120, width - label_w - 16 - 7 * max((len(x) for x in texts), default=0))
     top = max(values, default=0) or 1
 
     def scale(v: float) -> float:
@@ -83,7 +85,7 @@ def hbar_chart(
         y = pad + i * row_h
         w = max(scale(v), 1.5 if v > 0 else 0)
         fill = colors[i] if colors else color
-        text = value_labels[i] if value_labels else number(v)
+        text = texts[i]
         parts.append(
             f"<text x='{label_w - 8}' y='{y + 19}' text-anchor='end' font-size='13' {FONT}>"
             f"{escape(label)}</text>"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import ibis
 
-from cxray.analytics import products, rfm, structure, whitespace
+from cxray.analytics import cohorts, products, rfm, structure, whitespace
 from cxray.analytics.structure import Funnel, StructureParams
 
 
@@ -29,6 +29,8 @@ class ReportData:
     opportunities: list[dict]
     rfm: list[dict]
     rfm_segments: list[dict]
+    cohorts: list[dict]  # quarterly acquisition cohorts x quarters since the first order
+    activation: list[dict]
     names: dict[str, str] = field(default_factory=dict)  # customer_id -> name
 
 
@@ -71,7 +73,11 @@ def collect(
     rfm_rows = _rows(scores)
     segments = _rows(rfm.rfm_segments(scores))
 
+    step("cohorts")
+    grid = _rows(cohorts.cohort_table(o, as_of=as_of, period="quarter"))
+    steps = _rows(cohorts.activation(o, as_of=as_of, period="quarter"))
+
     names = {r["customer_id"]: r["name"] for r in _rows(c.select("customer_id", "name"))
              if r["name"]}
     return ReportData(as_of, funnel, curve, classes, matrix, trends, lines, opps, rfm_rows,
-                      segments, names)
+                      segments, grid, steps, names)

@@ -15,6 +15,7 @@ TOP_CUSTOMERS = 20  # rows of the white-space heat map
 TOP_OPPORTUNITIES = 20  # customers in the opportunities table
 OPPORTUNITIES_PER_CUSTOMER = 3
 TREND_LINES = 12
+COHORTS_SHOWN = 16  # latest quarterly cohorts in the heat map
 
 CSS = """
 body{font-family:'DejaVu Sans',Arial,sans-serif;color:#111827;margin:0;background:#f9fafb}
@@ -60,6 +61,8 @@ def render_html(data: ReportData, *, lang: str = "en") -> str:
         _whitespace(data, tr),
         _rfm(data, tr),
         _opportunities(data, tr),
+        _cohorts(data, tr),
+        _activation(data, tr),
     ]
     body = "\n".join(sections)
     return (
@@ -274,3 +277,50 @@ def _opportunities(d: ReportData, tr) -> str:
         "opportunities", tr("sec_opportunities"), tr("read_opportunities"),
         f"<p>{escape(note)}</p><h3>{escape(tr('opp_by_line'))}</h3>{line_table}"
         f"<h3>{escape(tr('opp_top_customers', n=len(top)))}</h3>{table}")
+
+
+def _cohorts(d: ReportData, tr) -> str:
+    if not d.cohorts:
+        return _section("cohorts", tr("sec_cohorts"), tr("read_cohorts"), tr("no_rows"))
+    labels = sorted({r["cohort"] for r in d.cohorts})[-COHORTS_SHOWN:]
+    cells = {(r["cohort"], r["period_index"]): r for r in d.cohorts}
+    width = max(r["period_index"] for r in d.cohorts if r["cohort"] in labels) + 1
+    grid = [[cells[(c, i)]["retention"] if (c, i) in cells else None for i in range(1, width)]
+            for c in labels]
+    heat = charts.heat_table(
+        [f"{c} ({cells[(c, 0)]['cohort_size']})" for c in labels],
+        [str(i) for i in range(1, width)], grid, fmt=lambda v: percent(v),
+        corner=tr("col_cohort_quarters"))
+    # retention curves: the mean retention by quarters since acquisition, per acquisition year
+    by_year: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for r in d.cohorts:
+        if r["period_index"] > 0 and r["cohort_size"]:
+            by_year[r["cohort"][:4]][r["period_index"]].append(r["retention"])
+    years = sorted(by_year)[-5:]
+    horizon = list(range(1, width))
+    series = {y: [sum(v) / len(v) if (v := by_year[y].get(i)) else None for i in horizon]
+              for y in years}
+    curve = charts.line_chart([str(i) for i in horizon], series,
+                              y_format=lambda v: percent(v), y_min=0)
+    return _section("cohorts", tr("sec_cohorts"), tr("read_cohorts"),
+                    f"{heat}<h3>{escape(tr('cohort_curves'))}</h3>{curve}")
+
+
+def _activation(d: ReportData, tr) -> str:
+    rows = [r for r in d.activation if r["cohort"] == "all"]
+    if not rows or not rows[0]["customers_k"]:
+        return _section("activation", tr("sec_activation"), tr("read_activation"), tr("no_rows"))
+    labels = [tr("activation_step", k=r["k"], next=r["k"] + 1) for r in rows]
+    chart = charts.hbar_chart(
+        labels, [r["share_next"] or 0.0 for r in rows],
+        value_labels=[f"{percent(r['share_next'])} · {number(r['customers_next'])}/"
+                      f"{number(r['customers_k'])} · {tr('days_median', days=number(r['median_days']))}"
+                      for r in rows])
+    recent = sorted({r["cohort"] for r in d.activation if r["cohort"] != "all"})[-8:]
+    cells = {(r["cohort"], r["k"]): r["share_next"] for r in d.activation}
+    ks = [r["k"] for r in rows]
+    heat = charts.heat_table(recent, [f"{k}→{k + 1}" for k in ks],
+                             [[cells.get((c, k)) for k in ks] for c in recent],
+                             fmt=lambda v: percent(v), corner=tr("col_cohort"))
+    return _section("activation", tr("sec_activation"), tr("read_activation"),
+                    f"{chart}{heat}")

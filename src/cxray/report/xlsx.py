@@ -30,6 +30,8 @@ def report_sheets(data: ReportData) -> dict[str, list[dict]]:
         "opportunities": data.opportunities,
         "rfm": data.rfm,
         "rfm_segments": data.rfm_segments,
+        "cohorts_quarterly": data.cohorts,
+        "activation": data.activation,
     }
 
 
