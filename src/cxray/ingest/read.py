@@ -11,8 +11,9 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -31,7 +32,11 @@ ENCODINGS = {
     "win1251": "cp1251",
 }
 ROW = "_row"  # the spreadsheet row number of each data row
+# A line fed to the csv reader after the last line of a file: it comes back as a record of its own,
+# unless a quoted cell is still open, which then swallows it (the reader does not say so itself).
+END_OF_FILE = "\u2063cxray: end of file\u2063"
 MALFORMED = "_malformed"  # set when a CSV line has more fields than the header
+EXTRA = "_extra"  # the cells beyond the header of a malformed line, joined by the delimiter
 
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 
@@ -46,6 +51,9 @@ class RawFile:
     encoding: str | None
     sep: str | None
     chunks: Callable[[Progress | None], Iterator[pa.Table]]
+    # header names given to later repeats of a column name ("Комментарий (2)") -> the name in the
+    # file, so that every column keeps its cells
+    renamed: dict[str, str] = field(default_factory=dict)
 
 
 def open_table_file(
@@ -67,6 +75,31 @@ def open_table_file(
     if head.startswith(b"PAR1"):
         return _open_parquet(path)
     return _open_csv(path, head, sep=sep, encoding=encoding)
+
+
+def unique_header(names: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Rename later repeats of a non-empty column name to ``name (2)``, ``name (3)`` ...
+
+    Returns the header and {new name: name in the file}. Empty names are left as they are (their
+    columns are never read).
+    """
+    taken = set(names)
+    seen: dict[str, int] = {}
+    header: list[str] = []
+    renamed: dict[str, str] = {}
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        if not name or seen[name] == 1:
+            header.append(name)
+            continue
+        k = seen[name]
+        while f"{name} ({k})" in taken:
+            k += 1
+        new = f"{name} ({k})"
+        taken.add(new)
+        renamed[new] = name
+        header.append(new)
+    return header, renamed
 
 
 # --- CSV ------------------------------------------------------------------------------------
@@ -144,58 +177,107 @@ def _open_csv(path: Path, head: bytes, *, sep: str | None, encoding: str | None)
         header = next(csv.reader(lines[:1], delimiter=sep))
     except StopIteration:
         raise CxrayError("file_empty", file=path.name) from None
-    header = [h.strip().lstrip("\ufeff") for h in header]
+    header, renamed = unique_header([h.strip().lstrip("\ufeff") for h in header])
     total = path.stat().st_size
 
     def chunks(progress: Progress | None) -> Iterator[pa.Table]:
         with path.open("rb") as raw:
             text = io.TextIOWrapper(raw, encoding=enc, newline="")
-            reader = csv.reader(text, delimiter=sep)
+            reader = csv.reader(itertools.chain(text, [END_OF_FILE + "\n"]), delimiter=sep)
             width = len(header)
             rows: list[list[str]] = []
             numbers: list[int] = []
-            malformed: list[bool] = []
+            extras: list[str | None] = []
+            # A spreadsheet shows one row per record (a quoted cell may span several lines, a
+            # blank line is a blank row), so rows are numbered by record, not by physical line.
+            number = 1  # the header
             try:
                 next(reader)  # header
                 for record in reader:
+                    if record == [END_OF_FILE]:
+                        break
+                    number += 1
+                    if record and END_OF_FILE in record[-1]:
+                        # a quote opened in this row is never closed: every later line went
+                        # into one cell; stop rather than lose those rows in it
+                        raise CxrayError(
+                            "file_bad_csv",
+                            file=path.name,
+                            row=number,
+                            detail="a quoted cell is never closed",
+                        )
                     if not record or (len(record) == 1 and not record[0].strip()):
                         continue  # blank line
-                    numbers.append(reader.line_num)
-                    malformed.append(len(record) > width and any(v.strip() for v in record[width:]))
+                    numbers.append(number)
+                    beyond = record[width:]
+                    extras.append(sep.join(beyond) if any(v.strip() for v in beyond) else None)
                     if len(record) < width:
                         record = record + [""] * (width - len(record))
                     rows.append(record[:width])
                     if len(rows) >= CHUNK_ROWS:
-                        yield _to_arrow(header, rows, numbers, malformed)
-                        rows, numbers, malformed = [], [], []
+                        yield _to_arrow(header, rows, numbers, extras)
+                        rows, numbers, extras = [], [], []
                         if progress:
                             progress(raw.tell(), total)
             except UnicodeDecodeError as err:
+                # the text layer decodes ahead of the csv reader: find the exact row again
+                row, byte = _decode_error_at(path, enc, sep)
                 raise CxrayError(
                     "file_bad_encoding",
                     file=path.name,
-                    row=reader.line_num + 1,
+                    row=row or number + 1,
                     encoding=enc,
-                    byte=f"0x{err.object[err.start]:02x}",
+                    byte=f"0x{(byte if byte is not None else err.object[err.start]):02x}",
                 ) from None
             except csv.Error as err:
                 raise CxrayError(
-                    "file_bad_csv", file=path.name, row=reader.line_num, detail=str(err)
+                    "file_bad_csv", file=path.name, row=number + 1, detail=str(err)
                 ) from None
             if rows:
-                yield _to_arrow(header, rows, numbers, malformed)
+                yield _to_arrow(header, rows, numbers, extras)
             if progress:
                 progress(total, total)
 
-    return RawFile(path, header, "csv", enc, sep, chunks)
+    return RawFile(path, header, "csv", enc, sep, chunks, renamed)
+
+
+def _decode_error_at(path: Path, enc: str, sep: str) -> tuple[int | None, int | None]:
+    """(spreadsheet row, byte) of the first byte of ``path`` that ``enc`` cannot decode.
+
+    Only called after a decoding error, so speed does not matter: the file is decoded line by line
+    (lines end with a newline byte in both UTF-8 and Windows-1251) and fed to a csv reader to count
+    the records before the bad one. (None, None) when the position cannot be found.
+    """
+    decoder = codecs.getincrementaldecoder(enc)()
+    records = 0
+    found: list[int] = []
+
+    def lines(fh: io.BufferedReader) -> Iterator[str]:
+        for line in fh:
+            try:
+                yield decoder.decode(line)
+            except UnicodeDecodeError as err:
+                found.append(err.object[err.start])
+                return
+
+    try:
+        with path.open("rb") as fh:
+            for _ in csv.reader(lines(fh), delimiter=sep):
+                records += 1
+    except csv.Error:
+        return None, None
+    if not found:
+        return None, None
+    return records + 1, found[0]
 
 
 def _to_arrow(
-    header: list[str], rows: list[list[str]], numbers: list[int], malformed: list[bool]
+    header: list[str], rows: list[list[str]], numbers: list[int], extras: list[str | None]
 ) -> pa.Table:
     columns = {name: pa.array([r[i] for r in rows], pa.string()) for i, name in enumerate(header)}
     columns[ROW] = pa.array(numbers, pa.int64())
-    columns[MALFORMED] = pa.array(malformed, pa.bool_())
+    columns[MALFORMED] = pa.array([e is not None for e in extras], pa.bool_())
+    columns[EXTRA] = pa.array(extras, pa.string())
     return pa.table(columns)
 
 
@@ -216,49 +298,65 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _open_xlsx(path: Path) -> RawFile:
+def _load_workbook(path: Path) -> object:
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # not a workbook: a zip of something else, a broken file
         raise CxrayError("file_not_table", file=path.name) from err
-    sheet = book.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
-    header_row = next(rows_iter, None)
-    if header_row is None or all(v is None for v in header_row):
+    if not book.worksheets:
         book.close()
         raise CxrayError("file_empty", file=path.name)
-    header = [_cell_text(v).strip() for v in header_row]
-    while header and not header[-1]:
-        header.pop()
+    return book
+
+
+def _open_xlsx(path: Path) -> RawFile:
+    book = _load_workbook(path)
+    try:
+        sheet = book.worksheets[0]
+        header_row = next(sheet.iter_rows(values_only=True), None)
+        total = sheet.max_row or 1
+    finally:
+        book.close()
+    if header_row is None or all(v is None for v in header_row):
+        raise CxrayError("file_empty", file=path.name)
+    names = [_cell_text(v).strip() for v in header_row]
+    while names and not names[-1]:
+        names.pop()
+    header, renamed = unique_header(names)
     width = len(header)
-    total = sheet.max_row or 1
 
     def chunks(progress: Progress | None) -> Iterator[pa.Table]:
-        rows: list[list[str]] = []
-        numbers: list[int] = []
-        malformed: list[bool] = []
-        for number, values in enumerate(rows_iter, start=2):
-            cells = [_cell_text(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            cells = (cells + [""] * width)[:width]
-            rows.append(cells)
-            numbers.append(number)
-            malformed.append(False)
-            if len(rows) >= CHUNK_ROWS:
-                yield _to_arrow(header, rows, numbers, malformed)
-                rows, numbers, malformed = [], [], []
-                if progress:
-                    progress(number, total)
-        book.close()
+        # every call reads the workbook again: validation makes a second pass for duplicates
+        book = _load_workbook(path)
+        try:
+            rows_iter = book.worksheets[0].iter_rows(values_only=True)
+            next(rows_iter, None)  # header
+            rows: list[list[str]] = []
+            numbers: list[int] = []
+            extras: list[str | None] = []
+            for number, values in enumerate(rows_iter, start=2):
+                cells = [_cell_text(v) for v in values]
+                if not any(c.strip() for c in cells):
+                    continue
+                cells = (cells + [""] * width)[:width]
+                rows.append(cells)
+                numbers.append(number)
+                extras.append(None)
+                if len(rows) >= CHUNK_ROWS:
+                    yield _to_arrow(header, rows, numbers, extras)
+                    rows, numbers, extras = [], [], []
+                    if progress:
+                        progress(number, total)
+        finally:
+            book.close()
         if rows:
-            yield _to_arrow(header, rows, numbers, malformed)
+            yield _to_arrow(header, rows, numbers, extras)
         if progress:
             progress(total, total)
 
-    return RawFile(path, header, "xlsx", None, None, chunks)
+    return RawFile(path, header, "xlsx", None, None, chunks, renamed)
 
 
 # --- Parquet --------------------------------------------------------------------------------
@@ -272,27 +370,40 @@ def _open_parquet(path: Path) -> RawFile:
         pf = pq.ParquetFile(path)
     except Exception as err:
         raise CxrayError("file_not_table", file=path.name) from err
-    header = list(pf.schema_arrow.names)
+    header, renamed = unique_header(list(pf.schema_arrow.names))
     total = pf.metadata.num_rows
 
     def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
         if pa.types.is_timestamp(column.type):
+            if column.type.unit == "ns":
+                # "%S" prints nine decimals for nanoseconds, which no date format reads;
+                # microseconds are the finest precision a timestamp keeps in the workspace
+                column = column.cast(pa.timestamp("us", column.type.tz), safe=False)
             return pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
         if pa.types.is_date(column.type):
             return pc.strftime(column, format="%Y-%m-%d")
-        return column.cast(pa.string())
+        try:
+            return column.cast(pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            # lists, structs, binary ...: still text, so an unused column does not stop the import
+            return pa.chunked_array(
+                [pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())]
+            )
 
     def chunks(progress: Progress | None) -> Iterator[pa.Table]:
         start = 2
         for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
             n = batch.num_rows
-            columns = {name: as_text(pa.chunked_array([batch.column(name)])) for name in header}
+            columns = {
+                name: as_text(pa.chunked_array([batch.column(i)])) for i, name in enumerate(header)
+            }
             columns = {k: pc.fill_null(v, "") for k, v in columns.items()}
             columns[ROW] = pa.array(range(start, start + n), pa.int64())
             columns[MALFORMED] = pa.array([False] * n, pa.bool_())
+            columns[EXTRA] = pa.nulls(n, pa.string())
             start += n
             yield pa.table(columns)
             if progress:
                 progress(start - 2, total)
 
-    return RawFile(path, header, "parquet", None, None, chunks)
+    return RawFile(path, header, "parquet", None, None, chunks, renamed)

@@ -2,8 +2,9 @@
 
 Values are parsed by an in-memory DuckDB (a local parsing engine, whatever the workspace backend):
 - numbers: spaces and non-breaking spaces are thousands separators; a comma is the decimal
-  separator unless a dot comes after it (``1 234,56`` = ``1234.56`` = ``1,234.56``);
-- dates: ``yyyy-mm-dd`` and ``dd.mm.yyyy``, optionally followed by a time;
+  separator unless a dot comes after it (``1 234,56`` = ``1234.56`` = ``1,234.56``); only finite
+  numbers (no ``nan`` / ``inf``);
+- dates: ``yyyy-mm-dd``, ``dd.mm.yyyy`` and ``dd.mm.yy``, optionally followed by a time;
 - booleans: true/false, 1/0, yes/no, y/n, да/нет, истина/ложь;
 - empty cells are nulls.
 """
@@ -15,11 +16,14 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cxray.errors import CxrayError
-from cxray.ingest.read import MALFORMED, ROW, Progress, RawFile
+from cxray.ingest.read import EXTRA, MALFORMED, ROW, Progress, RawFile
 from cxray.ingest.schema import Table
 
+# Dates with a four-digit year. DuckDB's %Y also reads "24" as the year 24, so these formats are
+# only tried on text that starts with four year digits or dd.mm.yyyy (see _parse_sql).
 DATE_FORMATS = [
     "%Y-%m-%d",
     "%d.%m.%Y",
@@ -27,10 +31,16 @@ DATE_FORMATS = [
     "%Y-%m-%d %H:%M",
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
-    "%d.%m.%y",
 ]
+# dd.mm.yy, as 1C prints dates: 00-68 are 2000-2068, 69-99 are 1969-1999
+SHORT_YEAR_FORMATS = ["%d.%m.%y", "%d.%m.%y %H:%M:%S", "%d.%m.%y %H:%M"]
+FOUR_DIGIT_YEAR = r"^([0-9]{4}-|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}($|[ T]))"
+TWO_DIGIT_YEAR = r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2}($| )"
+# what is left of a number once thousands separators are gone and the decimal mark is a dot
+NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "да", "д", "истина")
 FALSE_WORDS = ("false", "0", "no", "n", "f", "нет", "н", "ложь")
 
@@ -79,9 +89,11 @@ def map_columns(raw: RawFile, table: Table, maps: dict[str, str]) -> Mapping:
     """Match the file header to the canonical columns of ``table``.
 
     Raises CxrayError for a --map naming a column the file lacks or a column the table lacks,
-    for two file columns landing on one canonical column, and for missing required columns.
+    for two file columns landing on one canonical column (or, for tables that keep extra columns,
+    on one extra attribute), and for missing required columns.
     """
     header = raw.header
+    in_file = {name: raw.renamed.get(name, name) for name in header}  # name as the file has it
     for source, target in maps.items():
         if source not in header:
             raise CxrayError(
@@ -100,19 +112,29 @@ def map_columns(raw: RawFile, table: Table, maps: dict[str, str]) -> Mapping:
     for name in header:
         if not name:
             continue
-        target = maps.get(name) or normalize_name(name)
+        original = in_file[name]
+        target = maps.get(original) or normalize_name(original)
         if table.column(target) is not None:
             if target in source_of:
                 raise CxrayError(
                     "duplicate_column",
                     file=raw.path.name,
                     column=target,
-                    first=source_of[target],
-                    second=name,
+                    first=in_file[source_of[target]],
+                    second=original,
                 )
             source_of[target] = name
-        elif table.extra_columns and name not in maps:
-            extra.setdefault(normalize_name(name), name)
+        elif table.extra_columns and original not in maps:
+            attribute = normalize_name(original)
+            if attribute in extra:  # "Менеджер" and "менеджер": one attribute, two columns
+                raise CxrayError(
+                    "duplicate_column",
+                    file=raw.path.name,
+                    column=attribute,
+                    first=in_file[extra[attribute]],
+                    second=original,
+                )
+            extra[attribute] = name
         else:
             ignored.append(name)
     missing = [c for c in table.required if c not in source_of]
@@ -145,7 +167,11 @@ def _number_sql(v: str) -> str:
         f"ELSE replace({s}, ',', '') END "
         f"ELSE replace({s}, ',', '.') END"
     )
-    return f"TRY_CAST({cleaned} AS DOUBLE)"
+    # the pattern keeps out what a DOUBLE cast also accepts: nan, inf, infinity, 1_000
+    return (
+        f"CASE WHEN regexp_full_match({cleaned}, {_lit(NUMBER)}) "
+        f"THEN TRY_CAST({cleaned} AS DOUBLE) END"
+    )
 
 
 def _parse_sql(col_type: str, v: str) -> tuple[str, str]:
@@ -156,8 +182,14 @@ def _parse_sql(col_type: str, v: str) -> tuple[str, str]:
         n = _number_sql(v)
         return f"CASE WHEN {n} = round({n}) THEN CAST({n} AS BIGINT) END", "bad_integer"
     if col_type in ("date", "timestamp"):
-        formats = "[" + ", ".join(_lit(f) for f in DATE_FORMATS) + "]"
-        parsed = f"try_strptime({v}, {formats})"
+        long = "[" + ", ".join(_lit(f) for f in DATE_FORMATS) + "]"
+        short = "[" + ", ".join(_lit(f) for f in SHORT_YEAR_FORMATS) + "]"
+        parsed = (
+            f"CASE WHEN regexp_matches({v}, {_lit(FOUR_DIGIT_YEAR)}) "
+            f"THEN try_strptime({v}, {long}) "
+            f"WHEN regexp_matches({v}, {_lit(TWO_DIGIT_YEAR)}) "
+            f"THEN try_strptime({v}, {short}) END"
+        )
         if col_type == "date":
             return f"CAST({parsed} AS DATE)", "bad_date"
         return parsed, "bad_timestamp"
@@ -174,9 +206,10 @@ def _parse_sql(col_type: str, v: str) -> tuple[str, str]:
 
 def _chunk_sql(table: Table, mapping: Mapping) -> str:
     """SQL over a raw chunk ``raw``: typed canonical columns, extras, and the first problem."""
-    selects = [_q(ROW), _q(MALFORMED)]
+    selects = [_q(ROW), _q(MALFORMED), _q(EXTRA)]
     typed: list[tuple[str, str]] = []
-    checks = [f"WHEN {_q(MALFORMED)} THEN ['malformed_line', NULL, NULL]"]
+    # the cells beyond the header are kept as the value, so nothing of the line is lost
+    checks = [f"WHEN {_q(MALFORMED)} THEN ['malformed_line', NULL, {_q(EXTRA)}]"]
     for col in table.columns:
         source = mapping.source_of.get(col.name)
         if source is None:
@@ -231,21 +264,21 @@ def validate(
     for chunk in raw.chunks(progress):
         rows_read += chunk.num_rows
         con.register("raw", chunk)
-        result = con.sql(sql).fetch_arrow_table()
+        result = con.sql(sql).to_arrow_table()
         con.unregister("raw")
         con.register("result", result)
         con.register("raw", chunk)
         valid_parts.append(
             con.sql(
                 "SELECT * EXCLUDE (_problem, _column, _value) FROM result WHERE _problem IS NULL"
-            ).fetch_arrow_table()
+            ).to_arrow_table()
         )
         reject_parts.append(
             con.sql(
-                f"SELECT raw.* EXCLUDE ({_q(MALFORMED)}), r._column AS _column, "
+                f"SELECT raw.* EXCLUDE ({_q(MALFORMED)}, {_q(EXTRA)}), r._column AS _column, "
                 f"r._problem AS _problem, r._value AS _value "
                 f"FROM result r JOIN raw USING ({_q(ROW)}) WHERE r._problem IS NOT NULL"
-            ).fetch_arrow_table()
+            ).to_arrow_table()
         )
         con.unregister("result")
         con.unregister("raw")
@@ -277,7 +310,8 @@ def _finish(
             default = "NULL" if col.default is None else str(col.default).upper()
             fill.append(f"CAST({default} AS {_duck_type(col.type)}) AS {_q(col.name)}")
     base = f"SELECT *{', ' if fill else ''}{', '.join(fill)} FROM data"
-    if table.name == "orders" and "line_no" not in mapping.source_of:
+    numbered = table.name == "orders" and "line_no" not in mapping.source_of
+    if numbered:
         # exact duplicate lines first, then number the lines of each order in file order
         same = ", ".join(_q(c) for c in schema_cols if c != "line_no")
         base = (
@@ -295,25 +329,27 @@ def _finish(
         )
     key = ", ".join(_q(k) for k in table.key)
     every = ", ".join(_q(c) for c in schema_cols + list(mapping.extra))
+    # _dup / _first: exact duplicates found before numbering order lines (see above)
+    no_dup = "" if numbered else "1 AS _dup, 0 AS _first, "
     ranked = (
-        f"WITH b AS ({base}) SELECT *, "
+        f"WITH b AS ({base}) SELECT *, {no_dup}"
         f"row_number() OVER (PARTITION BY {key} ORDER BY {_q(ROW)}) AS _key_n, "
         f"min({_q(ROW)}) OVER (PARTITION BY {key}) AS _key_first, "
-        f"row_number() OVER (PARTITION BY {every} ORDER BY {_q(ROW)}) AS _all_n FROM b"
+        f"row_number() OVER (PARTITION BY {every} ORDER BY {_q(ROW)}) AS _all_n, "
+        f"min({_q(ROW)}) OVER (PARTITION BY {every}) AS _all_first FROM b"
     )
-    if "_dup" not in base:
-        ranked = ranked.replace(" FROM b", ", 1 AS _dup, 0 AS _first FROM b", 1)
     con.execute(f"CREATE TEMP TABLE ranked AS {ranked}")
     ordered = ", ".join(_q(c) for c in schema_cols + list(mapping.extra))
     valid = con.sql(
         f"SELECT {ordered} FROM ranked WHERE _dup = 1 AND _key_n = 1 ORDER BY {_q(ROW)}"
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     dups = con.sql(
         f"SELECT {_q(ROW)}, CASE WHEN _dup > 1 OR _all_n > 1 THEN 'duplicate_row' "
         f"ELSE 'duplicate_key' END AS _problem, "
-        f"CASE WHEN _dup > 1 THEN _first ELSE _key_first END AS _first "
+        f"CASE WHEN _dup > 1 THEN _first WHEN _all_n > 1 THEN _all_first "
+        f"ELSE _key_first END AS _first "
         f"FROM ranked WHERE _dup > 1 OR _key_n > 1"
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     con.unregister("data")
     return valid, dups
 
@@ -336,11 +372,11 @@ def _combine_rejects(
             zip(dups.column(ROW).to_pylist(), dups.column("_problem").to_pylist(), strict=True)
         )
         for chunk in raw.chunks(None):
-            rows = chunk.filter(pa.compute.is_in(chunk.column(ROW), pa.array(sorted(wanted))))
+            rows = chunk.filter(pc.is_in(chunk.column(ROW), pa.array(sorted(wanted))))
             if not rows.num_rows:
                 continue
             numbers = rows.column(ROW).to_pylist()
-            rows = rows.drop_columns([MALFORMED]).select(header + [ROW])
+            rows = rows.select(header + [ROW])
             rows = rows.append_column("_column", pa.array([None] * len(numbers), pa.string()))
             rows = rows.append_column("_problem", pa.array([problem[n] for n in numbers]))
             rows = rows.append_column("_value", pa.array([str(first[n]) for n in numbers]))
