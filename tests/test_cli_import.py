@@ -319,11 +319,6 @@ def test_errors_can_be_shown_in_russian(loaded, tmp_path):
     assert one_line_error(result) == "bad.csv: файл пуст (нет строки заголовка)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug in cli.py: import opens the workspace with create=True before the file "
-    "is read, so a failed first import leaves an empty workspace behind",
-)
 def test_a_failed_first_import_creates_no_workspace(tmp_path):
     result = cxray(tmp_path / "new", "import", "orders", str(tmp_path / "nope.csv"))
 
@@ -331,11 +326,6 @@ def test_a_failed_first_import_creates_no_workspace(tmp_path):
     assert not (tmp_path / "new").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug in cli.py: --lang is only applied when given, so it sticks to every later "
-    "invocation in the same process",
-)
 def test_lang_applies_to_one_invocation_only(loaded, tmp_path):
     path = put(tmp_path / "bad.csv", b"")
     CliRunner().invoke(

@@ -169,11 +169,6 @@ def test_the_rejects_table_records_file_row_column_problem_and_raw_cells(ws, tmp
     assert len(reject["sha256"]) == 64
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug in workspace.py: _write_rejects_csv adds 'row' and 'reason' columns "
-    "that collide with file columns of the same names",
-)
 def test_the_rejects_file_keeps_file_columns_named_row_and_reason_apart(ws, tmp_path):
     path = write(
         tmp_path / "customers.csv",
@@ -591,11 +586,6 @@ def test_order_lines_without_line_no_are_numbered_in_file_order(ws, tmp_path):
     assert (again.new, again.updated, again.unchanged) == (0, 0, 4)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug in workspace.py: lines numbered by file position overwrite other stored "
-    "lines of the order when only some of its lines are imported again",
-)
 def test_reimporting_some_lines_of_an_order_without_line_no_keeps_the_other_lines(ws, tmp_path):
     header = [*ORDER_HEADER, "sku"]
     milk, bread = (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from cxray import texts
 from cxray.errors import CxrayError
 from cxray.ingest.schema import TABLES
 from cxray.texts import t
-from cxray.workspace import Workspace
+from cxray.workspace import Workspace, default_path
 
 app = typer.Typer(
     help="cxray: an X-ray of your customer base from ERP / 1C / CRM exports.\n\n"
@@ -64,8 +65,8 @@ def main(
 ) -> None:
     _state["workspace"] = workspace
     _state["backend"] = backend
-    if lang:
-        texts.set_lang(lang.lower()[:2] if lang.lower()[:2] in texts.LANGS else "en")
+    code = (lang or "").lower()[:2]
+    texts.set_lang(code if code in texts.LANGS else None)
 
 
 def _open(*, read_only: bool = False, create: bool = False) -> Workspace:
@@ -175,16 +176,24 @@ def import_(
     kept with their reason (a rejects CSV in the workspace and the _rejects table)."""
     if table not in TABLES:
         raise CxrayError("unknown_table", table=table, known=", ".join(TABLES))
-    with _open(create=True) as ws, _progress() as bar:
-        task = bar.add_task(t("import_progress", file=file.name), total=None)
-        result = ws.import_file(
-            table,
-            file,
-            maps=map_,
-            sep=sep,
-            encoding=encoding,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
+    folder = Path(_state["workspace"] or default_path())
+    fresh = _state["backend"] is None and not folder.exists()
+    try:
+        with _open(create=True) as ws, _progress() as bar:
+            task = bar.add_task(t("import_progress", file=file.name), total=None)
+            result = ws.import_file(
+                table,
+                file,
+                maps=map_,
+                sep=sep,
+                encoding=encoding,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except CxrayError as err:
+        # a failed first import leaves no workspace behind (but keeps a rejects file it names)
+        if fresh and err.key != "all_rows_rejected":
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     if as_json:
         print_json(result.to_dict())
         return

@@ -244,7 +244,8 @@ class Workspace:
         raw = open_table_file(file, sep=sep, encoding=encoding)
         checked = validate(raw, spec, parse_maps(maps), progress=progress)
         import_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + table
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        with file.open("rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
         rejects_path = (
             self._write_rejects_csv(import_id, checked) if checked.rejects.num_rows else None
         )
@@ -261,8 +262,11 @@ class Workspace:
         present = set(checked.mapping.source_of) | set(checked.mapping.extra)
         present |= {"line_no"} if table == "orders" else set()
         present |= {"contact_id"} if table == "contacts" else set()
+        valid = checked.valid
         with self.transaction():
-            counts = self._upsert(spec, checked.valid, present)
+            if table == "orders" and "line_no" not in checked.mapping.source_of:
+                valid = self._match_order_lines(valid)
+            counts = self._upsert(spec, valid, present)
             self._log_rejects(import_id, table, file, digest, checked)
             self._log_import(import_id, table, file, digest, checked, counts)
         return ImportResult(
@@ -308,6 +312,40 @@ class Workspace:
                 for n, t in schema.items()
             }
         )
+
+    def _match_order_lines(self, data: pa.Table) -> pa.Table:
+        """Give order lines from a file without line numbers the numbers of the stored lines.
+
+        A file line matches the stored line of the same order and SKU with the same rank (the
+        k-th milk line of order 7 in the file is the k-th stored milk line of order 7), so a file
+        with only some lines of an order updates those and keeps the others; lines without a
+        match are numbered after the order's highest stored line number.
+        """
+        if not self.has("orders") or data.num_rows == 0:
+            return data
+        con = self.con
+        stored = con.table("orders")
+        incoming = con.create_table("_lines", data, overwrite=True)
+        try:
+            occ = ibis.row_number().over(group_by=["order_id", "sku"], order_by="line_no")
+            inc = incoming.mutate(_occ=occ)
+            held = stored.semi_join(incoming.select("order_id").distinct(), "order_id")
+            held = held.select("order_id", "sku", "line_no").mutate(_occ=occ)
+            held = held.rename(_h_order="order_id", _h_sku="sku", _h_line="line_no",
+                               _h_occ="_occ")
+            j = inc.left_join(held, [inc.order_id == held._h_order,
+                                     inc.sku.identical_to(held._h_sku),
+                                     inc._occ == held._h_occ])
+            top = stored.group_by(_t_order=stored.order_id).aggregate(_top=stored.line_no.max())
+            j = j.left_join(top, j.order_id == top._t_order)
+            unmatched = j._h_line.isnull()
+            extra = ibis.row_number().over(group_by=[j.order_id, unmatched], order_by=j.line_no)
+            line = ibis.cases((unmatched, j._top.fill_null(0) + extra + 1), else_=j._h_line)
+            result = j.mutate(line_no=line.cast("int64")).select(*data.column_names)
+            return result.to_pyarrow().cast(data.schema)
+        finally:
+            with contextlib.suppress(Exception):
+                con.drop_table("_lines", force=True)
 
     def _upsert(self, spec: Table, data: pa.Table, present: set[str]) -> tuple[int, int, int]:
         name, key, con = spec.name, list(spec.key), self.con
@@ -378,13 +416,13 @@ class Workspace:
         path = out / f"{import_id}.csv"
         rej = checked.rejects
         reasons = [self._reason(p, c, v) for _, p, c, v in _reject_rows(rej)]
-        table = rej.drop_columns(["_column", "_problem", "_value"]).rename_columns(
-            [
-                c if c != ROW else "row"
-                for c in rej.drop_columns(["_column", "_problem", "_value"]).column_names
-            ]
+        table = rej.drop_columns(["_column", "_problem", "_value"])
+        # "row" and "reason" unless the file has columns of those names
+        row_name, reason_name = (
+            name if name not in table.column_names else f"_{name}" for name in ("row", "reason")
         )
-        table = table.append_column("reason", pa.array(reasons, pa.string()))
+        table = table.rename_columns([c if c != ROW else row_name for c in table.column_names])
+        table = table.append_column(reason_name, pa.array(reasons, pa.string()))
         with path.open("wb") as fh:
             fh.write(b"\xef\xbb\xbf")  # BOM: Excel opens Cyrillic UTF-8 correctly
             pacsv.write_csv(table, fh)
