@@ -59,8 +59,10 @@ class Steps:
         result = fn(*args, **kwargs)
         seconds = time.perf_counter() - start
         self.rows.append({"step": name, "seconds": seconds, "peak_mb": peak_mb()})
-        print(f"  [{self.phase}] {name:<44} {seconds:8.2f} s   peak RSS {peak_mb():8.0f} MB",
-              flush=True)
+        print(
+            f"  [{self.phase}] {name:<44} {seconds:8.2f} s   peak RSS {peak_mb():8.0f} MB",
+            flush=True,
+        )
         return result
 
 
@@ -114,8 +116,9 @@ def write_orders(path: Path, customer: np.ndarray, day: np.ndarray, amount: np.n
 
 def phase_generate(args: argparse.Namespace) -> dict:
     steps = Steps("generate")
-    customer, day, amount = steps.run(f"simulate {args.customers:,} customers", simulate,
-                                      args.customers, args.seed)
+    customer, day, amount = steps.run(
+        f"simulate {args.customers:,} customers", simulate, args.customers, args.seed
+    )
     rows = steps.run("write orders to DuckDB", write_orders, Path(args.db), customer, day, amount)
     print(f"  [generate] {rows:,} order lines", flush=True)
     return {"steps": steps.rows, "lines": rows}
@@ -139,32 +142,53 @@ def phase_cxray(args: argparse.Namespace) -> dict:
     steps = Steps("cxray")
     con = ibis.duckdb.connect(args.db, read_only=True)
     orders = con.table("orders")
-    summary = rfm_summary(orders, calibration_end=CALIBRATION_END, unit=UNIT,
-                          holdout_end=HOLDOUT_END)
-    counts = steps.run("summary + grouped counts (DuckDB)",
-                       lambda: summary_counts(summary).to_pandas())
-    bg = steps.run(f"BG/NBD fit on {len(counts):,} distinct summaries",
-                   lambda: BetaGeoModel().fit(counts["frequency"], counts["recency"],
-                                              counts["T"], weights=counts["weight"]))
+    summary = rfm_summary(
+        orders, calibration_end=CALIBRATION_END, unit=UNIT, holdout_end=HOLDOUT_END
+    )
+    counts = steps.run(
+        "summary + grouped counts (DuckDB)", lambda: summary_counts(summary).to_pandas()
+    )
+    bg = steps.run(
+        f"BG/NBD fit on {len(counts):,} distinct summaries",
+        lambda: BetaGeoModel().fit(
+            counts["frequency"], counts["recency"], counts["T"], weights=counts["weight"]
+        ),
+    )
     gg_counts = steps.run(
         "Gamma-Gamma counts (DuckDB)",
-        lambda: summary_counts(summary.filter(summary.frequency > 0, summary.monetary > 0),
-                               by=("frequency", "monetary")).to_pandas())
-    gg = steps.run(f"Gamma-Gamma fit on {len(gg_counts):,} distinct summaries",
-                   lambda: GammaGammaModel().fit(gg_counts["frequency"], gg_counts["monetary"],
-                                                 weights=gg_counts["weight"]))
-    result = steps.run("fit_clv end to end (incl. predictions, CLV)",
-                       lambda: fit_clv(orders, calibration_end=CALIBRATION_END,
-                                       holdout_end=HOLDOUT_END, unit=UNIT, horizon=HORIZON))
+        lambda: summary_counts(
+            summary.filter(summary.frequency > 0, summary.monetary > 0),
+            by=("frequency", "monetary"),
+        ).to_pandas(),
+    )
+    gg = steps.run(
+        f"Gamma-Gamma fit on {len(gg_counts):,} distinct summaries",
+        lambda: GammaGammaModel().fit(
+            gg_counts["frequency"], gg_counts["monetary"], weights=gg_counts["weight"]
+        ),
+    )
+    result = steps.run(
+        "fit_clv end to end (incl. predictions, CLV)",
+        lambda: fit_clv(
+            orders,
+            calibration_end=CALIBRATION_END,
+            holdout_end=HOLDOUT_END,
+            unit=UNIT,
+            horizon=HORIZON,
+        ),
+    )
     customers = result.customers
     # the per-customer summary, for the lifetimes phase (not timed)
     customers[["frequency", "recency", "T", "monetary"]].to_parquet(args.summary)
     con.disconnect()
 
     fitted = {**bg.params_, **gg.params_}
-    print(f"  [cxray] {len(customers):,} customers, {int((customers.frequency > 0).sum()):,} "
-          f"repeat purchasers; BG/NBD LL {bg.log_likelihood_:.1f}, converged {bg.converged_}; "
-          f"Gamma-Gamma LL {gg.log_likelihood_:.1f}, converged {gg.converged_}", flush=True)
+    print(
+        f"  [cxray] {len(customers):,} customers, {int((customers.frequency > 0).sum()):,} "
+        f"repeat purchasers; BG/NBD LL {bg.log_likelihood_:.1f}, converged {bg.converged_}; "
+        f"Gamma-Gamma LL {gg.log_likelihood_:.1f}, converged {gg.converged_}",
+        flush=True,
+    )
     return {
         "steps": steps.rows,
         "fitted": fitted,
@@ -195,22 +219,31 @@ def phase_lifetimes(args: argparse.Namespace) -> dict:
     frame = pd.read_parquet(args.summary)
     x, tx, big_t = frame["frequency"], frame["recency"], frame["T"]
     try:
-        bgf = steps.run(f"BetaGeoFitter on {len(frame):,} customers",
-                        lambda: BetaGeoFitter().fit(x, tx, big_t))
+        bgf = steps.run(
+            f"BetaGeoFitter on {len(frame):,} customers", lambda: BetaGeoFitter().fit(x, tx, big_t)
+        )
         out["bg_rows"] = {k: float(v) for k, v in bgf.params_.items()}
         grouped = frame.groupby(["frequency", "recency", "T"]).size().reset_index(name="w")
-        bgw = steps.run(f"BetaGeoFitter on {len(grouped):,} grouped, weights",
-                        lambda: BetaGeoFitter().fit(grouped["frequency"], grouped["recency"],
-                                                    grouped["T"], weights=grouped["w"]))
+        bgw = steps.run(
+            f"BetaGeoFitter on {len(grouped):,} grouped, weights",
+            lambda: BetaGeoFitter().fit(
+                grouped["frequency"], grouped["recency"], grouped["T"], weights=grouped["w"]
+            ),
+        )
         out["bg_grouped"] = {k: float(v) for k, v in bgw.params_.items()}
         rep = frame[(frame["frequency"] > 0) & (frame["monetary"] > 0)]
-        ggf = steps.run(f"GammaGammaFitter on {len(rep):,} repeaters",
-                        lambda: GammaGammaFitter().fit(rep["frequency"], rep["monetary"]))
+        ggf = steps.run(
+            f"GammaGammaFitter on {len(rep):,} repeaters",
+            lambda: GammaGammaFitter().fit(rep["frequency"], rep["monetary"]),
+        )
         out["gg_rows"] = {k: float(v) for k, v in ggf.params_.items()}
         grouped_gg = rep.groupby(["frequency", "monetary"]).size().reset_index(name="w")
-        steps.run(f"GammaGammaFitter on {len(grouped_gg):,} grouped, weights",
-                  lambda: GammaGammaFitter().fit(grouped_gg["frequency"],
-                                                 grouped_gg["monetary"], weights=grouped_gg["w"]))
+        steps.run(
+            f"GammaGammaFitter on {len(grouped_gg):,} grouped, weights",
+            lambda: GammaGammaFitter().fit(
+                grouped_gg["frequency"], grouped_gg["monetary"], weights=grouped_gg["w"]
+            ),
+        )
 
         def predict():
             alive = bgf.conditional_probability_alive(x, tx, big_t)
@@ -231,8 +264,18 @@ def phase_lifetimes(args: argparse.Namespace) -> dict:
 
 def run_phase(phase: str, args: argparse.Namespace) -> dict:
     out = Path(args.tmp) / f"{phase}.json"
-    cmd = [sys.executable, __file__, "--phase", phase, "--customers", str(args.customers),
-           "--seed", str(args.seed), "--tmp", args.tmp]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--phase",
+        phase,
+        "--customers",
+        str(args.customers),
+        "--seed",
+        str(args.seed),
+        "--tmp",
+        args.tmp,
+    ]
     proc = subprocess.run(cmd, check=False)
     if proc.returncode != 0 or not out.exists():
         return {"error": f"phase {phase} exited with {proc.returncode}"}
@@ -248,17 +291,23 @@ def step_seconds(result: dict, prefix: str) -> float | None:
 
 def report(args, gen: dict, cx: dict, lt: dict) -> None:
     print()
-    print(f"== CLV benchmark: {args.customers:,} customers, {gen.get('lines', 0):,} order lines, "
-          f"calibration to {CALIBRATION_END}, holdout to {HOLDOUT_END}, unit {UNIT} ==")
+    print(
+        f"== CLV benchmark: {args.customers:,} customers, {gen.get('lines', 0):,} order lines, "
+        f"calibration to {CALIBRATION_END}, holdout to {HOLDOUT_END}, unit {UNIT} =="
+    )
     print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
     if "error" in cx:
         print(f"cxray phase failed: {cx['error']}")
         return
     total = sum(r["seconds"] for r in cx["steps"])
-    print(f"cxray peak RSS: {max(r['peak_mb'] for r in cx['steps']):.0f} MB "
-          f"(generation, in its own process: {max(r['peak_mb'] for r in gen['steps']):.0f} MB)")
-    print(f"cxray fit_clv end to end: {step_seconds(cx, 'fit_clv'):.2f} s "
-          f"(all cxray steps {total:.2f} s); distinct BG/NBD summaries: {cx['distinct']:,}")
+    print(
+        f"cxray peak RSS: {max(r['peak_mb'] for r in cx['steps']):.0f} MB "
+        f"(generation, in its own process: {max(r['peak_mb'] for r in gen['steps']):.0f} MB)"
+    )
+    print(
+        f"cxray fit_clv end to end: {step_seconds(cx, 'fit_clv'):.2f} s "
+        f"(all cxray steps {total:.2f} s); distinct BG/NBD summaries: {cx['distinct']:,}"
+    )
 
     print("\nparameter recovery (true -> fitted):")
     for name, true in {**TRUE_BG, **TRUE_GG}.items():
@@ -267,12 +316,16 @@ def report(args, gen: dict, cx: dict, lt: dict) -> None:
         flag = "ok" if rel < 0.10 else "OFF"
         print(f"  {name:<6} {true:8.3f} -> {got:8.3f}   ({rel:6.1%})  {flag}")
     ho = cx["holdout"]
-    print(f"\nholdout ({ho['holdout_length']:.0f} weeks): actual {ho['actual']:,.0f} purchases, "
-          f"predicted {ho['predicted']:,.0f} ({ho['predicted'] / ho['actual'] - 1:+.1%})")
+    print(
+        f"\nholdout ({ho['holdout_length']:.0f} weeks): actual {ho['actual']:,.0f} purchases, "
+        f"predicted {ho['predicted']:,.0f} ({ho['predicted'] / ho['actual'] - 1:+.1%})"
+    )
     print("  bucket  customers  actual/cust  predicted/cust")
     for row in cx["validation"]:
-        print(f"  {row['bucket']:>6} {row['customers']:>10,} {row['actual_mean']:>12.3f} "
-              f"{row['predicted_mean']:>15.3f}")
+        print(
+            f"  {row['bucket']:>6} {row['customers']:>10,} {row['actual_mean']:>12.3f} "
+            f"{row['predicted_mean']:>15.3f}"
+        )
 
     print("\nbaseline: lifetimes")
     if "error" in lt and not lt.get("steps"):
@@ -287,30 +340,45 @@ def report(args, gen: dict, cx: dict, lt: dict) -> None:
         ("Gamma-Gamma fit", "Gamma-Gamma fit", "GammaGammaFitter on", "grouped"),
     ]
     for label, ours_prefix, theirs_prefix, variant in pairs:
-        theirs = [r for r in lt["steps"] if r["step"].startswith(theirs_prefix)
-                  and (("grouped" in r["step"]) == (variant == "grouped"))]
+        theirs = [
+            r
+            for r in lt["steps"]
+            if r["step"].startswith(theirs_prefix)
+            and (("grouped" in r["step"]) == (variant == "grouped"))
+        ]
         ours = step_seconds(cx, ours_prefix)
         if not theirs or ours is None:
             continue
         t = theirs[0]["seconds"]
         input_ = "grouped + weights" if variant else "one row per customer"
-        print(f"  {label:<16} lifetimes ({input_:<20}) {t:8.2f} s   cxray {ours:6.2f} s   "
-              f"cxray vs lifetimes: {t / ours:5.1f}x (their time / ours)")
-    fit_theirs = sum(r["seconds"] for r in lt["steps"]
-                     if r["step"].startswith(("BetaGeoFitter", "GammaGammaFitter"))
-                     and "grouped" not in r["step"])
+        print(
+            f"  {label:<16} lifetimes ({input_:<20}) {t:8.2f} s   cxray {ours:6.2f} s   "
+            f"cxray vs lifetimes: {t / ours:5.1f}x (their time / ours)"
+        )
+    fit_theirs = sum(
+        r["seconds"]
+        for r in lt["steps"]
+        if r["step"].startswith(("BetaGeoFitter", "GammaGammaFitter"))
+        and "grouped" not in r["step"]
+    )
     pred = step_seconds(lt, "per-customer")
     if pred is not None:
         fit_theirs += pred
-    print(f"  lifetimes fits + per-customer predictions (usual use) {fit_theirs:8.2f} s vs "
-          f"cxray fit_clv end to end (incl. the summary in DuckDB) "
-          f"{step_seconds(cx, 'fit_clv'):.2f} s: {fit_theirs / step_seconds(cx, 'fit_clv'):.1f}x")
-    print(f"  lifetimes peak RSS {max(r['peak_mb'] for r in lt['steps']):.0f} MB "
-          "(its process, reading the summary from Parquet)")
+    print(
+        f"  lifetimes fits + per-customer predictions (usual use) {fit_theirs:8.2f} s vs "
+        f"cxray fit_clv end to end (incl. the summary in DuckDB) "
+        f"{step_seconds(cx, 'fit_clv'):.2f} s: {fit_theirs / step_seconds(cx, 'fit_clv'):.1f}x"
+    )
+    print(
+        f"  lifetimes peak RSS {max(r['peak_mb'] for r in lt['steps']):.0f} MB "
+        "(its process, reading the summary from Parquet)"
+    )
     if "bg_rows" in lt:
         diffs = {k: abs(lt["bg_rows"][k] - cx["fitted"][k]) / cx["fitted"][k] for k in TRUE_BG}
-        print("  lifetimes BG/NBD params (per customer) vs cxray, relative difference: "
-              + ", ".join(f"{k} {v:.1e}" for k, v in diffs.items()))
+        print(
+            "  lifetimes BG/NBD params (per customer) vs cxray, relative difference: "
+            + ", ".join(f"{k} {v:.1e}" for k, v in diffs.items())
+        )
 
 
 def main() -> None:
@@ -318,8 +386,9 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-lifetimes", action="store_true")
-    parser.add_argument("--phase", choices=["generate", "cxray", "lifetimes"],
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase", choices=["generate", "cxray", "lifetimes"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--tmp", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -338,8 +407,11 @@ def main() -> None:
         if "error" in gen:
             sys.exit(gen["error"])
         cx = run_phase("cxray", args)
-        lt = {"error": "skipped (--skip-lifetimes)"} if args.skip_lifetimes else (
-            run_phase("lifetimes", args) if "error" not in cx else {"error": "cxray failed"})
+        lt = (
+            {"error": "skipped (--skip-lifetimes)"}
+            if args.skip_lifetimes
+            else (run_phase("lifetimes", args) if "error" not in cx else {"error": "cxray failed"})
+        )
         report(args, gen, cx, lt)
 
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: every analytics test runs on DuckDB and on SQLite (two in-process Ibis backends)."""
+"""Shared fixtures: every analytics test runs on DuckDB and on SQLite (two in-process Ibis
+backends)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ def d(text: str) -> dt.date:
 
 def _objects(values: pd.Series) -> pd.Series:
     """Values as Python objects with None for missing (SQLite rejects NaT)."""
-    return pd.Series([None if pd.isna(v) else v for v in values], index=values.index,
-                     dtype="object")
+    return pd.Series(
+        [None if pd.isna(v) else v for v in values], index=values.index, dtype="object"
+    )
 
 
 @pytest.fixture(params=BACKENDS)

@@ -13,34 +13,48 @@ AS_OF = d("2026-10-31")
 
 @pytest.fixture
 def tables(load):
-    products = load("products", [{"sku": "m", "product_line": "milk"},
-                                 {"sku": "c", "product_line": "cheese"},
-                                 {"sku": "b", "product_line": "bread"}])
+    products = load(
+        "products",
+        [
+            {"sku": "m", "product_line": "milk"},
+            {"sku": "c", "product_line": "cheese"},
+            {"sku": "b", "product_line": "bread"},
+        ],
+    )
     rows = [
         # K: a year ago 100 milk + 100 cheese + 50 bread = 250; recent 100 milk + 20 cheese
         #    + 10 bread = 130: change -120, -48%; cheese fell 80, bread 40, milk 0
-        ("K", "m", "2025-08-10", 100.0), ("K", "c", "2025-09-10", 100.0),
+        ("K", "m", "2025-08-10", 100.0),
+        ("K", "c", "2025-09-10", 100.0),
         ("K", "b", "2025-10-31", 50.0),
-        ("K", "m", "2026-08-10", 100.0), ("K", "c", "2026-09-10", 20.0),
+        ("K", "m", "2026-08-10", 100.0),
+        ("K", "c", "2026-09-10", 20.0),
         ("K", "b", "2026-10-01", 10.0),
         # R: 100 -> 75 is -25%: under the 30% threshold
-        ("R", "m", "2025-09-01", 100.0), ("R", "m", "2026-09-01", 75.0),
+        ("R", "m", "2025-09-01", 100.0),
+        ("R", "m", "2026-09-01", 75.0),
         # G: nothing a year ago: no base, no alert
         ("G", "m", "2026-09-01", 75.0),
         # N fell to zero but is neither regular nor key
         ("N", "m", "2025-09-01", 100.0),
         # boundary: 2025-07-31 is outside the year-ago window, 2026-11-01 after as_of
-        ("R", "c", "2025-07-31", 1000.0), ("R", "c", "2026-11-01", 1000.0),
+        ("R", "c", "2025-07-31", 1000.0),
+        ("R", "c", "2026-11-01", 1000.0),
     ]
-    orders = load("orders", [
-        {"order_id": str(i), "customer_id": c, "sku": s, "order_date": d(day), "amount": a}
-        for i, (c, s, day, a) in enumerate(rows)
-    ])
-    status = ibis.memtable({
-        "customer_id": ["K", "R", "G", "N"],
-        "key": [True, False, False, False],
-        "regular": [True, True, True, False],
-    })
+    orders = load(
+        "orders",
+        [
+            {"order_id": str(i), "customer_id": c, "sku": s, "order_date": d(day), "amount": a}
+            for i, (c, s, day, a) in enumerate(rows)
+        ],
+    )
+    status = ibis.memtable(
+        {
+            "customer_id": ["K", "R", "G", "N"],
+            "key": [True, False, False, False],
+            "regular": [True, True, True, False],
+        }
+    )
     return orders, products, status
 
 
@@ -72,7 +86,9 @@ def test_lines_that_fell_most(tables):
     flagged = drift(orders, status, as_of=AS_OF)
     rows = drift_lines(orders, products, flagged, as_of=AS_OF, top=2).to_pyarrow().to_pylist()
     assert [(r["customer_id"], r["product_line"], r["change"]) for r in rows] == [
-        ("K", "cheese", -80.0), ("K", "bread", -40.0)]
+        ("K", "cheese", -80.0),
+        ("K", "bread", -40.0),
+    ]
 
 
 def test_parameters_are_checked(tables):

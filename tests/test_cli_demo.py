@@ -30,8 +30,16 @@ def invoke(ws, *args):
 def test_structure_json_has_the_audit_shape(demo_ws):
     ws, _ = demo_ws
     data = json.loads(invoke(ws, "structure", "--as-of", "2026-10-31", "--json"))
-    for key in ("as_of", "known", "reachable", "active", "regular", "key", "key_regular",
-                "key_revenue_share"):
+    for key in (
+        "as_of",
+        "known",
+        "reachable",
+        "active",
+        "regular",
+        "key",
+        "key_regular",
+        "key_revenue_share",
+    ):
         assert key in data
     assert data["as_of"] == "2026-10-31"
     assert data["known"] >= 15_000
@@ -55,8 +63,19 @@ def test_structure_json_has_the_audit_shape(demo_ws):
 def test_structure_options_change_the_definitions(demo_ws):
     ws, _ = demo_ws
     base = json.loads(invoke(ws, "structure", "--as-of", "2026-10-31", "--json"))
-    wider = json.loads(invoke(ws, "structure", "--as-of", "2026-10-31", "--json",
-                              "--key-share", "0.9", "--min-orders-per-year", "1"))
+    wider = json.loads(
+        invoke(
+            ws,
+            "structure",
+            "--as-of",
+            "2026-10-31",
+            "--json",
+            "--key-share",
+            "0.9",
+            "--min-orders-per-year",
+            "1",
+        )
+    )
     assert wider["key"] > base["key"]
     assert wider["regular"] >= base["regular"]
     assert wider["params"]["key_share"] == 0.9
@@ -111,8 +130,18 @@ def test_russian_texts(demo_ws):
 def test_report_html_and_xlsx_from_the_cli(demo_ws, tmp_path, lang):
     ws, _ = demo_ws
     html, xlsx = tmp_path / "r.html", tmp_path / "r.xlsx"
-    invoke(ws, "report", "--as-of", "2026-10-31", "--out", str(html), "--xlsx", str(xlsx),
-           "--lang", lang)
+    invoke(
+        ws,
+        "report",
+        "--as-of",
+        "2026-10-31",
+        "--out",
+        str(html),
+        "--xlsx",
+        str(xlsx),
+        "--lang",
+        lang,
+    )
     text = html.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "15\u202f513" in text  # known customers
     assert xlsx.stat().st_size > 10_000
@@ -120,10 +149,30 @@ def test_report_html_and_xlsx_from_the_cli(demo_ws, tmp_path, lang):
 
 def test_products_whitespace_rfm_json(demo_ws):
     ws, _ = demo_ws
-    rows = json.loads(invoke(ws, "products", "--as-of", "2026-10-31", "--by", "line",
-                             "--customer", "C01870", "--json"))
-    assert rows and {"customer_id", "key", "month", "revenue", "quantity", "mom_change",
-                     "mom_pct", "yoy_change", "yoy_pct"} <= set(rows[0])
+    rows = json.loads(
+        invoke(
+            ws,
+            "products",
+            "--as-of",
+            "2026-10-31",
+            "--by",
+            "line",
+            "--customer",
+            "C01870",
+            "--json",
+        )
+    )
+    assert rows and {
+        "customer_id",
+        "key",
+        "month",
+        "revenue",
+        "quantity",
+        "mom_change",
+        "mom_pct",
+        "yoy_change",
+        "yoy_pct",
+    } <= set(rows[0])
     months = sorted({r["month"] for r in rows})
     assert months[-1] == "2026-10"
     # every key has every month from the first order to the as-of month

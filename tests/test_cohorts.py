@@ -109,9 +109,15 @@ def test_cohort_table_columns_order_and_grid(orders):
     # as_of month 2026-04: each cohort has one row per month from its own month to April,
     # gap months included; no 2026-05 cohort (f's only order is after as_of)
     assert got == [
-        ("2026-01", 0), ("2026-01", 1), ("2026-01", 2), ("2026-01", 3),
-        ("2026-02", 0), ("2026-02", 1), ("2026-02", 2),
-        ("2026-03", 0), ("2026-03", 1),
+        ("2026-01", 0),
+        ("2026-01", 1),
+        ("2026-01", 2),
+        ("2026-01", 3),
+        ("2026-02", 0),
+        ("2026-02", 1),
+        ("2026-02", 2),
+        ("2026-03", 0),
+        ("2026-03", 1),
         ("2026-04", 0),
     ]
 
@@ -258,18 +264,30 @@ def test_activation_jan_cohort_shares_and_medians(orders):
     # c 01-31; i 01-10 -2-> 01-12
     # k=1: a, b, c, i = 4; next a, b, i = 3 -> 0.75; days 2, 15, 69 -> median 15 (odd count)
     assert t["2026-01", 1] == {
-        "cohort": "2026-01", "k": 1, "customers_k": 4, "customers_next": 3,
-        "share_next": pytest.approx(0.75), "median_days": pytest.approx(15),
+        "cohort": "2026-01",
+        "k": 1,
+        "customers_k": 4,
+        "customers_next": 3,
+        "share_next": pytest.approx(0.75),
+        "median_days": pytest.approx(15),
     }
     # k=2: a, b, i = 3; next a, b = 2 -> 2/3; days 16, 49 -> median (16 + 49) / 2 = 32.5
     assert t["2026-01", 2] == {
-        "cohort": "2026-01", "k": 2, "customers_k": 3, "customers_next": 2,
-        "share_next": pytest.approx(2 / 3), "median_days": pytest.approx(32.5),
+        "cohort": "2026-01",
+        "k": 2,
+        "customers_k": 3,
+        "customers_next": 2,
+        "share_next": pytest.approx(2 / 3),
+        "median_days": pytest.approx(32.5),
     }
     # k=3: a, b = 2; nobody made a 4th order (b's 04-20 is after as_of) -> 0.0, no median
     assert t["2026-01", 3] == {
-        "cohort": "2026-01", "k": 3, "customers_k": 2, "customers_next": 0,
-        "share_next": pytest.approx(0.0), "median_days": None,
+        "cohort": "2026-01",
+        "k": 3,
+        "customers_k": 2,
+        "customers_next": 0,
+        "share_next": pytest.approx(0.0),
+        "median_days": None,
     }
 
 
@@ -310,18 +328,30 @@ def test_activation_all_row(orders):
     # k=1: a, b, c, i, e, g, d, h = 8; next a, b, i, e, g = 5 -> 0.625;
     #      days 2, 9, 15, 50, 69 -> median 15
     assert t["all", 1] == {
-        "cohort": "all", "k": 1, "customers_k": 8, "customers_next": 5,
-        "share_next": pytest.approx(0.625), "median_days": pytest.approx(15),
+        "cohort": "all",
+        "k": 1,
+        "customers_k": 8,
+        "customers_next": 5,
+        "share_next": pytest.approx(0.625),
+        "median_days": pytest.approx(15),
     }
     # k=2: a, b, i, e, g = 5; next a, b = 2 -> 0.4; days 16, 49 -> 32.5
     assert t["all", 2] == {
-        "cohort": "all", "k": 2, "customers_k": 5, "customers_next": 2,
-        "share_next": pytest.approx(0.4), "median_days": pytest.approx(32.5),
+        "cohort": "all",
+        "k": 2,
+        "customers_k": 5,
+        "customers_next": 2,
+        "share_next": pytest.approx(0.4),
+        "median_days": pytest.approx(32.5),
     }
     # k=3: a, b = 2; next 0
     assert t["all", 3] == {
-        "cohort": "all", "k": 3, "customers_k": 2, "customers_next": 0,
-        "share_next": pytest.approx(0.0), "median_days": None,
+        "cohort": "all",
+        "k": 3,
+        "customers_k": 2,
+        "customers_next": 0,
+        "share_next": pytest.approx(0.0),
+        "median_days": None,
     }
 
 
@@ -368,10 +398,22 @@ def test_activation_quarter_cohorts(load):
 def test_activation_without_orders_has_only_all_rows(orders):
     got = rows(activation(orders, as_of=d("2025-12-31"), max_order=2))
     assert got == [
-        {"cohort": "all", "k": 1, "customers_k": 0, "customers_next": 0,
-         "share_next": None, "median_days": None},
-        {"cohort": "all", "k": 2, "customers_k": 0, "customers_next": 0,
-         "share_next": None, "median_days": None},
+        {
+            "cohort": "all",
+            "k": 1,
+            "customers_k": 0,
+            "customers_next": 0,
+            "share_next": None,
+            "median_days": None,
+        },
+        {
+            "cohort": "all",
+            "k": 2,
+            "customers_k": 0,
+            "customers_next": 0,
+            "share_next": None,
+            "median_days": None,
+        },
     ]
 
 

@@ -268,3 +268,83 @@ def test_new_churned_and_drifting_clients(tables):
     )
     assert (ratio > 1.15).sum() >= 3
     assert 1 <= (ratio < 0.8).sum() <= 4
+
+
+# --- a believable history: smooth base, spread acquisition, steady large clients -----------
+
+
+def monthly_buyers(orders: pd.DataFrame, as_of: dt.date, months: int) -> pd.Series:
+    """Distinct buying customers per calendar month, the last `months` months up to as_of."""
+    month = orders["order_date"].dt.to_period("M")
+    counts = orders.groupby(month)["customer_id"].nunique()
+    last = pd.Period(as_of, "M")
+    return counts.reindex(pd.period_range(end=last, periods=months, freq="M"), fill_value=0)
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, OTHER_AS_OF])
+def test_monthly_buyers_change_gradually(tables, other_tables, as_of):
+    """No cliff at the active-window boundary: the base erodes month by month, not at once."""
+    o = (tables if as_of == AS_OF else other_tables)["orders"]
+    buyers = monthly_buyers(o, as_of, 48)
+    assert (buyers > 0).all()
+    change = (buyers / buyers.shift(1) - 1).iloc[1:]
+    # the New Year holidays: December -> January and January -> February are seasonal
+    ordinary = change[~change.index.month.isin([1, 2])]
+    assert ordinary.abs().max() < 0.3, ordinary.abs().idxmax()
+    # churned clients' last orders are spread over the years before the window, not piled up
+    # just before it
+    m24 = pd.Timestamp(minus_months(as_of, 24))
+    last = o.groupby("customer_id")["order_date"].max()
+    churned = last[last <= m24]
+    just_before = churned > pd.Timestamp(minus_months(as_of, 27))
+    assert just_before.mean() < 0.15
+    assert churned.dt.to_period("M").nunique() >= 30
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, OTHER_AS_OF])
+def test_new_clients_are_acquired_all_the_time(tables, other_tables, as_of):
+    o = (tables if as_of == AS_OF else other_tables)["orders"]
+    first = o.groupby("customer_id")["order_date"].min().dt.to_period("M")
+    last48 = pd.period_range(end=pd.Period(as_of, "M"), periods=48, freq="M")
+    assert first.isin(last48).sum() >= 100
+    assert len(set(first) & set(last48)) >= 40
+
+
+def xyz(orders: pd.DataFrame, as_of: dt.date, by: str) -> pd.Series:
+    """XYZ class per customer or SKU with revenue in the 12 one-month periods ending at as_of.
+
+    cv = population std / mean of the monthly revenue (months without revenue count as zero);
+    X if cv <= 0.10, Y if cv <= 0.25, otherwise Z.
+    """
+    bounds = [pd.Timestamp(minus_months(as_of, k)) for k in range(12, -1, -1)]
+    window = orders[(orders["order_date"] > bounds[0]) & (orders["order_date"] <= bounds[-1])]
+    period = pd.cut(window["order_date"], bins=bounds, labels=False, right=True)
+    monthly = (
+        window.groupby([window[by], period])["amount"].sum().unstack(fill_value=0.0)
+        .reindex(columns=range(12), fill_value=0.0)
+    )  # fmt: skip
+    monthly = monthly[monthly.sum(axis=1) > 0]
+    cv = monthly.std(axis=1, ddof=0) / monthly.mean(axis=1)
+    return pd.Series(np.where(cv <= 0.10, "X", np.where(cv <= 0.25, "Y", "Z")), index=cv.index)
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, OTHER_AS_OF])
+def test_key_clients_are_steady_but_not_all(tables, other_tables, as_of):
+    """Large distributors and chains buy steadily (X / Y); declining or seasonal ones are Z."""
+    t = tables if as_of == AS_OF else other_tables
+    o = t["orders"]
+    s = structure(t, as_of)
+    window = o[o["order_date"] > pd.Timestamp(minus_months(as_of, 24))]
+    revenue = window.groupby("customer_id")["amount"].sum().sort_values(ascending=False)
+    key = revenue.index[: s["key"]]
+    classes = xyz(o, as_of, "customer_id").reindex(key)
+    assert classes.notna().all()
+    assert classes.isin(["X", "Y"]).sum() >= 3
+    assert (classes == "X").sum() >= 1
+    assert (classes == "Z").sum() >= 1
+
+
+def test_skus_include_steady_ones(tables):
+    classes = xyz(tables["orders"], AS_OF, "sku")
+    assert classes.isin(["X", "Y"]).sum() >= 5
+    assert (classes == "Z").sum() >= 0.3 * len(classes)  # seasonal lines, new and delisted SKUs

@@ -13,37 +13,69 @@ from cxray.report.html import render_html
 from cxray.report.xlsx import report_sheets, write_xlsx
 from cxray.texts import LANGS, TEXTS
 
-SECTIONS = ("funnel", "pareto", "abc", "trends", "whitespace", "rfm", "opportunities",
-            "cohorts", "activation")
+SECTIONS = (
+    "funnel",
+    "pareto",
+    "abc",
+    "trends",
+    "whitespace",
+    "rfm",
+    "opportunities",
+    "cohorts",
+    "activation",
+)
 
 
 @pytest.fixture
 def report_data(load):
-    customers = load("customers", [
-        {"customer_id": "A", "name": "ООО Альфа", "segment": "retail"},
-        {"customer_id": "B", "name": "Beta", "segment": "retail"},
-        {"customer_id": "C", "name": "Gamma", "segment": "retail"},
-        {"customer_id": "L", "name": "Lead only"},
-    ])
+    customers = load(
+        "customers",
+        [
+            {"customer_id": "A", "name": "ООО Альфа", "segment": "retail"},
+            {"customer_id": "B", "name": "Beta", "segment": "retail"},
+            {"customer_id": "C", "name": "Gamma", "segment": "retail"},
+            {"customer_id": "L", "name": "Lead only"},
+        ],
+    )
     contacts = load("contacts", [{"customer_id": "A", "contact_id": "a1", "is_current": True}])
     interactions = load("interactions", [{"customer_id": "A", "date": d("2026-09-01")}])
-    products = load("products", [
-        {"sku": "m1", "product_line": "Молоко"},
-        {"sku": "c1", "product_line": "Сыр"},
-    ])
+    products = load(
+        "products",
+        [
+            {"sku": "m1", "product_line": "Молоко"},
+            {"sku": "c1", "product_line": "Сыр"},
+        ],
+    )
     rows = []
     n = 0
     for month in range(1, 13):
-        for cust, sku, amount in (("A", "m1", 100.0), ("A", "c1", 50.0), ("B", "m1", 30.0),
-                                  ("C", "m1", 10.0 * month), ("C", "c1", 5.0)):
+        for cust, sku, amount in (
+            ("A", "m1", 100.0),
+            ("A", "c1", 50.0),
+            ("B", "m1", 30.0),
+            ("C", "m1", 10.0 * month),
+            ("C", "c1", 5.0),
+        ):
             n += 1
             for year in (2025, 2026):
-                rows.append({"order_id": f"{year}-{n}", "customer_id": cust, "sku": sku,
-                             "order_date": d(f"{year}-{month:02d}-10"), "amount": amount,
-                             "quantity": 1.0})
+                rows.append(
+                    {
+                        "order_id": f"{year}-{n}",
+                        "customer_id": cust,
+                        "sku": sku,
+                        "order_date": d(f"{year}-{month:02d}-10"),
+                        "amount": amount,
+                        "quantity": 1.0,
+                    }
+                )
     orders = load("orders", rows)
-    tables = {"customers": customers, "contacts": contacts, "interactions": interactions,
-              "products": products, "orders": orders}
+    tables = {
+        "customers": customers,
+        "contacts": contacts,
+        "interactions": interactions,
+        "products": products,
+        "orders": orders,
+    }
     return collect(tables, as_of=d("2026-12-31"))
 
 

@@ -28,7 +28,8 @@ from cxray.workspace import Workspace, default_path
 
 app = typer.Typer(
     help="cxray: an X-ray of your customer base from ERP / 1C / CRM exports.\n\n"
-    "Start with `cxray demo` (synthetic data) or `cxray import TABLE FILE`, then `cxray structure`.",
+    "Start with `cxray demo` (synthetic data) or `cxray import TABLE FILE`, then "
+    "`cxray structure` and `cxray report`.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -415,20 +416,36 @@ def products(
         day = _as_of(ws, as_of)
         orders = ws.table("orders")
         start = pr.first_order_month(orders, day, customer_id=customer)
-        expr = pr.product_dynamics(orders, ws.table("products"), as_of=day, by=by,
-                                   customer_id=customer, start=start)
+        expr = pr.product_dynamics(
+            orders, ws.table("products"), as_of=day, by=by, customer_id=customer, start=start
+        )
         if not as_json:
             first_shown = add_months(day.replace(day=1), -(max(months, 1) - 1)).strftime("%Y-%m")
-            expr = expr.filter(expr.month >= first_shown).order_by(
-                [expr.month.desc(), expr.revenue.desc(), expr.customer_id, expr.key]
-            ).limit(limit)
+            expr = (
+                expr.filter(expr.month >= first_shown)
+                .order_by([expr.month.desc(), expr.revenue.desc(), expr.customer_id, expr.key])
+                .limit(limit)
+            )
         rows = expr.to_pyarrow().to_pylist()
     if as_json:
         print_json(rows)
         return
-    show_table(rows, columns=["customer_id", "key", "month", "revenue", "quantity", "mom_change",
-                              "mom_pct", "yoy_change", "yoy_pct"],
-               formats={"mom_pct": ".1%", "yoy_pct": ".1%"}, title=t("products_title", as_of=day))
+    show_table(
+        rows,
+        columns=[
+            "customer_id",
+            "key",
+            "month",
+            "revenue",
+            "quantity",
+            "mom_change",
+            "mom_pct",
+            "yoy_change",
+            "yoy_pct",
+        ],
+        formats={"mom_pct": ".1%", "yoy_pct": ".1%"},
+        title=t("products_title", as_of=day),
+    )
 
 
 @app.command()
@@ -437,8 +454,11 @@ def whitespace(
     as_of: AsOf = None,
     customer: Annotated[str | None, typer.Option(help="Only this customer_id.")] = None,
     min_peer_share: Annotated[
-        float, typer.Option(help="A line counts as an opportunity when at least this share "
-                            "of the customer's peers buy it.")
+        float,
+        typer.Option(
+            help="A line counts as an opportunity when at least this share "
+            "of the customer's peers buy it."
+        ),
     ] = 0.3,
     window: Annotated[int, typer.Option(help="Months of the active window.")] = 24,
     limit: Annotated[int, typer.Option(help="Rows to show in the table view.")] = 30,
@@ -452,14 +472,21 @@ def whitespace(
     with _open(read_only=True) as ws:
         day = _as_of(ws, as_of)
         tb = ws.tables()
-        expr = wsp.opportunities(tb["orders"], tb["products"], tb["customers"], as_of=day,
-                                 window_months=window, min_peer_share=min_peer_share,
-                                 customer_id=customer)
+        expr = wsp.opportunities(
+            tb["orders"],
+            tb["products"],
+            tb["customers"],
+            as_of=day,
+            window_months=window,
+            min_peer_share=min_peer_share,
+            customer_id=customer,
+        )
         rows = (expr if as_json else expr.limit(limit)).to_pyarrow().to_pylist()
         matrix = []
         if customer is not None:
-            m = wsp.line_matrix(tb["orders"], tb["products"], tb["customers"], as_of=day,
-                                window_months=window)
+            m = wsp.line_matrix(
+                tb["orders"], tb["products"], tb["customers"], as_of=day, window_months=window
+            )
             matrix = m.filter(m.customer_id == customer).to_pyarrow().to_pylist()
     if as_json:
         print_json(rows)
@@ -491,9 +518,16 @@ def rfm(
         return
     for seg in segments:
         seg["segment"] = t(f"rfm_{seg['segment']}")
-    show_table(segments, formats={"share": ".1%", "mean_recency": ",.0f",
-                                  "mean_frequency": ",.1f", "mean_monetary": ",.0f"},
-               title=t("rfm_title", as_of=day))
+    show_table(
+        segments,
+        formats={
+            "share": ".1%",
+            "mean_recency": ",.0f",
+            "mean_frequency": ",.1f",
+            "mean_monetary": ",.0f",
+        },
+        title=t("rfm_title", as_of=day),
+    )
     console.print(t("rfm_legend"), highlight=False)
 
 
@@ -505,7 +539,9 @@ def cohorts(
     metric: Annotated[
         str, typer.Option(help="customers, retention, revenue or revenue_per_customer.")
     ] = "retention",
-    periods: Annotated[int, typer.Option(help="Periods since acquisition shown in the table.")] = 12,
+    periods: Annotated[
+        int, typer.Option(help="Periods since acquisition shown in the table.")
+    ] = 12,
     cohorts_shown: Annotated[
         int, typer.Option("--cohorts", help="Latest cohorts shown in the table.")
     ] = 24,
@@ -536,14 +572,28 @@ def cohorts(
             cell = cells.get((label, i))
             row[str(i)] = None if cell is None else cell[metric]
         rows.append(row)
-    show_table(rows, formats={str(i): fmt for i in range(periods + 1)},
-               title=t("cohorts_title", metric=metric, period=period, as_of=day))
-    act = [{t("col_cohort"): r["cohort"], "k": r["k"], t("col_customers"): r["customers_k"],
-            t("col_next"): r["customers_next"], t("col_share_next"): r["share_next"],
-            t("col_median_days"): r["median_days"]}
-           for r in steps if r["cohort"] in (set(labels[-6:]) | {"all"})]
-    show_table(act, formats={t("col_share_next"): ".0%", t("col_median_days"): ",.0f"},
-               title=t("activation_title"))
+    show_table(
+        rows,
+        formats={str(i): fmt for i in range(periods + 1)},
+        title=t("cohorts_title", metric=metric, period=period, as_of=day),
+    )
+    act = [
+        {
+            t("col_cohort"): r["cohort"],
+            "k": r["k"],
+            t("col_customers"): r["customers_k"],
+            t("col_next"): r["customers_next"],
+            t("col_share_next"): r["share_next"],
+            t("col_median_days"): r["median_days"],
+        }
+        for r in steps
+        if r["cohort"] in (set(labels[-6:]) | {"all"})
+    ]
+    show_table(
+        act,
+        formats={t("col_share_next"): ".0%", t("col_median_days"): ",.0f"},
+        title=t("activation_title"),
+    )
 
 
 @app.command()
@@ -569,8 +619,11 @@ def report(
         raise CxrayError("bad_parameter", detail=f"--lang must be one of {', '.join(texts.LANGS)}")
     with _open(read_only=True) as ws, console.status("") as spinner:
         day = _as_of(ws, as_of)
-        data = collect(ws.tables(), as_of=day,
-                       progress=lambda step: spinner.update(t("report_step", step=step)))
+        data = collect(
+            ws.tables(),
+            as_of=day,
+            progress=lambda step: spinner.update(t("report_step", step=step)),
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(data, lang=language), encoding="utf-8")
     console.print(t("report_written", path=out), highlight=False)

@@ -350,8 +350,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_recency": {"en": "mean days since last order", "ru": "дней с последнего заказа"},
     "col_frequency": {"en": "mean order dates", "ru": "дат заказов в среднем"},
     "col_monetary": {"en": "mean revenue", "ru": "средняя выручка"},
-    "sec_opportunities": {"en": "Top cross-sell opportunities",
-                          "ru": "Лучшие возможности кросс-продаж"},
+    "sec_opportunities": {
+        "en": "Top cross-sell opportunities",
+        "ru": "Лучшие возможности кросс-продаж",
+    },
     "read_opportunities": {
         "en": "Product lines a customer does not buy although many of its segment peers do; "
         "potential is the median revenue of that line among the peers who buy it.",
@@ -385,7 +387,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Mean retention by acquisition year",
         "ru": "Средняя доля покупающих по году привлечения",
     },
-    "sec_activation": {"en": "Activation: from order to order", "ru": "Активация: от заказа к заказу"},
+    "sec_activation": {
+        "en": "Activation: from order to order",
+        "ru": "Активация: от заказа к заказу",
+    },
     "read_activation": {
         "en": "Of the customers who made order k, the share who made order k+1 and the median "
         "days between them; a customer's pattern forms in the first orders.",

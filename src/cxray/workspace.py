@@ -4,8 +4,8 @@ A workspace is a folder. By default it holds an embedded DuckDB database (``cxra
 through Ibis; a backend URL (any Ibis backend: ``duckdb://``, ``sqlite://``, ``postgres://``,
 ``pyspark://`` ...) can replace it. The folder always keeps the rejects files of every import.
 
-Writes go through :meth:`Workspace.write`: rows are upserted by the table's natural key, so importing
-the same rows twice changes nothing. On DuckDB an import (data, rejects, log) is one transaction.
+Writes go through :meth:`Workspace.write`: rows are upserted by the table's natural key, so
+importing the same rows twice changes nothing. On DuckDB an import (data, rejects, log) is one transaction.
 """
 
 from __future__ import annotations
@@ -234,9 +234,9 @@ class Workspace:
     ) -> ImportResult:
         """Import ``file`` into canonical table ``table``.
 
-        Valid rows are upserted by natural key; rejected rows go to the ``_rejects`` table and to
-        ``rejects/<import id>.csv`` in the workspace folder, each with its reason. A file that cannot
-        be read raises CxrayError and changes nothing; so does a file whose rows are all rejected
+        Valid rows are upserted by natural key; rejected rows go to the ``_rejects`` table and
+        to ``rejects/<import id>.csv`` in the workspace folder, each with its reason. A file that
+        cannot be read raises CxrayError and changes nothing; so does a file whose rows are all rejected
         (its rejects file is still written so the user can see why).
         """
         spec = _spec(table)
@@ -331,11 +331,15 @@ class Workspace:
             inc = incoming.mutate(_occ=occ)
             held = stored.semi_join(incoming.select("order_id").distinct(), "order_id")
             held = held.select("order_id", "sku", "line_no").mutate(_occ=occ)
-            held = held.rename(_h_order="order_id", _h_sku="sku", _h_line="line_no",
-                               _h_occ="_occ")
-            j = inc.left_join(held, [inc.order_id == held._h_order,
-                                     inc.sku.identical_to(held._h_sku),
-                                     inc._occ == held._h_occ])
+            held = held.rename(_h_order="order_id", _h_sku="sku", _h_line="line_no", _h_occ="_occ")
+            j = inc.left_join(
+                held,
+                [
+                    inc.order_id == held._h_order,
+                    inc.sku.identical_to(held._h_sku),
+                    inc._occ == held._h_occ,
+                ],
+            )
             top = stored.group_by(_t_order=stored.order_id).aggregate(_top=stored.line_no.max())
             j = j.left_join(top, j.order_id == top._t_order)
             unmatched = j._h_line.isnull()

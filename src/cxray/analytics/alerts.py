@@ -35,14 +35,11 @@ def drift_windows(as_of: dt.date, months: int) -> tuple[Window, Window]:
     return recent, earlier
 
 
-def _recent_vs_year_ago(lines: ir.Table, as_of: dt.date, months: int,
-                        by: list[str]) -> ir.Table:
+def _recent_vs_year_ago(lines: ir.Table, as_of: dt.date, months: int, by: list[str]) -> ir.Table:
     recent, earlier = drift_windows(as_of, months)
     return lines.group_by(by).aggregate(
         revenue_recent=lines.amount.sum(where=recent.contains(lines.order_date)).fill_null(0.0),
-        revenue_year_ago=lines.amount.sum(where=earlier.contains(lines.order_date)).fill_null(
-            0.0
-        ),
+        revenue_year_ago=lines.amount.sum(where=earlier.contains(lines.order_date)).fill_null(0.0),
     )
 
 
@@ -69,9 +66,7 @@ def drift(
     joined = watched.inner_join(totals, "customer_id")
     change = joined.revenue_recent - joined.revenue_year_ago
     result = joined.mutate(change=change, change_pct=change / joined.revenue_year_ago)
-    result = result.filter(
-        (result.revenue_year_ago > 0) & (result.change_pct < -drift_threshold)
-    )
+    result = result.filter((result.revenue_year_ago > 0) & (result.change_pct < -drift_threshold))
     return result.order_by([result.change, result.customer_id])
 
 
@@ -92,13 +87,13 @@ def drift_lines(
     ids = customers.select("customer_id").distinct()
     lines = orders.filter((orders.order_date > earlier.start) & (orders.order_date <= as_of))
     lines = lines.semi_join(ids, "customer_id")
-    per_line = _recent_vs_year_ago(with_product_line(lines, products), as_of, months,
-                                   ["customer_id", "product_line"])
+    per_line = _recent_vs_year_ago(
+        with_product_line(lines, products), as_of, months, ["customer_id", "product_line"]
+    )
     per_line = per_line.mutate(change=per_line.revenue_recent - per_line.revenue_year_ago)
     fell = per_line.filter(per_line.change < 0)
     ranked = fell.mutate(
-        _n=ibis.row_number().over(group_by="customer_id",
-                                  order_by=[fell.change, fell.product_line])
+        _n=ibis.row_number().over(group_by="customer_id", order_by=[fell.change, fell.product_line])
     )
     ranked = ranked.filter(ranked._n < top).drop("_n")
     return ranked.order_by([ranked.customer_id, ranked.change])

@@ -205,9 +205,7 @@ def rfm_summary(
     return per.select(**columns)
 
 
-def summary_counts(
-    summary: ir.Table, *, by: Sequence[str] = _SUMMARY_KEY
-) -> ir.Table:
+def summary_counts(summary: ir.Table, *, by: Sequence[str] = _SUMMARY_KEY) -> ir.Table:
     """Identical summaries grouped with a ``weight`` count (a lazy expression, run by the backend).
 
     ``by`` defaults to ``("frequency", "recency", "T")``, the BG/NBD sufficient statistics; the
@@ -244,9 +242,7 @@ def _weights(weights: Any, n: int) -> np.ndarray:
     return w
 
 
-def _maximize(
-    neg_objective: Any, theta0: np.ndarray
-) -> tuple[np.ndarray, bool, str]:
+def _maximize(neg_objective: Any, theta0: np.ndarray) -> tuple[np.ndarray, bool, str]:
     """Minimise ``neg_objective(theta) -> (value, gradient)`` over log-parameters ``theta``.
 
     L-BFGS-B with the analytic gradient; if it stops away from a stationary point, Nelder-Mead
@@ -401,11 +397,13 @@ class _BetaGeoObjective:
         ll += self.total * (r * math.log(alpha) - special.gammaln(r) - special.betaln(a, b))
         dig_abx = special.digamma(a + b + ux)
         g_r = float(wx @ special.digamma(r + ux)) + self.total * (
-            math.log(alpha) - special.digamma(r))
+            math.log(alpha) - special.digamma(r)
+        )
         g_alpha = self.total * r / alpha
         g_a = self.total * special.digamma(a + b) - float(wx @ dig_abx)
         g_b = float(wx @ (special.digamma(b + ux) - dig_abx)) + self.total * (
-            special.digamma(a + b) - special.digamma(b))
+            special.digamma(a + b) - special.digamma(b)
+        )
         # customers with x = 0: the last term is -r ln(alpha + T)
         log_t0 = np.log(alpha + self.ut0)
         ll -= r * float(self.wt0 @ log_t0)
@@ -507,7 +505,10 @@ class BetaGeoModel:
         d_alpha = r / alpha - w3 * rx / (alpha + T) - w4 * rx / (alpha + tx)
         d_a = special.digamma(a + b) - dig_abx + w4 / a
         d_b = (
-            special.digamma(b + x) - dig_abx - special.digamma(b) + special.digamma(a + b)
+            special.digamma(b + x)
+            - dig_abx
+            - special.digamma(b)
+            + special.digamma(a + b)
             - w4 / bx1
         )
         return ll, np.stack([d_r, d_alpha, d_a, d_b])
@@ -530,9 +531,7 @@ class BetaGeoModel:
 
     # -- fit ------------------------------------------------------------------------------------
 
-    def fit(
-        self, frequency: Any, recency: Any, T: Any, weights: Any = None
-    ) -> BetaGeoModel:
+    def fit(self, frequency: Any, recency: Any, T: Any, weights: Any = None) -> BetaGeoModel:
         """Maximum-likelihood fit on per-customer (or grouped, with ``weights``) summaries."""
         x, tx, big_t = self._check_summary(frequency, recency, T)
         w = _weights(weights, x.shape[0])
@@ -600,8 +599,9 @@ class BetaGeoModel:
         (tt,), scalar = _arrays(t)
         if np.any(tt < 0):
             raise ValueError("t must be 0 or more")
-        value = _alive_expected(tt, np.full(tt.shape, r), np.full(tt.shape, alpha), a,
-                                np.full(tt.shape, b))
+        value = _alive_expected(
+            tt, np.full(tt.shape, r), np.full(tt.shape, alpha), a, np.full(tt.shape, b)
+        )
         return _out(value, scalar)
 
     def p_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray | float:
@@ -739,14 +739,22 @@ class GammaGammaModel:
             with np.errstate(all="ignore"):
                 pux = p * ux
                 log_vxm = np.log(v + xm)
-                ll = (float(wx @ (special.gammaln(pux + q) - special.gammaln(pux)))
-                      + total * (q * math.log(v) - special.gammaln(q))
-                      + p * const_p + const - float((w * (p * x + q)) @ log_vxm))
+                ll = (
+                    float(wx @ (special.gammaln(pux + q) - special.gammaln(pux)))
+                    + total * (q * math.log(v) - special.gammaln(q))
+                    + p * const_p
+                    + const
+                    - float((w * (p * x + q)) @ log_vxm)
+                )
                 dig = special.digamma(pux + q)
-                g_p = (float((wx * ux) @ (dig - special.digamma(pux))) + const_p
-                       - float(wxs @ log_vxm))
-                g_q = float(wx @ dig) + total * (math.log(v) - special.digamma(q)) - float(
-                    w @ log_vxm)
+                g_p = (
+                    float((wx * ux) @ (dig - special.digamma(pux))) + const_p - float(wxs @ log_vxm)
+                )
+                g_q = (
+                    float(wx @ dig)
+                    + total * (math.log(v) - special.digamma(q))
+                    - float(w @ log_vxm)
+                )
                 g_v = total * q / v - float((w * (p * x + q)) @ (1.0 / (v + xm)))
             grad = np.array([g_p, g_q, g_v])
             value = -ll / total + penalizer * float(params @ params)
@@ -840,8 +848,9 @@ def _purchase_predictions(
     years = edges * unit_days / DAYS_PER_YEAR
     discount = (1.0 + discount_rate) ** -years
     grid = np.concatenate([edges, np.asarray(extra_t, dtype=float)])
-    cum = _alive_expected(grid[None, :], (r + ux)[:, None], (alpha + ut)[:, None], a,
-                          (b + ux)[:, None])
+    cum = _alive_expected(
+        grid[None, :], (r + ux)[:, None], (alpha + ut)[:, None], a, (b + ux)[:, None]
+    )
     steps = np.diff(cum[:, : len(edges)], axis=1, prepend=0.0)
     discounted = steps @ discount
     out = {
@@ -1019,8 +1028,9 @@ def fit_clv(
     horizon = _check_horizon(horizon)
     discount_rate = _check_discount_rate(discount_rate)
     margin = _check_margin(margin)
-    summary = rfm_summary(orders, calibration_end=calibration_end, unit=unit,
-                          holdout_end=holdout_end)
+    summary = rfm_summary(
+        orders, calibration_end=calibration_end, unit=unit, holdout_end=holdout_end
+    )
     # the summary is evaluated once, into a temporary backend table that the grouped counts and
     # the per-customer rows are then read from (Ibis cache; released before returning)
     cached = summary.cache()
@@ -1041,8 +1051,13 @@ def fit_clv(
     if holdout_end is not None:
         holdout_t = (holdout_end - calibration_end).days / unit_days
     pred = _purchase_predictions(
-        bg, cx, ctx, ct,
-        horizon=horizon, unit_days=unit_days, discount_rate=discount_rate,
+        bg,
+        cx,
+        ctx,
+        ct,
+        horizon=horizon,
+        unit_days=unit_days,
+        discount_rate=discount_rate,
         extra_t=(holdout_t,) if holdout_t is not None else (),
     )
     predictions = counts[list(_SUMMARY_KEY)].copy()
@@ -1053,8 +1068,9 @@ def fit_clv(
         predictions["predicted_holdout_purchases"] = pred["expected_0"]
 
     n_customers = len(customers)
-    customers = customers.merge(predictions, on=list(_SUMMARY_KEY), how="left",
-                                validate="many_to_one")
+    customers = customers.merge(
+        predictions, on=list(_SUMMARY_KEY), how="left", validate="many_to_one"
+    )
     if len(customers) != n_customers or customers["p_alive"].isna().any():
         raise RuntimeError("internal error: customer summaries do not match their grouped counts")
     x = customers["frequency"].to_numpy(dtype=float)
@@ -1064,8 +1080,17 @@ def fit_clv(
     )
     customers["expected_value"] = value
     customers["clv"] = margin * value * customers.pop("_discounted").to_numpy()
-    order = ["customer_id", "frequency", "recency", "T", "monetary", "p_alive",
-             "expected_purchases", "expected_value", "clv"]
+    order = [
+        "customer_id",
+        "frequency",
+        "recency",
+        "T",
+        "monetary",
+        "p_alive",
+        "expected_purchases",
+        "expected_value",
+        "clv",
+    ]
     if holdout_t is not None:
         order += ["holdout_purchases", "holdout_revenue", "predicted_holdout_purchases"]
     customers = customers[order]
@@ -1098,32 +1123,50 @@ def fit_clv(
     validation = totals = None
     if holdout_t is not None:
         validation, totals = _validation(customers, holdout_t)
-    return ClvResult(params=params, customers=customers, settings=settings,
-                     validation=validation, holdout_totals=totals, bg=bg, gg=gg)
+    return ClvResult(
+        params=params,
+        customers=customers,
+        settings=settings,
+        validation=validation,
+        holdout_totals=totals,
+        bg=bg,
+        gg=gg,
+    )
 
 
 def _validation(customers: pd.DataFrame, holdout_t: float) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Actual vs predicted holdout purchases by calibration frequency 0, 1, ..., 6, 7+."""
     bucket = np.minimum(customers["frequency"].to_numpy(), 7)
-    frame = pd.DataFrame({
-        "bucket": bucket,
-        "actual": customers["holdout_purchases"].to_numpy(dtype=float),
-        "predicted": customers["predicted_holdout_purchases"].to_numpy(dtype=float),
-    })
-    grouped = frame.groupby("bucket").agg(
-        customers=("actual", "size"), actual_total=("actual", "sum"),
-        predicted_total=("predicted", "sum"),
-    ).reindex(range(8), fill_value=0)
-    rows = pd.DataFrame({
-        "bucket": list(FREQUENCY_BUCKETS),
-        "customers": grouped["customers"].astype("int64").to_numpy(),
-        "actual_mean": (grouped["actual_total"] / grouped["customers"].where(
-            grouped["customers"] > 0)).to_numpy(),
-        "predicted_mean": (grouped["predicted_total"] / grouped["customers"].where(
-            grouped["customers"] > 0)).to_numpy(),
-        "actual_total": grouped["actual_total"].to_numpy(),
-        "predicted_total": grouped["predicted_total"].to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "bucket": bucket,
+            "actual": customers["holdout_purchases"].to_numpy(dtype=float),
+            "predicted": customers["predicted_holdout_purchases"].to_numpy(dtype=float),
+        }
+    )
+    grouped = (
+        frame.groupby("bucket")
+        .agg(
+            customers=("actual", "size"),
+            actual_total=("actual", "sum"),
+            predicted_total=("predicted", "sum"),
+        )
+        .reindex(range(8), fill_value=0)
+    )
+    rows = pd.DataFrame(
+        {
+            "bucket": list(FREQUENCY_BUCKETS),
+            "customers": grouped["customers"].astype("int64").to_numpy(),
+            "actual_mean": (
+                grouped["actual_total"] / grouped["customers"].where(grouped["customers"] > 0)
+            ).to_numpy(),
+            "predicted_mean": (
+                grouped["predicted_total"] / grouped["customers"].where(grouped["customers"] > 0)
+            ).to_numpy(),
+            "actual_total": grouped["actual_total"].to_numpy(),
+            "predicted_total": grouped["predicted_total"].to_numpy(),
+        }
+    )
     totals = {
         "customers": int(len(frame)),
         "holdout_length": holdout_t,

@@ -323,9 +323,7 @@ def activation(
     cohorts = steps.select("cohort").distinct()
     grid = cohorts.cross_join(ks)
     per_cohort = grid.left_join(_step_stats(steps, ["cohort", "k"]), ["cohort", "k"])
-    per_cohort = per_cohort.select(
-        "cohort", "k", "customers_k", "customers_next", "median_days"
-    )
+    per_cohort = per_cohort.select("cohort", "k", "customers_k", "customers_next", "median_days")
 
     total = ks.left_join(_step_stats(steps, ["k"]), "k")
     total = total.select(
@@ -344,9 +342,9 @@ def activation(
         k=table.k.cast("int64"),
         customers_k=customers_k,
         customers_next=customers_next,
-        share_next=ibis.cases(
-            (customers_k > 0, customers_next / customers_k), else_=None
-        ).cast("float64"),
+        share_next=ibis.cases((customers_k > 0, customers_next / customers_k), else_=None).cast(
+            "float64"
+        ),
         median_days=table.median_days.cast("float64"),
     )
     return table.order_by([(table.cohort == ALL_COHORTS).cast("int64"), table.cohort, table.k])

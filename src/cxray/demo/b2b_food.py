@@ -12,22 +12,35 @@ Every customer belongs to one hidden group that fixes its life story relative to
 ===========  =====  ==================================================================
 group        size   story
 ===========  =====  ==================================================================
-key          18     large chains / distributors, frequent orders, some volumes drifting
-regular      ~82    steady buyers, several orders a year in both of the last two years
-new          ~60    first order within the active window
-churning     ~45    bought for years, stopped inside the active window
-occasional   ~45    one or two orders a year
-churned      ~650   bought in the past, nothing in the last 24 months
-one-time     ~1100  one or two orders years ago
+key          18     large chains / distributors, deliveries on fixed weekdays
+regular      ~82    steady buyers on a buying cycle, in both of the last two years
+new          ~46    first order within the active window (evenly spread), some stop again
+churning     ~36    bought for a while, last order inside the active window
+occasional   ~30    one or two orders a year
+churned      ~270   bought for a while, last order before the active window
+one-time     ~165   one or two orders, all through the history
 lead         rest   contacted, never bought
 ===========  =====  ==================================================================
 
-Order dates come from a daily Bernoulli process with weekday, holiday and month-of-year
-seasonality (December peak, summer dip); each order's lines are drawn without replacement from
-the customer's own assortment (a subset of the product lines, so there is white space), with
-line-specific seasonality (beverages and sauces in summer, confectionery in December, ...).
-Prices follow yearly price lists (revised each 1 March) with contract discounts and monthly
-promotions; a few lines are returned (negative lines, booked with the client's next delivery).
+The base erodes smoothly rather than at the window boundary: churning and churned clients share
+one density of last orders (growing into the past, exp(offset / 760 days)) with lifetimes of
+months to years before it, one-time buyers are spread the same way, and new clients arrive all
+through the history, so the monthly count of buying clients changes gradually and every
+acquisition month has a cohort.
+
+Order dates: key clients order on fixed weekdays (a few deliveries skipped, now and then an
+extra one); everybody else buys on a rough cycle (gamma-distributed gaps, more regular for the
+regular clients) in a time that runs with weekday, holiday and month-of-year intensity
+(December peak, summer dip). Each order's lines come from the customer's own assortment (a
+subset of the product lines, so there is white space), with line-specific seasonality
+(beverages and sauces in summer, confectionery in December, ...): occasional buyers draw lines
+at random, while key and regular clients reorder each SKU every few deliveries and a line
+refills what was sold since the SKU was last ordered. Their sales follow the product lines'
+seasons, damped or amplified per client: about a third of the key clients have flat demand
+(monthly revenue CV <= 0.10, class X), a few live on the festive December table (Z), some grow
+(one by a new contract), a couple decline. Prices follow yearly price lists (revised each
+1 March) with contract discounts and monthly promotions; a few lines are returned (negative
+lines, booked with the client's next delivery).
 
 Revenue concentration is exact by construction: the window revenue of the key and regular
 clients is calibrated (by scaling their quantities) to shares of the window's total, so that the
@@ -50,6 +63,8 @@ from cxray.ingest.schema import TABLES
 
 HISTORY_MONTHS = 60  # order history length before as_of
 LEAD_HISTORY_DAYS = 3650  # oldest first contact
+CHURN_TAU = 760.0  # days; the density of churned clients' last orders grows as exp(offset / tau)
+ONETIME_TAU = 1100.0  # days; likewise for the dates of one-time buyers
 
 # --- hidden customer groups -------------------------------------------------------------
 KEY, REG, NEW, CHURNING, OCC, CHURNED, ONETIME, LEAD = range(8)
@@ -228,7 +243,14 @@ FIRST_CONTACT_TYPE = {
 
 # --- seasonality ------------------------------------------------------------------------
 # order intensity by month (Jan..Dec): December peak, summer dip
-ORDER_SEASON = np.array([0.86, 0.90, 1.00, 1.00, 1.02, 0.90, 0.84, 0.88, 1.00, 1.05, 1.10, 1.30])
+ORDER_SEASON = np.array([0.88, 0.92, 1.00, 1.00, 1.02, 0.92, 0.86, 0.90, 1.00, 1.04, 1.08, 1.22])
+# key clients' delivery weekdays (0 = Monday), spread through the week; every weekday is
+# equally likely overall, so months with five Mondays are not busier than others
+DELIVERY_SCHEDULES = (
+    (0,), (1,), (2,), (3,), (4,), (0, 3), (1, 4), (2, 4), (0, 2), (1, 3), (0, 2, 4), (1, 3, 4),
+    (0, 1, 3),
+)  # fmt: skip
+DELIVERY_P = np.array([1, 1, 1, 1, 1, 2, 2, 1, 1, 1, 2, 1, 1]) / 16
 WEEKDAY_WEIGHT = np.array([1.20, 1.15, 1.15, 1.15, 1.10, 0.25, 0.0])  # Mon..Sun
 
 # --- product lines ----------------------------------------------------------------------
@@ -438,6 +460,7 @@ class _Calendar:
         self.month = months % 12  # 0 = January
         self.month_index = months - months.min()
         weekday = (dates.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
+        self.weekday = weekday  # 0 = Monday
         day_of_month = (dates - month_start.astype("datetime64[D]")).astype(np.int64) + 1
         year = months // 12 + 1970
         price_year = year - (self.month < 2)  # price lists are revised each 1 March
@@ -591,21 +614,39 @@ def _slug(name: str) -> str:
     return "".join(ch for ch in core.lower().translate(_TRANSLIT) if ch.isalnum() or ch == "-")
 
 
-def _groups(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _exp_offsets(rng: np.random.Generator, n: int, lo: float, hi: float, tau: float) -> np.ndarray:
+    """``n`` offsets in [lo, hi) with density proportional to exp(offset / tau).
+
+    A density growing with the offset means more events further in the past: the base was
+    larger then and has been eroding since, smoothly.
+    """
+    a, b = np.exp(lo / tau), np.exp(hi / tau)
+    return np.floor(tau * np.log(a + rng.random(n) * (b - a))).astype(np.int64)
+
+
+def _exp_mass(lo: float, hi: float, tau: float) -> float:
+    return tau * (np.exp(hi / tau) - np.exp(lo / tau))
+
+
+def _churn_ranges(cal: _Calendar) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Last-order offset ranges of the churning (inside the window) and churned clients."""
+    return (cal.w12 - 60, cal.w24 - 10), (cal.w24, cal.h - 20)
+
+
+def _groups(rng: np.random.Generator, cal: _Calendar) -> tuple[np.ndarray, np.ndarray]:
     """Hidden group per customer and the reachable flag."""
 
     def jitter(n: float, spread: float) -> int:
         return int(round(n * rng.uniform(1 - spread, 1 + spread)))
 
-    sizes = {
-        KEY: 18,
-        REG: jitter(82, 0.04),
-        NEW: jitter(60, 0.07),
-        CHURNING: jitter(45, 0.07),
-        OCC: jitter(45, 0.07),
-        CHURNED: jitter(650, 0.1),
-        ONETIME: jitter(1100, 0.1),
-    }
+    # churning and churned clients share one last-order density (see _customers), so their
+    # numbers are (up to a little noise) in the ratio of its mass inside and before the window
+    inside, before = _churn_ranges(cal)
+    ratio = _exp_mass(*before, CHURN_TAU) / _exp_mass(*inside, CHURN_TAU)
+    sizes = {KEY: 18, REG: jitter(82, 0.04), NEW: jitter(46, 0.07), CHURNING: jitter(36, 0.07)}
+    sizes[OCC] = jitter(30, 0.07)
+    sizes[CHURNED] = jitter(sizes[CHURNING] * ratio, 0.03)
+    sizes[ONETIME] = jitter(165, 0.07)
     total = jitter(15500, 0.005)
     sizes[LEAD] = total - sum(sizes.values())
     reach = {
@@ -615,7 +656,7 @@ def _groups(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         CHURNING: int(round(0.55 * sizes[CHURNING])),
         OCC: int(round(0.65 * sizes[OCC])),
         CHURNED: int(round(0.13 * sizes[CHURNED])),
-        ONETIME: int(round(0.035 * sizes[ONETIME])),
+        ONETIME: int(round(0.05 * sizes[ONETIME])),
     }
     reach[LEAD] = jitter(600, 0.03) - sum(reach.values())
     group = np.concatenate([np.full(sizes[g], g) for g in sorted(sizes)])
@@ -627,7 +668,7 @@ def _groups(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _customers(rng: np.random.Generator, cal: _Calendar) -> dict:
-    group, reachable = _groups(rng)
+    group, reachable = _groups(rng, cal)
     n = len(group)
     segment = np.empty(n, dtype=np.int64)
     for g in range(8):
@@ -645,26 +686,40 @@ def _customers(rng: np.random.Generator, cal: _Calendar) -> dict:
     def pick(g: int) -> np.ndarray:
         return np.flatnonzero(group == g)
 
+    # key and regular clients: with us since before the history starts, or acquired later;
+    # a few regular ones stopped lately (still regular: two dates in each year before that)
     for g in (KEY, REG):
         idx = pick(g)
-        since_start = rng.random(len(idx)) < (0.8 if g == KEY else 0.6)
-        later = rng.integers(w24 + (200 if g == KEY else 30), h, len(idx))
+        since_start = rng.random(len(idx)) < (0.8 if g == KEY else 0.55)
+        later = rng.integers((w24 + 200) if g == KEY else (w12 + 90), h, len(idx))
         start[idx] = np.where(since_start, h, later)
+    idx = pick(REG)
+    stopped = idx[rng.random(len(idx)) < 0.1]
+    end[stopped] = rng.integers(45, w12 - 120, len(stopped))
+    # new clients: acquired evenly over the window; those acquired in its first year that are
+    # not regular stopped within that year, the others buy on or stop at some point
     idx = pick(NEW)
-    recent = rng.random(len(idx)) < 2 / 3
-    start[idx] = np.where(recent, rng.integers(15, w12, len(idx)), rng.integers(w12, w24, len(idx)))
-    idx = pick(CHURNING)
-    start[idx] = np.where(rng.random(len(idx)) < 0.6, h, rng.integers(w24 + 90, h, len(idx)))
-    end[idx] = rng.integers(w12 - 90, w24 - 10, len(idx))
+    start[idx] = rng.integers(15, w24 - 5, len(idx))
+    lifetime = np.where(
+        rng.random(len(idx)) < 0.3, 0, rng.exponential(540, len(idx)).astype(np.int64)
+    )
+    first_year = start[idx] >= w12 + 45
+    lifetime = np.where(first_year, np.minimum(lifetime, start[idx] - w12), lifetime)
+    end[idx] = np.maximum(0, start[idx] - lifetime)
+    # churning (last order inside the window) and churned (before it): one last-order density,
+    # growing into the past; lifetimes (first to last order) spread over years
+    (lo_in, hi_in), (lo_out, hi_out) = _churn_ranges(cal)
+    for g, lo, hi, median in ((CHURNING, lo_in, hi_in, 720), (CHURNED, lo_out, hi_out, 420)):
+        idx = pick(g)
+        end[idx] = _exp_offsets(rng, len(idx), lo, hi, CHURN_TAU)
+        lifetime = np.maximum(60, rng.lognormal(np.log(median), 0.8, len(idx))).astype(np.int64)
+        start[idx] = np.minimum(h, end[idx] + lifetime)
     idx = pick(OCC)
     start[idx] = rng.integers(30, h, len(idx))
-    idx = pick(CHURNED)
-    start[idx] = np.where(rng.random(len(idx)) < 0.4, h, rng.integers(w24 + 60, h, len(idx)))
-    duration = np.maximum(30, np.exp(rng.normal(np.log(500), 0.7, len(idx)))).astype(np.int64)
-    end[idx] = np.maximum(w24, start[idx] - duration)
+    # one-time buyers: all through the history, more of them in the past
     idx = pick(ONETIME)
-    start[idx] = rng.integers(w24, h + 1, len(idx))
-    end[idx] = w24
+    start[idx] = _exp_offsets(rng, len(idx), 10, h + 1, ONETIME_TAU)
+    end[idx] = np.maximum(0, start[idx] - rng.integers(20, 120, len(idx)))
 
     # first contact: before the first order; leads that are not reachable were last worked
     # more than a year ago, so their first contact is too
@@ -713,11 +768,13 @@ def _customers(rng: np.random.Generator, cal: _Calendar) -> dict:
 
 
 def _drift(kind: np.ndarray, param: np.ndarray, o: np.ndarray, cal: _Calendar) -> np.ndarray:
-    """Volume multiplier at offset ``o``: 1 growing, 2 declining lately, 3 slow trend."""
+    """Volume multiplier at offset ``o``: 1 growing, 2 declining lately, 3 slow trend, 4 a step
+    up about half a year ago (a new contract: more stores or lines listed)."""
     grow = 1 + param * np.clip((cal.w24 - o) / cal.w24, 0, 1)
     decline = 1 - param * np.clip((210 - o) / 150, 0, 1)
     trend = 1 + param * (cal.h - o) / cal.h
-    f = np.select([kind == 1, kind == 2, kind == 3], [grow, decline, trend], 1.0)
+    step = 1 + param * np.clip((220 - o) / 45, 0, 1)
+    f = np.select([kind == 1, kind == 2, kind == 3, kind == 4], [grow, decline, trend, step], 1.0)
     return np.clip(f, 0.2, None)
 
 
@@ -728,7 +785,7 @@ def _ensure_dates(rng, od: np.ndarray, lo: int, hi: int, need: int, cal: _Calend
         return od
     free = np.setdiff1d(np.arange(lo, hi), od)
     free = free[cal.intensity[free] > 0]
-    extra = rng.choice(free, size=need - have, replace=False)
+    extra = rng.choice(free, size=min(need - have, len(free)), replace=False)
     return np.sort(np.concatenate([od, extra]))[::-1]
 
 
@@ -746,26 +803,48 @@ def _order_days(rng, g: int, i: int, p: dict, cal: _Calendar) -> np.ndarray:
     """Order offsets (descending = chronological) of ordering customer ``i`` of group ``g``."""
     start, end = p["start"][i], p["end"][i]
     if g == ONETIME:
-        k = 1 + int(rng.random() < 0.2)
+        # the first order, sometimes a second one a few weeks later
         days = np.arange(end, start + 1)
         days = days[cal.intensity[days] > 0]
-        return np.sort(rng.choice(days, size=min(k, len(days)), replace=False))[::-1]
+        if len(days) == 0:
+            return days
+        first = days[-1:]
+        if rng.random() < 0.2 and len(days) > 1:
+            first = np.concatenate([first, rng.choice(days[:-1], size=1)])
+        return np.sort(first)[::-1]
     o = np.arange(end, start + 1)
     drift = _drift(p["drift_kind"][i : i + 1], p["drift_param"][i : i + 1], o, cal)
-    prob = np.minimum(p["lam"][i] / 365 * cal.intensity[o] * np.sqrt(drift), 0.95)
-    od = o[rng.random(len(o)) < prob][::-1]
+    if g == KEY:
+        # deliveries on fixed weekdays, a few skipped, now and then an extra one
+        on_schedule = p["schedule"][i][cal.weekday[o]]
+        workday = (cal.weekday[o] < 5) & (cal.intensity[o] > 0)
+        keep = np.minimum(p["keep"][i] * np.sqrt(drift), 0.98)
+        prob = np.where(on_schedule, keep, 0.025 * drift) * workday
+        od = o[rng.random(len(o)) < prob][::-1]
+    else:
+        # a rough buying cycle: gamma gaps (shape > 1: more regular than at random) in time
+        # that runs with the calendar's intensity (no orders at weekends and holidays)
+        rate = p["lam"][i] / 365 * cal.intensity[o[::-1]] * np.sqrt(drift[::-1])
+        clock = np.cumsum(rate)
+        shape = p["cycle_shape"][i]
+        gaps = rng.gamma(shape, 1 / shape, int(clock[-1] * 1.5) + 10)
+        # the first order opens the story unless it began before the history
+        phase = gaps[0] * (rng.random() if start >= cal.h else 1.0)
+        times = np.cumsum(gaps) - phase
+        times = np.maximum(times[times < clock[-1]], 1e-9)
+        od = np.unique(o[::-1][np.searchsorted(clock, times)])[::-1]
     w12, w24 = cal.w12, cal.w24
     if g in (KEY, REG):
-        od = _ensure_dates(rng, od, 0, w12, 2, cal)
-        od = _ensure_dates(rng, od, w12, w24, 2, cal)
+        od = _ensure_dates(rng, od, max(end, 0), w12, 2, cal)
+        od = _ensure_dates(rng, od, max(end, w12), min(w24, start + 1), 2, cal)
     elif g == NEW:
         od = np.unique(np.concatenate([od, [start]]))[::-1]  # the first order opens the story
         od = _limit_dates(od, w12, w24)
     elif g == CHURNING:
-        od = _ensure_dates(rng, od, end, w24, 1, cal)
+        od = _ensure_dates(rng, od, end, min(w24, start + 1), 1, cal)
         od = _limit_dates(od, 0, w12)
     elif g == OCC:
-        od = _ensure_dates(rng, od, 0, w24, 1, cal)
+        od = _ensure_dates(rng, od, 0, min(w24, start + 1), 1, cal)
         n1 = ((od >= 0) & (od < w12)).sum()
         n0 = ((od >= w12) & (od < w24)).sum()
         if n1 >= 2 and n0 >= 2:
@@ -791,8 +870,8 @@ def _order_params(rng: np.random.Generator, cust: dict, cal: _Calendar) -> dict:
 
     lam = by_group(
         {
-            KEY: lambda k: rng.uniform(45, 80, k),
-            REG: lambda k: np.clip(np.exp(rng.normal(np.log(12), 0.45, k)), 4, 36),
+            KEY: lambda k: np.full(k, 100.0),  # set by the delivery schedule below
+            REG: lambda k: np.clip(np.exp(rng.normal(np.log(16), 0.45, k)), 5, 40),
             NEW: lambda k: np.clip(np.exp(rng.normal(np.log(8), 0.6, k)), 2, 30),
             CHURNING: lambda k: np.clip(np.exp(rng.normal(np.log(8), 0.5, k)), 3, 24),
             OCC: lambda k: rng.uniform(0.6, 2.0, k),
@@ -803,7 +882,7 @@ def _order_params(rng: np.random.Generator, cust: dict, cal: _Calendar) -> dict:
     mu = by_group(
         {
             KEY: lambda k: rng.uniform(12, 22, k),
-            REG: lambda k: rng.uniform(4, 10, k),
+            REG: lambda k: rng.uniform(5, 12, k),
             NEW: lambda k: rng.uniform(2.5, 7, k),
             CHURNING: lambda k: rng.uniform(2.5, 7, k),
             OCC: lambda k: rng.uniform(2, 6, k),
@@ -824,8 +903,8 @@ def _order_params(rng: np.random.Generator, cust: dict, cal: _Calendar) -> dict:
     ).astype(np.int64)
     sku_share = by_group(
         {
-            KEY: lambda k: rng.uniform(0.35, 0.7, k),
-            REG: lambda k: rng.uniform(0.15, 0.4, k),
+            KEY: lambda k: rng.uniform(0.15, 0.35, k),
+            REG: lambda k: rng.uniform(0.06, 0.18, k),
             NEW: lambda k: rng.uniform(0.08, 0.25, k),
             CHURNING: lambda k: rng.uniform(0.08, 0.25, k),
             OCC: lambda k: rng.uniform(0.05, 0.2, k),
@@ -852,18 +931,48 @@ def _order_params(rng: np.random.Generator, cust: dict, cal: _Calendar) -> dict:
     n_prod_lines[former] = rng.integers(8, 12, len(former))
     sku_share[former] = rng.uniform(0.3, 0.5, len(former))
     annual[former] = rng.uniform(1.5e7, 3e7, len(former))
-    line_rev = annual / (lam * mu)
 
     # volume drift: growing / declining key clients, slow trends elsewhere
     drift_kind = np.full(m, 3)
     drift_param = np.clip(rng.normal(0, 0.25, m), -0.5, 0.6)
+    # how strongly a customer's volumes follow the seasons (1 = the lines' own seasonality)
+    season_amp = np.where(g == REG, rng.uniform(0.5, 1.3, m), 1.0)
+    # key clients: deliveries on fixed weekdays; the steadiest (about a third) have flat demand
+    # and daily deliveries, a few follow the seasons strongly, some grow (one of them by a new
+    # contract half a year ago), a couple decline
     key = rng.permutation(np.flatnonzero(g == KEY))
     n_grow = int(rng.integers(5, 8))
-    drift_kind[key] = 0
-    drift_kind[key[:n_grow]] = 1
-    drift_param[key[:n_grow]] = rng.uniform(0.3, 0.6, n_grow)
-    drift_kind[key[n_grow : n_grow + 2]] = 2
-    drift_param[key[n_grow : n_grow + 2]] = rng.uniform(0.4, 0.5, 2)
+    grow, decline, flat = key[:n_grow], key[n_grow : n_grow + 2], key[n_grow + 2 :]
+    n_steady = (len(flat) + 1) // 2
+    steady, n_strong = flat[:n_steady], int(rng.integers(2, 4))
+    strong, moderate = flat[n_steady : n_steady + n_strong], flat[n_steady + n_strong :]
+    drift_kind[grow] = 1
+    drift_param[grow] = rng.uniform(0.35, 1.0, len(grow))
+    drift_kind[grow[0]] = 4
+    drift_param[grow[0]] = rng.uniform(0.5, 0.8)
+    drift_kind[decline] = 2
+    drift_param[decline] = rng.uniform(0.4, 0.5, len(decline))
+    drift_param[flat] = np.clip(rng.normal(0, 0.08, len(flat)), -0.15, 0.15)
+    season_amp[steady] = rng.uniform(0.1, 0.3, len(steady))
+    season_amp[moderate] = rng.uniform(0.5, 0.8, len(moderate))
+    season_amp[strong] = rng.uniform(1.3, 1.8, len(strong))
+    season_amp[grow] = rng.uniform(0.4, 0.9, len(grow))
+    season_amp[decline] = rng.uniform(0.6, 1.0, len(decline))
+    schedule = np.zeros((m, 7), dtype=bool)
+    for i in key:
+        if i in steady:
+            days = (0, 1, 2, 3, 4)  # daily deliveries of a chain's fresh assortment
+        else:
+            days = DELIVERY_SCHEDULES[rng.choice(len(DELIVERY_SCHEDULES), p=DELIVERY_P)]
+        schedule[i, list(days)] = True
+    keep = rng.uniform(0.85, 0.95, m)
+    n_days = schedule[key].sum(axis=1)
+    lam[key] = n_days * 50 * keep[key]
+    mu[key] = mu[key] * 3 / n_days  # the same lines a week: fewer deliveries, bigger orders
+    noise = np.select([g == KEY, g == REG], [0.08, 0.12], 0.45)  # line volume noise
+    # regularity of the buying cycle (gamma shape of the gaps between orders)
+    cycle_shape = np.where(g == REG, rng.uniform(4, 10, m), rng.uniform(2, 4, m))
+    line_rev = annual / (lam * mu)
 
     # contract discounts
     contract = np.where(g == KEY, np.round(rng.uniform(0.03, 0.10, m), 2), 0.0)
@@ -881,7 +990,11 @@ def _order_params(rng: np.random.Generator, cust: dict, cal: _Calendar) -> dict:
     # product lines bought: weighted by popularity and segment affinity
     line_w = np.array([p[3] for p in PRODUCT_LINES])[None, :] * SEGMENT_LINE_AFFINITY[seg]
     lines_bought = _top_k(rng, line_w, n_prod_lines)
+    # the strongly seasonal key clients live on the festive table: confectionery, cheese, deli
+    festive = [i for i, line in enumerate(PRODUCT_LINES) if line[0] in ("KND", "SYR", "KOL")]
+    lines_bought[np.ix_(strong, festive)] = True
     line_pref = np.exp(rng.normal(0, 0.7, (m, len(PRODUCT_LINES)))) * lines_bought
+    line_pref[np.ix_(strong, festive)] *= 10
 
     return {
         "ids": ids,
@@ -894,6 +1007,11 @@ def _order_params(rng: np.random.Generator, cust: dict, cal: _Calendar) -> dict:
         "line_rev": line_rev,
         "drift_kind": drift_kind,
         "drift_param": drift_param,
+        "season_amp": season_amp,
+        "schedule": schedule,
+        "keep": keep,
+        "noise": noise,
+        "cycle_shape": cycle_shape,
         "contract": contract,
         "channel": channel,
         "lines_bought": lines_bought,
@@ -928,8 +1046,11 @@ def _orders(rng: np.random.Generator, cust: dict, sku: dict, cal: _Calendar) -> 
             sku["delist"][skus][None, :] <= od[:, None]
         )
         w = w * available
-        k = 1 + rng.poisson(p["mu"][i] - 1, len(od))
-        rows, cols = np.nonzero(_top_k(rng, w, k))
+        if g in (KEY, REG):
+            chosen = _cycles(rng, w, p["mu"][i])
+        else:
+            chosen = _top_k(rng, w, 1 + rng.poisson(p["mu"][i] - 1, len(od)))
+        rows, cols = np.nonzero(chosen)
         cust_parts.append(np.full(len(rows), i))
         off_parts.append(od[rows])
         sku_parts.append(skus[cols])
@@ -942,9 +1063,17 @@ def _orders(rng: np.random.Generator, cust: dict, sku: dict, cal: _Calendar) -> 
     drift = _drift(p["drift_kind"][ci], p["drift_param"][ci], o, cal)
     price = sku["price"][s, cal.version[o]]
     pref = np.sqrt(p["line_pref"][ci, line])
+    # occasional buyers buy as the need arises: their orders follow the calendar's seasonality,
+    # each line's volume the season of its product line
     raw = p["line_rev"][ci] * season[line, cal.month[o]] * drift * pref
+    raw = raw * np.exp(rng.normal(0, p["noise"][ci]))
+    # key and regular clients replenish: a line refills what the client sold of the SKU since
+    # it last ordered it
+    steady = np.isin(p["group"][ci], (KEY, REG))
+    if steady.any():
+        raw[steady] = _replenishment(rng, p, weights, ci[steady], o[steady], s[steady], sku, cal)
     # volumes are set at current prices, so older revenue is deflated by the price lists
-    raw = raw * np.exp(rng.normal(0, 0.45, len(o))) / sku["price"][s, -1]
+    raw = raw / sku["price"][s, -1]
     qty = np.maximum(1.0, np.rint(raw))
     promo = np.where(
         rng.random((len(PRODUCT_LINES), int(cal.month_index.max()) + 1)) < 0.07,
@@ -1006,6 +1135,63 @@ def _orders(rng: np.random.Generator, cust: dict, sku: dict, cal: _Calendar) -> 
             "line_no": line_no.astype(np.int64),
         }
     )
+
+
+def _cycles(rng: np.random.Generator, w: np.ndarray, mu: float) -> np.ndarray:
+    """Lines of a replenishing customer's orders (rows: orders in time order; columns: SKUs).
+
+    Each SKU is ordered at a rate ``f`` per order proportional to its weight (``mu`` lines per
+    order on average) and evenly spaced: on the orders where its running sum of ``f`` (from a
+    random phase) passes a whole number. So a SKU comes back every few deliveries, as stock is
+    replenished, rather than at random; every order has at least one line.
+    """
+    total = w.sum(axis=1, keepdims=True)
+    f = np.minimum(w / np.where(total > 0, total, 1.0) * mu, 1.0)
+    cum = np.cumsum(f, axis=0) + rng.random(w.shape[1])[None, :]
+    chosen = (np.floor(cum) > np.floor(cum - f)) & (w > 0)
+    empty = ~chosen.any(axis=1) & (total[:, 0] > 0)
+    chosen[np.flatnonzero(empty), np.argmax(f[empty], axis=1)] = True
+    return chosen
+
+
+def _gaps(group: np.ndarray, o: np.ndarray, cap: float = 3.0) -> np.ndarray:
+    """Days since the previous event of the same group (events sorted by group, then time).
+
+    The first event of a group gets the group's median gap (1 without any), and long breaks
+    are capped at ``cap`` times it (at least two weeks more than it, for the New Year holidays):
+    stock is not refilled for months without sales.
+    """
+    first = np.ones(len(group), dtype=bool)
+    first[1:] = group[1:] != group[:-1]
+    gap = np.empty(len(group))
+    gap[1:] = o[:-1] - o[1:]
+    gap[first] = np.nan
+    median = pd.Series(gap).groupby(group).transform("median").fillna(1.0).to_numpy()
+    return np.minimum(np.where(first, median, gap), np.maximum(cap * median, median + 14))
+
+
+def _replenishment(rng, p: dict, weights: np.ndarray, ci, o, s, sku: dict, cal: _Calendar):
+    """Line values (rubles at current prices) of replenishing customers' order lines.
+
+    A customer sells each SKU of its assortment at a daily rate: its yearly volume split by
+    the SKU weights, following the season of the SKU's product line and (half as strongly)
+    the calendar's, both damped or amplified by the customer's ``season_amp``, and its drift.
+    A line refills what was sold since the SKU was last ordered.
+    """
+    line = sku["line"][s]
+    month = cal.month[o]
+    season = sku["season"]
+    calendar_ = np.sqrt(ORDER_SEASON[month] / ORDER_SEASON.mean())
+    seasonal = (season[line, month] * calendar_) ** p["season_amp"][ci]
+    drift = _drift(p["drift_kind"][ci], p["drift_param"][ci], o, cal)
+    daily = p["line_rev"][ci] * p["lam"][ci] * p["mu"][ci] / 365
+    share = weights[ci, s] / weights.sum(axis=1)[ci]
+    pair = ci.astype(np.int64) * weights.shape[1] + s
+    by_pair = np.lexsort((-o, pair))
+    cover = np.empty(len(o))
+    cover[by_pair] = _gaps(pair[by_pair], o[by_pair])
+    noise = np.exp(rng.normal(0, p["noise"][ci]))
+    return daily * share * seasonal * drift * cover * noise
 
 
 def _calibrate(rng, p, ci, o, qty, price, disc, is_ret, cal: _Calendar) -> np.ndarray:

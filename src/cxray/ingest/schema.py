@@ -47,7 +47,7 @@ class Table:
         return schema
 
 
-S, D, TS, F, I, B = "string", "date", "timestamp", "float64", "int64", "boolean"
+S, D, TS, F, INT, B = "string", "date", "timestamp", "float64", "int64", "boolean"
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -107,7 +107,7 @@ TABLES: dict[str, Table] = {
                 Column("discount", F),
                 Column("channel"),
                 # numbered 1, 2, ... within each order in file order when the file has none
-                Column("line_no", I),
+                Column("line_no", INT),
             ),
             key=("order_id", "line_no"),
             date_column="order_date",

@@ -11,8 +11,18 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 PALETTE = (
-    "#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2",
-    "#db2777", "#65a30d", "#ea580c", "#4f46e5", "#0d9488", "#9f1239",
+    "#2563eb",
+    "#dc2626",
+    "#16a34a",
+    "#d97706",
+    "#7c3aed",
+    "#0891b2",
+    "#db2777",
+    "#65a30d",
+    "#ea580c",
+    "#4f46e5",
+    "#0d9488",
+    "#9f1239",
 )
 FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
 
@@ -224,25 +234,37 @@ def heat_table(
             elif v == 0 and zero_label is not None:
                 out.append(f"<td class='zero'>{escape(zero_label)}</td>")
             else:
-                out.append(f"<td style='background:{_shade(v, top, diverging)}'>"
-                           f"{escape(fmt(v))}</td>")
+                out.append(
+                    f"<td style='background:{_shade(v, top, diverging)}'>{escape(fmt(v))}</td>"
+                )
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
-def data_table(columns: Sequence[str], rows: Sequence[Sequence[object]],
-               *, numeric: Sequence[bool] | None = None) -> str:
+def data_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    numeric: Sequence[bool] | None = None,
+) -> str:
     """A plain HTML table; ``numeric`` columns are right-aligned."""
     numeric = numeric or [False] * len(columns)
     out = ["<table class='data'><thead><tr>"]
-    out += [f"<th class='{'num' if n else ''}'>{escape(c)}</th>"
-            for c, n in zip(columns, numeric, strict=True)]
+    out += [
+        f"<th class='{'num' if n else ''}'>{escape(c)}</th>"
+        for c, n in zip(columns, numeric, strict=True)
+    ]
     out.append("</tr></thead><tbody>")
     for row in rows:
-        out.append("<tr>" + "".join(
-            f"<td class='{'num' if n else ''}'>{escape(str(v))}</td>"
-            for v, n in zip(row, numeric, strict=True)) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(
+                f"<td class='{'num' if n else ''}'>{escape(str(v))}</td>"
+                for v, n in zip(row, numeric, strict=True)
+            )
+            + "</tr>"
+        )
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -258,5 +280,7 @@ def _shade(value: float, top: float, diverging: bool) -> str:
 
 
 def _svg_open(width: int, height: int) -> str:
-    return (f"<svg class='chart' xmlns='http://www.w3.org/2000/svg' "
-            f"viewBox='0 0 {width} {height}' style='max-width:{width}px' role='img'>")
+    return (
+        f"<svg class='chart' xmlns='http://www.w3.org/2000/svg' "
+        f"viewBox='0 0 {width} {height}' style='max-width:{width}px' role='img'>"
+    )

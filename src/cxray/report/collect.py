@@ -52,8 +52,9 @@ def collect(
     window = params.active_window
 
     step("structure")
-    funnel = structure.funnel(c, tables["contacts"], tables["interactions"], o, as_of=as_of,
-                              params=params)
+    funnel = structure.funnel(
+        c, tables["contacts"], tables["interactions"], o, as_of=as_of, params=params
+    )
     curve = _rows(structure.pareto(o, as_of=as_of, window_months=window))
     classes, matrix = {}, {}
     for by in ("customer", "sku"):
@@ -77,7 +78,21 @@ def collect(
     grid = _rows(cohorts.cohort_table(o, as_of=as_of, period="quarter"))
     steps = _rows(cohorts.activation(o, as_of=as_of, period="quarter"))
 
-    names = {r["customer_id"]: r["name"] for r in _rows(c.select("customer_id", "name"))
-             if r["name"]}
-    return ReportData(as_of, funnel, curve, classes, matrix, trends, lines, opps, rfm_rows,
-                      segments, grid, steps, names)
+    names = {
+        r["customer_id"]: r["name"] for r in _rows(c.select("customer_id", "name")) if r["name"]
+    }
+    return ReportData(
+        as_of,
+        funnel,
+        curve,
+        classes,
+        matrix,
+        trends,
+        lines,
+        opps,
+        rfm_rows,
+        segments,
+        grid,
+        steps,
+        names,
+    )

@@ -74,8 +74,10 @@ def render_html(data: ReportData, *, lang: str = "en") -> str:
 
 
 def _section(anchor: str, title: str, read: str, content: str) -> str:
-    return (f"<section id='{anchor}'><h2>{escape(title)}</h2>"
-            f"<p class='read'>{escape(read)}</p>{content}</section>")
+    return (
+        f"<section id='{anchor}'><h2>{escape(title)}</h2>"
+        f"<p class='read'>{escape(read)}</p>{content}</section>"
+    )
 
 
 def _summary(d: ReportData, tr) -> str:
@@ -89,11 +91,14 @@ def _summary(d: ReportData, tr) -> str:
         (percent(f.key_revenue_share, 1), tr("card_key_share")),
         (number(f.window_revenue), tr("card_window_revenue")),
     ]
-    html = "".join(f"<div class='card'><b>{escape(v)}</b><span>{escape(k)}</span></div>"
-                   for v, k in cards)
-    return (f"<h1>{escape(tr('report_title'))}</h1>"
-            f"<p class='sub'>{escape(tr('report_subtitle', as_of=d.as_of))}</p>"
-            f"<div class='cards'>{html}</div>")
+    html = "".join(
+        f"<div class='card'><b>{escape(v)}</b><span>{escape(k)}</span></div>" for v, k in cards
+    )
+    return (
+        f"<h1>{escape(tr('report_title'))}</h1>"
+        f"<p class='sub'>{escape(tr('report_subtitle', as_of=d.as_of))}</p>"
+        f"<div class='cards'>{html}</div>"
+    )
 
 
 def _funnel(d: ReportData, tr) -> str:
@@ -103,16 +108,25 @@ def _funnel(d: ReportData, tr) -> str:
     labels = [tr(f"stage_{s}") for s in stages]
     value_labels = [f"{number(v)} ({percent(v / f.known if f.known else 0, 1)})" for v in values]
     chart = charts.hbar_chart(labels, values, value_labels=value_labels, log=True)
-    defs = [tr("def_known"), tr("def_reachable", days=p.contact_window),
-            tr("def_active", months=p.active_window), tr("def_regular", n=p.min_orders_per_year),
-            tr("def_key", share=p.key_share)]
-    table = charts.data_table([tr("col_stage"), tr("col_customers"), tr("col_definition")],
-                              [(lab, number(v), df) for lab, v, df in zip(labels, values, defs,
-                                                                           strict=True)],
-                              numeric=[False, True, False])
+    defs = [
+        tr("def_known"),
+        tr("def_reachable", days=p.contact_window),
+        tr("def_active", months=p.active_window),
+        tr("def_regular", n=p.min_orders_per_year),
+        tr("def_key", share=p.key_share),
+    ]
+    table = charts.data_table(
+        [tr("col_stage"), tr("col_customers"), tr("col_definition")],
+        [(lab, number(v), df) for lab, v, df in zip(labels, values, defs, strict=True)],
+        numeric=[False, True, False],
+    )
     summary = tr("key_summary", key=f.key, share=f.key_revenue_share, key_regular=f.key_regular)
-    return _section("funnel", tr("sec_funnel"), tr("read_funnel"),
-                    f"<div class='grid2'>{chart}{table}</div><p>{escape(summary)}</p>")
+    return _section(
+        "funnel",
+        tr("sec_funnel"),
+        tr("read_funnel"),
+        f"<div class='grid2'>{chart}{table}</div><p>{escape(summary)}</p>",
+    )
 
 
 def _pareto(d: ReportData, tr) -> str:
@@ -123,21 +137,35 @@ def _pareto(d: ReportData, tr) -> str:
     ys = [0.0] + [r["cum_revenue_share"] for r in curve]
     share = d.funnel.params.key_share
     chart = charts.line_chart(
-        [percent(x) for x in xs], {tr("col_revenue_share"): ys}, x_numeric=xs,
-        x_format=lambda v: percent(v), y_format=lambda v: percent(v), y_min=0, y_max=1,
-        legend=False, markers={percent(share): share},
+        [percent(x) for x in xs],
+        {tr("col_revenue_share"): ys},
+        x_numeric=xs,
+        x_format=lambda v: percent(v),
+        y_format=lambda v: percent(v),
+        y_min=0,
+        y_max=1,
+        legend=False,
+        markers={percent(share): share},
     )
     rows = []
     for target in (0.5, 0.7, 0.8, 0.9):
         hit = next((r for r in curve if r["cum_revenue_share"] >= target - 1e-12), None)
         if hit:
-            rows.append((percent(target), number(hit["rank"]),
-                         percent(hit["cum_customer_share"], 1)))
-    table = charts.data_table([tr("col_revenue_share"), tr("col_customers"),
-                               tr("col_share_of_buyers")], rows, numeric=[True, True, True])
+            rows.append(
+                (percent(target), number(hit["rank"]), percent(hit["cum_customer_share"], 1))
+            )
+    table = charts.data_table(
+        [tr("col_revenue_share"), tr("col_customers"), tr("col_share_of_buyers")],
+        rows,
+        numeric=[True, True, True],
+    )
     note = f"<p class='note'>{escape(tr('pareto_axis'))}</p>"
-    return _section("pareto", tr("sec_pareto"), tr("read_pareto"),
-                    f"<div class='grid2'><div>{chart}{note}</div>{table}</div>")
+    return _section(
+        "pareto",
+        tr("sec_pareto"),
+        tr("read_pareto"),
+        f"<div class='grid2'><div>{chart}{note}</div>{table}</div>",
+    )
 
 
 def _abc(d: ReportData, tr) -> str:
@@ -145,20 +173,30 @@ def _abc(d: ReportData, tr) -> str:
     for by in ("customer", "sku"):
         cells = {(c["abc"], c["xyz"]): c for c in d.abc_matrix[by]}
         grid = [[cells[(a, x)]["n"] if (a, x) in cells else 0 for x in "XYZ"] for a in "ABC"]
-        shares = [[cells[(a, x)]["revenue_share"] if (a, x) in cells else 0 for x in "XYZ"]
-                  for a in "ABC"]
+        shares = [
+            [cells[(a, x)]["revenue_share"] if (a, x) in cells else 0 for x in "XYZ"] for a in "ABC"
+        ]
         table = charts.heat_table(
-            list("ABC"), list("XYZ"),
+            list("ABC"),
+            list("XYZ"),
             [[float(n) for n in row] for row in grid],
-            fmt=lambda v: number(v), corner=tr(f"by_{by}"),
+            fmt=lambda v: number(v),
+            corner=tr(f"by_{by}"),
         )
-        share_table = charts.heat_table(list("ABC"), list("XYZ"), shares,
-                                        fmt=lambda v: percent(v, 1), corner=tr("col_revenue"))
-        blocks.append(f"<div><h3>{escape(tr('abc_title_short', by=tr(f'by_{by}')))}</h3>"
-                      f"<div class='grid2'>{table}{share_table}</div></div>")
+        share_table = charts.heat_table(
+            list("ABC"), list("XYZ"), shares, fmt=lambda v: percent(v, 1), corner=tr("col_revenue")
+        )
+        blocks.append(
+            f"<div><h3>{escape(tr('abc_title_short', by=tr(f'by_{by}')))}</h3>"
+            f"<div class='grid2'>{table}{share_table}</div></div>"
+        )
     legend = tr("abc_legend", a=0.8, b=0.95, x=0.1, y=0.25)
-    return _section("abc", tr("sec_abc"), tr("read_abc"),
-                    "".join(blocks) + f"<p class='note'>{escape(legend)}</p>")
+    return _section(
+        "abc",
+        tr("sec_abc"),
+        tr("read_abc"),
+        "".join(blocks) + f"<p class='note'>{escape(legend)}</p>",
+    )
 
 
 def _trends(d: ReportData, tr) -> str:
@@ -179,26 +217,55 @@ def _trends(d: ReportData, tr) -> str:
         if len(earlier) == len(recent):
             series[last_year] = [rows.get(m, {}).get("revenue", 0.0) for m in earlier]
         last = rows.get(months[-1], {})
-        caption = tr("trend_caption", revenue=number(last.get("revenue")),
-                     mom=percent(last.get("mom_pct"), 1), yoy=percent(last.get("yoy_pct"), 1))
+        caption = tr(
+            "trend_caption",
+            revenue=number(last.get("revenue")),
+            mom=percent(last.get("mom_pct"), 1),
+            yoy=percent(last.get("yoy_pct"), 1),
+        )
         chart = charts.line_chart(
-            [m[2:] for m in recent], series, width=360, height=170, legend=False,
-            dashed=[last_year], colors={this_year: charts.PALETTE[0], last_year: "#9ca3af"})
+            [m[2:] for m in recent],
+            series,
+            width=360,
+            height=170,
+            legend=False,
+            dashed=[last_year],
+            colors={this_year: charts.PALETTE[0], last_year: "#9ca3af"},
+        )
         minis.append(f"<div><h4>{escape(line)}</h4><p>{escape(caption)}</p>{chart}</div>")
     legend = tr("trend_legend", month=months[-1])
     rows_html = []
     last = months[-1]
     for line in lines:
         r = by_line[line].get(last, {})
-        rows_html.append((line, number(r.get("revenue")), number(r.get("mom_change")),
-                          percent(r.get("mom_pct"), 1), number(r.get("yoy_change")),
-                          percent(r.get("yoy_pct"), 1)))
+        rows_html.append(
+            (
+                line,
+                number(r.get("revenue")),
+                number(r.get("mom_change")),
+                percent(r.get("mom_pct"), 1),
+                number(r.get("yoy_change")),
+                percent(r.get("yoy_pct"), 1),
+            )
+        )
     table = charts.data_table(
-        [tr("col_line"), tr("col_revenue_month", month=last), tr("col_mom"), tr("col_mom_pct"),
-         tr("col_yoy"), tr("col_yoy_pct")], rows_html, numeric=[False] + [True] * 5)
-    return _section("trends", tr("sec_trends"), tr("read_trends"),
-                    f"<p class='note'>{escape(legend)}</p><div class='multiples'>"
-                    f"{''.join(minis)}</div>{table}")
+        [
+            tr("col_line"),
+            tr("col_revenue_month", month=last),
+            tr("col_mom"),
+            tr("col_mom_pct"),
+            tr("col_yoy"),
+            tr("col_yoy_pct"),
+        ],
+        rows_html,
+        numeric=[False] + [True] * 5,
+    )
+    return _section(
+        "trends",
+        tr("sec_trends"),
+        tr("read_trends"),
+        f"<p class='note'>{escape(legend)}</p><div class='multiples'>{''.join(minis)}</div>{table}",
+    )
 
 
 def _customer_label(d: ReportData, customer_id: str) -> str:
@@ -217,44 +284,75 @@ def _whitespace(d: ReportData, tr) -> str:
     top = sorted(revenue, key=lambda k: (-revenue[k], k))[:TOP_CUSTOMERS]
     lines = sorted({r["product_line"] for r in d.line_matrix})
     grid = [[cells.get((c, line), 0.0) for line in lines] for c in top]
-    table = charts.heat_table([_customer_label(d, c) for c in top], lines, grid,
-                              fmt=lambda v: charts.compact(v), zero_label="·",
-                              corner=tr("col_customer"))
-    return _section("whitespace", tr("sec_whitespace"),
-                    tr("read_whitespace", n=len(top)), table)
+    table = charts.heat_table(
+        [_customer_label(d, c) for c in top],
+        lines,
+        grid,
+        fmt=lambda v: charts.compact(v),
+        zero_label="·",
+        corner=tr("col_customer"),
+    )
+    return _section("whitespace", tr("sec_whitespace"), tr("read_whitespace", n=len(top)), table)
 
 
 def _rfm(d: ReportData, tr) -> str:
     if not d.rfm_segments:
         return _section("rfm", tr("sec_rfm"), tr("read_rfm"), tr("no_rows"))
     total = sum(s["revenue"] or 0.0 for s in d.rfm_segments) or 1.0
-    segs = [{**s, "revenue_share": (s["revenue"] or 0.0) / total}
-            for s in sorted(d.rfm_segments, key=lambda r: -r["customers"]) if s["customers"]]
+    segs = [
+        {**s, "revenue_share": (s["revenue"] or 0.0) / total}
+        for s in sorted(d.rfm_segments, key=lambda r: -r["customers"])
+        if s["customers"]
+    ]
     labels = [tr(f"rfm_{s['segment']}") for s in segs]
-    chart = charts.hbar_chart(labels, [s["customers"] for s in segs],
-                              value_labels=[f"{number(s['customers'])} · "
-                                            f"{percent(s['revenue_share'], 1)}" for s in segs])
-    rows = [(tr(f"rfm_{s['segment']}"), number(s["customers"]), percent(s["revenue_share"], 1),
-             number(s["mean_recency"]), number(s["mean_frequency"], 1),
-             number(s["mean_monetary"])) for s in segs]
+    chart = charts.hbar_chart(
+        labels,
+        [s["customers"] for s in segs],
+        value_labels=[f"{number(s['customers'])} · {percent(s['revenue_share'], 1)}" for s in segs],
+    )
+    rows = [
+        (
+            tr(f"rfm_{s['segment']}"),
+            number(s["customers"]),
+            percent(s["revenue_share"], 1),
+            number(s["mean_recency"]),
+            number(s["mean_frequency"], 1),
+            number(s["mean_monetary"]),
+        )
+        for s in segs
+    ]
     table = charts.data_table(
-        [tr("col_segment"), tr("col_customers"), tr("col_revenue_share"), tr("col_recency"),
-         tr("col_frequency"), tr("col_monetary")], rows, numeric=[False] + [True] * 5)
+        [
+            tr("col_segment"),
+            tr("col_customers"),
+            tr("col_revenue_share"),
+            tr("col_recency"),
+            tr("col_frequency"),
+            tr("col_monetary"),
+        ],
+        rows,
+        numeric=[False] + [True] * 5,
+    )
     return _section("rfm", tr("sec_rfm"), tr("read_rfm"), chart + table)
 
 
 def _opportunities(d: ReportData, tr) -> str:
     if not d.opportunities:
-        return _section("opportunities", tr("sec_opportunities"), tr("read_opportunities"),
-                        tr("no_rows"))
+        return _section(
+            "opportunities", tr("sec_opportunities"), tr("read_opportunities"), tr("no_rows")
+        )
     by_line: dict[str, list[dict]] = defaultdict(list)
     for r in d.opportunities:
         by_line[r["product_line"]].append(r)
     line_rows = sorted(by_line.items(), key=lambda kv: -sum(r["potential"] for r in kv[1]))
     line_table = charts.data_table(
         [tr("col_line"), tr("col_customers_gap"), tr("col_potential_total")],
-        [(line, number(len(rs)), number(sum(r["potential"] for r in rs)))
-         for line, rs in line_rows], numeric=[False, True, True])
+        [
+            (line, number(len(rs)), number(sum(r["potential"] for r in rs)))
+            for line, rs in line_rows
+        ],
+        numeric=[False, True, True],
+    )
     # the best lines for the largest customers (the rows of the white-space heat map)
     revenue: dict[str, float] = defaultdict(float)
     for r in d.line_matrix:
@@ -264,19 +362,39 @@ def _opportunities(d: ReportData, tr) -> str:
         if len(per_customer[r["customer_id"]]) < OPPORTUNITIES_PER_CUSTOMER:
             per_customer[r["customer_id"]].append(r)
     top = sorted(per_customer, key=lambda c: (-revenue.get(c, 0.0), c))[:TOP_OPPORTUNITIES]
-    rows = [(_customer_label(d, r["customer_id"]), r["segment"] or "", r["product_line"],
-             percent(r["peer_share"]), f"{r['peer_buyers']}/{r['peers']}",
-             number(r["potential"])) for c in top for r in per_customer[c]]
+    rows = [
+        (
+            _customer_label(d, r["customer_id"]),
+            r["segment"] or "",
+            r["product_line"],
+            percent(r["peer_share"]),
+            f"{r['peer_buyers']}/{r['peers']}",
+            number(r["potential"]),
+        )
+        for c in top
+        for r in per_customer[c]
+    ]
     table = charts.data_table(
-        [tr("col_customer"), tr("col_segment_attr"), tr("col_line"), tr("col_peer_share"),
-         tr("col_peer_buyers"), tr("col_potential")], rows,
-        numeric=[False, False, False, True, True, True])
+        [
+            tr("col_customer"),
+            tr("col_segment_attr"),
+            tr("col_line"),
+            tr("col_peer_share"),
+            tr("col_peer_buyers"),
+            tr("col_potential"),
+        ],
+        rows,
+        numeric=[False, False, False, True, True, True],
+    )
     total = sum(r["potential"] for r in d.opportunities)
     note = tr("opportunities_total", n=len(d.opportunities), total=number(total))
     return _section(
-        "opportunities", tr("sec_opportunities"), tr("read_opportunities"),
+        "opportunities",
+        tr("sec_opportunities"),
+        tr("read_opportunities"),
         f"<p>{escape(note)}</p><h3>{escape(tr('opp_by_line'))}</h3>{line_table}"
-        f"<h3>{escape(tr('opp_top_customers', n=len(top)))}</h3>{table}")
+        f"<h3>{escape(tr('opp_top_customers', n=len(top)))}</h3>{table}",
+    )
 
 
 def _cohorts(d: ReportData, tr) -> str:
@@ -285,12 +403,17 @@ def _cohorts(d: ReportData, tr) -> str:
     labels = sorted({r["cohort"] for r in d.cohorts})[-COHORTS_SHOWN:]
     cells = {(r["cohort"], r["period_index"]): r for r in d.cohorts}
     width = max(r["period_index"] for r in d.cohorts if r["cohort"] in labels) + 1
-    grid = [[cells[(c, i)]["retention"] if (c, i) in cells else None for i in range(1, width)]
-            for c in labels]
+    grid = [
+        [cells[(c, i)]["retention"] if (c, i) in cells else None for i in range(1, width)]
+        for c in labels
+    ]
     heat = charts.heat_table(
         [f"{c} ({cells[(c, 0)]['cohort_size']})" for c in labels],
-        [str(i) for i in range(1, width)], grid, fmt=lambda v: percent(v),
-        corner=tr("col_cohort_quarters"))
+        [str(i) for i in range(1, width)],
+        grid,
+        fmt=lambda v: percent(v),
+        corner=tr("col_cohort_quarters"),
+    )
     # retention curves: the mean retention by quarters since acquisition, per acquisition year
     by_year: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     for r in d.cohorts:
@@ -298,12 +421,18 @@ def _cohorts(d: ReportData, tr) -> str:
             by_year[r["cohort"][:4]][r["period_index"]].append(r["retention"])
     years = sorted(by_year)[-5:]
     horizon = list(range(1, width))
-    series = {y: [sum(v) / len(v) if (v := by_year[y].get(i)) else None for i in horizon]
-              for y in years}
-    curve = charts.line_chart([str(i) for i in horizon], series,
-                              y_format=lambda v: percent(v), y_min=0)
-    return _section("cohorts", tr("sec_cohorts"), tr("read_cohorts"),
-                    f"{heat}<h3>{escape(tr('cohort_curves'))}</h3>{curve}")
+    series = {
+        y: [sum(v) / len(v) if (v := by_year[y].get(i)) else None for i in horizon] for y in years
+    }
+    curve = charts.line_chart(
+        [str(i) for i in horizon], series, y_format=lambda v: percent(v), y_min=0
+    )
+    return _section(
+        "cohorts",
+        tr("sec_cohorts"),
+        tr("read_cohorts"),
+        f"{heat}<h3>{escape(tr('cohort_curves'))}</h3>{curve}",
+    )
 
 
 def _activation(d: ReportData, tr) -> str:
@@ -312,15 +441,23 @@ def _activation(d: ReportData, tr) -> str:
         return _section("activation", tr("sec_activation"), tr("read_activation"), tr("no_rows"))
     labels = [tr("activation_step", k=r["k"], next=r["k"] + 1) for r in rows]
     chart = charts.hbar_chart(
-        labels, [r["share_next"] or 0.0 for r in rows],
-        value_labels=[f"{percent(r['share_next'])} · {number(r['customers_next'])}/"
-                      f"{number(r['customers_k'])} · {tr('days_median', days=number(r['median_days']))}"
-                      for r in rows])
+        labels,
+        [r["share_next"] or 0.0 for r in rows],
+        value_labels=[
+            f"{percent(r['share_next'])} · {number(r['customers_next'])}/"
+            f"{number(r['customers_k'])} · "
+            f"{tr('days_median', days=number(r['median_days']))}"
+            for r in rows
+        ],
+    )
     recent = sorted({r["cohort"] for r in d.activation if r["cohort"] != "all"})[-8:]
     cells = {(r["cohort"], r["k"]): r["share_next"] for r in d.activation}
     ks = [r["k"] for r in rows]
-    heat = charts.heat_table(recent, [f"{k}→{k + 1}" for k in ks],
-                             [[cells.get((c, k)) for k in ks] for c in recent],
-                             fmt=lambda v: percent(v), corner=tr("col_cohort"))
-    return _section("activation", tr("sec_activation"), tr("read_activation"),
-                    f"{chart}{heat}")
+    heat = charts.heat_table(
+        recent,
+        [f"{k}→{k + 1}" for k in ks],
+        [[cells.get((c, k)) for k in ks] for c in recent],
+        fmt=lambda v: percent(v),
+        corner=tr("col_cohort"),
+    )
+    return _section("activation", tr("sec_activation"), tr("read_activation"), f"{chart}{heat}")

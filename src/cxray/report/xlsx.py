@@ -15,16 +15,24 @@ def report_sheets(data: ReportData) -> dict[str, list[dict]]:
     funnel = data.funnel.to_dict()
     stages = ["known", "reachable", "active", "regular", "key"]
     return {
-        "funnel": [{"stage": s, "customers": funnel[s],
-                    "share_of_known": funnel[s] / funnel["known"] if funnel["known"] else None}
-                   for s in stages]
-        + [{"stage": "key_regular", "customers": funnel["key_regular"]},
-           {"stage": "key_revenue_share", "customers": funnel["key_revenue_share"]}],
+        "funnel": [
+            {
+                "stage": s,
+                "customers": funnel[s],
+                "share_of_known": funnel[s] / funnel["known"] if funnel["known"] else None,
+            }
+            for s in stages
+        ]
+        + [
+            {"stage": "key_regular", "customers": funnel["key_regular"]},
+            {"stage": "key_revenue_share", "customers": funnel["key_revenue_share"]},
+        ],
         "pareto": data.pareto,
         "abc_xyz_customers": data.abc_xyz["customer"],
         "abc_xyz_skus": data.abc_xyz["sku"],
-        "abc_xyz_matrix": [{"by": by, **cell} for by in ("customer", "sku")
-                           for cell in data.abc_matrix[by]],
+        "abc_xyz_matrix": [
+            {"by": by, **cell} for by in ("customer", "sku") for cell in data.abc_matrix[by]
+        ],
         "line_trends": data.line_trends,
         "whitespace_matrix": data.line_matrix,
         "opportunities": data.opportunities,
