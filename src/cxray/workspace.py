@@ -5,7 +5,8 @@ through Ibis; a backend URL (any Ibis backend: ``duckdb://``, ``sqlite://``, ``p
 ``pyspark://`` ...) can replace it. The folder always keeps the rejects files of every import.
 
 Writes go through :meth:`Workspace.write`: rows are upserted by the table's natural key, so
-importing the same rows twice changes nothing. On DuckDB an import (data, rejects, log) is one transaction.
+importing the same rows twice changes nothing. On DuckDB an import (data, rejects, log) is one
+transaction.
 """
 
 from __future__ import annotations
@@ -236,8 +237,8 @@ class Workspace:
 
         Valid rows are upserted by natural key; rejected rows go to the ``_rejects`` table and
         to ``rejects/<import id>.csv`` in the workspace folder, each with its reason. A file that
-        cannot be read raises CxrayError and changes nothing; so does a file whose rows are all rejected
-        (its rejects file is still written so the user can see why).
+        cannot be read raises CxrayError and changes nothing; so does a file whose rows are all
+        rejected (its rejects file is still written so the user can see why).
         """
         spec = _spec(table)
         file = Path(file)
