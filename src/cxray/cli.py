@@ -598,6 +598,170 @@ def cohorts(
 
 @app.command()
 @user_errors
+def clv(
+    calibration_end: Annotated[
+        str | None,
+        typer.Option(help="Last date the models learn from (default: the latest order date)."),
+    ] = None,
+    holdout_end: Annotated[
+        str | None,
+        typer.Option(
+            help="Compare predictions with the purchases made after the calibration "
+            "end up to this date."
+        ),
+    ] = None,
+    unit: Annotated[
+        str, typer.Option(help="Time unit of the models: day, week or month.")
+    ] = "week",
+    horizon: Annotated[float, typer.Option(help="CLV horizon, in units.")] = 52,
+    discount_rate: Annotated[float, typer.Option(help="Annual discount rate (0.1 = 10%).")] = 0.1,
+    margin: Annotated[float, typer.Option(help="Share of revenue kept as profit (0-1].")] = 1.0,
+    limit: Annotated[int, typer.Option(help="Customers shown in the table view.")] = 20,
+    as_json: Json = False,
+) -> None:
+    """Customer lifetime value: BG/NBD (who is still buying, how often) and Gamma-Gamma (how
+    much) fitted on the orders up to the calibration end; per customer P(alive), expected
+    purchases and discounted CLV. With --holdout-end, predicted against actual purchases."""
+    from cxray.analytics.clv import fit_clv
+
+    with _open(read_only=True) as ws:
+        end = parse_date(calibration_end, "--calibration-end") or _as_of(ws, None)
+        holdout = parse_date(holdout_end, "--holdout-end")
+        result = fit_clv(
+            ws.table("orders"),
+            calibration_end=end,
+            holdout_end=holdout,
+            unit=unit,
+            horizon=horizon,
+            discount_rate=discount_rate,
+            margin=margin,
+        )
+    if as_json:
+        print_json(result.to_dict())
+        return
+    bg, gg = result.params["bg_nbd"], result.params["gamma_gamma"]
+    show_table(
+        [
+            {
+                "model": "BG/NBD",
+                **{k: bg[k] for k in ("r", "alpha", "a", "b")},
+                "log_likelihood": bg["log_likelihood"],
+                "customers": bg["customers"],
+            },
+            {
+                "model": "Gamma-Gamma",
+                "p": gg["p"],
+                "q": gg["q"],
+                "v": gg["v"],
+                "log_likelihood": gg["log_likelihood"],
+                "customers": gg["repeat_customers"],
+            },
+        ],
+        columns=["model", "r", "alpha", "a", "b", "p", "q", "v", "log_likelihood", "customers"],
+        formats={k: ".4f" for k in ("r", "alpha", "a", "b", "p", "q", "v")},
+        title=t("clv_params_title", end=end, unit=unit),
+    )
+    top = result.customers.sort_values("clv", ascending=False).head(limit)
+    show_table(
+        top[
+            [
+                "customer_id",
+                "frequency",
+                "recency",
+                "T",
+                "monetary",
+                "p_alive",
+                "expected_purchases",
+                "expected_value",
+                "clv",
+            ]
+        ].to_dict("records"),
+        formats={"p_alive": ".1%", "recency": ",.1f", "T": ",.1f", "expected_purchases": ",.1f"},
+        title=t("clv_top_title", n=limit, horizon=horizon, unit=unit),
+    )
+    if result.validation is not None:
+        show_table(result.validation.to_dict("records"), title=t("clv_validation_title"))
+        totals = result.holdout_totals or {}
+        console.print(
+            t(
+                "clv_holdout_totals",
+                actual=totals.get("actual", 0),
+                predicted=totals.get("predicted", 0),
+            ),
+            highlight=False,
+        )
+
+
+@app.command()
+@user_errors
+def alerts(
+    as_of: AsOf = None,
+    p_alive_threshold: Annotated[
+        float, typer.Option(help="Alert when P(alive) of a regular or key client is below this.")
+    ] = 0.5,
+    drift_threshold: Annotated[
+        float, typer.Option(help="Alert when revenue fell by more than this share (0.3 = 30%).")
+    ] = 0.3,
+    months: Annotated[
+        int, typer.Option(help="Months compared with the same months a year earlier.")
+    ] = 3,
+    as_json: Json = False,
+) -> None:
+    """Alerts on regular and key clients: P(alive) below a threshold (they are likely gone) and
+    drift (the last months fell against a year earlier), each with the numbers and, for drift,
+    the product lines that fell most."""
+    from cxray.analytics.alerts import alerts as find_alerts
+
+    with _open(read_only=True) as ws:
+        day = _as_of(ws, as_of)
+        found = find_alerts(
+            ws.tables(),
+            as_of=day,
+            p_alive_threshold=p_alive_threshold,
+            drift_threshold=drift_threshold,
+            months=months,
+        )
+    if as_json:
+        print_json({"as_of": day, "alerts": [a.to_dict() for a in found]})
+        return
+    if not found:
+        console.print(t("alerts_none", as_of=day))
+        return
+    console.print(t("alerts_title", n=len(found), as_of=day), highlight=False)
+    for alert in found:
+        console.print(f"- {alert_text(alert)}", highlight=False)
+
+
+def alert_text(alert: Any) -> str:
+    """One sentence explaining an alert, with its numbers."""
+    n = alert.numbers
+    status = (
+        t("stage_key") if alert.key else t("stage_regular") if alert.regular else t("was_regular")
+    )
+    if alert.kind == "p_alive":
+        return t(
+            "alert_p_alive",
+            customer=alert.customer_id,
+            status=status,
+            p=n["p_alive"],
+            weeks=n["weeks_since_last"],
+            repeats=n["repeat_purchases"],
+        )
+    lines = "; ".join(f"{ln['product_line']} {ln['change']:,.0f}" for ln in alert.lines)
+    return t(
+        "alert_drift",
+        customer=alert.customer_id,
+        status=status,
+        months=n["months"],
+        recent=n["revenue_recent"],
+        before=n["revenue_year_ago"],
+        pct=n["change_pct"],
+        lines=lines or "-",
+    )
+
+
+@app.command()
+@user_errors
 def report(
     out: Annotated[Path, typer.Option(help="HTML file to write.")] = Path("cxray-report.html"),
     as_of: AsOf = None,

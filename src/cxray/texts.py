@@ -270,6 +270,39 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_next": {"en": "made k+1", "ru": "сделали k+1"},
     "col_share_next": {"en": "share k+1", "ru": "доля k+1"},
     "col_median_days": {"en": "median days", "ru": "медиана дней"},
+    "clv_params_title": {
+        "en": "CLV models fitted on orders up to {end} (unit: {unit})",
+        "ru": "Модели CLV по заказам до {end} (единица: {unit})",
+    },
+    "clv_top_title": {
+        "en": "Top {n} customers by CLV over {horizon:g} {unit}s",
+        "ru": "Топ-{n} клиентов по CLV на {horizon:g} ({unit})",
+    },
+    "clv_validation_title": {
+        "en": "Holdout: mean purchases per customer, actual vs predicted, by calibration "
+        "repeat purchases",
+        "ru": "Проверка: среднее число покупок на клиента, факт и прогноз, по числу повторных "
+        "покупок в периоде обучения",
+    },
+    "clv_holdout_totals": {
+        "en": "Holdout total: {actual:,.0f} purchases made, {predicted:,.0f} predicted",
+        "ru": "Итого за период проверки: покупок {actual:,.0f}, прогноз {predicted:,.0f}",
+    },
+    "alerts_none": {"en": "No alerts as of {as_of}", "ru": "На {as_of} сигналов нет"},
+    "alerts_title": {"en": "{n} alerts as of {as_of}:", "ru": "Сигналов на {as_of}: {n}"},
+    "was_regular": {"en": "regular a year ago", "ru": "регулярный год назад"},
+    "alert_p_alive": {
+        "en": "{customer} ({status}): P(alive) {p:.0%}; no purchase for {weeks:.0f} weeks after "
+        "{repeats} repeat purchases",
+        "ru": "{customer} ({status}): вероятность активности {p:.0%}; нет покупок {weeks:.0f} "
+        "нед. после {repeats} повторных покупок",
+    },
+    "alert_drift": {
+        "en": "{customer} ({status}): revenue of the last {months} months {recent:,.0f} against "
+        "{before:,.0f} a year earlier ({pct:+.0%}); fell most: {lines}",
+        "ru": "{customer} ({status}): выручка за последние {months} мес. {recent:,.0f} против "
+        "{before:,.0f} годом ранее ({pct:+.0%}); сильнее всего упали: {lines}",
+    },
     # --- report -------------------------------------------------------------------------
     "report_title": {"en": "Customer base X-ray", "ru": "Рентген клиентской базы"},
     "report_subtitle": {

@@ -13,11 +13,15 @@ Two kinds, each with the numbers that explain it:
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pandas as pd
 
 from cxray.analytics.products import with_product_line
+from cxray.analytics.structure import StructureParams, customer_status
 from cxray.analytics.windows import Window, add_months, trailing_window
 
 
@@ -97,3 +101,151 @@ def drift_lines(
     )
     ranked = ranked.filter(ranked._n < top).drop("_n")
     return ranked.order_by([ranked.customer_id, ranked.change])
+
+
+def watched(
+    customers: ir.Table,
+    contacts: ir.Table,
+    interactions: ir.Table,
+    orders: ir.Table,
+    *,
+    as_of: dt.date,
+    params: StructureParams | None = None,
+) -> ir.Table:
+    """Customers that are regular or key at ``as_of`` or were a year before it.
+
+    Columns: ``customer_id, key, regular`` (at ``as_of``), ``key_year_ago, regular_year_ago``.
+    """
+    params = params or StructureParams()
+    now = customer_status(customers, contacts, interactions, orders, as_of=as_of, params=params)
+    before = customer_status(
+        customers, contacts, interactions, orders, as_of=add_months(as_of, -12), params=params
+    )
+    before = before.select(
+        _b_id=before.customer_id, key_year_ago=before.key, regular_year_ago=before.regular
+    )
+    j = now.left_join(before, now.customer_id == before._b_id)
+    j = j.select(
+        "customer_id",
+        "key",
+        "regular",
+        key_year_ago=j.key_year_ago.fill_null(False),
+        regular_year_ago=j.regular_year_ago.fill_null(False),
+    )
+    return j.filter(j.key | j.regular | j.key_year_ago | j.regular_year_ago)
+
+
+def fading(
+    watched_rows: pd.DataFrame, clv_customers: pd.DataFrame, *, p_alive_threshold: float = 0.5
+) -> pd.DataFrame:
+    """Watched customers (see :func:`watched`, executed) whose P(alive) is below the threshold.
+
+    ``clv_customers`` is :attr:`cxray.analytics.clv.ClvResult.customers`. Columns: the watched
+    columns plus ``p_alive, frequency, recency, T, clv``, lowest P(alive) first.
+    """
+    if not 0 < p_alive_threshold < 1:
+        raise ValueError(f"p_alive_threshold must be between 0 and 1, got {p_alive_threshold!r}")
+    cols = ["customer_id", "p_alive", "frequency", "recency", "T", "clv"]
+    merged = watched_rows.merge(clv_customers[cols], on="customer_id", how="inner")
+    flagged = merged[merged["p_alive"] < p_alive_threshold]
+    return flagged.sort_values(["p_alive", "customer_id"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert with the numbers that explain it (``kind`` is ``p_alive`` or ``drift``)."""
+
+    kind: str
+    customer_id: str
+    key: bool
+    regular: bool
+    numbers: dict[str, Any]
+    lines: tuple[dict[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "customer_id": self.customer_id,
+            "key": self.key,
+            "regular": self.regular,
+            **self.numbers,
+            "lines": list(self.lines),
+        }
+
+
+def alerts(
+    tables: dict[str, ir.Table],
+    *,
+    as_of: dt.date,
+    p_alive_threshold: float = 0.5,
+    drift_threshold: float = 0.30,
+    months: int = 3,
+    params: StructureParams | None = None,
+) -> list[Alert]:
+    """Every alert as of ``as_of``: fading customers (P(alive) from BG/NBD fitted on the orders up
+    to ``as_of``, in weeks) first, then drift, each list worst first.
+
+    ``tables`` maps canonical table names to Ibis tables. When the CLV model cannot be fitted
+    (too little history) only the drift alerts are returned.
+    """
+    from cxray.analytics.clv import fit_clv
+
+    _check(months, drift_threshold)
+    params = params or StructureParams()
+    c, o = tables["customers"], tables["orders"]
+    seen = watched(
+        c, tables["contacts"], tables["interactions"], o, as_of=as_of, params=params
+    ).to_pandas()
+    result: list[Alert] = []
+    try:
+        clv = fit_clv(o, calibration_end=as_of, unit="week")
+    except ValueError:
+        clv = None
+    if clv is not None and len(seen):
+        for r in fading(seen, clv.customers, p_alive_threshold=p_alive_threshold).itertuples():
+            result.append(
+                Alert(
+                    "p_alive",
+                    r.customer_id,
+                    bool(r.key),
+                    bool(r.regular),
+                    {
+                        "key_year_ago": bool(r.key_year_ago),
+                        "regular_year_ago": bool(r.regular_year_ago),
+                        "p_alive": float(r.p_alive),
+                        "weeks_since_last": float(r.T - r.recency),
+                        "repeat_purchases": int(r.frequency),
+                    },
+                )
+            )
+    status = customer_status(
+        c, tables["contacts"], tables["interactions"], o, as_of=as_of, params=params
+    )
+    flagged = drift(o, status, as_of=as_of, months=months, drift_threshold=drift_threshold)
+    rows = flagged.to_pyarrow().to_pylist()
+    by_customer: dict[str, list[dict]] = {}
+    if rows:
+        for line in (
+            drift_lines(o, tables["products"], flagged, as_of=as_of, months=months)
+            .to_pyarrow()
+            .to_pylist()
+        ):
+            by_customer.setdefault(line.pop("customer_id"), []).append(line)
+    for r in rows:
+        result.append(
+            Alert(
+                "drift",
+                r["customer_id"],
+                bool(r["key"]),
+                bool(r["regular"]),
+                {
+                    "months": months,
+                    "revenue_recent": r["revenue_recent"],
+                    "revenue_year_ago": r["revenue_year_ago"],
+                    "change": r["change"],
+                    "change_pct": r["change_pct"],
+                },
+                tuple(by_customer.get(r["customer_id"], [])),
+            )
+        )
+    return result
