@@ -149,19 +149,10 @@ def test_report_html_and_xlsx_from_the_cli(demo_ws, tmp_path, lang):
 
 def test_products_whitespace_rfm_json(demo_ws):
     ws, _ = demo_ws
-    rows = json.loads(
-        invoke(
-            ws,
-            "products",
-            "--as-of",
-            "2026-10-31",
-            "--by",
-            "line",
-            "--customer",
-            "C01870",
-            "--json",
-        )
-    )
+    biggest = "select customer_id from orders group by 1 order by sum(amount) desc limit 1"
+    top = json.loads(invoke(ws, "sql", biggest, "--json"))[0]["customer_id"]
+    args = ["products", "--as-of", "2026-10-31", "--by", "line", "--customer", top, "--json"]
+    rows = json.loads(invoke(ws, *args))
     assert rows and {
         "customer_id",
         "key",

@@ -711,6 +711,7 @@ def alerts(
     drift (the last months fell against a year earlier), each with the numbers and, for drift,
     the product lines that fell most."""
     from cxray.analytics.alerts import alerts as find_alerts
+    from cxray.report.html import alert_text
 
     with _open(read_only=True) as ws:
         day = _as_of(ws, as_of)
@@ -729,35 +730,7 @@ def alerts(
         return
     console.print(t("alerts_title", n=len(found), as_of=day), highlight=False)
     for alert in found:
-        console.print(f"- {alert_text(alert)}", highlight=False)
-
-
-def alert_text(alert: Any) -> str:
-    """One sentence explaining an alert, with its numbers."""
-    n = alert.numbers
-    status = (
-        t("stage_key") if alert.key else t("stage_regular") if alert.regular else t("was_regular")
-    )
-    if alert.kind == "p_alive":
-        return t(
-            "alert_p_alive",
-            customer=alert.customer_id,
-            status=status,
-            p=n["p_alive"],
-            weeks=n["weeks_since_last"],
-            repeats=n["repeat_purchases"],
-        )
-    lines = "; ".join(f"{ln['product_line']} {ln['change']:,.0f}" for ln in alert.lines)
-    return t(
-        "alert_drift",
-        customer=alert.customer_id,
-        status=status,
-        months=n["months"],
-        recent=n["revenue_recent"],
-        before=n["revenue_year_ago"],
-        pct=n["change_pct"],
-        lines=lines or "-",
-    )
+        console.print(f"- {alert_text(alert, t)}", highlight=False)
 
 
 @app.command()

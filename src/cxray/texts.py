@@ -298,10 +298,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "нед. после {repeats} повторных покупок",
     },
     "alert_drift": {
-        "en": "{customer} ({status}): revenue of the last {months} months {recent:,.0f} against "
-        "{before:,.0f} a year earlier ({pct:+.0%}); fell most: {lines}",
-        "ru": "{customer} ({status}): выручка за последние {months} мес. {recent:,.0f} против "
-        "{before:,.0f} годом ранее ({pct:+.0%}); сильнее всего упали: {lines}",
+        "en": "{customer} ({status}): revenue of the last {months} months {recent} against "
+        "{before} a year earlier ({pct:+.0%}); fell most: {lines}",
+        "ru": "{customer} ({status}): выручка за последние {months} мес. {recent} против "
+        "{before} годом ранее ({pct:+.0%}); сильнее всего упали: {lines}",
     },
     # --- report -------------------------------------------------------------------------
     "report_title": {"en": "Customer base X-ray", "ru": "Рентген клиентской базы"},
@@ -432,6 +432,52 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "activation_step": {"en": "order {k} → {next}", "ru": "заказ {k} → {next}"},
     "days_median": {"en": "median {days} days", "ru": "медиана {days} дн."},
+    "sec_clv": {"en": "Customer lifetime value", "ru": "Пожизненная ценность клиентов (CLV)"},
+    "read_clv": {
+        "en": "BG/NBD predicts who is still buying and how often, Gamma-Gamma how much; CLV is "
+        "the discounted revenue expected over the next 52 weeks.",
+        "ru": "BG/NBD предсказывает, кто ещё покупает и как часто, Gamma-Gamma — на какую "
+        "сумму; CLV — дисконтированная выручка, ожидаемая за следующие 52 недели.",
+    },
+    "clv_not_fitted": {
+        "en": "The models could not be fitted: too little purchase history.",
+        "ru": "Модели не удалось построить: слишком мало истории покупок.",
+    },
+    "clv_distribution": {
+        "en": "Customers by CLV band (count · total CLV)",
+        "ru": "Клиенты по диапазонам CLV (число · сумма CLV)",
+    },
+    "clv_top": {"en": "Most valuable customers", "ru": "Самые ценные клиенты"},
+    "clv_key_alive": {
+        "en": "P(alive) of the key clients (red: below 50%)",
+        "ru": "Вероятность активности ключевых клиентов (красным — ниже 50%)",
+    },
+    "clv_params_line": {
+        "en": "BG/NBD: r = {r:.3f}, alpha = {alpha:.3f}, a = {a:.3f}, b = {b:.3f}, "
+        "log-likelihood {ll:,.1f}, {n} customers.",
+        "ru": "BG/NBD: r = {r:.3f}, alpha = {alpha:.3f}, a = {a:.3f}, b = {b:.3f}, "
+        "логарифм правдоподобия {ll:,.1f}, клиентов {n}.",
+    },
+    "col_p_alive": {"en": "P(alive)", "ru": "P(активен)"},
+    "col_expected_purchases": {"en": "expected purchases", "ru": "ожидаемых покупок"},
+    "col_expected_value": {"en": "expected value", "ru": "ожидаемый чек"},
+    "col_clv": {"en": "CLV", "ru": "CLV"},
+    "sec_alerts": {"en": "Alerts", "ru": "Сигналы"},
+    "read_alerts": {
+        "en": "Regular and key clients that are likely gone (low P(alive)) or whose last three "
+        "months fell against a year earlier, with the lines that fell most.",
+        "ru": "Регулярные и ключевые клиенты, которые, вероятно, ушли (низкая вероятность "
+        "активности), или чья выручка за три месяца упала к прошлому году, с линиями, "
+        "упавшими сильнее всего.",
+    },
+    "alerts_counts": {
+        "en": "{fading} likely gone, {drift} drifting.",
+        "ru": "Вероятно ушли: {fading}, снижают закупки: {drift}.",
+    },
+    "col_alert": {"en": "alert", "ru": "сигнал"},
+    "col_why": {"en": "why", "ru": "почему"},
+    "alert_kind_p_alive": {"en": "likely gone", "ru": "вероятно ушёл"},
+    "alert_kind_drift": {"en": "drift", "ru": "снижение"},
     "rfm_champions": {"en": "champions", "ru": "чемпионы"},
     "rfm_loyal": {"en": "loyal", "ru": "лояльные"},
     "rfm_potential_loyalist": {"en": "potential loyalists", "ru": "потенциально лояльные"},

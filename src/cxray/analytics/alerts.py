@@ -20,6 +20,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from cxray.analytics.clv import ClvResult, fit_clv
 from cxray.analytics.products import with_product_line
 from cxray.analytics.structure import StructureParams, customer_status
 from cxray.analytics.windows import Window, add_months, trailing_window
@@ -181,15 +182,15 @@ def alerts(
     drift_threshold: float = 0.30,
     months: int = 3,
     params: StructureParams | None = None,
+    clv: ClvResult | None = None,
 ) -> list[Alert]:
     """Every alert as of ``as_of``: fading customers (P(alive) from BG/NBD fitted on the orders up
     to ``as_of``, in weeks) first, then drift, each list worst first.
 
     ``tables`` maps canonical table names to Ibis tables. When the CLV model cannot be fitted
-    (too little history) only the drift alerts are returned.
+    (too little history) only the drift alerts are returned. ``clv``: a :func:`fit_clv` result
+    calibrated at ``as_of`` to reuse instead of fitting again.
     """
-    from cxray.analytics.clv import fit_clv
-
     _check(months, drift_threshold)
     params = params or StructureParams()
     c, o = tables["customers"], tables["orders"]
@@ -197,10 +198,11 @@ def alerts(
         c, tables["contacts"], tables["interactions"], o, as_of=as_of, params=params
     ).to_pandas()
     result: list[Alert] = []
-    try:
-        clv = fit_clv(o, calibration_end=as_of, unit="week")
-    except ValueError:
-        clv = None
+    if clv is None:
+        try:
+            clv = fit_clv(o, calibration_end=as_of, unit="week")
+        except ValueError:
+            clv = None
     if clv is not None and len(seen):
         for r in fading(seen, clv.customers, p_alive_threshold=p_alive_threshold).itertuples():
             result.append(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import ibis
 
-from cxray.analytics import cohorts, products, rfm, structure, whitespace
+from cxray.analytics import alerts, clv, cohorts, products, rfm, structure, whitespace
 from cxray.analytics.structure import Funnel, StructureParams
 
 
@@ -31,6 +31,9 @@ class ReportData:
     rfm_segments: list[dict]
     cohorts: list[dict]  # quarterly acquisition cohorts x quarters since the first order
     activation: list[dict]
+    clv: clv.ClvResult | None  # None when the models cannot be fitted (too little history)
+    key_customers: list[str]
+    alerts: list[alerts.Alert]
     names: dict[str, str] = field(default_factory=dict)  # customer_id -> name
 
 
@@ -78,6 +81,22 @@ def collect(
     grid = _rows(cohorts.cohort_table(o, as_of=as_of, period="quarter"))
     steps = _rows(cohorts.activation(o, as_of=as_of, period="quarter"))
 
+    step("clv")
+    try:
+        value = clv.fit_clv(o, calibration_end=as_of, unit="week", horizon=52)
+    except ValueError:
+        value = None
+    status = structure.customer_status(
+        c, tables["contacts"], tables["interactions"], o, as_of=as_of, params=params
+    )
+    key_ids = [
+        r["customer_id"]
+        for r in _rows(status.filter(status.key).order_by("revenue_rank").select("customer_id"))
+    ]
+
+    step("alerts")
+    found = alerts.alerts(tables, as_of=as_of, params=params, clv=value)
+
     names = {
         r["customer_id"]: r["name"] for r in _rows(c.select("customer_id", "name")) if r["name"]
     }
@@ -94,5 +113,8 @@ def collect(
         segments,
         grid,
         steps,
+        value,
+        key_ids,
+        found,
         names,
     )

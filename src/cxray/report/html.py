@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from html import escape
 
 from cxray import __version__
+from cxray.analytics.alerts import Alert
 from cxray.report import charts
 from cxray.report.charts import number, percent
 from cxray.report.collect import ReportData
@@ -40,6 +42,7 @@ background:repeating-linear-gradient(45deg,#fff,#fff 4px,#f3f4f6 4px,#f3f4f6 8px
 svg.chart{width:100%;height:auto;display:block}
 table.heat thead th{white-space:normal;max-width:84px;font-size:12px}
 table.heat td{font-size:12px;min-width:40px;padding:3px 5px}
+table.data td:last-child{white-space:normal}
 table.heat tbody th{white-space:normal;min-width:150px;max-width:200px;font-size:12px}
 .multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:8px 16px}
 .multiples h4{margin:10px 0 0;font-size:14px} .multiples p{margin:0;font-size:12px;color:#4b5563}
@@ -63,6 +66,8 @@ def render_html(data: ReportData, *, lang: str = "en") -> str:
         _opportunities(data, tr),
         _cohorts(data, tr),
         _activation(data, tr),
+        _clv(data, tr),
+        _alerts(data, tr),
     ]
     body = "\n".join(sections)
     return (
@@ -461,3 +466,129 @@ def _activation(d: ReportData, tr) -> str:
         corner=tr("col_cohort"),
     )
     return _section("activation", tr("sec_activation"), tr("read_activation"), f"{chart}{heat}")
+
+
+def alert_text(alert: Alert, tr: Callable[..., str]) -> str:
+    """One sentence explaining an alert, with its numbers, in the language of ``tr``."""
+    n = alert.numbers
+    if alert.key:
+        status = tr("stage_key")
+    elif alert.regular:
+        status = tr("stage_regular")
+    else:
+        status = tr("was_regular")
+    if alert.kind == "p_alive":
+        return tr(
+            "alert_p_alive",
+            customer=alert.customer_id,
+            status=status,
+            p=n["p_alive"],
+            weeks=n["weeks_since_last"],
+            repeats=n["repeat_purchases"],
+        )
+    lines = "; ".join(f"{ln['product_line']} {number(ln['change'])}" for ln in alert.lines)
+    return tr(
+        "alert_drift",
+        customer=alert.customer_id,
+        status=status,
+        months=n["months"],
+        recent=number(n["revenue_recent"]),
+        before=number(n["revenue_year_ago"]),
+        pct=n["change_pct"],
+        lines=lines or "-",
+    )
+
+
+def _clv(d: ReportData, tr) -> str:
+    if d.clv is None:
+        return _section("clv", tr("sec_clv"), tr("read_clv"), tr("clv_not_fitted"))
+    customers = d.clv.customers
+    values = customers["clv"].fillna(0.0)
+    # distribution: customers and total CLV per power-of-ten band
+    bands: list[tuple[str, int, float]] = []
+    low = 0.0
+    for high in (1e3, 1e4, 1e5, 1e6, 1e7, 1e8, float("inf")):
+        inside = values[(values >= low) & (values < high)]
+        if len(inside):
+            label = (
+                f"{charts.compact(low)}–{charts.compact(high)}"
+                if high != float("inf")
+                else f"≥ {charts.compact(low)}"
+            )
+            bands.append((label, len(inside), float(inside.sum())))
+        low = high
+    dist = charts.hbar_chart(
+        [b[0] for b in bands],
+        [b[1] for b in bands],
+        value_labels=[f"{number(b[1])} · Σ {charts.compact(b[2])}" for b in bands],
+    )
+    top = customers.sort_values("clv", ascending=False).head(15)
+    table = charts.data_table(
+        [
+            tr("col_customer"),
+            tr("col_p_alive"),
+            tr("col_expected_purchases"),
+            tr("col_expected_value"),
+            tr("col_clv"),
+        ],
+        [
+            (
+                _customer_label(d, r.customer_id),
+                percent(r.p_alive, 1),
+                number(r.expected_purchases, 1),
+                number(r.expected_value),
+                number(r.clv),
+            )
+            for r in top.itertuples()
+        ],
+        numeric=[False, True, True, True, True],
+    )
+    alive = customers.set_index("customer_id")["p_alive"]
+    keys = [k for k in d.key_customers if k in alive.index]
+    key_chart = (
+        charts.hbar_chart(
+            [_customer_label(d, k) for k in keys],
+            [float(alive[k]) for k in keys],
+            value_labels=[percent(float(alive[k])) for k in keys],
+            colors=["#dc2626" if alive[k] < 0.5 else charts.PALETTE[0] for k in keys],
+        )
+        if keys
+        else tr("no_rows")
+    )
+    bg = d.clv.params["bg_nbd"]
+    params = tr(
+        "clv_params_line",
+        r=bg["r"],
+        alpha=bg["alpha"],
+        a=bg["a"],
+        b=bg["b"],
+        ll=bg["log_likelihood"],
+        n=bg["customers"],
+    )
+    return _section(
+        "clv",
+        tr("sec_clv"),
+        tr("read_clv"),
+        f"<h3>{escape(tr('clv_distribution'))}</h3>{dist}"
+        f"<h3>{escape(tr('clv_top'))}</h3>{table}"
+        f"<h3>{escape(tr('clv_key_alive'))}</h3>{key_chart}"
+        f"<p class='note'>{escape(params)}</p>",
+    )
+
+
+def _alerts(d: ReportData, tr) -> str:
+    if not d.alerts:
+        return _section("alerts", tr("sec_alerts"), tr("read_alerts"), tr("no_rows"))
+    rows = [
+        (tr(f"alert_kind_{a.kind}"), _customer_label(d, a.customer_id), alert_text(a, tr))
+        for a in d.alerts
+    ]
+    counts = tr(
+        "alerts_counts",
+        fading=sum(a.kind == "p_alive" for a in d.alerts),
+        drift=sum(a.kind == "drift" for a in d.alerts),
+    )
+    table = charts.data_table([tr("col_alert"), tr("col_customer"), tr("col_why")], rows)
+    return _section(
+        "alerts", tr("sec_alerts"), tr("read_alerts"), f"<p>{escape(counts)}</p>{table}"
+    )

@@ -40,6 +40,12 @@ def report_sheets(data: ReportData) -> dict[str, list[dict]]:
         "rfm_segments": data.rfm_segments,
         "cohorts_quarterly": data.cohorts,
         "activation": data.activation,
+        "clv": [] if data.clv is None else data.clv.to_dict()["customers"],
+        "alerts": [
+            {k: v for k, v in a.to_dict().items() if k != "lines"}
+            | {"lines": "; ".join(f"{ln['product_line']} {ln['change']:.0f}" for ln in a.lines)}
+            for a in data.alerts
+        ],
     }
 
 
