@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install cxray into .venv, generate the b2b-food demo company and show its X-ray.
+# Install cxray into .venv, generate the b2b-food demo company, show its X-ray and write the
+# report (cxray-report.html and cxray-report.xlsx).
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -10,3 +11,6 @@ export CXRAY_WORKSPACE=${CXRAY_WORKSPACE:-cxray-workspace}
 .venv/bin/cxray demo --profile b2b-food --seed 42 --out demo-data
 .venv/bin/cxray status
 .venv/bin/cxray structure
+.venv/bin/cxray alerts
+.venv/bin/cxray report --out cxray-report.html --xlsx cxray-report.xlsx
+echo "Open cxray-report.html in a browser (it works offline)."
