@@ -97,3 +97,62 @@ def test_parameters_are_checked(tables):
         drift(orders, status, as_of=AS_OF, drift_threshold=1.5)
     with pytest.raises(ValueError, match="months"):
         drift(orders, status, as_of=AS_OF, months=0)
+
+
+def test_fading_flags_watched_customers_below_the_threshold():
+    import pandas as pd
+
+    from cxray.analytics.alerts import fading
+
+    seen = pd.DataFrame(
+        {
+            "customer_id": ["K", "R", "Y"],
+            "key": [True, False, False],
+            "regular": [True, True, False],
+            "key_year_ago": [True, False, False],
+            "regular_year_ago": [True, True, True],
+        }
+    )
+    clv = pd.DataFrame(
+        {
+            "customer_id": ["K", "R", "Y", "X"],
+            "p_alive": [0.9, 0.49, 0.05, 0.01],  # X is not watched
+            "frequency": [10, 5, 3, 1],
+            "recency": [50.0, 20.0, 10.0, 1.0],
+            "T": [52.0, 52.0, 52.0, 52.0],
+            "clv": [1000.0, 100.0, 10.0, 1.0],
+        }
+    )
+    rows = fading(seen, clv, p_alive_threshold=0.5)
+    # lowest P(alive) first; K (0.9) is fine, X is not regular or key
+    assert list(rows["customer_id"]) == ["Y", "R"]
+    with pytest.raises(ValueError, match="p_alive_threshold"):
+        fading(seen, clv, p_alive_threshold=1.0)
+
+
+def test_watched_includes_customers_regular_a_year_ago(load):
+    from cxray.analytics.alerts import watched
+
+    # W bought on 2 dates in each of (2023-10-31, 2024-10-31] and (2024-10-31, 2025-10-31] and
+    # nothing since: regular a year ago, not now. A bought on 2 dates in each of the two years
+    # to 2026-10-31: regular now, but a year ago its older year (2023-10-31, 2024-10-31] is empty
+    rows = [("W", day) for day in ("2024-01-10", "2024-06-10", "2025-01-10", "2025-06-10")]
+    rows += [("A", day) for day in ("2025-01-10", "2025-06-10", "2026-01-10", "2026-06-10")]
+    orders = load(
+        "orders",
+        [
+            {"order_id": str(i), "customer_id": c, "order_date": d(day), "amount": 10.0}
+            for i, (c, day) in enumerate(rows)
+        ],
+    )
+    empty = {name: load(name, []) for name in ("customers", "contacts", "interactions")}
+    out = (
+        watched(empty["customers"], empty["contacts"], empty["interactions"], orders, as_of=AS_OF)
+        .to_pyarrow()
+        .to_pylist()
+    )
+    got = {
+        r["customer_id"]: (r["regular"], r["regular_year_ago"])
+        for r in sorted(out, key=lambda r: r["customer_id"])
+    }
+    assert got == {"A": (True, False), "W": (False, True)}

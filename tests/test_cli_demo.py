@@ -175,3 +175,56 @@ def test_products_whitespace_rfm_json(demo_ws):
     assert all(o["peer_share"] >= 0.3 for o in opps)
     scores = json.loads(invoke(ws, "rfm", "--as-of", "2026-10-31", "--json"))
     assert sum(s["customers"] for s in scores["segments"]) == len(scores["customers"])
+
+
+def test_cohorts_json_and_bad_options(demo_ws):
+    ws, _ = demo_ws
+    data = json.loads(
+        invoke(ws, "cohorts", "--as-of", "2026-10-31", "--period", "quarter", "--json")
+    )
+    assert data["cohorts"] and data["activation"]
+    first = [r for r in data["cohorts"] if r["period_index"] == 0]
+    assert all(r["retention"] == 1.0 for r in first)
+    total = [r for r in data["activation"] if r["cohort"] == "all" and r["k"] == 1][0]
+    assert total["customers_k"] == sum(r["cohort_size"] for r in first)
+    bad = runner.invoke(app, ["-w", str(ws), "cohorts", "--period", "week"])
+    assert bad.exit_code == 1 and "period" in bad.output
+
+
+def test_clv_holdout_and_impossible_parameters(demo_ws):
+    ws, _ = demo_ws
+    data = json.loads(
+        invoke(
+            ws, "clv", "--calibration-end", "2025-10-31", "--holdout-end", "2026-10-31", "--json"
+        )
+    )
+    bg = data["params"]["bg_nbd"]
+    assert all(bg[k] > 0 for k in ("r", "alpha", "a", "b")) and bg["log_likelihood"] < 0
+    assert [v["bucket"] for v in data["validation"]] == ["0", "1", "2", "3", "4", "5", "6", "7+"]
+    customers = data["customers"]
+    assert all(0 <= c["p_alive"] <= 1 for c in customers)
+    # the holdout totals add up the buckets
+    assert data["holdout_totals"]["actual"] == sum(v["actual_total"] for v in data["validation"])
+    for args, word in (
+        (["--calibration-end", "2010-01-01"], "first order"),
+        (["--horizon", "0"], "horizon"),
+        (["--holdout-end", "2020-01-01", "--calibration-end", "2025-01-01"], "holdout"),
+    ):
+        result = runner.invoke(app, ["-w", str(ws), "clv", *args])
+        assert result.exit_code == 1, args
+        assert word in result.output.lower(), (args, result.output)
+
+
+def test_alerts_json_explains_each_alert(demo_ws):
+    ws, _ = demo_ws
+    data = json.loads(invoke(ws, "alerts", "--as-of", "2026-10-31", "--json"))
+    kinds = {a["kind"] for a in data["alerts"]}
+    assert kinds == {"p_alive", "drift"}
+    for a in data["alerts"]:
+        if a["kind"] == "drift":
+            assert a["key"] or a["regular"]
+            assert a["change_pct"] < -0.3 and a["lines"]
+        else:
+            assert a["p_alive"] < 0.5
+    text = invoke(ws, "--lang", "ru", "alerts", "--as-of", "2026-10-31")
+    assert "сильнее всего упали" in text
