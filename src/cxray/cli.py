@@ -770,6 +770,135 @@ def report(
         console.print(t("report_written", path=xlsx), highlight=False)
 
 
+campaign_app = typer.Typer(
+    help="Campaigns that keep promises: check a campaign file, plan its audience, export the "
+    "target and control lists, measure the uplift.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(campaign_app, name="campaign")
+CampaignFile = Annotated[Path, typer.Argument(help="The campaign YAML file.")]
+
+
+def _campaign_plan(ws: Workspace, file: Path, as_of: str | None) -> tuple[Any, Any]:
+    """Load a campaign and plan it on the workspace (fitting CLV only when a rule needs it)."""
+    from cxray.analytics.clv import fit_clv
+    from cxray.comms.campaign import load_campaign
+    from cxray.comms.plan import check_rules, plan_campaign
+
+    campaign = load_campaign(file)
+    day = _as_of(ws, as_of)
+    tables = ws.tables()
+    clv = None
+    if check_rules(campaign, tables, as_of=day):
+        clv = fit_clv(tables["orders"], calibration_end=day)
+    return campaign, plan_campaign(campaign, tables, as_of=day, clv=clv)
+
+
+@campaign_app.command("check")
+@user_errors
+def campaign_check(file: CampaignFile, as_json: Json = False) -> None:
+    """Refuse a campaign whose brief is incomplete (why, target, must_not_receive,
+    expected_effect, measure, client_benefit) or whose settings contradict each other; with a
+    workspace, also check that every rule's field exists."""
+    from cxray.comms.campaign import load_campaign
+    from cxray.comms.plan import check_rules
+
+    campaign = load_campaign(file)
+    need_clv: list[str] = []
+    folder = Path(_state["workspace"] or default_path())
+    if _state["backend"] or folder.exists():
+        with _open(read_only=True) as ws:
+            need_clv = check_rules(campaign, ws.tables(), as_of=_as_of(ws, None))
+    if as_json:
+        print_json({"ok": True, "campaign": campaign.to_dict(), "needs_clv": need_clv})
+        return
+    console.print(t("campaign_ok", file=file.name, campaign=campaign.id), highlight=False)
+    for rule in need_clv:
+        console.print("  " + t("campaign_needs_clv", rule=rule), highlight=False)
+
+
+@campaign_app.command("plan")
+@user_errors
+def campaign_plan(file: CampaignFile, as_of: AsOf = None, as_json: Json = False) -> None:
+    """The audience as a waterfall from all known customers to the final list: one step per
+    audience rule, per always-on exclusion (consent, promised frequency, global cap, recent
+    opt-outs, dormant contacts, global control group, recent full-price buyers for discounts)
+    and per custom exclusion, with the number removed; then the target/control split and its
+    balance."""
+    with _open(read_only=True) as ws:
+        _, plan = _campaign_plan(ws, file, as_of)
+    if as_json:
+        print_json(plan.to_dict())
+        return
+    console.print(plan.title(), highlight=False)
+    show_table(
+        [
+            {
+                t("col_step"): s.label(),
+                t("col_before"): s.before,
+                t("col_removed"): s.removed,
+                t("col_after"): s.after,
+            }
+            for s in plan.steps
+        ],
+        title=t("waterfall_title"),
+    )
+    for note in plan.notes:
+        console.print("  " + note.message(), highlight=False)
+    show_balance(plan.balance)
+
+
+def show_balance(balance: dict) -> None:
+    """The target/control balance check as a table (metric, means, SMD, flag)."""
+    metrics = balance.get("metrics") or {}
+    rows = [
+        {
+            "metric": name,
+            "target_mean": m["target_mean"],
+            "control_mean": m["control_mean"],
+            "smd": m["smd"],
+            "imbalanced": m["imbalanced"],
+        }
+        for name, m in metrics.items()
+    ]
+    if rows and balance.get("target") and balance.get("control"):
+        show_table(rows, formats={"smd": "+.3f"}, title=t("balance_title"))
+
+
+@campaign_app.command("export")
+@user_errors
+def campaign_export(
+    file: CampaignFile,
+    out: Annotated[Path, typer.Option(help="Folder for the target and control CSV files.")],
+    as_of: AsOf = None,
+    as_json: Json = False,
+) -> None:
+    """Plan the campaign and write its target list (customer, contact, channel address) and its
+    control list as CSV files."""
+    from cxray.comms.holdout import export_lists
+
+    with _open(read_only=True) as ws:
+        _, plan = _campaign_plan(ws, file, as_of)
+        result = export_lists(plan, ws.tables(), out)
+    if as_json:
+        print_json({"plan": plan.to_dict(), "export": result.to_dict()})
+        return
+    console.print(plan.title(), highlight=False)
+    console.print(
+        t(
+            "export_done",
+            target=result.target_path,
+            target_rows=result.target_rows,
+            control=result.control_path,
+            control_rows=result.control_rows,
+        ),
+        highlight=False,
+    )
+    if result.missing_address:
+        console.print(t("export_missing_address", n=len(result.missing_address)), highlight=False)
+
+
 def pareto_points(
     curve: list[dict], shares: tuple[float, ...] = (0.5, 0.7, 0.8, 0.9, 1.0)
 ) -> list[dict]:

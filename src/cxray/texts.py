@@ -303,6 +303,294 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "{customer} ({status}): выручка за последние {months} мес. {recent} против "
         "{before} годом ранее ({pct:+.0%}); сильнее всего упали: {lines}",
     },
+    # --- campaigns (cxray.comms) ----------------------------------------------------------
+    "campaign_not_yaml": {
+        "en": "{file}: not a readable YAML file ({detail})",
+        "ru": "{file}: не удаётся прочитать YAML ({detail})",
+    },
+    "campaign_not_mapping": {
+        "en": "{file}: a campaign file must be a YAML mapping (key: value lines), got {got}",
+        "ru": "{file}: файл кампании должен быть YAML-словарём (строки «ключ: значение»), "
+        "получено {got}",
+    },
+    "campaign_unknown_keys": {
+        "en": "{file}: unknown key(s) {keys} in {section}; known keys: {known}",
+        "ru": "{file}: неизвестные ключи {keys} в {section}; допустимые ключи: {known}",
+    },
+    "campaign_missing_field": {
+        "en": "{file}: {field} is required",
+        "ru": "{file}: не указано обязательное поле {field}",
+    },
+    "campaign_brief_incomplete": {
+        "en": "{file}: the brief is incomplete, missing: {fields}. Every campaign states why, "
+        "target, must_not_receive, expected_effect, measure (metric, window_days) and "
+        "client_benefit",
+        "ru": "{file}: бриф не заполнен, не хватает: {fields}. В каждой кампании указываются "
+        "why, target, must_not_receive, expected_effect, measure (metric, window_days) и "
+        "client_benefit",
+    },
+    "campaign_not_text": {
+        "en": "{file}: {field} must be text, got {value}",
+        "ru": "{file}: {field} должно быть текстом, получено {value}",
+    },
+    "campaign_not_list": {
+        "en": "{file}: {field} must be a list (one item per line starting with '- '), got {value}",
+        "ru": "{file}: {field} должно быть списком (по элементу в строке, начиная с '- '), "
+        "получено {value}",
+    },
+    "campaign_not_mapping_field": {
+        "en": "{file}: {field} must be a mapping (key: value lines), got {value}",
+        "ru": "{file}: {field} должно быть словарём (строки «ключ: значение»), получено {value}",
+    },
+    "campaign_not_bool": {
+        "en": "{file}: {field} must be true or false, got {value}",
+        "ru": "{file}: {field} должно быть true или false, получено {value}",
+    },
+    "campaign_bad_date": {
+        "en": "{file}: {field} '{value}' is not a date; write it as YYYY-MM-DD",
+        "ru": "{file}: {field} '{value}' — не дата; запишите в виде ГГГГ-ММ-ДД",
+    },
+    "campaign_bad_holdout": {
+        "en": "{file}: holdout must be a share strictly between 0 and 1 (e.g. 0.2), got {value}",
+        "ru": "{file}: holdout должен быть долей строго между 0 и 1 (например, 0.2), "
+        "получено {value}",
+    },
+    "campaign_bad_metric": {
+        "en": "{file}: brief.measure.metric must be conversion or revenue, got '{value}'",
+        "ru": "{file}: brief.measure.metric должен быть conversion или revenue, получено '{value}'",
+    },
+    "campaign_bad_window": {
+        "en": "{file}: brief.measure.window_days must be a whole number of days greater than 0, "
+        "got {value}",
+        "ru": "{file}: brief.measure.window_days должно быть целым числом дней больше 0, "
+        "получено {value}",
+    },
+    "campaign_bad_scope": {
+        "en": "{file}: brief.measure.scope must be promoted or all, got '{value}'",
+        "ru": "{file}: brief.measure.scope должен быть promoted или all, получено '{value}'",
+    },
+    "campaign_scope_without_promoted": {
+        "en": "{file}: brief.measure.scope is promoted but the campaign promotes nothing; "
+        "list promoted.skus or promoted.lines, or use scope: all",
+        "ru": "{file}: brief.measure.scope = promoted, но кампания ничего не продвигает; "
+        "заполните promoted.skus или promoted.lines либо укажите scope: all",
+    },
+    "campaign_discount_without_promoted": {
+        "en": "{file}: discount is true but promoted lists no SKUs or lines; say what is "
+        "discounted in promoted.skus or promoted.lines",
+        "ru": "{file}: discount: true, но в promoted нет ни SKU, ни товарных линий; укажите, "
+        "на что скидка, в promoted.skus или promoted.lines",
+    },
+    "campaign_bad_limit": {
+        "en": "{file}: limits.{field} must be a whole number >= 0 (0 turns the check off), "
+        "got {value}",
+        "ru": "{file}: limits.{field} должно быть целым числом >= 0 (0 отключает проверку), "
+        "получено {value}",
+    },
+    "campaign_bad_control_share": {
+        "en": "{file}: limits.global_control_share must be a share from 0 to 0.5, got {value}",
+        "ru": "{file}: limits.global_control_share должна быть долей от 0 до 0.5, получено {value}",
+    },
+    "campaign_rule_in_both": {
+        "en": "{file}: rule '{rule}' is both an audience rule and an exclusion, so nobody would "
+        "remain; keep it in one place",
+        "ru": "{file}: правило '{rule}' одновременно в audience и в exclusions — не останется "
+        "никого; оставьте его в одном месте",
+    },
+    "campaign_rules_contradict": {
+        "en": "{file}: audience rules '{first}' and '{second}' contradict each other: "
+        "nobody can match both",
+        "ru": "{file}: правила аудитории '{first}' и '{second}' противоречат друг другу: "
+        "им не может соответствовать никто",
+    },
+    # --- audience rules -------------------------------------------------------------------
+    "rule_not_text": {
+        "en": "{where}a rule must be one line of text, got {value}",
+        "ru": "{where}правило должно быть строкой текста, получено {value}",
+    },
+    "rule_empty": {"en": "{where}the rule is empty", "ru": "{where}пустое правило"},
+    "rule_bad_char": {
+        "en": "{where}rule '{rule}', position {pos}: unexpected character '{near}'",
+        "ru": "{where}правило '{rule}', позиция {pos}: неожиданный символ '{near}'",
+    },
+    "rule_single_eq": {
+        "en": "{where}rule '{rule}', position {pos}: '=' is not an operator; compare with '=='",
+        "ru": "{where}правило '{rule}', позиция {pos}: '=' — не оператор; для сравнения "
+        "пишите '=='",
+    },
+    "rule_unclosed": {
+        "en": "{where}rule '{rule}', position {pos}: the quoted text is not closed",
+        "ru": "{where}правило '{rule}', позиция {pos}: не закрыта кавычка",
+    },
+    "rule_expected_start": {
+        "en": "{where}rule '{rule}', position {pos}: expected a field name, a status word "
+        "(active, regular, key, reachable) or 'bought', found '{near}'",
+        "ru": "{where}правило '{rule}', позиция {pos}: ожидалось имя поля, слово статуса "
+        "(active, regular, key, reachable) или 'bought', найдено '{near}'",
+    },
+    "rule_expected_op": {
+        "en": "{where}rule '{rule}', position {pos}: expected an operator "
+        "(== != > >= < <= in, not in) after '{field}', found '{near}'",
+        "ru": "{where}правило '{rule}', позиция {pos}: после '{field}' ожидался оператор "
+        "(== != > >= < <= in, not in), найдено '{near}'",
+    },
+    "rule_status_alone": {
+        "en": "{where}rule '{rule}', position {pos}: '{word}' is a status word and stands alone; "
+        "write '{word}' or 'not {word}'",
+        "ru": "{where}правило '{rule}', позиция {pos}: '{word}' — слово статуса, оно пишется "
+        "без оператора: '{word}' или 'not {word}'",
+    },
+    "rule_expected_value": {
+        "en": "{where}rule '{rule}', position {pos}: expected a value (a number or \"text in "
+        "double quotes\"), found '{near}'",
+        "ru": "{where}правило '{rule}', позиция {pos}: ожидалось значение (число или "
+        "\"текст в двойных кавычках\"), найдено '{near}'",
+    },
+    "rule_expected_list": {
+        "en": "{where}rule '{rule}', position {pos}: expected a list in brackets, "
+        'e.g. ["A", "B"], found \'{near}\'',
+        "ru": "{where}правило '{rule}', позиция {pos}: ожидался список в квадратных скобках, "
+        'например ["A", "B"], найдено \'{near}\'',
+    },
+    "rule_bought_syntax": {
+        "en": "{where}rule '{rule}', position {pos}: expected bought sku \"X\" within N days "
+        "or bought line \"Y\" within N days, found '{near}'",
+        "ru": "{where}правило '{rule}', позиция {pos}: ожидалось bought sku \"X\" within N days "
+        "или bought line \"Y\" within N days, найдено '{near}'",
+    },
+    "rule_bad_days": {
+        "en": "{where}rule '{rule}', position {pos}: the number of days must be a whole number "
+        "greater than 0, found '{near}'",
+        "ru": "{where}правило '{rule}', позиция {pos}: число дней должно быть целым и больше 0, "
+        "найдено '{near}'",
+    },
+    "rule_trailing": {
+        "en": "{where}rule '{rule}', position {pos}: unexpected '{near}' after the end of the rule "
+        "(one condition per rule; put each condition on its own line)",
+        "ru": "{where}правило '{rule}', позиция {pos}: лишнее '{near}' после конца правила "
+        "(одно условие на правило; каждое условие — отдельной строкой)",
+    },
+    "rule_unknown_field": {
+        "en": "{where}rule '{rule}': unknown field '{field}'; known fields: {known}",
+        "ru": "{where}правило '{rule}': неизвестное поле '{field}'; известные поля: {known}",
+    },
+    "rule_needs_clv": {
+        "en": "{where}rule '{rule}': {field} needs CLV results; fit CLV first (cxray clv) and "
+        "pass them to the plan",
+        "ru": "{where}правило '{rule}': для {field} нужны результаты CLV; сначала рассчитайте "
+        "CLV (cxray clv) и передайте их в план",
+    },
+    "rule_type_text": {
+        "en": "{where}rule '{rule}': {field} holds text; compare it with text in double quotes, "
+        'e.g. {field} == "..." (got {value})',
+        "ru": "{where}правило '{rule}': {field} — текстовое поле; сравнивайте его с текстом "
+        'в двойных кавычках, например {field} == "..." (получено {value})',
+    },
+    "rule_type_number": {
+        "en": "{where}rule '{rule}': {field} is a number; compare it with a number, "
+        "e.g. {field} > 100 (got {value})",
+        "ru": "{where}правило '{rule}': {field} — число; сравнивайте его с числом, "
+        "например {field} > 100 (получено {value})",
+    },
+    "rule_type_date": {
+        "en": "{where}rule '{rule}': {field} is a date; compare it with \"YYYY-MM-DD\" "
+        "(got {value})",
+        "ru": "{where}правило '{rule}': {field} — дата; сравнивайте её с \"ГГГГ-ММ-ДД\" "
+        "(получено {value})",
+    },
+    "rule_type_bool": {
+        "en": "{where}rule '{rule}': {field} is yes/no; write '{field}' or 'not {field}'",
+        "ru": "{where}правило '{rule}': {field} — признак да/нет; пишите '{field}' "
+        "или 'not {field}'",
+    },
+    # --- campaign plan --------------------------------------------------------------------
+    "plan_title": {
+        "en": "Campaign {campaign} on {channel}, as of {as_of}: {final} of {candidates} "
+        "customers remain ({target} target, {control} control)",
+        "ru": "Кампания {campaign}, канал {channel}, на {as_of}: остаётся {final} из "
+        "{candidates} клиентов ({target} в целевой группе, {control} в контрольной)",
+    },
+    "plan_candidates": {"en": "all known customers", "ru": "все известные клиенты"},
+    "step_audience": {"en": "audience: {rule}", "ru": "аудитория: {rule}"},
+    "step_exclusion": {"en": "exclusion: {rule}", "ru": "исключение: {rule}"},
+    "step_no_opt_in": {
+        "en": "no opt-in on {channel} (latest consent is not opt_in)",
+        "ru": "нет согласия на {channel} (последняя запись согласия — не opt_in)",
+    },
+    "step_promised_frequency": {
+        "en": "this send would exceed the frequency promised on {channel}",
+        "ru": "отправка превысит обещанную частоту по {channel}",
+    },
+    "step_global_cap": {
+        "en": "global cap: {sends} sends in {days} days reached",
+        "ru": "общий лимит: уже {sends} отправок за {days} дн.",
+    },
+    "step_recent_optout": {
+        "en": "unsubscribed or complained within {days} days",
+        "ru": "отписался или пожаловался за последние {days} дн.",
+    },
+    "step_dormant": {
+        "en": "dormant: the last {k} sends on {channel} were not opened",
+        "ru": "спящие: последние {k} отправок по {channel} не открыты",
+    },
+    "step_global_control": {
+        "en": "global control group ({share:.1%} of all customers)",
+        "ru": "глобальная контрольная группа ({share:.1%} всех клиентов)",
+    },
+    "step_full_price": {
+        "en": "bought a promoted item at full price within {days} days",
+        "ru": "купил продвигаемый товар по полной цене за последние {days} дн.",
+    },
+    "step_off": {"en": "{label} (check off)", "ru": "{label} (проверка отключена)"},
+    "note_unparsed_promise": {
+        "en": "promised frequency '{value}' in consents on {channel} is not understood "
+        "(write e.g. 2/month, 1/week, 4/quarter, 1/day): treated as no promise",
+        "ru": "обещанная частота '{value}' в согласиях по {channel} не распознана "
+        "(пишите, например, 2/month, 1/week, 4/quarter, 1/day): считается, что обещания нет",
+    },
+    "note_dormant_skipped": {
+        "en": "dormant check skipped: no send on {channel} records an open or a click",
+        "ru": "проверка спящих пропущена: ни одна отправка по {channel} не содержит "
+        "открытий или кликов",
+    },
+    "note_no_address": {
+        "en": "{n} target customers have no {column} for {channel}; they are listed with an "
+        "empty address",
+        "ru": "у {n} клиентов целевой группы нет {column} для {channel}; они в списке "
+        "с пустым адресом",
+    },
+    "balance_imbalanced": {
+        "en": "target and control differ on {metric} (standardized mean difference {smd:+.2f})",
+        "ru": "целевая и контрольная группы различаются по {metric} "
+        "(стандартизованная разность средних {smd:+.2f})",
+    },
+    "campaign_ok": {
+        "en": "{file}: campaign {campaign} is complete and consistent",
+        "ru": "{file}: кампания {campaign} заполнена полностью и непротиворечива",
+    },
+    "campaign_needs_clv": {
+        "en": "rule '{rule}' needs CLV: plan fits the CLV models first",
+        "ru": "правилу '{rule}' нужен CLV: plan сначала построит модели CLV",
+    },
+    "col_step": {"en": "step", "ru": "шаг"},
+    "col_before": {"en": "before", "ru": "до"},
+    "col_removed": {"en": "removed", "ru": "исключено"},
+    "col_after": {"en": "after", "ru": "после"},
+    "waterfall_title": {"en": "Audience waterfall", "ru": "Каскад аудитории"},
+    "balance_title": {
+        "en": "Balance of target and control (prior 365 days)",
+        "ru": "Баланс целевой и контрольной групп (за 365 дней до)",
+    },
+    "export_done": {
+        "en": "target: {target_rows} rows -> {target}; control: {control_rows} rows -> {control}",
+        "ru": "целевая: {target_rows} строк -> {target}; контрольная: {control_rows} строк -> "
+        "{control}",
+    },
+    "export_missing_address": {
+        "en": "{n} target customers have no address for the channel (written with an empty "
+        "address)",
+        "ru": "у {n} клиентов целевой группы нет адреса для канала (записаны с пустым адресом)",
+    },
     # --- report -------------------------------------------------------------------------
     "report_title": {"en": "Customer base X-ray", "ru": "Рентген клиентской базы"},
     "report_subtitle": {
