@@ -12,13 +12,14 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
-from cxray.demo import DEFAULT_AS_OF, PROFILES, generate
+from cxray.demo import DEFAULT_AS_OF, PROFILES, b2b_food, campaign_files, generate
 from cxray.ingest.schema import TABLES
 
 AS_OF = dt.date(2026, 10, 31)
 OTHER_AS_OF = dt.date(2025, 6, 30)
-TABLE_NAMES = ("customers", "contacts", "products", "orders", "interactions")
+TABLE_NAMES = ("customers", "contacts", "products", "orders", "interactions", "consents", "sends")
 
 
 def minus_months(d: dt.date, months: int) -> dt.date:
@@ -128,6 +129,8 @@ def test_column_types(tables, name):
         if col.type == "date":
             assert pd.api.types.is_datetime64_any_dtype(s), col.name
             assert (s.dropna() == s.dropna().dt.normalize()).all(), col.name
+        elif col.type == "timestamp":
+            assert pd.api.types.is_datetime64_any_dtype(s), col.name
         elif col.type == "float64":
             assert s.dtype == np.float64, col.name
         elif col.type == "int64":
@@ -154,6 +157,9 @@ def test_no_date_after_as_of(tables, other_tables, as_of):
         for col in TABLES[name].columns:
             if col.type == "date":
                 assert t[name][col.name].max() <= pd.Timestamp(as_of), (name, col.name)
+            elif col.type == "timestamp":
+                end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+                assert t[name][col.name].max() < end, (name, col.name)
 
 
 def test_order_lines_consistent(tables):
@@ -348,3 +354,162 @@ def test_skus_include_steady_ones(tables):
     classes = xyz(tables["orders"], AS_OF, "sku")
     assert classes.isin(["X", "Y"]).sum() >= 5
     assert (classes == "Z").sum() >= 0.3 * len(classes)  # seasonal lines, new and delisted SKUs
+
+
+# --- communications: consents, sends, campaigns -------------------------------------------
+
+PAST = {"grill-season-2026-06": "effect", "autumn-catalogue-2026-09": "no_effect_detected"}
+
+
+def campaign_specs() -> dict[str, dict]:
+    specs = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in campaign_files()]
+    return {spec["id"]: spec for spec in specs}
+
+
+def test_consents(tables):
+    c = tables["consents"]
+    known = set(tables["customers"]["customer_id"])
+    assert set(c["customer_id"]) <= known
+    assert set(c["channel"]) == {"email", "sms"}
+    assert set(c["status"]) == {"opt_in", "opt_out"}
+    opt_in = c[c["status"] == "opt_in"]
+    assert opt_in["promised_frequency"].str.fullmatch(r"\d+/(week|month)").all()
+    assert set(c["source"]) >= {"website", "manager", "unsubscribe", "complaint"}
+    # a consent is filed under a current contact person of the customer when there is one
+    contacts = tables["contacts"].set_index("contact_id")
+    filed = c.dropna(subset=["contact_id"])
+    assert (
+        contacts.loc[filed["contact_id"], "customer_id"].to_numpy() == filed["customer_id"]
+    ).all()
+    people = tables["contacts"]
+    reachable_by_mail = people[people["is_current"] & people["email"].notna()]
+    email = c[(c["channel"] == "email") & c["customer_id"].isin(reachable_by_mail["customer_id"])]
+    assert len(email) >= 300
+    assert email["contact_id"].isin(reachable_by_mail["contact_id"]).all()
+    # the reachable customers and part of the rest
+    s = structure(tables, AS_OF)
+    assert 500 <= opt_in.loc[opt_in["channel"] == "email", "customer_id"].nunique() <= 1000
+    assert c["customer_id"].nunique() > s["reachable"]
+
+
+def test_sends_are_newsletters_and_campaigns(tables):
+    s = tables["sends"]
+    assert set(s["customer_id"]) <= set(tables["customers"]["customer_id"])
+    assert set(s["group"]) == {"target", "control"}
+    news = s[s["campaign_id"].str.startswith("newsletter-")]
+    assert news["campaign_id"].nunique() == 18 and (news["group"] == "target").all()
+    target = s[s["group"] == "target"]
+    assert 0.2 < target["opened_at"].notna().mean() < 0.45
+    assert target["clicked_at"].notna().sum() > 0
+    assert (
+        target["opened_at"].dropna() >= target.loc[target["opened_at"].notna(), "sent_at"]
+    ).all()
+    assert target["unsubscribed_at"].notna().sum() >= 20
+    assert target["complained_at"].notna().sum() >= 5
+    # the control rows record who was held out: sent_at is the send date, nothing happened
+    control = s[s["group"] == "control"]
+    assert set(control["campaign_id"]) == set(PAST)
+    events = ["opened_at", "clicked_at", "unsubscribed_at", "complained_at"]
+    assert control[events].isna().all().all()
+    # an opt-out is kept: no e-mail after it, and it is recorded as an opt-out consent
+    gone = s.loc[s["unsubscribed_at"].notna() | s["complained_at"].notna()]
+    last = gone.groupby("customer_id")["sent_at"].max()
+    later = s[s["customer_id"].isin(last.index)]
+    assert (later["sent_at"] <= later["customer_id"].map(last)).all()
+    outs = tables["consents"][tables["consents"]["source"].isin(["unsubscribe", "complaint"])]
+    assert set(outs["customer_id"]) == set(gone["customer_id"])
+    assert (outs["status"] == "opt_out").all()
+
+
+def test_campaign_files():
+    specs = campaign_specs()
+    assert b2b_food.CAMPAIGNS_AS_OF == DEFAULT_AS_OF
+    assert len(specs) == 3 and set(PAST) < set(specs)
+    for spec in specs.values():
+        for field in ("why", "target", "must_not_receive", "expected_effect", "client_benefit"):
+            assert str(spec["brief"][field]).strip(), (spec["id"], field)
+        assert spec["brief"]["measure"]["metric"] in ("conversion", "revenue")
+        assert spec["brief"]["measure"]["scope"] in ("all", "promoted")
+        assert 0 < spec["holdout"] < 1 and spec["channel"] == "email" and spec["audience"]
+    future = [s for s in specs.values() if s["start"] > DEFAULT_AS_OF]
+    assert len(future) == 1
+    (plan,) = future
+    assert plan["discount"] is True and plan["promoted"]["lines"] == ["Сыры"]
+    assert "active" in plan["audience"]
+    for cid in PAST:
+        spec = specs[cid]
+        end = spec["start"] + dt.timedelta(days=spec["brief"]["measure"]["window_days"])
+        assert end < DEFAULT_AS_OF
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, OTHER_AS_OF])
+def test_past_campaigns_have_control_groups(tables, other_tables, as_of):
+    t = tables if as_of == AS_OF else other_tables
+    s, specs = t["sends"], campaign_specs()
+    segment = t["customers"].set_index("customer_id")["segment"]
+    for cid in PAST:
+        rows = s[s["campaign_id"] == cid]
+        assert 300 <= rows["customer_id"].nunique() <= 800
+        share = (rows["group"] == "control").mean()
+        assert abs(share - specs[cid]["holdout"]) < 0.05
+        # sent on one day: the file's date, kept at the same distance from as_of
+        start = specs[cid]["start"] + (as_of - DEFAULT_AS_OF)
+        assert (rows["sent_at"].dt.normalize() == pd.Timestamp(start)).all()
+        rule = next(r for r in specs[cid]["audience"] if r.startswith("segment in "))
+        assert segment[rows["customer_id"]].isin(yaml.safe_load(rule[len("segment in ") :])).all()
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, OTHER_AS_OF])
+def test_measure_tells_the_past_campaigns_apart(tables, other_tables, as_of):
+    import ibis
+
+    from cxray.comms.measure import measure_campaign
+
+    t = tables if as_of == AS_OF else other_tables
+    orders, products, sends = (ibis.memtable(t[n]) for n in ("orders", "products", "sends"))
+    specs = campaign_specs()
+    for cid, verdict in PAST.items():
+        spec = specs[cid]
+        m = measure_campaign(
+            orders,
+            products,
+            sends,
+            campaign_id=cid,
+            as_of=as_of,
+            window_days=spec["brief"]["measure"]["window_days"],
+            metric=spec["brief"]["measure"]["metric"],
+            scope=spec["brief"]["measure"]["scope"],
+            promoted_lines=(spec.get("promoted") or {}).get("lines", ()),
+        )
+        assert m.verdict == verdict, (cid, m.to_dict())
+        assert m.control.n >= 100 and m.warnings == ()
+    # the file's start date measures the same window as the sends' first date
+    spec = specs["grill-season-2026-06"]
+    if as_of == AS_OF:
+        by_file = measure_campaign(
+            orders, products, sends, campaign_id=spec["id"], as_of=as_of, window_days=30,
+            scope="promoted", promoted_lines=spec["promoted"]["lines"], start=spec["start"],
+        )  # fmt: skip
+        assert by_file.verdict == "effect" and by_file.start == spec["start"]
+
+
+def test_contact_health_of_the_demo(tables):
+    import ibis
+
+    from cxray.comms.health import contact_health
+
+    h = contact_health(ibis.memtable(tables["sends"]), as_of=AS_OF).to_pandas()
+    states = h["state"].value_counts()
+    assert set(states.index) == {"healthy", "at_risk", "dormant", "unsubscribed"}
+    assert states["dormant"] >= 50 and states["at_risk"] >= 10 and states["unsubscribed"] >= 20
+    assert h["score"].between(0, 100).all()
+    # openers score higher than the addresses that never open
+    assert h.loc[h["opens"] == 0, "score"].mean() < h.loc[h["opens"] >= 5, "score"].mean()
+
+
+def test_generation_is_fast_enough_to_try():
+    import time
+
+    started = time.perf_counter()
+    generate("b2b-food", seed=1)
+    assert time.perf_counter() - started < 10  # a loose bound; it takes ~1.5 s here

@@ -3,18 +3,23 @@
 >>> from cxray.demo import generate
 >>> tables = generate("b2b-food", seed=42)
 >>> sorted(tables)
-['contacts', 'customers', 'interactions', 'orders', 'products']
+['consents', 'contacts', 'customers', 'interactions', 'orders', 'products', 'sends']
 
 Each profile returns pandas DataFrames named after the canonical tables
 (:data:`cxray.ingest.schema.TABLES`), with exactly the canonical columns in schema order
 (customers may carry extra attribute columns after them). All dates are placed relative to
 ``as_of`` and never after it; nothing depends on the wall clock or on global random state.
+
+:func:`campaign_files` lists the demo's campaign files (YAML, see :mod:`cxray.comms`): the past
+campaigns recorded in the generated ``sends`` and one planned campaign after the default
+``as_of``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 
@@ -46,3 +51,15 @@ def generate(
     elif isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     return make(seed=seed, as_of=as_of)
+
+
+def campaign_files() -> list[Path]:
+    """The demo's campaign files (``*.yaml`` in the package's ``demo/campaigns`` folder), sorted.
+
+    Two past campaigns of the ``b2b-food`` profile, recorded in its ``sends`` with a control
+    group -- ``grill-season-2026-06`` (it worked) and ``autumn-catalogue-2026-09`` (it did
+    not) -- and one planned for after :data:`DEFAULT_AS_OF`, ``cheese-new-year-2026-11``. Their
+    dates are written for :data:`DEFAULT_AS_OF`; data generated for another ``as_of`` keep the
+    past campaigns' distance to ``as_of`` (measure them with the start date of their sends).
+    """
+    return b2b_food.campaign_files()

@@ -49,15 +49,35 @@ top 17 clients hold just under 70% and the top 18 just over it.
 Reachability (a current contact person and an interaction in the last 365 days) is assigned per
 group; customers that are not reachable either have no interaction in the last 365 days or, for
 a few active ones, no current contact person (the person left).
+
+Communications
+--------------
+Consents: most reachable customers, some other buyers and a few leads (website sign-ups) have an
+e-mail consent record (mostly opt-in, with a promised frequency and content), some an SMS one;
+an unsubscribe or a complaint adds an opt-out record on its date. Sends: a monthly e-mail
+newsletter (first Tuesday, the last 18 months, no control group) to every opted-in address, and
+the past campaigns of ``campaigns/*.yaml`` (``PAST_CAMPAIGNS``) with the control group of their
+file's ``holdout`` (20-25%) recorded in ``sends`` (``group = "control"``, nothing opened). Every
+address has an open propensity (some never open, some stop opening at some point and become
+dormant), a click propensity, and small unsubscribe and complaint rates. The grill-season
+campaign has a real effect: most of its treated active customers that would not have bought the
+promoted lines (sausages, sauces, spices) in its 30-day window buy them (a line added to an
+order they placed anyway, or a new order when that changes no structure figure); the autumn
+catalogue has none. The campaign files are written for
+``CAMPAIGNS_AS_OF``; for another ``as_of`` the campaigns keep their distance to ``as_of``.
+These tables come from a random stream of their own, so the other tables are the same as
+without them (but for the added order lines).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from cxray.ingest.schema import TABLES
 
@@ -1377,6 +1397,337 @@ def _interactions(rng: np.random.Generator, cust: dict, cal: _Calendar) -> pd.Da
 
 
 # ========================================================================================
+# communications: consents, sends and the effect of past campaigns
+# ========================================================================================
+
+CAMPAIGN_DIR = Path(__file__).with_name("campaigns")
+"""The demo's campaign files (YAML, the format of :mod:`cxray.comms`)."""
+CAMPAIGNS_AS_OF = dt.date(2026, 10, 31)
+"""The analysis date the campaign files are written for (the demo's default ``as_of``)."""
+# the past campaigns among the files, with the share of their eligible treated customers who buy
+# the promoted lines in the window thanks to the campaign (see _campaign_effects)
+PAST_CAMPAIGNS = {"grill-season-2026-06": 0.95, "autumn-catalogue-2026-09": 0.0}
+NEWSLETTER_MONTHS = 18  # monthly newsletters over the last months before as_of
+
+EMAIL_FREQUENCIES = (("1/month", 0.35), ("2/month", 0.35), ("1/week", 0.2), ("4/month", 0.1))
+SMS_FREQUENCIES = (("1/month", 0.6), ("2/month", 0.4))
+EMAIL_CONTENT = (
+    ("новости и акции", 0.5),
+    ("прайс-листы и новинки", 0.3),
+    ("только акции", 0.2),
+)
+CONSENT_SOURCES = (("website", 0.35), ("exhibition", 0.15), ("manager", 0.3), ("contract", 0.2))
+
+
+def campaign_files() -> list[Path]:
+    """The demo's campaign files, sorted by name."""
+    return sorted(CAMPAIGN_DIR.glob("*.yaml"))
+
+
+def _past_campaigns(cal: _Calendar) -> list[dict]:
+    """The campaigns of ``PAST_CAMPAIGNS`` as read from their files, placed relative to as_of."""
+    campaigns = []
+    for path in campaign_files():
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if spec["id"] not in PAST_CAMPAIGNS:
+            continue
+        segments = None
+        for rule in spec.get("audience") or []:
+            if rule.startswith("segment in "):
+                segments = [SEGMENTS.index(x) for x in yaml.safe_load(rule[len("segment in ") :])]
+        campaigns.append(
+            {
+                "id": spec["id"],
+                # days before as_of: the distance the file has to CAMPAIGNS_AS_OF
+                "offset": (CAMPAIGNS_AS_OF - spec["start"]).days,
+                "window": int(spec["brief"]["measure"]["window_days"]),
+                "lines": list((spec.get("promoted") or {}).get("lines") or []),
+                "holdout": float(spec["holdout"]),
+                "segments": segments,
+                "effect": PAST_CAMPAIGNS[spec["id"]],
+            }
+        )
+    return campaigns
+
+
+def _first_contact_of(contacts: pd.DataFrame, column: str) -> dict[str, str]:
+    """Per customer, the contact to file a consent under: a current one with ``column`` first."""
+    cand = contacts[contacts[column].notna()]
+    cand = cand.assign(_old=~cand["is_current"]).sort_values(["customer_id", "_old", "contact_id"])
+    cand = cand.drop_duplicates("customer_id")
+    return dict(zip(cand["customer_id"], cand["contact_id"], strict=True))
+
+
+def _consents(rng: np.random.Generator, cust: dict, contacts: pd.DataFrame, cal: _Calendar):
+    """Consent records (e-mail and SMS) and the e-mail list (who opted in, and when)."""
+    group, reachable, fc = cust["group"], cust["reachable"], cust["first_contact"]
+    n = len(group)
+    ordering = np.isin(group, ORDERING)
+    ids = cust["frame"]["customer_id"].to_numpy(dtype=object)
+    # who has a record: most reachable buyers, fewer reachable leads, some other buyers and a
+    # few other leads (website sign-ups)
+    p_email = np.where(reachable, np.where(ordering, 0.95, 0.6), np.where(ordering, 0.3, 0.025))
+    p_sms = np.where(reachable, 0.45, np.where(ordering, 0.1, 0.005))
+    channels = (
+        ("email", p_email, "email", EMAIL_FREQUENCIES),
+        ("sms", p_sms, "phone", SMS_FREQUENCIES),
+    )
+    parts = []
+    audience = {}
+    for channel, p_record, column, freqs in channels:
+        record = rng.random(n) < p_record
+        opt_in = record & (rng.random(n) < np.where(reachable, 0.9, 0.8))
+        # given between the first contact and as_of, mostly early
+        off = np.floor(fc * np.sqrt(rng.random(n))).astype(np.int64)
+        freq = _weighted(rng, n, freqs)
+        content = _weighted(rng, n, EMAIL_CONTENT)
+        source = _weighted(rng, n, CONSENT_SOURCES)
+        who = np.flatnonzero(record)
+        contact_of = _first_contact_of(contacts, column)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "customer_id": ids[who].tolist(),
+                    "channel": channel,
+                    "status": np.where(opt_in[who], "opt_in", "opt_out").tolist(),
+                    "contact_id": [contact_of.get(c) for c in ids[who]],
+                    "promised_frequency": [
+                        freqs[f][0] if i else None
+                        for f, i in zip(freq[who], opt_in[who], strict=True)
+                    ],
+                    "promised_content": [
+                        EMAIL_CONTENT[k][0] if i and channel == "email" else None
+                        for k, i in zip(content[who], opt_in[who], strict=True)
+                    ],
+                    "source": [CONSENT_SOURCES[k][0] for k in source[who]],
+                    "date": _to_datetime(cal, off[who]),
+                }
+            )
+        )
+        if channel == "email":
+            listed = np.flatnonzero(opt_in)
+            audience = {
+                "idx": listed,
+                "since": off[listed],
+                "contact": [contact_of.get(c) for c in ids[listed]],
+            }
+    return pd.concat(parts, ignore_index=True), audience
+
+
+def _newsletter_days(cal: _Calendar) -> list[tuple[str, int]]:
+    """(campaign id, offset) of the monthly newsletters: first Tuesday of each month."""
+    as_of = cal.as_of.astype(dt.date)
+    days = []
+    for back in range(NEWSLETTER_MONTHS):
+        first = _minus_months(as_of.replace(day=1), back)
+        tuesday = first + dt.timedelta(days=(1 - first.weekday()) % 7)
+        if tuesday <= as_of:
+            days.append((f"newsletter-{tuesday:%Y-%m}", (as_of - tuesday).days))
+    return days
+
+
+def _sends(rng: np.random.Generator, cust: dict, audience: dict, cal: _Calendar):
+    """E-mail sends (newsletters and the past campaigns) and the opt-outs they caused."""
+    idx, since = audience["idx"], audience["since"]
+    m = len(idx)
+    buyer = np.isin(cust["group"][idx], (KEY, REG, NEW, CHURNING, OCC))
+    segment = cust["segment"][idx]
+    kind = rng.random(m)
+    p_open = np.minimum(rng.beta(2.2, 4.0, m) * np.where(buyer, 1.3, 1.0), 0.95)
+    p_open[kind < 0.12] = 0.0  # never open
+    fader = (kind >= 0.12) & (kind < 0.24)  # stop opening after some day
+    fade_at = rng.integers(0, 30 * NEWSLETTER_MONTHS, m)
+    p_click = rng.beta(2.0, 5.0, m)
+
+    events = [(cid, off, None, 0.0) for cid, off in _newsletter_days(cal)]
+    events += [(c["id"], c["offset"], c["segments"], c["holdout"]) for c in _past_campaigns(cal)]
+    events.sort(key=lambda e: (-e[1], e[0]))  # in time order
+
+    end = (cal.as_of + np.timedelta64(1, "D")).astype("datetime64[s]")
+    listed = np.ones(m, dtype=bool)  # not unsubscribed yet
+    ids = cust["frame"]["customer_id"].to_numpy(dtype=object)
+    frames, outs = [], []
+    for cid, off, segments, holdout in events:
+        sel = listed & (since > off)
+        if segments is not None:
+            sel &= np.isin(segment, segments)
+        who = np.flatnonzero(sel)
+        k = len(who)
+        control = rng.random(k) < holdout
+        p = np.where(fader[who] & (fade_at[who] > off), 0.01, p_open[who])
+        opened = ~control & (rng.random(k) < p)
+        clicked = opened & (rng.random(k) < p_click[who])
+        unsub = opened & (rng.random(k) < 0.012)
+        complaint = ~control & ~unsub & (rng.random(k) < 0.001)
+        day = (cal.as_of - np.timedelta64(off, "D")).astype("datetime64[s]")
+        sent = day + (36_000 + rng.integers(0, 1800, k)).astype("timedelta64[s]")
+        open_at = sent + rng.exponential(6 * 3600, k).astype("timedelta64[s]")
+        click_at = open_at + rng.integers(5, 600, k).astype("timedelta64[s]")
+        unsub_at = open_at + rng.integers(30, 300, k).astype("timedelta64[s]")
+        complaint_at = sent + rng.exponential(12 * 3600, k).astype("timedelta64[s]")
+
+        def when(flag: np.ndarray, at: np.ndarray) -> np.ndarray:
+            return np.where(flag & (at < end), at, np.datetime64("NaT")).astype("datetime64[ns]")
+
+        unsub_at, complaint_at = when(unsub, unsub_at), when(complaint, complaint_at)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "campaign_id": cid,
+                    "customer_id": ids[idx[who]].tolist(),
+                    "sent_at": sent.astype("datetime64[ns]"),
+                    "channel": "email",
+                    "group": np.where(control, "control", "target").tolist(),
+                    "opened_at": when(opened, open_at),
+                    "clicked_at": when(clicked, click_at),
+                    "unsubscribed_at": unsub_at,
+                    "complained_at": complaint_at,
+                }
+            )
+        )
+        for at, source in ((unsub_at, "unsubscribe"), (complaint_at, "complaint")):
+            gone = np.flatnonzero(~np.isnat(at))
+            listed[who[gone]] = False
+            outs.append(
+                pd.DataFrame(
+                    {
+                        "customer_id": ids[idx[who[gone]]].tolist(),
+                        "channel": "email",
+                        "status": "opt_out",
+                        "contact_id": [audience["contact"][j] for j in who[gone]],
+                        "promised_frequency": None,
+                        "promised_content": None,
+                        "source": source,
+                        "date": at[gone].astype("datetime64[D]").astype("datetime64[ns]"),
+                    }
+                )
+            )
+    sends = pd.concat(frames, ignore_index=True)
+    sends = sends.sort_values(["sent_at", "campaign_id", "customer_id"], kind="stable")
+    return sends.reset_index(drop=True), pd.concat(outs, ignore_index=True)
+
+
+def _campaign_effects(
+    rng: np.random.Generator,
+    cust: dict,
+    orders: pd.DataFrame,
+    sends: pd.DataFrame,
+    sku: dict,
+    cal: _Calendar,
+) -> pd.DataFrame:
+    """Orders with the purchases the past campaigns caused among their treated customers.
+
+    Eligible: treated customers that are active (an order in the 24 months before as_of), not
+    key clients, and did not buy the promoted lines in the window anyway; a share of them
+    (``PAST_CAMPAIGNS``) buys its usual SKU of the promoted lines (or the line's flagship SKU),
+    its usual quantity and discount at the price list of the day, in the window: as a line
+    added to its first order in the window, else as a new order on a working day. New orders
+    change no structure figure: never on a customer's second date in a 12-month period when it
+    has two in the other (that would make it regular), preferably in a calendar month in which
+    the customer buys anyway, and at most ``cap`` customers buying in a month they would not
+    have bought in (the monthly count of buying customers stays smooth).
+    """
+    as_of = pd.Timestamp(cal.as_of)
+    m24 = as_of - pd.Timedelta(days=cal.w24)
+    key_ids = set(cust["frame"]["customer_id"].to_numpy()[cust["group"] == KEY])
+    sku_index = {s: i for i, s in enumerate(sku["sku"])}
+    line_names = [line[1] for line in PRODUCT_LINES]
+    so = orders["order_id"].str.startswith("SO-")
+    next_so = int(orders.loc[so, "order_id"].str[3:].astype(int).max()) + 1
+    added = []
+    for camp in _past_campaigns(cal):
+        if camp["effect"] <= 0:
+            continue
+        lines = [line_names.index(name) for name in camp["lines"]]
+        promoted = {s for s, li in zip(sku["sku"], sku["line"], strict=True) if li in lines}
+        flagship = [sku["sku"][sku["anchor"][li]] for li in lines]
+        start = as_of - pd.Timedelta(days=camp["offset"])
+        end = start + pd.Timedelta(days=camp["window"])
+        rows = sends[(sends["campaign_id"] == camp["id"]) & (sends["group"] == "target")]
+        mine = orders[orders["customer_id"].isin(set(rows["customer_id"]) - key_ids)]
+        active = set(mine.loc[mine["order_date"] > m24, "customer_id"])
+        is_promoted = mine["sku"].isin(promoted)
+        before = mine[is_promoted & (mine["order_date"] <= start)]
+        window = mine[(mine["order_date"] > start) & (mine["order_date"] <= end)]
+        converted = set(window.loc[window["sku"].isin(promoted), "customer_id"])
+        eligible = sorted(active - converted)
+        draws = rng.random(len(eligible))
+        chosen = [c for c, r in zip(eligible, draws, strict=True) if r < camp["effect"]]
+        dates = mine.groupby("customer_id")["order_date"].unique()
+        offsets = np.arange(camp["offset"] - camp["window"], camp["offset"])
+        offsets = offsets[(offsets >= 0) & (cal.intensity[offsets] > 0)]
+        new_buyers: dict[tuple[int, int], int] = {}
+        cap = 20
+        for c in chosen:
+            hist = before[before["customer_id"] == c]
+            if len(hist):
+                usual = hist["sku"].value_counts().sort_index().idxmax()
+                same = hist[hist["sku"] == usual]
+                qty = float(max(1.0, np.rint(same["quantity"].median())))
+                disc = float(same["discount"].iloc[-1])
+            else:  # never bought the lines: their flagship SKU, a small first order
+                usual = flagship[int(rng.integers(len(flagship)))]
+                qty = float(rng.integers(2, 7))
+                disc = 0.0
+            in_window = window[
+                (window["customer_id"] == c) & window["order_id"].str.startswith("SO-")
+            ]
+            if len(in_window):
+                first = in_window[in_window["order_date"] == in_window["order_date"].min()]
+                order_id, day = first["order_id"].iloc[0], first["order_date"].iloc[0]
+                line_no = int(orders.loc[orders["order_id"] == order_id, "line_no"].max()) + 1
+                channel = first["channel"].iloc[0]
+            else:
+                own = pd.DatetimeIndex(dates[c])
+                own_off = (as_of - own).days.to_numpy()
+                own_months = set(zip(own.year, own.month, strict=True))
+                n1 = int((own_off < cal.w12).sum())
+                n2 = int(((own_off >= cal.w12) & (own_off < cal.w24)).sum())
+                anyway, other = [], []
+                for o in offsets:
+                    d = as_of - pd.Timedelta(days=int(o))
+                    if o in own_off or o >= cal.w24:
+                        continue
+                    here, there = (n1, n2) if o < cal.w12 else (n2, n1)
+                    if here == 1 and there >= 2:  # would become regular
+                        continue
+                    month = (d.year, d.month)
+                    if month in own_months:
+                        anyway.append(o)
+                    elif new_buyers.get(month, 0) < cap:
+                        other.append(o)
+                if not anyway and not other:
+                    continue
+                o = int(rng.choice(anyway or other))
+                day = as_of - pd.Timedelta(days=o)
+                if not anyway:
+                    new_buyers[(day.year, day.month)] = new_buyers.get((day.year, day.month), 0) + 1
+                order_id, line_no = f"SO-{next_so:07d}", 1
+                next_so += 1
+                channel = mine.loc[mine["customer_id"] == c, "channel"].mode().iloc[0]
+            price = float(sku["price"][sku_index[usual], cal.version[(as_of - day).days]])
+            added.append(
+                {
+                    "order_id": order_id,
+                    "customer_id": c,
+                    "order_date": day,
+                    "amount": round(qty * price * (1 - disc), 2),
+                    "sku": usual,
+                    "quantity": qty,
+                    "list_price": price,
+                    "discount": disc,
+                    "channel": channel,
+                    "line_no": line_no,
+                }
+            )
+    if not added:
+        return orders
+    extra = pd.DataFrame(added).astype(orders.dtypes.to_dict())
+    out = pd.concat([orders, extra], ignore_index=True)
+    return out.sort_values("order_date", kind="stable").reset_index(drop=True)
+
+
+# ========================================================================================
 # entry point
 # ========================================================================================
 
@@ -1385,8 +1736,9 @@ def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
     """Generate the ``b2b-food`` tables for the analysis date ``as_of``, reproducibly by ``seed``.
 
     Returns DataFrames for ``customers`` (canonical columns plus ``account_manager``),
-    ``contacts``, ``products``, ``orders`` (one row per order line; returns are negative lines)
-    and ``interactions``. Dates are ``datetime64`` at midnight and never after ``as_of``.
+    ``contacts``, ``products``, ``orders`` (one row per order line; returns are negative lines),
+    ``interactions``, ``consents`` and ``sends``. Dates are ``datetime64`` at midnight and
+    timestamps (``sends``) ``datetime64``; none is after ``as_of``.
     """
     rng = np.random.default_rng(seed)
     cal = _Calendar(as_of)
@@ -1395,12 +1747,20 @@ def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
     orders = _orders(rng, cust, sku, cal)
     contacts = _contacts(rng, cust, cal)
     interactions = _interactions(rng, cust, cal)
+    # communications come from a stream of their own: the tables above stay as they were
+    crng = np.random.default_rng([seed, 1])
+    consents, audience = _consents(crng, cust, contacts, cal)
+    sends, opt_outs = _sends(crng, cust, audience, cal)
+    consents = pd.concat([consents, opt_outs], ignore_index=True)
+    orders = _campaign_effects(crng, cust, orders, sends, sku, cal)
     tables = {
         "customers": cust["frame"],
         "contacts": contacts,
         "products": products,
         "orders": orders,
         "interactions": interactions,
+        "consents": consents,
+        "sends": sends,
     }
     for name, frame in tables.items():
         canonical = TABLES[name].names
