@@ -288,7 +288,7 @@ def demo(
 ) -> None:
     """Generate a synthetic company (default: a B2B food producer) into the workspace, replacing
     its tables, so every report can be tried at once."""
-    from cxray.demo import PROFILES, generate
+    from cxray.demo import PROFILES, campaign_files, generate
 
     if profile not in PROFILES:
         raise CxrayError("unknown_profile", profile=profile, known=", ".join(PROFILES))
@@ -300,8 +300,12 @@ def demo(
         ws.replace_all(frames)
         path = ws.path
     console.print(t("demo_done", path=path, seconds=time.perf_counter() - started), highlight=False)
+    # the demo's campaign files go to the workspace (the report reads them) and to --out
+    for folder in [path, *([out] if out is not None else [])]:
+        (folder / "campaigns").mkdir(parents=True, exist_ok=True)
+        for source in campaign_files():
+            shutil.copy(source, folder / "campaigns" / source.name)
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
         for name, frame in frames.items():
             frame.to_csv(out / f"{name}.csv", index=False)
         console.print(t("demo_csv", path=out), highlight=False)
@@ -897,6 +901,165 @@ def campaign_export(
     )
     if result.missing_address:
         console.print(t("export_missing_address", n=len(result.missing_address)), highlight=False)
+
+
+@campaign_app.command("measure")
+@user_errors
+def campaign_measure(file: CampaignFile, as_of: AsOf = None, as_json: Json = False) -> None:
+    """After the campaign: conversion and revenue per customer of target and control in the
+    measurement window of the brief, absolute and relative uplift with 95% intervals,
+    incremental revenue, the minimum detectable effect, warnings and a verdict. Groups come
+    from the campaign's rows in the sends table (group target / control)."""
+    from cxray.comms.campaign import load_campaign
+
+    campaign = load_campaign(file)
+    with _open(read_only=True) as ws:
+        day = _as_of(ws, as_of)
+        result = measure_from_campaign(campaign, ws.tables(), as_of=day)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    show_measurement(result)
+
+
+def measure_from_campaign(campaign: Any, tables: dict, *, as_of: dt.date) -> Any:
+    """:func:`cxray.comms.measure.measure_campaign` with the settings of a campaign file."""
+    from cxray.comms.measure import measure_campaign
+
+    m = campaign.brief.measure
+    return measure_campaign(
+        tables["orders"],
+        tables["products"],
+        tables["sends"],
+        campaign_id=campaign.id,
+        as_of=as_of,
+        window_days=m.window_days,
+        metric=m.metric,
+        scope=m.scope,
+        promoted_skus=campaign.promoted_skus,
+        promoted_lines=campaign.promoted_lines,
+        start=campaign.start,
+    )
+
+
+def show_measurement(result: Any) -> None:
+    console.print(
+        t(
+            "measure_title",
+            campaign=result.campaign_id,
+            start=result.start,
+            end=result.observed_end,
+            days=result.days_observed,
+            metric=result.metric,
+            scope=result.scope,
+        ),
+        highlight=False,
+    )
+    rows = []
+    for name in ("target", "control"):
+        g = getattr(result, name)
+        rows.append(
+            {
+                t("col_group"): t(f"group_{name}"),
+                "n": g.n,
+                t("col_converters"): g.converters,
+                t("col_conversion"): g.conversion_rate,
+                t("col_revenue_per_customer"): g.revenue_per_customer,
+            }
+        )
+    show_table(rows, formats={t("col_conversion"): ".1%"})
+    rows = []
+    for name in ("conversion", "revenue"):
+        u = getattr(result, name)
+        pct = name == "conversion"
+        rows.append(
+            {
+                t("col_metric"): t(f"metric_{name}"),
+                t("col_uplift"): _fmt_metric(u.absolute, pct),
+                "95% CI": f"[{_fmt_metric(u.ci_low, pct)}, {_fmt_metric(u.ci_high, pct)}]",
+                t("col_relative"): "" if u.relative is None else f"{u.relative:+.1%}",
+                "p": u.p_value,
+                "MDE": _fmt_metric(u.mde, pct),
+            }
+        )
+    show_table(rows, formats={"p": ".3f"}, title=t("uplift_title"))
+    console.print(
+        t(
+            "incremental_revenue",
+            value=result.incremental_revenue,
+            low=result.incremental_revenue_ci_low,
+            high=result.incremental_revenue_ci_high,
+        ),
+        highlight=False,
+    )
+    for w in result.warnings:
+        console.print("[yellow]! " + warning_text(w, t) + "[/]", highlight=False)
+    console.print(t("verdict_line", verdict=t(f"verdict_{result.verdict}")), highlight=False)
+
+
+def warning_text(warning: Any, tr: Callable[..., str]) -> str:
+    """The text of a measurement warning (``control_too_small`` has one per reason)."""
+    key = f"warn_{warning.code}"
+    if warning.code == "control_too_small":
+        key += "_" + warning.values["reason"]
+    return tr(key, **warning.values)
+
+
+def _fmt_metric(value: float | None, pct: bool) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 100:+.1f} pp" if pct else f"{value:+,.0f}"
+
+
+contacts_app = typer.Typer(
+    help="Contacts and their attention.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(contacts_app, name="contacts")
+
+
+@contacts_app.command("health")
+@user_errors
+def contacts_health(
+    as_of: AsOf = None,
+    half_life: Annotated[int, typer.Option(help="Days for the weight of a send to halve.")] = 90,
+    dormant_after: Annotated[
+        int, typer.Option(help="Dormant: the last K sends were not opened.")
+    ] = 5,
+    limit: Annotated[int, typer.Option(help="Rows per list in the table view.")] = 20,
+    as_json: Json = False,
+) -> None:
+    """Per contact (a customer's address on a channel) an attention score 0-100 from its
+    history: opens and clicks raise it, ignored sends lower it, an unsubscribe or complaint sets
+    it to 0. Lists the dormant and at-risk contacts."""
+    from cxray.comms.health import contact_health
+
+    with _open(read_only=True) as ws:
+        day = _as_of(ws, as_of)
+        health = contact_health(
+            ws.table("sends"), as_of=day, half_life_days=half_life, dormant_after=dormant_after
+        )
+        rows = health.order_by(["score", "customer_id"]).to_pyarrow().to_pylist()
+    if as_json:
+        print_json({"as_of": day, "contacts": rows})
+        return
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["state"]] = counts.get(r["state"], 0) + 1
+    console.print(
+        t(
+            "health_counts",
+            as_of=day,
+            **{k: counts.get(k, 0) for k in ("healthy", "at_risk", "dormant", "unsubscribed")},
+        ),
+        highlight=False,
+    )
+    cols = ["customer_id", "channel", "score", "sends", "opens", "clicks", "last_sent", "last_open"]
+    for state in ("dormant", "at_risk"):
+        show_table(
+            [{c: r[c] for c in cols} for r in rows if r["state"] == state][:limit],
+            formats={"score": ".0f"},
+            title=t(f"health_{state}"),
+        )
 
 
 def pareto_points(

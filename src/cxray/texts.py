@@ -591,6 +591,89 @@ TEXTS: dict[str, dict[str, str]] = {
         "address)",
         "ru": "у {n} клиентов целевой группы нет адреса для канала (записаны с пустым адресом)",
     },
+    "measure_title": {
+        "en": "Campaign {campaign}: {metric} ({scope} purchases) from {start} to {end} "
+        "({days} days)",
+        "ru": "Кампания {campaign}: {metric} (покупки: {scope}) с {start} по {end} ({days} дн.)",
+    },
+    "col_group": {"en": "group", "ru": "группа"},
+    "group_target": {"en": "target", "ru": "целевая"},
+    "group_control": {"en": "control", "ru": "контрольная"},
+    "col_converters": {"en": "bought", "ru": "купили"},
+    "col_conversion": {"en": "conversion", "ru": "конверсия"},
+    "col_revenue_per_customer": {"en": "revenue per customer", "ru": "выручка на клиента"},
+    "col_metric": {"en": "metric", "ru": "метрика"},
+    "metric_conversion": {"en": "conversion", "ru": "конверсия"},
+    "metric_revenue": {"en": "revenue per customer", "ru": "выручка на клиента"},
+    "col_uplift": {"en": "uplift", "ru": "прирост"},
+    "col_relative": {"en": "relative", "ru": "относительный"},
+    "uplift_title": {
+        "en": "Uplift of target over control (95% intervals; MDE at 80% power)",
+        "ru": "Прирост целевой группы над контрольной (95% интервалы; MDE при мощности 80%)",
+    },
+    "incremental_revenue": {
+        "en": "Incremental revenue: {value:+,.0f} (95% CI {low:+,.0f} to {high:+,.0f})",
+        "ru": "Дополнительная выручка: {value:+,.0f} (95% ДИ от {low:+,.0f} до {high:+,.0f})",
+    },
+    "verdict_line": {"en": "Verdict: {verdict}", "ru": "Вывод: {verdict}"},
+    "verdict_effect": {
+        "en": "the campaign had an effect (the interval excludes zero)",
+        "ru": "кампания дала эффект (интервал не включает ноль)",
+    },
+    "verdict_no_effect_detected": {
+        "en": "no effect detected: the difference could be chance",
+        "ru": "эффект не обнаружен: разница может быть случайной",
+    },
+    "verdict_negative": {
+        "en": "the campaign did harm: target bought less than control",
+        "ru": "кампания навредила: целевая группа купила меньше контрольной",
+    },
+    "verdict_inconclusive": {
+        "en": "inconclusive: the control group is too small to tell",
+        "ru": "нельзя сделать вывод: контрольная группа слишком мала",
+    },
+    "warn_control_too_small_size": {
+        "en": "the control group has {control_n} customers, fewer than {min_control}: too small "
+        "to conclude",
+        "ru": "в контрольной группе {control_n} клиентов, меньше {min_control}: слишком мало для "
+        "вывода",
+    },
+    "warn_control_too_small_power": {
+        "en": "the groups are too small for this metric: the smallest detectable relative effect "
+        "is above {max_relative_mde:.0%}",
+        "ru": "группы слишком малы для этой метрики: минимальный обнаружимый относительный "
+        "эффект больше {max_relative_mde:.0%}",
+    },
+    "warn_window_open": {
+        "en": "the measurement window ends on {end}: only {days_observed} of {window_days} days "
+        "observed",
+        "ru": "окно измерения заканчивается {end}: прошло только {days_observed} из "
+        "{window_days} дней",
+    },
+    "warn_attributed_exceeds_total": {
+        "en": "revenue attributed to the campaign ({incremental_revenue:,.0f}) exceeds the total "
+        "revenue of its target customers ({target_total_revenue:,.0f}): the claim is impossible",
+        "ru": "выручка, приписанная кампании ({incremental_revenue:,.0f}), больше всей выручки "
+        "её целевых клиентов ({target_total_revenue:,.0f}): так не бывает",
+    },
+    "warn_mixed_groups": {
+        "en": "{customers} customers are recorded in both groups (counted as target)",
+        "ru": "{customers} клиентов записаны в обе группы (учтены как целевые)",
+    },
+    "health_counts": {
+        "en": "Contacts as of {as_of}: {healthy} healthy, {at_risk} at risk, {dormant} dormant, "
+        "{unsubscribed} unsubscribed",
+        "ru": "Контакты на {as_of}: в порядке {healthy}, в зоне риска {at_risk}, спящие "
+        "{dormant}, отписались {unsubscribed}",
+    },
+    "health_dormant": {
+        "en": "Dormant: the last sends were not opened",
+        "ru": "Спящие: последние письма не открыты",
+    },
+    "health_at_risk": {
+        "en": "At risk: low attention score",
+        "ru": "В зоне риска: низкий балл внимания",
+    },
     # --- report -------------------------------------------------------------------------
     "report_title": {"en": "Customer base X-ray", "ru": "Рентген клиентской базы"},
     "report_subtitle": {
