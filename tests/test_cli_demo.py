@@ -228,3 +228,79 @@ def test_alerts_json_explains_each_alert(demo_ws):
             assert a["p_alive"] < 0.5
     text = invoke(ws, "--lang", "ru", "alerts", "--as-of", "2026-10-31")
     assert "сильнее всего упали" in text
+
+
+def test_campaign_commands_on_the_demo(demo_ws, tmp_path):
+    ws, out = demo_ws
+    folder = out / "campaigns"
+    assert sorted(p.name for p in folder.glob("*.yaml")) == [
+        "autumn-catalogue-2026-09.yaml",
+        "cheese-new-year-2026-11.yaml",
+        "grill-season-2026-06.yaml",
+    ]
+    for path in folder.glob("*.yaml"):
+        invoke(ws, "campaign", "check", str(path))
+    future = str(folder / "cheese-new-year-2026-11.yaml")
+    plan = json.loads(invoke(ws, "campaign", "plan", future, "--as-of", "2026-10-31", "--json"))
+    assert plan["candidates"] >= 15_000
+    for step in plan["steps"]:
+        assert step["before"] - step["removed"] == step["after"]
+    assert plan["final"] == plan["steps"][-1]["after"] == plan["target"] + plan["control"]
+    exported = json.loads(
+        invoke(
+            ws,
+            "campaign",
+            "export",
+            future,
+            "--as-of",
+            "2026-10-31",
+            "--out",
+            str(tmp_path / "lists"),
+            "--json",
+        )
+    )
+    assert exported["export"]["target_rows"] == plan["target"]
+    assert exported["export"]["control_rows"] == plan["control"]
+    verdicts = {}
+    for name in ("grill-season-2026-06", "autumn-catalogue-2026-09"):
+        m = json.loads(
+            invoke(
+                ws,
+                "campaign",
+                "measure",
+                str(folder / f"{name}.yaml"),
+                "--as-of",
+                "2026-10-31",
+                "--json",
+            )
+        )
+        verdicts[name] = m["verdict"]
+    assert verdicts == {
+        "grill-season-2026-06": "effect",
+        "autumn-catalogue-2026-09": "no_effect_detected",
+    }
+
+
+def test_an_incomplete_brief_is_refused_naming_what_is_missing(demo_ws, tmp_path):
+    ws, out = demo_ws
+    text = (out / "campaigns" / "grill-season-2026-06.yaml").read_text(encoding="utf-8")
+    lines = [
+        ln for ln in text.splitlines() if not ln.strip().startswith(("why:", "client_benefit:"))
+    ]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    result = runner.invoke(app, ["-w", str(ws), "campaign", "check", str(bad)])
+    assert result.exit_code == 1
+    assert "why" in result.output and "client_benefit" in result.output
+
+
+def test_contacts_health_and_the_report_communications(demo_ws, tmp_path):
+    ws, _ = demo_ws
+    health = json.loads(invoke(ws, "contacts", "health", "--as-of", "2026-10-31", "--json"))
+    states = {c["state"] for c in health["contacts"]}
+    assert {"healthy", "dormant", "at_risk", "unsubscribed"} <= states
+    html = tmp_path / "r.html"
+    invoke(ws, "report", "--as-of", "2026-10-31", "--out", str(html))
+    text = html.read_text(encoding="utf-8")
+    assert "id='communications'" in text and "grill-season-2026-06" in text
+    assert "cheese-new-year-2026-11" in text

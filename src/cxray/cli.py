@@ -748,6 +748,10 @@ def report(
     xlsx: Annotated[
         Path | None, typer.Option(help="Also write the report's tables to this XLSX file.")
     ] = None,
+    campaigns: Annotated[
+        Path | None,
+        typer.Option(help="Folder of campaign YAML files (default: the workspace's campaigns/)."),
+    ] = None,
 ) -> None:
     """Write the X-ray as one self-contained HTML file (opens offline): funnel, Pareto, ABC-XYZ,
     product-line trends, white space, RFM segments and cross-sell opportunities."""
@@ -760,10 +764,13 @@ def report(
         raise CxrayError("bad_parameter", detail=f"--lang must be one of {', '.join(texts.LANGS)}")
     with _open(read_only=True) as ws, console.status("") as spinner:
         day = _as_of(ws, as_of)
+        folder = campaigns or ws.path / "campaigns"
+        files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
         data = collect(
             ws.tables(),
             as_of=day,
             progress=lambda step: spinner.update(t("report_step", step=step)),
+            campaign_files=files,
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(data, lang=language), encoding="utf-8")
@@ -911,6 +918,7 @@ def campaign_measure(file: CampaignFile, as_of: AsOf = None, as_json: Json = Fal
     incremental revenue, the minimum detectable effect, warnings and a verdict. Groups come
     from the campaign's rows in the sends table (group target / control)."""
     from cxray.comms.campaign import load_campaign
+    from cxray.comms.measure import measure_from_campaign
 
     campaign = load_campaign(file)
     with _open(read_only=True) as ws:
@@ -922,27 +930,9 @@ def campaign_measure(file: CampaignFile, as_of: AsOf = None, as_json: Json = Fal
     show_measurement(result)
 
 
-def measure_from_campaign(campaign: Any, tables: dict, *, as_of: dt.date) -> Any:
-    """:func:`cxray.comms.measure.measure_campaign` with the settings of a campaign file."""
-    from cxray.comms.measure import measure_campaign
-
-    m = campaign.brief.measure
-    return measure_campaign(
-        tables["orders"],
-        tables["products"],
-        tables["sends"],
-        campaign_id=campaign.id,
-        as_of=as_of,
-        window_days=m.window_days,
-        metric=m.metric,
-        scope=m.scope,
-        promoted_skus=campaign.promoted_skus,
-        promoted_lines=campaign.promoted_lines,
-        start=campaign.start,
-    )
-
-
 def show_measurement(result: Any) -> None:
+    from cxray.report.html import warning_text
+
     console.print(
         t(
             "measure_title",
@@ -995,14 +985,6 @@ def show_measurement(result: Any) -> None:
     for w in result.warnings:
         console.print("[yellow]! " + warning_text(w, t) + "[/]", highlight=False)
     console.print(t("verdict_line", verdict=t(f"verdict_{result.verdict}")), highlight=False)
-
-
-def warning_text(warning: Any, tr: Callable[..., str]) -> str:
-    """The text of a measurement warning (``control_too_small`` has one per reason)."""
-    key = f"warn_{warning.code}"
-    if warning.code == "control_too_small":
-        key += "_" + warning.values["reason"]
-    return tr(key, **warning.values)
 
 
 def _fmt_metric(value: float | None, pct: bool) -> str:

@@ -660,6 +660,32 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{customers} customers are recorded in both groups (counted as target)",
         "ru": "{customers} клиентов записаны в обе группы (учтены как целевые)",
     },
+    "sec_comms": {"en": "Communications", "ru": "Коммуникации"},
+    "read_comms": {
+        "en": "Campaigns that start after the report date are planned (who would get them and "
+        "who is excluded, step by step); the others are measured against their control group.",
+        "ru": "Кампании, начинающиеся после даты отчёта, спланированы (кто получит и кто "
+        "исключён, по шагам); прошедшие измерены против контрольной группы.",
+    },
+    "no_campaigns": {
+        "en": "No campaign files: put them in the workspace's campaigns/ folder or pass "
+        "--campaigns DIR.",
+        "ru": "Нет файлов кампаний: положите их в папку campaigns/ рабочей области или укажите "
+        "--campaigns DIR.",
+    },
+    "campaign_why": {"en": "Why: {why}", "ru": "Зачем: {why}"},
+    "campaign_planned": {"en": "{campaign}: plan", "ru": "{campaign}: план"},
+    "campaign_measured": {"en": "{campaign}: measured", "ru": "{campaign}: измерение"},
+    "waterfall_candidates": {"en": "all known customers", "ru": "все известные клиенты"},
+    "plan_split": {
+        "en": "Final audience: {target} to receive it, {control} held out as control.",
+        "ru": "Итоговая аудитория: {target} получат, {control} — в контрольной группе.",
+    },
+    "measure_groups": {
+        "en": "{target} customers in target, {control} in control; purchases from {start} to "
+        "{end}.",
+        "ru": "Целевая группа {target}, контрольная {control}; покупки с {start} по {end}.",
+    },
     "health_counts": {
         "en": "Contacts as of {as_of}: {healthy} healthy, {at_risk} at risk, {dormant} dormant, "
         "{unsubscribed} unsubscribed",

@@ -101,7 +101,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -575,4 +575,25 @@ def measure_campaign(
         target_total_revenue=target_total,
         verdict=verdict,
         warnings=tuple(warnings),
+    )
+
+
+def measure_from_campaign(
+    campaign: Any, tables: Mapping[str, ir.Table], *, as_of: dt.date
+) -> Measurement:
+    """:func:`measure_campaign` with the settings of a campaign file
+    (:class:`cxray.comms.campaign.Campaign`) on the canonical ``tables``."""
+    m = campaign.brief.measure
+    return measure_campaign(
+        tables["orders"],
+        tables["products"],
+        tables["sends"],
+        campaign_id=campaign.id,
+        as_of=as_of,
+        window_days=m.window_days,
+        metric=m.metric,
+        scope=m.scope,
+        promoted_skus=campaign.promoted_skus,
+        promoted_lines=campaign.promoted_lines,
+        start=campaign.start,
     )

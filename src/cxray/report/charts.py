@@ -25,6 +25,7 @@ PALETTE = (
     "#9f1239",
 )
 FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
+LABEL_CHARS = 60  # longer bar labels are cut with an ellipsis (the full text is the tooltip)
 
 
 def number(value: float | None, digits: int = 0) -> str:
@@ -71,14 +72,16 @@ def hbar_chart(
     *,
     value_labels: Sequence[str] | None = None,
     log: bool = False,
-    width: int = 720,
+    width: int = 900,
     color: str = PALETTE[0],
     colors: Sequence[str] | None = None,
 ) -> str:
     """Horizontal bars, one per label, the value written at the end of each bar."""
     texts = list(value_labels) if value_labels else [number(v) for v in values]
     row_h, pad = 30, 10
-    label_w = min(260, 24 + 8 * max((len(x) for x in labels), default=0))
+    full = list(labels)
+    labels = [x if len(x) <= LABEL_CHARS else x[: LABEL_CHARS - 1] + "…" for x in full]
+    label_w = 24 + 8 * max((len(x) for x in labels), default=0)  # ~8 px a character at 13 px
     height = row_h * len(labels) + 2 * pad
     plot_w = max(120, width - label_w - 16 - 7 * max((len(x) for x in texts), default=0))
     top = max(values, default=0) or 1
@@ -98,7 +101,7 @@ def hbar_chart(
         text = texts[i]
         parts.append(
             f"<text x='{label_w - 8}' y='{y + 19}' text-anchor='end' font-size='13' {FONT}>"
-            f"{escape(label)}</text>"
+            f"<title>{escape(full[i])}</title>{escape(label)}</text>"
             f"<rect x='{label_w}' y='{y + 5}' width='{w:.1f}' height='{row_h - 10}' "
             f"fill='{fill}' rx='2'><title>{escape(label)}: {escape(text)}</title></rect>"
             f"<text x='{label_w + w + 6:.1f}' y='{y + 19}' font-size='12' {FONT}>"

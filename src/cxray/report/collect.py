@@ -8,11 +8,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import ibis
 
 from cxray.analytics import alerts, clv, cohorts, products, rfm, structure, whitespace
 from cxray.analytics.structure import Funnel, StructureParams
+
+
+@dataclass
+class CampaignResult:
+    """A campaign file seen at the report date: planned (it starts after the date) or measured
+    (it started on or before it); ``error`` when it could not be evaluated."""
+
+    campaign: Any
+    plan: Any = None
+    measurement: Any = None
+    error: str | None = None
 
 
 @dataclass
@@ -34,11 +47,47 @@ class ReportData:
     clv: clv.ClvResult | None  # None when the models cannot be fitted (too little history)
     key_customers: list[str]
     alerts: list[alerts.Alert]
+    campaigns: list[CampaignResult] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # customer_id -> name
 
 
 def _rows(expr: ibis.Table) -> list[dict]:
     return expr.to_pyarrow().to_pylist()
+
+
+def campaign_results(
+    files: list[Path], tables: dict[str, ibis.Table], *, as_of: dt.date, clv: Any = None
+) -> list[CampaignResult]:
+    """Plan the campaigns that start after ``as_of`` and measure the others."""
+    from cxray.comms.campaign import load_campaign
+    from cxray.comms.measure import measure_from_campaign
+    from cxray.comms.plan import plan_campaign
+    from cxray.errors import CxrayError
+
+    results = []
+    for path in files:
+        try:
+            campaign = load_campaign(path)
+        except CxrayError as err:
+            results.append(CampaignResult(None, error=err.message()))
+            continue
+        try:
+            if campaign.start is None or campaign.start > as_of:
+                results.append(
+                    CampaignResult(
+                        campaign, plan=plan_campaign(campaign, tables, as_of=as_of, clv=clv)
+                    )
+                )
+            else:
+                results.append(
+                    CampaignResult(
+                        campaign, measurement=measure_from_campaign(campaign, tables, as_of=as_of)
+                    )
+                )
+        except (CxrayError, ValueError) as err:
+            text = err.message() if isinstance(err, CxrayError) else str(err)
+            results.append(CampaignResult(campaign, error=text))
+    return results
 
 
 def collect(
@@ -47,6 +96,7 @@ def collect(
     as_of: dt.date,
     params: StructureParams | None = None,
     progress: Callable[[str], None] | None = None,
+    campaign_files: list[Path] | None = None,
 ) -> ReportData:
     """Run every analytic the report needs on ``tables`` (name -> Ibis table) as of ``as_of``."""
     params = params or StructureParams()
@@ -97,6 +147,9 @@ def collect(
     step("alerts")
     found = alerts.alerts(tables, as_of=as_of, params=params, clv=value)
 
+    step("campaigns")
+    campaigns = campaign_results(campaign_files or [], tables, as_of=as_of, clv=value)
+
     names = {
         r["customer_id"]: r["name"] for r in _rows(c.select("customer_id", "name")) if r["name"]
     }
@@ -116,5 +169,6 @@ def collect(
         value,
         key_ids,
         found,
-        names,
+        campaigns=campaigns,
+        names=names,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from html import escape
+from typing import Any
 
 from cxray import __version__
 from cxray.analytics.alerts import Alert
@@ -55,6 +56,8 @@ def render_html(data: ReportData, *, lang: str = "en") -> str:
     def tr(key: str, /, **kw: object) -> str:
         return t(key, lang=lang, **kw)
 
+    tr.lang = lang  # type: ignore[attr-defined]  (for objects that render their own labels)
+
     sections = [
         _summary(data, tr),
         _funnel(data, tr),
@@ -68,6 +71,7 @@ def render_html(data: ReportData, *, lang: str = "en") -> str:
         _activation(data, tr),
         _clv(data, tr),
         _alerts(data, tr),
+        _communications(data, tr),
     ]
     body = "\n".join(sections)
     return (
@@ -592,3 +596,95 @@ def _alerts(d: ReportData, tr) -> str:
     return _section(
         "alerts", tr("sec_alerts"), tr("read_alerts"), f"<p>{escape(counts)}</p>{table}"
     )
+
+
+def warning_text(warning: Any, tr: Callable[..., str]) -> str:
+    """The text of a measurement warning (``control_too_small`` has one per reason)."""
+    key = f"warn_{warning.code}"
+    if warning.code == "control_too_small":
+        key += "_" + warning.values["reason"]
+    return tr(key, **warning.values)
+
+
+def _communications(d: ReportData, tr) -> str:
+    if not d.campaigns:
+        return _section("communications", tr("sec_comms"), tr("read_comms"), tr("no_campaigns"))
+    parts = []
+    for item in d.campaigns:
+        name = item.campaign.id if item.campaign else "?"
+        if item.error:
+            parts.append(f"<h3>{escape(name)}</h3><p class='down'>{escape(item.error)}</p>")
+            continue
+        brief = item.campaign.brief
+        why = f"<p class='note'>{escape(tr('campaign_why', why=brief.why))}</p>"
+        if item.plan is not None:
+            plan = item.plan
+            labels = [tr("waterfall_candidates")] + [s.label(lang=tr.lang) for s in plan.steps]
+            values = [plan.candidates] + [s.after for s in plan.steps]
+            chart = charts.hbar_chart(
+                labels,
+                values,
+                log=True,
+                value_labels=[number(plan.candidates)]
+                + [f"{number(s.after)} (−{number(s.removed)})" for s in plan.steps],
+            )
+            split = tr("plan_split", target=len(plan.target_ids), control=len(plan.control_ids))
+            parts.append(
+                f"<h3>{escape(tr('campaign_planned', campaign=name))}</h3>{why}"
+                f"{chart}<p>{escape(split)}</p>"
+            )
+        else:
+            m = item.measurement
+            rows = []
+            for metric in ("conversion", "revenue"):
+                u = getattr(m, metric)
+                pct = metric == "conversion"
+                rows.append(
+                    (
+                        tr(f"metric_{metric}"),
+                        _metric(u.target, pct),
+                        _metric(u.control, pct),
+                        _metric(u.absolute, pct, sign=True),
+                        f"[{_metric(u.ci_low, pct, sign=True)}; "
+                        f"{_metric(u.ci_high, pct, sign=True)}]",
+                        "–" if u.p_value is None else f"{u.p_value:.3f}",
+                    )
+                )
+            table = charts.data_table(
+                [
+                    tr("col_metric"),
+                    tr("group_target"),
+                    tr("group_control"),
+                    tr("col_uplift"),
+                    "95% CI",
+                    "p",
+                ],
+                rows,
+                numeric=[False] + [True] * 5,
+            )
+            groups = tr(
+                "measure_groups",
+                target=m.target.n,
+                control=m.control.n,
+                start=m.start,
+                end=m.observed_end,
+            )
+            verdict = tr(f"verdict_{m.verdict}")
+            warnings = "".join(
+                f"<p class='down'>! {escape(warning_text(w, tr))}</p>" for w in m.warnings
+            )
+            cls = "up" if m.verdict == "effect" else "down" if m.verdict == "negative" else ""
+            parts.append(
+                f"<h3>{escape(tr('campaign_measured', campaign=name))}</h3>{why}"
+                f"<p>{escape(groups)}</p>{table}"
+                f"<p class='{cls}'><b>{escape(verdict)}</b></p>{warnings}"
+            )
+    return _section("communications", tr("sec_comms"), tr("read_comms"), "".join(parts))
+
+
+def _metric(value: float | None, pct: bool, sign: bool = False) -> str:
+    if value is None:
+        return "–"
+    if pct:
+        return f"{value * 100:+.1f} pp" if sign else percent(value, 1)
+    return ("+" if sign and value > 0 else "") + number(value)

@@ -41,6 +41,35 @@ def report_sheets(data: ReportData) -> dict[str, list[dict]]:
         "cohorts_quarterly": data.cohorts,
         "activation": data.activation,
         "clv": [] if data.clv is None else data.clv.to_dict()["customers"],
+        "campaigns": [
+            {
+                "campaign": c.campaign.id if c.campaign else None,
+                "kind": "plan" if c.plan else "measure" if c.measurement else "error",
+                "error": c.error,
+                **(
+                    {
+                        "final": len(c.plan.final_ids),
+                        "target": len(c.plan.target_ids),
+                        "control": len(c.plan.control_ids),
+                    }
+                    if c.plan
+                    else {}
+                ),
+                **(
+                    {
+                        "verdict": c.measurement.verdict,
+                        "target": c.measurement.target.n,
+                        "control": c.measurement.control.n,
+                        "uplift": c.measurement.uplift.absolute,
+                        "ci_low": c.measurement.uplift.ci_low,
+                        "ci_high": c.measurement.uplift.ci_high,
+                    }
+                    if c.measurement
+                    else {}
+                ),
+            }
+            for c in data.campaigns
+        ],
         "alerts": [
             {k: v for k, v in a.to_dict().items() if k != "lines"}
             | {"lines": "; ".join(f"{ln['product_line']} {ln['change']:.0f}" for ln in a.lines)}
