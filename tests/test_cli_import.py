@@ -420,3 +420,30 @@ def test_sql_that_would_change_data_is_refused_and_the_table_is_intact(loaded, q
     assert one_line_error(result) == "only one read-only query (SELECT or WITH ...) is allowed"
     assert snapshot(loaded) == before
     assert sql_json(loaded, "select count(*) as n from orders") == [{"n": 3}]
+
+
+def test_consents_and_sends_import_with_the_same_checks(tmp_path):
+    consents = tmp_path / "consents.csv"
+    consents.write_bytes(
+        "customer_id;channel;status;promised_frequency;date\n"
+        "C1;email;opt_in;2/month;01.03.2026\n"
+        "C2;email;maybe;;01.03.2026\n"
+        "C3;sms;OPT_OUT;;2026-03-02\n".encode("cp1251")
+    )
+    result = cxray(tmp_path / "ws", "import", "consents", str(consents), "--json")
+    data = json.loads(result.output)
+    # C2's status is not opt_in / opt_out: rejected with its reason; the others kept
+    assert (data["new"], data["rejected"]) == (2, 1)
+    sends = tmp_path / "sends.csv"
+    sends.write_text(
+        "campaign_id,customer_id,sent_at,group,opened_at\n"
+        "k1,C1,2026-03-05 10:00:00,target,2026-03-05 12:30:00\n"
+        "k1,C3,2026-03-05 10:00:00,control,\n"
+        "k1,C4,yesterday,target,\n",
+        encoding="utf-8",
+    )
+    data = json.loads(cxray(tmp_path / "ws", "import", "sends", str(sends), "--json").output)
+    assert (data["new"], data["rejected"]) == (2, 1)
+    rejects = (tmp_path / "ws" / "rejects").glob("*sends.csv")
+    text = next(rejects).read_text(encoding="utf-8-sig")
+    assert "sent_at" in text and "yesterday" in text
