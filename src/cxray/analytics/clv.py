@@ -365,6 +365,20 @@ def _alive_expected(
 # BG/NBD
 
 
+class _Estimator:
+    """Constructor parameters shared by the CLV models (scikit-learn conventions)."""
+
+    def __init__(
+        self, penalizer: float = 0.0, initial_params: Mapping[str, float] | None = None
+    ) -> None:
+        self.penalizer = penalizer
+        self.initial_params = initial_params
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters (scikit-learn convention)."""
+        return {"penalizer": self.penalizer, "initial_params": self.initial_params}
+
+
 class _BetaGeoObjective:
     """The total weighted BG/NBD log-likelihood and its gradient, arranged for repeated evaluation.
 
@@ -432,7 +446,7 @@ class _BetaGeoObjective:
         return ll, np.array([g_r, g_alpha, g_a, g_b])
 
 
-class BetaGeoModel:
+class BetaGeoModel(_Estimator):
     """The BG/NBD model of repeat purchasing (Fader, Hardie & Lee 2005), by maximum likelihood.
 
     While alive a customer buys as a Poisson process with rate lambda ~ Gamma(r, alpha); after each
@@ -453,16 +467,6 @@ class BetaGeoModel:
     """
 
     param_names: tuple[str, ...] = ("r", "alpha", "a", "b")
-
-    def __init__(
-        self, penalizer: float = 0.0, initial_params: Mapping[str, float] | None = None
-    ) -> None:
-        self.penalizer = penalizer
-        self.initial_params = initial_params
-
-    def get_params(self) -> dict[str, Any]:
-        """The constructor parameters (scikit-learn convention)."""
-        return {"penalizer": self.penalizer, "initial_params": self.initial_params}
 
     # -- likelihood ---------------------------------------------------------------------------
 
@@ -644,7 +648,7 @@ class BetaGeoModel:
 # Gamma-Gamma
 
 
-class GammaGammaModel:
+class GammaGammaModel(_Estimator):
     """The Gamma-Gamma model of spend per transaction (Fader & Hardie 2013), maximum likelihood.
 
     A customer's transaction values are Gamma(p, nu) with nu ~ Gamma(q, v) across customers; the
@@ -665,16 +669,6 @@ class GammaGammaModel:
     """
 
     param_names: tuple[str, ...] = ("p", "q", "v")
-
-    def __init__(
-        self, penalizer: float = 0.0, initial_params: Mapping[str, float] | None = None
-    ) -> None:
-        self.penalizer = penalizer
-        self.initial_params = initial_params
-
-    def get_params(self) -> dict[str, Any]:
-        """The constructor parameters (scikit-learn convention)."""
-        return {"penalizer": self.penalizer, "initial_params": self.initial_params}
 
     @staticmethod
     def _loglik(

@@ -36,12 +36,12 @@ import ibis
 import ibis.expr.types as ir
 
 from cxray.analytics.products import (
-    _check_as_of,
     _month_index,
     _month_index_expr,
     _month_label,
     _months_from_data,
 )
+from cxray.analytics.windows import check_as_of
 
 __all__ = [
     "ALL_COHORTS",
@@ -192,7 +192,7 @@ def cohort_table(
         t.pivot_wider(id_cols="cohort", names_from="period_index",
                       values_from="retention").to_pandas()
     """
-    _check_as_of(as_of)
+    check_as_of(as_of)
     check_period(period)
 
     lines = _lines(orders, as_of)
@@ -299,7 +299,7 @@ def activation(
 
         activation(orders, as_of=date(2026, 6, 30), max_order=3).to_pandas()
     """
-    _check_as_of(as_of)
+    check_as_of(as_of)
     check_period(period)
     _check_max_order(max_order)
 

@@ -32,6 +32,8 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
+from cxray.analytics.windows import check_as_of
+
 __all__ = [
     "NO_SKU",
     "UNKNOWN_LINE",
@@ -53,11 +55,6 @@ _EPS = 1e-9
 
 # --------------------------------------------------------------------------------------------
 # helpers (also used by cxray.analytics.whitespace)
-
-
-def _check_as_of(as_of: object) -> None:
-    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
-        raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
 
 
 def _check_months(value: object, name: str) -> None:
@@ -177,7 +174,7 @@ def first_order_month(
         start = first_order_month(orders, date(2026, 6, 30))
         product_dynamics(orders, products, as_of=date(2026, 6, 30), start=start)
     """
-    _check_as_of(as_of)
+    check_as_of(as_of)
     lines = orders.filter(orders.order_date <= ibis.literal(as_of), orders.customer_id.notnull())
     if customer_id is not None:
         lines = lines.filter(lines.customer_id == customer_id)
@@ -236,7 +233,7 @@ def product_dynamics(
         product_dynamics(orders, products, as_of=date(2026, 6, 30), by="line",
                          customer_id="C042").to_pandas()
     """
-    _check_as_of(as_of)
+    check_as_of(as_of)
     if by not in ("sku", "line"):
         raise ValueError(f'by must be "sku" or "line", got {by!r}')
     if start is not None and (isinstance(start, dt.datetime) or not isinstance(start, dt.date)):
@@ -324,7 +321,7 @@ def line_trends(
     month and the twelve months before the range), so they are never null for lack of data;
     the pcts are null where the base revenue is zero.
     """
-    _check_as_of(as_of)
+    check_as_of(as_of)
     _check_months(months, "months")
     last = _month_index(as_of)
     first_shown = last - months + 1

@@ -38,8 +38,7 @@ import datetime as dt
 import ibis
 import ibis.expr.types as ir
 
-from cxray.analytics.products import _check_as_of
-from cxray.analytics.windows import trailing_window
+from cxray.analytics.windows import check_as_of, trailing_window
 
 __all__ = ["SEGMENTS", "SEGMENT_RULES", "rfm", "rfm_segments", "segment_of"]
 
@@ -117,7 +116,7 @@ def rfm(orders: ir.Table, *, as_of: dt.date, window_months: int = 24) -> ir.Tabl
         scores = rfm(orders, as_of=date(2026, 6, 30))
         scores.filter(scores.segment == "cant_lose").to_pandas()
     """
-    _check_as_of(as_of)
+    check_as_of(as_of)
     window = trailing_window(as_of, window_months)
     lines = orders.filter(window.contains(orders.order_date), orders.customer_id.notnull())
     per_customer = lines.group_by("customer_id").aggregate(

@@ -34,6 +34,7 @@ import ibis.expr.types as ir
 
 from cxray.analytics.windows import (
     Window,
+    check_as_of,
     day_window,
     month_periods,
     trailing_window,
@@ -62,11 +63,6 @@ def _is_int(value: object) -> bool:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _check_as_of(as_of: object) -> None:
-    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
-        raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
 
 
 def _check_window_months(window_months: object) -> None:
@@ -253,7 +249,7 @@ def customer_status(
                                  as_of=date(2026, 6, 30))
         status.filter(status.key & ~status.reachable).to_pandas()  # key clients we cannot reach
     """
-    _check_as_of(as_of)
+    check_as_of(as_of)
     known = _known(customers, contacts, interactions, orders, as_of)
 
     # reachable: a current contact and a recent interaction
@@ -373,7 +369,7 @@ def pareto(orders: ir.Table, *, as_of: dt.date, window_months: int = 24) -> ir.T
     Example: the customers giving 80% of revenue are those whose previous ``cum_revenue_share``
     is below 0.8.
     """
-    _check_as_of(as_of)
+    check_as_of(as_of)
     _check_window_months(window_months)
     lines = _window_lines(orders, trailing_window(as_of, window_months))
     revenue = lines.group_by("customer_id").aggregate(revenue=lines.amount.sum())
@@ -421,7 +417,7 @@ def abc_xyz(
     Raises ``ValueError`` unless ``0 < a_share < b_share <= 1``, ``0 <= x_cv < y_cv``, ``by`` is
     ``"customer"`` or ``"sku"`` and ``window_months`` is a positive whole number.
     """
-    _check_as_of(as_of)
+    check_as_of(as_of)
     if by not in ("customer", "sku"):
         raise ValueError(f'by must be "customer" or "sku", got {by!r}')
     if not (_is_number(a_share) and _is_number(b_share) and 0 < a_share < b_share <= 1):

@@ -28,9 +28,9 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from cxray.analytics.products import NO_SKU, UNKNOWN_LINE, _check_as_of, with_product_line
+from cxray.analytics.products import NO_SKU, UNKNOWN_LINE, with_product_line
 from cxray.analytics.structure import StructureParams, customer_status
-from cxray.analytics.windows import trailing_window
+from cxray.analytics.windows import check_as_of, trailing_window
 from cxray.ingest.schema import TABLES
 
 __all__ = ["line_matrix", "opportunities"]
@@ -102,7 +102,7 @@ def line_matrix(
         m = line_matrix(orders, products, customers, as_of=date(2026, 6, 30))
         m.pivot_wider(names_from="product_line", values_from="revenue").to_pandas()
     """
-    _check_as_of(as_of)
+    check_as_of(as_of)
     window = trailing_window(as_of, window_months)
     lines = orders.filter(window.contains(orders.order_date), orders.customer_id.notnull())
     lines = with_product_line(lines, products)
@@ -188,7 +188,7 @@ def opportunities(
         opportunities(orders, products, customers, as_of=date(2026, 6, 30),
                       customer_id="C042").to_pandas()
     """
-    _check_as_of(as_of)
+    check_as_of(as_of)
     if (
         isinstance(min_peer_share, bool)
         or not isinstance(min_peer_share, (int, float))

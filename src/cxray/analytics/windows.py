@@ -26,6 +26,12 @@ __all__ = [
 ]
 
 
+def check_as_of(as_of: object) -> None:
+    """Raise TypeError unless ``as_of`` is a plain ``datetime.date`` (not a datetime)."""
+    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
+        raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
+
+
 def add_months(d: dt.date, months: int) -> dt.date:
     """Shift a date by a whole number of months (negative goes back), clamping to the month end.
 
