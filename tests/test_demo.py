@@ -19,7 +19,16 @@ from cxray.ingest.schema import TABLES
 
 AS_OF = dt.date(2026, 10, 31)
 OTHER_AS_OF = dt.date(2025, 6, 30)
-TABLE_NAMES = ("customers", "contacts", "products", "orders", "interactions", "consents", "sends")
+TABLE_NAMES = (
+    "customers",
+    "contacts",
+    "products",
+    "orders",
+    "interactions",
+    "consents",
+    "sends",
+    "responses",
+)
 
 
 def minus_months(d: dt.date, months: int) -> dt.date:
@@ -513,3 +522,55 @@ def test_generation_is_fast_enough_to_try():
     started = time.perf_counter()
     generate("b2b-food", seed=1)
     assert time.perf_counter() - started < 10  # a loose bound; it takes ~1.5 s here
+
+
+# --- voice of the customer: survey responses ----------------------------------------------
+
+
+def test_responses(tables):
+    r = tables["responses"]
+    assert set(r["customer_id"]) <= set(tables["customers"]["customer_id"])
+    assert set(r["metric"]) == {"nps", "csi", "ces"}
+    nps, csi, ces = (r[r["metric"] == m] for m in ("nps", "csi", "ces"))
+    assert 300 <= len(nps) <= 600 and len(csi) >= 100 and len(ces) >= 100
+    assert nps["score"].between(0, 10).all() and ces["score"].between(1, 7).all()
+    assert (r["score"] == r["score"].round()).all()
+    # one CSI survey on a 1-5 scale and one on a 1-10 scale
+    top = csi.groupby("survey")["score"].max()
+    assert csi["score"].ge(1).all() and set(top) == {5.0, 10.0}
+    # the last two years only
+    assert r["date"].min() > pd.Timestamp(minus_months(AS_OF, 24))
+    # detractors, passives and promoters all occur
+    assert (nps["score"] <= 6).sum() >= 30 and (nps["score"] >= 9).sum() >= 30
+
+
+def test_response_comments_in_two_languages(tables):
+    r = tables["responses"]
+    comments = r["comment"].dropna()
+    assert 0.35 <= len(comments) / len(r) <= 0.65
+    russian = comments.str.contains("[а-яё]", case=False)
+    assert russian.mean() > 0.6 and (~russian).sum() >= 20
+    assert comments.nunique() >= 60  # templates with variation
+    detractors = r[(r["metric"] == "nps") & (r["score"] <= 6)]["comment"].dropna()
+    assert detractors.str.contains("Цены|задерж|перезван|годности|Prices|late|calls back").any()
+
+
+def test_incentivized_responses_score_higher(tables):
+    r = tables["responses"]
+    nps = r[r["metric"] == "nps"]
+    bonus = nps[nps["incentivized"]]
+    assert len(bonus) >= 20 and not r.loc[r["metric"] != "nps", "incentivized"].any()
+    assert bonus["score"].mean() > nps.loc[~nps["incentivized"], "score"].mean()
+
+
+def test_promoters_keep_buying_more_often(tables):
+    """Promoters are a bit more likely to be still buying than detractors, with exceptions."""
+    r, o = tables["responses"], tables["orders"]
+    nps = r[r["metric"] == "nps"]
+    last_answer = nps.sort_values("date").groupby("customer_id")["score"].last()
+    last_order = o.groupby("customer_id")["order_date"].max().reindex(last_answer.index)
+    buying = last_order > pd.Timestamp(AS_OF) - pd.Timedelta(days=120)
+    promoters, detractors = last_answer >= 9, last_answer <= 6
+    assert buying[promoters].mean() > buying[detractors].mean()
+    assert (promoters & ~buying).sum() >= 1  # a few promoters stopped buying
+    assert (detractors & buying).sum() >= 1  # a few detractors keep buying

@@ -1044,6 +1044,195 @@ def contacts_health(
         )
 
 
+feedback_app = typer.Typer(
+    help="Voice of the customer: NPS / CSI / CES scores, what customers say against what they "
+    "do, and the themes of their comments.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(feedback_app, name="feedback")
+
+
+def _csi_scales(items: list[str] | None) -> dict[str, int] | None:
+    """``["post-delivery=10"]`` -> ``{"post-delivery": 10}``."""
+    if not items:
+        return None
+    scales = {}
+    for item in items:
+        survey, _, scale = item.rpartition("=")
+        if not survey or scale not in ("5", "10"):
+            raise CxrayError(
+                "bad_parameter", detail=f"--csi-scale '{item}': use SURVEY=5 or SURVEY=10"
+            )
+        scales[survey] = int(scale)
+    return scales
+
+
+CsiScale = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="CSI scale of a survey, SURVEY=5 or SURVEY=10 (repeatable; default: 10 when "
+        "any of its scores is above 5)."
+    ),
+]
+
+
+@feedback_app.command("scores")
+@user_errors
+def feedback_scores(
+    as_of: AsOf = None,
+    by: Annotated[
+        str | None, typer.Option(help="Group by month, segment, touchpoint or survey.")
+    ] = None,
+    include_incentivized: Annotated[
+        bool, typer.Option(help="Count answers given for a reward in the main figures.")
+    ] = False,
+    min_responses: Annotated[int, typer.Option(help="Fewer answers than this: marked small.")] = 30,
+    csi_scale: CsiScale = None,
+    as_json: Json = False,
+) -> None:
+    """NPS with promoters / passives / detractors and a 95% interval, CSI and CES means with
+    intervals, per group; incentivized answers are excluded by default and shown apart; answers
+    with impossible scores are listed and left out."""
+    from cxray.analytics import feedback as fb
+
+    if by not in (None, "month", "segment", "touchpoint", "survey"):
+        raise CxrayError(
+            "bad_parameter", detail="--by must be month, segment, touchpoint or survey"
+        )
+    scales = _csi_scales(csi_scale)
+    with _open(read_only=True) as ws:
+        day = _as_of(ws, as_of)
+        tb = ws.tables()
+        rows = fb.scores(
+            tb["responses"],
+            tb["customers"],
+            as_of=day,
+            by=by,
+            include_incentivized=include_incentivized,
+            min_responses=min_responses,
+            csi_scale=scales,
+        )
+        invalid = fb.invalid_scores(tb["responses"], csi_scale=scales).to_pyarrow().to_pylist()
+        unknown = fb.unknown_customers(tb["responses"], tb["customers"], tb["orders"])
+        unknown = unknown.to_pyarrow().to_pylist()
+    if as_json:
+        print_json(
+            {
+                "as_of": day,
+                "by": by,
+                "scores": [r.to_dict() for r in rows],
+                "invalid": invalid,
+                "unknown_customers": unknown,
+            }
+        )
+        return
+    table = []
+    for r in rows:
+        ci = "" if r.ci_low is None else f"[{r.ci_low:.1f}; {r.ci_high:.1f}]"
+        table.append(
+            {
+                t("col_group"): r.group + (" *" if r.incentivized else ""),
+                t("col_metric"): r.metric.upper() + (f" 1-{r.scale}" if r.metric == "csi" else ""),
+                t("col_answers"): r.responses,
+                t("col_value"): r.value,
+                "95% CI": ci,
+                "P/N/D": "" if r.metric != "nps" else f"{r.promoters}/{r.passives}/{r.detractors}",
+                t("col_small"): t("small_group") if r.small else "",
+            }
+        )
+    show_table(table, formats={t("col_value"): ",.1f"}, title=t("scores_title", as_of=day))
+    console.print(t("scores_legend"), highlight=False)
+    if invalid:
+        console.print(t("invalid_answers", n=len(invalid)), highlight=False)
+    if unknown:
+        console.print(t("unknown_answer_customers", n=len(unknown)), highlight=False)
+
+
+@feedback_app.command("saydo")
+@user_errors
+def feedback_saydo(
+    as_of: AsOf = None,
+    months: Annotated[int, typer.Option(help="Months before and after each answer.")] = 6,
+    as_json: Json = False,
+) -> None:
+    """What customers say against what they do: revenue, orders and retention in the months
+    before and after their NPS answer, by answer group; promoters who stopped buying and
+    detractors who keep growing; NPS of key and regular customers against the rest."""
+    from cxray.analytics.feedback import say_vs_do
+
+    with _open(read_only=True) as ws:
+        day = _as_of(ws, as_of)
+        tb = ws.tables()
+        result = say_vs_do(
+            tb["responses"],
+            tb["orders"],
+            tb["customers"],
+            tb["contacts"],
+            tb["interactions"],
+            as_of=day,
+            months=months,
+        )
+    if as_json:
+        print_json(result.to_dict())
+        return
+    show_table(
+        [g.__dict__ for g in result.groups],
+        formats={"retention_after": ".0%", "active_before": ".0%", "retention_change": "+.0%"},
+        title=t("saydo_title", months=months, until=result.answered_until),
+    )
+    show_table(
+        [{k: v for k, v in f.__dict__.items()} for f in result.flags], title=t("saydo_flags")
+    )
+    show_table(
+        [
+            {
+                t("col_group"): s.group,
+                "NPS": s.value,
+                "95% CI": "" if s.ci_low is None else f"[{s.ci_low:.1f}; {s.ci_high:.1f}]",
+                t("col_answers"): s.responses,
+            }
+            for s in result.segments
+        ],
+        formats={"NPS": ",.1f"},
+        title=t("saydo_segments"),
+    )
+
+
+@feedback_app.command("themes")
+@user_errors
+def feedback_themes(
+    as_of: AsOf = None,
+    top: Annotated[int, typer.Option(help="Words and phrases per group.")] = 10,
+    as_json: Json = False,
+) -> None:
+    """The most frequent words and two-word phrases in NPS comments by group (promoters,
+    passives, detractors), lemmatized in Russian and English, without stop words, with
+    example comments."""
+    from cxray.analytics.themes import comment_groups, themes
+
+    with _open(read_only=True) as ws:
+        day = _as_of(ws, as_of)
+        found = themes(comment_groups(ws.table("responses"), as_of=day), top=top)
+    if as_json:
+        print_json({g: [th.to_dict() for th in items] for g, items in found.items()})
+        return
+    for group, items in found.items():
+        show_table(
+            [
+                {
+                    t("col_theme"): th.text,
+                    t("col_comments"): th.count,
+                    t("col_share"): th.share,
+                    t("col_example"): th.examples[0] if th.examples else "",
+                }
+                for th in items
+            ],
+            formats={t("col_share"): ".0%"},
+            title=t("themes_title", group=t(f"group_{group}")),
+        )
+
+
 def pareto_points(
     curve: list[dict], shares: tuple[float, ...] = (0.5, 0.7, 0.8, 0.9, 1.0)
 ) -> list[dict]:

@@ -700,6 +700,61 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "At risk: low attention score",
         "ru": "В зоне риска: низкий балл внимания",
     },
+    # --- follow-ups (closed loop) ---------------------------------------------------------
+    "followup_unknown": {
+        "en": "no follow-up task '{task_id}'",
+        "ru": "задача обратной связи '{task_id}' не найдена",
+    },
+    "followup_already_closed": {
+        "en": "follow-up task '{task_id}' is already closed",
+        "ru": "задача обратной связи '{task_id}' уже закрыта",
+    },
+    "followup_closed_before_created": {
+        "en": "follow-up task '{task_id}' cannot be closed on {closed_at}, "
+        "before it was opened ({created_at})",
+        "ru": "задачу обратной связи '{task_id}' нельзя закрыть {closed_at}, "
+        "раньше её открытия ({created_at})",
+    },
+    "col_answers": {"en": "answers", "ru": "ответов"},
+    "col_value": {"en": "score", "ru": "значение"},
+    "col_small": {"en": "note", "ru": "примечание"},
+    "small_group": {"en": "too few to read", "ru": "слишком мало"},
+    "scores_title": {"en": "Feedback scores as of {as_of}", "ru": "Оценки клиентов на {as_of}"},
+    "scores_legend": {
+        "en": "NPS = % promoters (9-10) - % detractors (0-6); * answers given for a reward, "
+        "shown apart and left out of the other rows.",
+        "ru": "NPS = % промоутеров (9-10) - % критиков (0-6); * ответы за вознаграждение, "
+        "показаны отдельно и не входят в остальные строки.",
+    },
+    "invalid_answers": {
+        "en": "{n} answers with impossible scores left out (see --json: invalid)",
+        "ru": "{n} ответов с невозможными оценками не учтены (см. --json: invalid)",
+    },
+    "unknown_answer_customers": {
+        "en": "{n} answering customers are not in customers or orders (see --json)",
+        "ru": "{n} ответивших клиентов нет ни в клиентах, ни в заказах (см. --json)",
+    },
+    "saydo_title": {
+        "en": "Say vs do: per customer, {months} months before and after the NPS answer "
+        "(answers up to {until})",
+        "ru": "Слова и дела: на клиента, {months} мес. до и после ответа NPS (ответы по {until})",
+    },
+    "saydo_flags": {
+        "en": "Promoters who stopped buying, detractors who keep growing",
+        "ru": "Промоутеры, переставшие покупать, и критики, которые растут",
+    },
+    "saydo_segments": {
+        "en": "NPS of key and regular customers against the rest",
+        "ru": "NPS ключевых и регулярных клиентов против остальных",
+    },
+    "col_theme": {"en": "theme", "ru": "тема"},
+    "col_comments": {"en": "comments", "ru": "комментариев"},
+    "col_share": {"en": "share", "ru": "доля"},
+    "col_example": {"en": "example", "ru": "пример"},
+    "themes_title": {"en": "Themes: {group}", "ru": "Темы: {group}"},
+    "group_promoter": {"en": "promoters", "ru": "промоутеры"},
+    "group_passive": {"en": "passives", "ru": "нейтралы"},
+    "group_detractor": {"en": "detractors", "ru": "критики"},
     # --- report -------------------------------------------------------------------------
     "report_title": {"en": "Customer base X-ray", "ru": "Рентген клиентской базы"},
     "report_subtitle": {

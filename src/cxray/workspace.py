@@ -57,6 +57,24 @@ IMPORTS_SCHEMA = {
     "rows_unchanged": "int64",
     "rows_rejected": "int64",
 }
+# Follow-up tasks of the closed loop (which answers open one: cxray.comms.followups).
+FOLLOWUPS = "_followups"
+FOLLOWUPS_SCHEMA = {
+    "task_id": "string",
+    "customer_id": "string",
+    "date": "date",
+    "metric": "string",
+    "score": "float64",
+    "survey": "string",
+    "touchpoint": "string",
+    "comment": "string",
+    "owner": "string",
+    "due_date": "date",
+    "created_at": "date",
+    "status": "string",
+    "closed_at": "date",
+    "resolution": "string",
+}
 
 
 @dataclass
@@ -294,11 +312,90 @@ class Workspace:
     def replace_all(self, frames: dict[str, object]) -> None:
         """Drop every table of the workspace and write ``frames`` (table name -> rows) instead."""
         with self.transaction():
-            for name in [*TABLES, REJECTS, IMPORTS]:
+            for name in [*TABLES, REJECTS, IMPORTS, FOLLOWUPS]:
                 if self.has(name):
                     self.con.drop_table(name)
             for name, frame in frames.items():
                 self._upsert(_spec(name), self._canonical_arrow(_spec(name), frame), set())
+
+    # --- follow-up tasks -------------------------------------------------------------------
+
+    def sync_followups(self, tasks: pa.Table) -> int:
+        """Store the follow-up tasks whose ``task_id`` is not stored yet, as open tasks.
+
+        ``tasks`` has the task columns of :data:`FOLLOWUPS_SCHEMA` (status, closed_at and
+        resolution may be absent). Stored tasks are never changed, closed ones included, so
+        re-running with the same tasks inserts nothing. One transaction; returns how many
+        tasks were new.
+        """
+        schema = ibis.schema(FOLLOWUPS_SCHEMA)
+        n = tasks.num_rows
+        defaults = {"status": pa.array(["open"] * n, pa.string())}
+        columns = {}
+        for name, typ in schema.items():
+            if name in tasks.column_names:
+                columns[name] = tasks.column(name).cast(typ.to_pyarrow())
+            else:
+                columns[name] = defaults.get(name, pa.nulls(n, typ.to_pyarrow()))
+        data = pa.table(columns)
+        with self.transaction():
+            stored: set[str] = set()
+            if self.has(FOLLOWUPS):
+                ids = self.con.table(FOLLOWUPS).select("task_id").to_pyarrow()
+                stored = set(ids.column("task_id").to_pylist())
+            keep, seen = [], set(stored)
+            for i, tid in enumerate(data.column("task_id").to_pylist()):
+                if tid is not None and tid not in seen:
+                    seen.add(tid)
+                    keep.append(i)
+            if not self.has(FOLLOWUPS):
+                self.con.create_table(FOLLOWUPS, schema=schema)
+            if keep:
+                self.con.insert(FOLLOWUPS, data.take(keep))
+        return len(keep)
+
+    def close_followup(self, task_id: str, *, closed_at: dt.date, resolution: str) -> None:
+        """Close the open follow-up task ``task_id`` on ``closed_at`` with ``resolution``.
+
+        Raises CxrayError for an unknown task id or a task already closed.
+        """
+        if not self.has(FOLLOWUPS):
+            raise CxrayError("followup_unknown", task_id=task_id)
+        stored = self.con.table(FOLLOWUPS)
+        hit = stored.filter(stored.task_id == task_id).select("status", "created_at")
+        rows = hit.to_pyarrow().to_pylist()
+        if not rows:
+            raise CxrayError("followup_unknown", task_id=task_id)
+        if rows[0]["status"] == "closed":
+            raise CxrayError("followup_already_closed", task_id=task_id)
+        created = _day(rows[0]["created_at"])
+        if isinstance(closed_at, dt.datetime):
+            closed_at = closed_at.date()
+        if created is not None and closed_at < created:
+            raise CxrayError(
+                "followup_closed_before_created",
+                task_id=task_id,
+                closed_at=closed_at.isoformat(),
+                created_at=created.isoformat(),
+            )
+        this = stored.task_id == task_id
+        updated = stored.mutate(
+            status=ibis.cases((this, ibis.literal("closed")), else_=stored.status),
+            closed_at=ibis.cases(
+                (this, ibis.literal(closed_at, type="date")), else_=stored.closed_at
+            ),
+            resolution=ibis.cases(
+                (this, ibis.literal(resolution, type="string")), else_=stored.resolution
+            ),
+        ).select(*FOLLOWUPS_SCHEMA)
+        con = self.con
+        with self.transaction():
+            try:
+                staged = con.create_table("_followups_staged", updated, overwrite=True)
+                con.create_table(FOLLOWUPS, staged, overwrite=True)
+            finally:
+                with contextlib.suppress(Exception):
+                    con.drop_table("_followups_staged", force=True)
 
     def _canonical_arrow(self, spec: Table, data: pa.Table | object) -> pa.Table:
         if not isinstance(data, pa.Table):

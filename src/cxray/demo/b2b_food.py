@@ -1732,12 +1732,281 @@ def _campaign_effects(
 # ========================================================================================
 
 
+# ========================================================================================
+# voice of the customer: survey responses
+# ========================================================================================
+
+NPS_RESPONSE_RATE = 0.27  # share of the customers asked each quarter that answer
+BONUS_RESPONSE_RATE = 0.35  # the incentivized wave answers more often ...
+BONUS_LIFT = 0.8  # ... and a bit more kindly (NPS points)
+CSI_RESPONSE_RATE = 0.04  # share of delivery days with a CSI answer
+CES_RESPONSE_RATE = 0.15  # share of inbound inquiries and complaints with a CES answer
+COMMENT_RATE = 0.5
+ENGLISH_RATE = 0.2  # some clients (international chains) answer in English
+
+# comment templates by metric and mood; "{n_...}" is a span or count, "{what}" a product
+COMMENT_RU = {
+    ("nps", "neg"): (
+        "Доставка опять задержалась на {n_days}",
+        "Цены снова выросли, а качество то же",
+        "Менеджер не перезванивает, приходится искать самим",
+        "Короткий срок годности, {what} списываем",
+        "Постоянные недовозы по заявкам",
+        "Сложно дозвониться, ответа ждём по {n_days}",
+    ),
+    ("nps", "mid"): (
+        "В целом нормально, но цены высоковаты",
+        "Работаем давно, но бывают сбои с доставкой",
+        "Ассортимент хороший, хотелось бы больше акций",
+        "Всё устраивает, кроме сроков поставки",
+    ),
+    ("nps", "pos"): (
+        "Отличное качество сыров, менеджер всегда на связи",
+        "Быстрая доставка и хорошие цены",
+        "Менеджер всегда помогает, спасибо!",
+        "Стабильное качество, продукция хорошо продаётся",
+        "Надёжный поставщик, работаем {n_years} и довольны",
+    ),
+    ("csi", "neg"): (
+        "Машина опоздала на {n_hours}",
+        "Привезли не всё, части позиций не было",
+        "Помятая упаковка, часть товара вернули",
+        "Срок годности почти истёк при приёмке",
+    ),
+    ("csi", "mid"): (
+        "Привезли с небольшим опозданием",
+        "Документы пришли позже товара",
+        "Нормально, но водитель не предупредил о приезде",
+    ),
+    ("csi", "pos"): (
+        "Всё привезли вовремя, спасибо",
+        "Доставка точно к открытию, всё целое",
+        "Свежий товар, всё отличного качества",
+    ),
+    ("ces", "neg"): (
+        "Пришлось звонить {n_times}, чтобы решить вопрос",
+        "Долго ждали ответа по претензии",
+        "Переключали между отделами, никто не отвечал за вопрос",
+    ),
+    ("ces", "mid"): (
+        "Решили, но не с первого раза",
+        "Ответили на следующий день",
+    ),
+    ("ces", "pos"): (
+        "Вопрос решили за один звонок",
+        "Быстро ответили в мессенджере",
+        "Менеджер сразу всё оформил",
+    ),
+}
+COMMENT_EN = {
+    ("nps", "neg"): (
+        "Prices went up again",
+        "Deliveries keep arriving late",
+        "Our manager never calls back",
+        "Shelf life is too short for {what}",
+    ),
+    ("nps", "mid"): ("Good products, but prices are high", "OK overall, delivery could be better"),
+    ("nps", "pos"): (
+        "Great quality, fast delivery",
+        "Reliable supplier, our manager is always available",
+        "Excellent cheese, customers love it",
+    ),
+    ("csi", "neg"): ("The truck was {n_hours} late", "Part of the order was missing"),
+    ("csi", "mid"): ("Slightly late, but everything was there",),
+    ("csi", "pos"): ("On time and complete, thank you", "Fresh products, well packed"),
+    ("ces", "neg"): ("Had to call {n_times} to get it fixed", "Took ages to get an answer"),
+    ("ces", "mid"): ("Solved, though it took a day",),
+    ("ces", "pos"): ("Solved in one call", "Quick answer in the messenger"),
+}
+COMMENT_WHAT_RU = ("йогурты", "творог", "колбасу", "сыр", "кефир", "пельмени", "соусы")
+COMMENT_WHAT_EN = ("yogurts", "cottage cheese", "sausages", "cheese", "kefir")
+RU_NUMBER_DAYS = ("два дня", "три дня", "неделю", "пять дней")
+RU_NUMBER_HOURS = ("два часа", "три часа", "полдня", "четыре часа")
+RU_NUMBER_TIMES = ("три раза", "четыре раза", "пять раз")
+RU_YEARS = ("три года", "пять лет", "много лет")
+EN_HOURS = ("two hours", "three hours", "half a day")
+EN_TIMES = ("three times", "four times", "five times")
+COMMENT_TAIL_RU = ("", "", "", ".", "!", ". Просим разобраться", ". Спасибо")
+COMMENT_TAIL_EN = ("", "", ".", "!")
+
+
+def _comment(rng: np.random.Generator, metric: str, mood: str, english: bool) -> str:
+    pool = (COMMENT_EN if english else COMMENT_RU)[(metric, mood)]
+    text = pool[int(rng.integers(len(pool)))]
+    what = COMMENT_WHAT_EN if english else COMMENT_WHAT_RU
+    fill = {
+        "what": what[int(rng.integers(len(what)))],
+        "n_days": RU_NUMBER_DAYS[int(rng.integers(len(RU_NUMBER_DAYS)))],
+        "n_hours": (EN_HOURS if english else RU_NUMBER_HOURS)[int(rng.integers(3))],
+        "n_times": (EN_TIMES if english else RU_NUMBER_TIMES)[int(rng.integers(3))],
+        "n_years": RU_YEARS[int(rng.integers(len(RU_YEARS)))],
+    }
+    tail = COMMENT_TAIL_EN if english else COMMENT_TAIL_RU
+    return text.format(**fill) + tail[int(rng.integers(len(tail)))]
+
+
+def _responses(
+    rng: np.random.Generator,
+    cust: dict,
+    orders: pd.DataFrame,
+    interactions: pd.DataFrame,
+    cal: _Calendar,
+) -> pd.DataFrame:
+    """NPS (quarterly relationship survey, one wave with a bonus), CSI after deliveries (a 1-5
+    survey, and a 1-10 one for HoReCa and online shops) and CES after inbound inquiries and
+    complaints, over the last 24 months.
+
+    Each customer has a satisfaction that follows its buying: growing buyers are happier, those
+    that stopped buying less so, with noise (a few happy clients stopped anyway, a few unhappy
+    ones keep growing)."""
+    ids = cust["frame"]["customer_id"].to_numpy()
+    index = {c: i for i, c in enumerate(ids)}
+    n = len(ids)
+    as_of = pd.Timestamp(cal.as_of)
+    w24 = as_of - pd.Timedelta(days=int(cal.w24))
+    # behaviour: revenue of the last 12 months against the 12 before, and days since last order
+    o = orders[orders["order_date"] > w24]
+    ci = o["customer_id"].map(index).to_numpy()
+    recent = (o["order_date"] > as_of - pd.Timedelta(days=int(cal.w12))).to_numpy()
+    amount = o["amount"].to_numpy()
+    rev_new = np.bincount(ci[recent], amount[recent], minlength=n)
+    rev_old = np.bincount(ci[~recent], amount[~recent], minlength=n)
+    trend = np.log((rev_new + 1e3) / (rev_old + 1e3))
+    last = orders.groupby("customer_id")["order_date"].max()
+    idle = np.full(n, 9999.0)
+    idle[last.index.map(index).to_numpy()] = (as_of - last).dt.days.to_numpy()
+    mood = rng.normal(0, 0.8, n) + 0.5 * np.clip(trend, -1.5, 1.5) - 0.4 * (idle > 120)
+    english = rng.random(n) < ENGLISH_RATE  # a client writes in one language
+
+    rows: list[tuple] = []  # customer index, date, metric, score, survey, touchpoint, incentivized
+
+    # NPS: the 10th of January, April, July and October, to customers that bought in the
+    # 12 months before the wave; answers within two weeks
+    waves = [
+        pd.Timestamp(y, m, 10)
+        for y in range(w24.year, as_of.year + 1)
+        for m in (1, 4, 7, 10)
+        if w24 < pd.Timestamp(y, m, 10) <= as_of
+    ]
+    bonus_wave = waves[-3] if len(waves) >= 3 else None
+    oc, od = o["customer_id"].map(index).to_numpy(), o["order_date"].to_numpy()
+    for wave in waves:
+        asked = np.unique(
+            oc[
+                (od <= wave.to_datetime64())
+                & (od > (wave - pd.Timedelta(days=365)).to_datetime64())
+            ]
+        )
+        bonus = wave == bonus_wave
+        answer = asked[
+            rng.random(len(asked)) < (BONUS_RESPONSE_RATE if bonus else NPS_RESPONSE_RATE)
+        ]
+        days = wave + pd.to_timedelta(rng.integers(0, 15, len(answer)), unit="D")
+        raw = (
+            7.4
+            + 1.9 * mood[answer]
+            + rng.normal(0, 1.2, len(answer))
+            + (BONUS_LIFT if bonus else 0)
+        )
+        score = np.clip(np.round(raw), 0, 10)
+        for c, day, sc in zip(answer, days, score, strict=True):
+            if day <= as_of:
+                rows.append(
+                    (c, day, "nps", sc, "rnps-bonus" if bonus else "rnps", "relationship", bonus)
+                )
+
+    # CSI: after a share of the delivery days of the last 24 months (at most 6 per customer)
+    deliveries = o[["customer_id", "order_date"]].drop_duplicates()
+    deliveries = deliveries[rng.random(len(deliveries)) < CSI_RESPONSE_RATE]
+    deliveries = deliveries.groupby("customer_id").head(6)
+    seg = cust["segment"]
+    ten_scale = {SEGMENTS.index("HoReCa"), SEGMENTS.index("Интернет-магазины")}
+    for cid, day in zip(deliveries["customer_id"], deliveries["order_date"], strict=True):
+        c = index[cid]
+        day = min(day + pd.Timedelta(days=int(rng.integers(1, 4))), as_of)
+        if seg[c] in ten_scale:
+            sc = np.clip(np.round(7.9 + 1.7 * mood[c] + rng.normal(0, 1.3)), 1, 10)
+            rows.append((c, day, "csi", sc, "csi-delivery-10", "delivery", False))
+        else:
+            sc = np.clip(np.round(4.0 + 0.8 * mood[c] + rng.normal(0, 0.7)), 1, 5)
+            rows.append((c, day, "csi", sc, "csi-delivery", "delivery", False))
+
+    # CES: after inbound inquiries and complaints of the last 24 months
+    i = interactions
+    support = i[
+        (i["date"] > w24) & (i["direction"] == "inbound") & i["kind"].isin(["inquiry", "complaint"])
+    ].drop_duplicates(["customer_id", "date"])
+    support = support[rng.random(len(support)) < CES_RESPONSE_RATE]
+    for cid, day, kind, channel in zip(
+        support["customer_id"], support["date"], support["kind"], support["channel"], strict=True
+    ):
+        c = index[cid]
+        raw = 3.0 - 1.0 * mood[c] + rng.normal(0, 1.0) + (1.3 if kind == "complaint" else 0)
+        sc = np.clip(np.round(raw), 1, 7)
+        rows.append(
+            (
+                c,
+                min(day + pd.Timedelta(days=1), as_of),
+                "ces",
+                sc,
+                "ces-support",
+                f"support_{channel}",
+                False,
+            )
+        )
+
+    frame = pd.DataFrame(
+        rows,
+        columns=["_c", "date", "metric", "score", "survey", "touchpoint", "incentivized"],
+    )
+    frame = frame.drop_duplicates(["_c", "date", "metric", "survey"])
+    frame = frame.sort_values(["date", "_c", "metric"], kind="stable").reset_index(drop=True)
+    c = frame["_c"].to_numpy()
+    metric, score = frame["metric"].to_numpy(), frame["score"].to_numpy()
+    # mood of the answer: NPS 0-6 / 7-8 / 9-10; CSI low / middle / top of its scale; CES high /
+    # middle / low effort
+    ten = (frame["survey"] == "csi-delivery-10").to_numpy()
+    neg = np.select(
+        [metric == "nps", (metric == "csi") & ten, metric == "csi"],
+        [score <= 6, score <= 5, score <= 2],
+        score >= 5,
+    )
+    pos = np.select(
+        [metric == "nps", (metric == "csi") & ten, metric == "csi"],
+        [score >= 9, score >= 9, score >= 5],
+        score <= 2,
+    )
+    # unhappy clients write more often
+    with_comment = rng.random(len(frame)) < np.where(neg, COMMENT_RATE + 0.2, COMMENT_RATE - 0.1)
+    comments = [
+        _comment(
+            rng, metric[k], "neg" if neg[k] else "pos" if pos[k] else "mid", bool(english[c[k]])
+        )
+        if with_comment[k]
+        else None
+        for k in range(len(frame))
+    ]
+    return pd.DataFrame(
+        {
+            "customer_id": ids[c],
+            "date": pd.to_datetime(frame["date"]).dt.normalize().astype("datetime64[ns]"),
+            "metric": frame["metric"].astype(object),
+            "score": score.astype(np.float64),
+            "survey": frame["survey"].astype(object),
+            "touchpoint": frame["touchpoint"].astype(object),
+            "comment": pd.Series(comments, dtype=object),
+            "incentivized": frame["incentivized"].astype(bool),
+        }
+    )
+
+
 def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
     """Generate the ``b2b-food`` tables for the analysis date ``as_of``, reproducibly by ``seed``.
 
     Returns DataFrames for ``customers`` (canonical columns plus ``account_manager``),
     ``contacts``, ``products``, ``orders`` (one row per order line; returns are negative lines),
-    ``interactions``, ``consents`` and ``sends``. Dates are ``datetime64`` at midnight and
+    ``interactions``, ``consents``, ``sends`` and ``responses`` (NPS, CSI and CES survey answers,
+    comments in Russian and English). Dates are ``datetime64`` at midnight and
     timestamps (``sends``) ``datetime64``; none is after ``as_of``.
     """
     rng = np.random.default_rng(seed)
@@ -1753,6 +2022,8 @@ def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
     sends, opt_outs = _sends(crng, cust, audience, cal)
     consents = pd.concat([consents, opt_outs], ignore_index=True)
     orders = _campaign_effects(crng, cust, orders, sends, sku, cal)
+    # survey responses too: a stream of their own, the tables above stay as they were
+    responses = _responses(np.random.default_rng([seed, 2]), cust, orders, interactions, cal)
     tables = {
         "customers": cust["frame"],
         "contacts": contacts,
@@ -1761,6 +2032,7 @@ def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
         "interactions": interactions,
         "consents": consents,
         "sends": sends,
+        "responses": responses,
     }
     for name, frame in tables.items():
         canonical = TABLES[name].names
