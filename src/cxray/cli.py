@@ -288,7 +288,7 @@ def demo(
 ) -> None:
     """Generate a synthetic company (default: a B2B food producer) into the workspace, replacing
     its tables, so every report can be tried at once."""
-    from cxray.demo import PROFILES, campaign_files, generate
+    from cxray.demo import PROFILES, campaign_files, close_demo_followups, generate
 
     if profile not in PROFILES:
         raise CxrayError("unknown_profile", profile=profile, known=", ".join(PROFILES))
@@ -298,6 +298,7 @@ def demo(
     frames = generate(profile, seed=seed, as_of=day)
     with _open(create=True) as ws:
         ws.replace_all(frames)
+        close_demo_followups(ws, as_of=day)
         path = ws.path
     console.print(t("demo_done", path=path, seconds=time.perf_counter() - started), highlight=False)
     # the demo's campaign files go to the workspace (the report reads them) and to --out
@@ -1231,6 +1232,66 @@ def feedback_themes(
             formats={t("col_share"): ".0%"},
             title=t("themes_title", group=t(f"group_{group}")),
         )
+
+
+followups_app = typer.Typer(
+    help="Closed-loop follow-ups: every detractor, low CSI or high-effort CES answer opens a task "
+    "with an owner and a due date.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(followups_app, name="followups")
+
+
+@followups_app.command("list")
+@user_errors
+def followups_list(
+    as_of: AsOf = None,
+    status: Annotated[
+        str | None, typer.Option(help="open, closed or overdue (default: all).")
+    ] = None,
+    owner_attribute: Annotated[
+        str, typer.Option(help="Customers column naming the task owner.")
+    ] = "account_manager",
+    default_owner: Annotated[str, typer.Option(help="Owner when the column is empty.")] = "CX team",
+    due_days: Annotated[int, typer.Option(help="Days from the answer to the due date.")] = 3,
+    limit: Annotated[int, typer.Option(help="Rows shown in the table view.")] = 30,
+    as_json: Json = False,
+) -> None:
+    """Open a task for every answer that needs one and is not tracked yet, then list the tasks
+    with open, overdue and time-to-close figures."""
+    from cxray.comms.followups import FollowupPolicy, followup_summary, followups, sync
+
+    policy = FollowupPolicy(owner_attribute, default_owner, due_days)
+    with _open() as ws:
+        day = _as_of(ws, as_of)
+        new = sync(ws, as_of=day, policy=policy)
+        rows = followups(ws, as_of=day, status=status)
+        summary = followup_summary(followups(ws, as_of=day), as_of=day)
+    if as_json:
+        print_json({"new": new, "summary": summary, "tasks": rows})
+        return
+    console.print(t("followups_summary", new=new, **summary), highlight=False)
+    cols = ["task_id", "customer_id", "metric", "score", "owner", "due_date", "status", "comment"]
+    show_table(
+        [{c: r[c] for c in cols} for r in rows[:limit]],
+        formats={"score": ".0f"},
+        title=t("followups_title", as_of=day),
+    )
+
+
+@followups_app.command("close")
+@user_errors
+def followups_close(
+    task_id: Annotated[str, typer.Argument(help="The task id (FU-...).")],
+    resolution: Annotated[str, typer.Option(help="What was done.")],
+    date: Annotated[str | None, typer.Option(help="Closing date (default: today).")] = None,
+) -> None:
+    """Close a follow-up task with what was done."""
+    day = parse_date(date, "--date") or dt.date.today()
+    with _open() as ws:
+        ws.close_followup(task_id, closed_at=day, resolution=resolution)
+    console.print(t("followup_closed", task=task_id, date=day), highlight=False)
 
 
 def pareto_points(

@@ -755,6 +755,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "group_promoter": {"en": "promoters", "ru": "промоутеры"},
     "group_passive": {"en": "passives", "ru": "нейтралы"},
     "group_detractor": {"en": "detractors", "ru": "критики"},
+    "followups_summary": {
+        "en": "{new} new tasks; {total} in all: {open} open ({overdue} overdue), {closed} closed",
+        "ru": "новых задач: {new}; всего {total}: открыто {open} (просрочено {overdue}), "
+        "закрыто {closed}",
+    },
+    "followups_title": {
+        "en": "Follow-up tasks as of {as_of}",
+        "ru": "Задачи обратной связи на {as_of}",
+    },
+    "followup_closed": {"en": "{task} closed on {date}", "ru": "{task} закрыта {date}"},
     # --- report -------------------------------------------------------------------------
     "report_title": {"en": "Customer base X-ray", "ru": "Рентген клиентской базы"},
     "report_subtitle": {

@@ -359,34 +359,50 @@ class Workspace:
 
         Raises CxrayError for an unknown task id or a task already closed.
         """
+        self.close_followups([(task_id, closed_at, resolution)])
+
+    def close_followups(self, closures: list[tuple[str, dt.date, str]]) -> None:
+        """Close several open tasks at once: ``(task_id, closed_at, resolution)`` each; all or
+        none (CxrayError for an unknown id, a closed task or a date before its creation)."""
+        if not closures:
+            return
         if not self.has(FOLLOWUPS):
-            raise CxrayError("followup_unknown", task_id=task_id)
+            raise CxrayError("followup_unknown", task_id=closures[0][0])
         stored = self.con.table(FOLLOWUPS)
-        hit = stored.filter(stored.task_id == task_id).select("status", "created_at")
-        rows = hit.to_pyarrow().to_pylist()
-        if not rows:
-            raise CxrayError("followup_unknown", task_id=task_id)
-        if rows[0]["status"] == "closed":
-            raise CxrayError("followup_already_closed", task_id=task_id)
-        created = _day(rows[0]["created_at"])
-        if isinstance(closed_at, dt.datetime):
-            closed_at = closed_at.date()
-        if created is not None and closed_at < created:
-            raise CxrayError(
-                "followup_closed_before_created",
-                task_id=task_id,
-                closed_at=closed_at.isoformat(),
-                created_at=created.isoformat(),
+        ids = [c[0] for c in closures]
+        found = stored.filter(stored.task_id.isin(ids)).select("task_id", "status", "created_at")
+        held = {r["task_id"]: r for r in found.to_pyarrow().to_pylist()}
+        rows = []
+        for task_id, closed_at, resolution in closures:
+            if task_id not in held:
+                raise CxrayError("followup_unknown", task_id=task_id)
+            if held[task_id]["status"] == "closed":
+                raise CxrayError("followup_already_closed", task_id=task_id)
+            closed_at = closed_at.date() if isinstance(closed_at, dt.datetime) else closed_at
+            created = _day(held[task_id]["created_at"])
+            if created is not None and closed_at < created:
+                raise CxrayError(
+                    "followup_closed_before_created",
+                    task_id=task_id,
+                    closed_at=closed_at.isoformat(),
+                    created_at=created.isoformat(),
+                )
+            rows.append((task_id, closed_at, resolution))
+        done = ibis.memtable(
+            pa.table(
+                {
+                    "_c_id": pa.array([r[0] for r in rows], pa.string()),
+                    "_c_at": pa.array([r[1] for r in rows], pa.date32()),
+                    "_c_text": pa.array([r[2] for r in rows], pa.string()),
+                }
             )
-        this = stored.task_id == task_id
-        updated = stored.mutate(
-            status=ibis.cases((this, ibis.literal("closed")), else_=stored.status),
-            closed_at=ibis.cases(
-                (this, ibis.literal(closed_at, type="date")), else_=stored.closed_at
-            ),
-            resolution=ibis.cases(
-                (this, ibis.literal(resolution, type="string")), else_=stored.resolution
-            ),
+        )
+        j = stored.left_join(done, stored.task_id == done._c_id)
+        hit = j._c_id.notnull()
+        updated = j.mutate(
+            status=ibis.cases((hit, ibis.literal("closed")), else_=j.status),
+            closed_at=ibis.cases((hit, j._c_at), else_=j.closed_at),
+            resolution=ibis.cases((hit, j._c_text), else_=j.resolution),
         ).select(*FOLLOWUPS_SCHEMA)
         con = self.con
         with self.transaction():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -63,3 +64,30 @@ def campaign_files() -> list[Path]:
     past campaigns' distance to ``as_of`` (measure them with the start date of their sends).
     """
     return b2b_food.campaign_files()
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxray.workspace import Workspace
+
+
+def close_demo_followups(ws: Workspace, *, as_of: dt.date) -> None:
+    """Open the follow-up tasks of the demo's answers and close most of the older ones, as a
+    CX team would have: 85% of the tasks due more than a week before ``as_of``, 1-9 days after
+    the answer (chosen by a hash of the task id, so the same every run)."""
+    import hashlib
+
+    from cxray.comms.followups import followups, sync
+
+    sync(ws, as_of=as_of)
+    closures: list[tuple[str, dt.date, str]] = []
+    for task in followups(ws, as_of=as_of, status="open"):
+        due = task["due_date"]
+        due = due.date() if isinstance(due, dt.datetime) else due
+        created = task["created_at"]
+        created = created.date() if isinstance(created, dt.datetime) else created
+        h = int(hashlib.sha256(task["task_id"].encode()).hexdigest()[:8], 16)
+        if due >= as_of - dt.timedelta(days=7) or h % 100 >= 85:
+            continue
+        closed = min(created + dt.timedelta(days=1 + h % 9), as_of)
+        closures.append((task["task_id"], closed, "called back" if h % 2 else "issue resolved"))
+    ws.close_followups(closures)
