@@ -23,6 +23,10 @@ SECTIONS = (
     "opportunities",
     "cohorts",
     "activation",
+    "clv",
+    "alerts",
+    "communications",
+    "voice",
 )
 
 
@@ -75,6 +79,30 @@ def report_data(load):
         "interactions": interactions,
         "products": products,
         "orders": orders,
+        "consents": load("consents", []),
+        "sends": load("sends", []),
+        # A promoter and a detractor answer, each with a comment
+        "responses": load(
+            "responses",
+            [
+                {
+                    "customer_id": "A",
+                    "date": d("2026-03-01"),
+                    "metric": "nps",
+                    "score": 10.0,
+                    "survey": "rnps",
+                    "comment": "Быстрая доставка, отличный сыр",
+                },
+                {
+                    "customer_id": "B",
+                    "date": d("2026-03-02"),
+                    "metric": "nps",
+                    "score": 3.0,
+                    "survey": "rnps",
+                    "comment": "Delivery was late again",
+                },
+            ],
+        ),
     }
     return collect(tables, as_of=d("2026-12-31"))
 

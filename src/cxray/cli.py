@@ -767,11 +767,14 @@ def report(
         day = _as_of(ws, as_of)
         folder = campaigns or ws.path / "campaigns"
         files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+        from cxray.comms.followups import followups
+
         data = collect(
             ws.tables(),
             as_of=day,
             progress=lambda step: spinner.update(t("report_step", step=step)),
             campaign_files=files,
+            followup_rows=followups(ws, as_of=day),
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(data, lang=language), encoding="utf-8")

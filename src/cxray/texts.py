@@ -765,6 +765,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Задачи обратной связи на {as_of}",
     },
     "followup_closed": {"en": "{task} closed on {date}", "ru": "{task} закрыта {date}"},
+    "not_key": {"en": "not key", "ru": "не ключевые"},
+    "not_regular": {"en": "not regular", "ru": "не регулярные"},
+    "sec_voice": {"en": "Voice of the customer", "ru": "Голос клиента"},
+    "read_voice": {
+        "en": "What clients say (NPS, CSI, CES with 95% intervals), whether it matches what they "
+        "then do, what they write about, and whether every unhappy answer got a follow-up.",
+        "ru": "Что говорят клиенты (NPS, CSI, CES с 95% интервалами), совпадает ли это с тем, "
+        "что они потом делают, о чём пишут и получил ли ответ каждый недовольный.",
+    },
+    "nps_by_month": {"en": "NPS by month", "ru": "NPS по месяцам"},
+    "saydo_heading": {
+        "en": "Say vs do: 6 months before and after the answer, per customer",
+        "ru": "Слова и дела: 6 месяцев до и после ответа, на клиента",
+    },
+    "col_revenue_before": {"en": "revenue before", "ru": "выручка до"},
+    "col_revenue_after": {"en": "revenue after", "ru": "выручка после"},
+    "col_retention_after": {"en": "still buying", "ru": "продолжают покупать"},
+    "col_retention_change": {"en": "change", "ru": "изменение"},
+    "saydo_flags_line": {
+        "en": "{promoter_stopped} promoters stopped buying; {detractor_growing} detractors keep "
+        "growing (cxray feedback saydo lists them).",
+        "ru": "Промоутеров, переставших покупать: {promoter_stopped}; растущих критиков: "
+        "{detractor_growing} (список: cxray feedback saydo).",
+    },
+    "themes_heading": {
+        "en": "What they write about (lemmatized words and phrases)",
+        "ru": "О чём пишут (слова и фразы в начальной форме)",
+    },
+    "followups_heading": {"en": "Closed loop", "ru": "Замкнутый цикл"},
+    "followups_report": {
+        "en": "{total} follow-up tasks: {open} open ({overdue} overdue), {closed} closed; median "
+        "{median} days to close; {on_time} closed on time. Overdue tasks:",
+        "ru": "Задач обратной связи {total}: открыто {open} (просрочено {overdue}), закрыто "
+        "{closed}; медиана {median} дн. до закрытия; вовремя закрыто {on_time}. Просроченные:",
+    },
+    "followups_not_tracked": {
+        "en": "Follow-ups are not tracked yet: run `cxray followups list` to open the tasks.",
+        "ru": "Задачи обратной связи ещё не заведены: запустите `cxray followups list`.",
+    },
     # --- report -------------------------------------------------------------------------
     "report_title": {"en": "Customer base X-ray", "ru": "Рентген клиентской базы"},
     "report_subtitle": {

@@ -164,9 +164,10 @@ def line_chart(
     else:
         step = max(1, math.ceil(n / (12 if width >= 600 else 4)))
         x_ticks = [(xs[i], x_labels[i]) for i in range(0, n, step)]
-    for x, label in x_ticks:
+    for k, (x, label) in enumerate(x_ticks):
+        anchor = "end" if k == len(x_ticks) - 1 and px(x) > width - right - 30 else "middle"
         parts.append(
-            f"<text x='{px(x):.1f}' y='{top + plot_h + 18}' text-anchor='middle' "
+            f"<text x='{px(x):.1f}' y='{top + plot_h + 18}' text-anchor='{anchor}' "
             f"font-size='11' {FONT} fill='#374151'>{escape(label)}</text>"
         )
     for label, y_value in (markers or {}).items():

@@ -48,6 +48,8 @@ class ReportData:
     key_customers: list[str]
     alerts: list[alerts.Alert]
     campaigns: list[CampaignResult] = field(default_factory=list)
+    feedback: dict[str, Any] = field(default_factory=dict)  # scores, by_month, saydo, themes
+    followups: dict[str, Any] | None = None  # summary and overdue tasks (None: not tracked)
     names: dict[str, str] = field(default_factory=dict)  # customer_id -> name
 
 
@@ -90,6 +92,24 @@ def campaign_results(
     return results
 
 
+def feedback_data(tables: dict[str, ibis.Table], *, as_of: dt.date) -> dict[str, Any]:
+    """Scores (overall and by month), say versus do and comment themes; empty without answers."""
+    from cxray.analytics import feedback, themes
+
+    r = tables["responses"]
+    if r.count().to_pyarrow().as_py() == 0:
+        return {}
+    c = tables["customers"]
+    return {
+        "scores": feedback.scores(r, c, as_of=as_of),
+        "by_month": feedback.scores(r, c, as_of=as_of, by="month"),
+        "saydo": feedback.say_vs_do(
+            r, tables["orders"], c, tables["contacts"], tables["interactions"], as_of=as_of
+        ),
+        "themes": themes.themes(themes.comment_groups(r, as_of=as_of), top=8),
+    }
+
+
 def collect(
     tables: dict[str, ibis.Table],
     *,
@@ -97,6 +117,7 @@ def collect(
     params: StructureParams | None = None,
     progress: Callable[[str], None] | None = None,
     campaign_files: list[Path] | None = None,
+    followup_rows: list[dict] | None = None,
 ) -> ReportData:
     """Run every analytic the report needs on ``tables`` (name -> Ibis table) as of ``as_of``."""
     params = params or StructureParams()
@@ -150,6 +171,17 @@ def collect(
     step("campaigns")
     campaigns = campaign_results(campaign_files or [], tables, as_of=as_of, clv=value)
 
+    step("feedback")
+    voice = feedback_data(tables, as_of=as_of)
+    tracked = None
+    if followup_rows:
+        from cxray.comms.followups import followup_summary
+
+        tracked = {
+            "summary": followup_summary(followup_rows, as_of=as_of),
+            "overdue": [r for r in followup_rows if r.get("overdue")],
+        }
+
     names = {
         r["customer_id"]: r["name"] for r in _rows(c.select("customer_id", "name")) if r["name"]
     }
@@ -170,5 +202,7 @@ def collect(
         key_ids,
         found,
         campaigns=campaigns,
+        feedback=voice,
+        followups=tracked,
         names=names,
     )

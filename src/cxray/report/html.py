@@ -18,6 +18,12 @@ TOP_CUSTOMERS = 20  # rows of the white-space heat map
 TOP_OPPORTUNITIES = 20  # customers in the opportunities table
 OPPORTUNITIES_PER_CUSTOMER = 3
 TREND_LINES = 12
+SEGMENT_LABELS = {
+    "key": "stage_key",
+    "not key": "not_key",
+    "regular": "stage_regular",
+    "not regular": "not_regular",
+}
 COHORTS_SHOWN = 16  # latest quarterly cohorts in the heat map
 
 CSS = """
@@ -72,6 +78,7 @@ def render_html(data: ReportData, *, lang: str = "en") -> str:
         _clv(data, tr),
         _alerts(data, tr),
         _communications(data, tr),
+        _voice(data, tr),
     ]
     body = "\n".join(sections)
     return (
@@ -688,3 +695,154 @@ def _metric(value: float | None, pct: bool, sign: bool = False) -> str:
     if pct:
         return f"{value * 100:+.1f} pp" if sign else percent(value, 1)
     return ("+" if sign and value > 0 else "") + number(value)
+
+
+def _voice(d: ReportData, tr) -> str:
+    fb = d.feedback
+    if not fb:
+        return _section("voice", tr("sec_voice"), tr("read_voice"), tr("no_rows"))
+    rows = []
+    for r in fb["scores"]:
+        name = r.metric.upper() + (f" 1-{r.scale}" if r.metric == "csi" else "")
+        ci = "–" if r.ci_low is None else f"[{r.ci_low:.1f}; {r.ci_high:.1f}]"
+        split = f"{r.promoters}/{r.passives}/{r.detractors}" if r.metric == "nps" else ""
+        rows.append(
+            (
+                name + (" *" if r.incentivized else ""),
+                number(r.responses),
+                "–" if r.value is None else f"{r.value:.1f}",
+                ci,
+                split,
+                tr("small_group") if r.small else "",
+            )
+        )
+    scores = charts.data_table(
+        [tr("col_metric"), tr("col_answers"), tr("col_value"), "95% CI", "P/N/D", tr("col_small")],
+        rows,
+        numeric=[False, True, True, True, True, False],
+    )
+    months = [
+        r for r in fb["by_month"] if r.metric == "nps" and not r.incentivized and r.group != "(all)"
+    ][-24:]
+    trend = (
+        charts.line_chart(
+            [r.group for r in months],
+            {"NPS": [r.value for r in months]},
+            legend=False,
+            y_format=lambda v: f"{v:.0f}",
+            y_min=-100,
+            y_max=100,
+            markers={"0": 0.0},
+        )
+        if len(months) > 1
+        else ""
+    )
+    say = fb["saydo"]
+    say_rows = [
+        (
+            tr(f"group_{g.group}") if g.group != "(all)" else g.group,
+            number(g.customers),
+            number(g.revenue_before),
+            number(g.revenue_after),
+            percent(g.retention_after),
+            f"{(g.retention_change or 0) * 100:+.0f} pp",
+        )
+        for g in say.groups
+    ]
+    say_table = charts.data_table(
+        [
+            tr("col_group"),
+            tr("col_customers"),
+            tr("col_revenue_before"),
+            tr("col_revenue_after"),
+            tr("col_retention_after"),
+            tr("col_retention_change"),
+        ],
+        say_rows,
+        numeric=[False] + [True] * 5,
+    )
+    flags = {"promoter_stopped": 0, "detractor_growing": 0}
+    for f in say.flags:
+        flags[f.flag] = flags.get(f.flag, 0) + 1
+    seg_rows = [
+        (
+            tr(SEGMENT_LABELS.get(s.group, s.group)),
+            "–" if s.value is None else f"{s.value:.1f}",
+            "–" if s.ci_low is None else f"[{s.ci_low:.1f}; {s.ci_high:.1f}]",
+            number(s.responses),
+        )
+        for s in say.segments
+    ]
+    seg_table = charts.data_table(
+        [tr("col_group"), "NPS", "95% CI", tr("col_answers")],
+        seg_rows,
+        numeric=[False, True, True, True],
+    )
+    theme_blocks = []
+    for group in ("detractor", "passive", "promoter"):
+        items = fb["themes"].get(group) or []
+        if not items:
+            continue
+        trows = [
+            (th.text, number(th.count), percent(th.share), th.examples[0] if th.examples else "")
+            for th in items[:8]
+        ]
+        theme_blocks.append(
+            f"<div><h4>{escape(tr(f'group_{group}'))}</h4>"
+            + charts.data_table(
+                [tr("col_theme"), tr("col_comments"), tr("col_share"), tr("col_example")],
+                trows,
+                numeric=[False, True, True, False],
+            )
+            + "</div>"
+        )
+    loop = ""
+    if d.followups:
+        s = d.followups["summary"]
+        loop = (
+            f"<h3>{escape(tr('followups_heading'))}</h3><p>"
+            + escape(
+                tr(
+                    "followups_report",
+                    total=s["total"],
+                    open=s["open"],
+                    overdue=s["overdue"],
+                    closed=s["closed"],
+                    median="–"
+                    if s["median_days_to_close"] is None
+                    else f"{s['median_days_to_close']:.0f}",
+                    on_time="–"
+                    if s["closed_on_time_share"] is None
+                    else percent(s["closed_on_time_share"]),
+                )
+            )
+            + "</p>"
+        )
+        overdue = d.followups["overdue"][:15]
+        if overdue:
+            loop += charts.data_table(
+                ["task", tr("col_customer"), "metric", "score", "owner", "due"],
+                [
+                    (
+                        r["task_id"],
+                        _customer_label(d, r["customer_id"]),
+                        r["metric"],
+                        f"{r['score']:.0f}",
+                        r["owner"],
+                        str(r["due_date"])[:10],
+                    )
+                    for r in overdue
+                ],
+            )
+    else:
+        loop = f"<p class='note'>{escape(tr('followups_not_tracked'))}</p>"
+    return _section(
+        "voice",
+        tr("sec_voice"),
+        tr("read_voice"),
+        f"{scores}<p class='note'>{escape(tr('scores_legend'))}</p>"
+        f"<h3>{escape(tr('nps_by_month'))}</h3>{trend}"
+        f"<h3>{escape(tr('saydo_heading'))}</h3>{say_table}"
+        f"<p>{escape(tr('saydo_flags_line', **flags))}</p>{seg_table}"
+        f"<h3>{escape(tr('themes_heading'))}</h3>{''.join(theme_blocks)}{loop}",
+    )
