@@ -304,3 +304,59 @@ def test_contacts_health_and_the_report_communications(demo_ws, tmp_path):
     text = html.read_text(encoding="utf-8")
     assert "id='communications'" in text and "grill-season-2026-06" in text
     assert "cheese-new-year-2026-11" in text
+
+
+def test_feedback_commands_on_the_demo(demo_ws):
+    ws, _ = demo_ws
+    data = json.loads(invoke(ws, "feedback", "scores", "--as-of", "2026-10-31", "--json"))
+    nps = [r for r in data["scores"] if r["metric"] == "nps" and not r["incentivized"]][0]
+    n = nps["promoters"] + nps["passives"] + nps["detractors"]
+    assert n == nps["responses"]
+    assert nps["value"] == pytest.approx(100 * (nps["promoters"] - nps["detractors"]) / n)
+    assert nps["ci_low"] < nps["value"] < nps["ci_high"]
+    # answers given for a reward are reported apart
+    assert any(r["incentivized"] for r in data["scores"])
+    by = json.loads(invoke(ws, "feedback", "scores", "--by", "touchpoint", "--json"))
+    assert len({r["group"] for r in by["scores"]}) > 1
+    say = json.loads(invoke(ws, "feedback", "saydo", "--as-of", "2026-10-31", "--json"))
+    assert {g["group"] for g in say["groups"]} >= {"promoter", "passive", "detractor"}
+    themes = json.loads(invoke(ws, "feedback", "themes", "--as-of", "2026-10-31", "--json"))
+    assert themes["detractor"] and themes["promoter"]
+    bad = runner.invoke(app, ["-w", str(ws), "feedback", "scores", "--by", "weekday"])
+    assert bad.exit_code == 1
+
+
+def test_followups_list_and_close(demo_ws):
+    ws, _ = demo_ws
+    data = json.loads(invoke(ws, "followups", "list", "--as-of", "2026-10-31", "--json"))
+    s = data["summary"]
+    assert s["total"] == s["open"] + s["closed"] > 0
+    assert data["new"] == 0  # the demo already tracks its answers' tasks
+    open_task = next(t for t in data["tasks"] if t["status"] == "open")
+    invoke(
+        ws,
+        "followups",
+        "close",
+        open_task["task_id"],
+        "--resolution",
+        "called back",
+        "--date",
+        "2026-10-31",
+    )
+    again = runner.invoke(
+        app,
+        [
+            "-w",
+            str(ws),
+            "followups",
+            "close",
+            open_task["task_id"],
+            "--resolution",
+            "x",
+            "--date",
+            "2026-10-31",
+        ],
+    )
+    assert again.exit_code == 1
+    after = json.loads(invoke(ws, "followups", "list", "--as-of", "2026-10-31", "--json"))
+    assert after["summary"]["closed"] == s["closed"] + 1
