@@ -447,3 +447,20 @@ def test_consents_and_sends_import_with_the_same_checks(tmp_path):
     rejects = (tmp_path / "ws" / "rejects").glob("*sends.csv")
     text = next(rejects).read_text(encoding="utf-8-sig")
     assert "sent_at" in text and "yesterday" in text
+
+
+def test_responses_import_rejects_non_numeric_scores_and_duplicate_answers(tmp_path):
+    path = tmp_path / "responses.csv"
+    path.write_text(
+        "customer_id;date;metric;score;survey;comment\n"
+        "C1;01.03.2026;nps;9;rnps;Отлично\n"
+        "C1;01.03.2026;nps;9;rnps;Отлично\n"  # the same answer twice
+        "C2;01.03.2026;nps;десять;rnps;\n"  # not a number
+        "C3;01.03.2026;eNPS;5;rnps;\n"  # not a metric cxray knows
+        "C4;02.03.2026;ces;6;ces-support;Долго ждали\n",
+        encoding="utf-8",
+    )
+    data = json.loads(cxray(tmp_path / "ws", "import", "responses", str(path), "--json").output)
+    assert (data["new"], data["rejected"]) == (2, 3)
+    text = next((tmp_path / "ws" / "rejects").glob("*responses.csv")).read_text("utf-8-sig")
+    assert "same as row 2" in text and "десять" in text and "eNPS" in text
