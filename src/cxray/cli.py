@@ -493,9 +493,12 @@ def whitespace(
                 tb["orders"], tb["products"], tb["customers"], as_of=day, window_months=window
             )
             matrix = m.filter(m.customer_id == customer).to_pyarrow().to_pylist()
+        has_lines = tb["products"].product_line.notnull().sum().to_pyarrow().as_py() or 0
     if as_json:
         print_json(rows)
         return
+    if not has_lines:
+        err_console.print(t("whitespace_needs_lines"), highlight=False)
     if matrix:
         show_table(matrix, title=t("whitespace_matrix_title", customer=customer))
     show_table(rows, formats={"peer_share": ".0%"}, title=t("whitespace_title", as_of=day))

@@ -246,6 +246,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Cross-sell opportunities as of {as_of}",
         "ru": "Возможности кросс-продаж на {as_of}",
     },
+    "whitespace_needs_lines": {
+        "en": "No product lines known: import products with a product_line column first "
+        "(cxray import products FILE).",
+        "ru": "Товарные линии неизвестны: сначала импортируйте товары с колонкой product_line "
+        "(cxray import products FILE).",
+    },
     "whitespace_matrix_title": {
         "en": "Revenue of {customer} by product line (0 = white space)",
         "ru": "Выручка {customer} по товарным линиям (0 = белое пятно)",

@@ -3,7 +3,7 @@
 >>> from cxray.demo import generate
 >>> tables = generate("b2b-food", seed=42)
 >>> sorted(tables)
-['consents', 'contacts', 'customers', 'interactions', 'orders', 'products', 'sends']
+['consents', 'contacts', 'customers', 'interactions', 'orders', 'products', 'responses', 'sends']
 
 Each profile returns pandas DataFrames named after the canonical tables
 (:data:`cxray.ingest.schema.TABLES`), with exactly the canonical columns in schema order
