@@ -9,7 +9,9 @@ import ibis
 import pandas as pd
 import pytest
 
+from cxray import texts
 from cxray.ingest.schema import TABLES
+from cxray.workspace import Workspace
 
 BACKENDS = ["duckdb", "sqlite"]
 
@@ -59,3 +61,19 @@ def load(backend):
         return backend.table(name)
 
     return _load
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """Texts in English, whatever CXRAY_LANG or an earlier --lang in this process says."""
+    monkeypatch.delenv("CXRAY_LANG", raising=False)
+    texts.set_lang(None)
+    yield
+    texts.set_lang(None)
+
+
+@pytest.fixture
+def ws(tmp_path):
+    """A fresh workspace folder with its embedded DuckDB."""
+    with Workspace(tmp_path / "ws") as workspace:
+        yield workspace

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cxray import texts
 from cxray.cli import app
 from cxray.workspace import Workspace
 
@@ -84,15 +83,6 @@ def shared_loaded(tmp_path_factory) -> Path:
     """Like ``loaded``, shared by the cases that must each leave it exactly as it was."""
     folder = tmp_path_factory.mktemp("shared")
     return _load_good_orders(folder / "ws", folder)
-
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """Texts in English, whatever CXRAY_LANG or an earlier --lang in this process says."""
-    monkeypatch.delenv("CXRAY_LANG", raising=False)
-    texts.set_lang(None)
-    yield
-    texts.set_lang(None)
 
 
 # --- a good import --------------------------------------------------------------------------

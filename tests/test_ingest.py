@@ -20,7 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxray import texts
 from cxray.errors import CxrayError
 from cxray.ingest.read import open_table_file
 from cxray.ingest.schema import TABLES
@@ -102,21 +101,6 @@ def table_rows(ws: Workspace, name: str, columns: list[str] | None = None) -> li
 
 
 ORDER_COLUMNS = ["order_id", "customer_id", "order_date", "amount"]
-
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """Texts in English, whatever CXRAY_LANG or an earlier --lang in this process says."""
-    monkeypatch.delenv("CXRAY_LANG", raising=False)
-    texts.set_lang(None)
-    yield
-    texts.set_lang(None)
-
-
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "ws") as workspace:
-        yield workspace
 
 
 def import_error(ws: Workspace, table: str, path: Path, **kwargs) -> CxrayError:

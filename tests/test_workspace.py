@@ -14,7 +14,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cxray import texts
 from cxray.errors import CxrayError
 from cxray.ingest.schema import IMPORTS, REJECTS, TABLES
 from cxray.workspace import Workspace
@@ -66,21 +65,6 @@ def read_rejects_csv(path: Path) -> list[dict]:
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # Excel opens Cyrillic UTF-8 correctly with a BOM
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """Texts in English, whatever CXRAY_LANG or an earlier --lang in this process says."""
-    monkeypatch.delenv("CXRAY_LANG", raising=False)
-    texts.set_lang(None)
-    yield
-    texts.set_lang(None)
-
-
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "ws") as workspace:
-        yield workspace
 
 
 def _load_good_files(ws: Workspace, folder: Path) -> Workspace:
