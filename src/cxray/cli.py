@@ -24,7 +24,7 @@ from cxray import texts
 from cxray.errors import CxrayError
 from cxray.ingest.schema import TABLES
 from cxray.texts import t
-from cxray.workspace import Workspace, default_path
+from cxray.workspace import Workspace, as_date, default_path
 
 app = typer.Typer(
     help="cxray: an X-ray of your customer base from ERP / 1C / CRM exports.\n\n"
@@ -115,10 +115,10 @@ def _as_of(ws: Workspace, value: str | None) -> dt.date:
     if parsed is not None:
         return parsed
     orders = ws.table("orders")
-    latest = orders.order_date.max().to_pyarrow().as_py()
+    latest = as_date(orders.order_date.max().to_pyarrow().as_py())
     if latest is None:
         raise CxrayError("bad_parameter", detail="--as-of is required: there are no orders")
-    return latest.date() if isinstance(latest, dt.datetime) else latest
+    return latest
 
 
 def print_json(obj: Any) -> None:
@@ -630,7 +630,7 @@ def clv(
     """Customer lifetime value: BG/NBD (who is still buying, how often) and Gamma-Gamma (how
     much) fitted on the orders up to the calibration end; per customer P(alive), expected
     purchases and discounted CLV. With --holdout-end, predicted against actual purchases."""
-    from cxray.analytics.clv import fit_clv
+    from cxray.analytics.clv import CUSTOMER_COLUMNS, fit_clv
 
     with _open(read_only=True) as ws:
         end = parse_date(calibration_end, "--calibration-end") or _as_of(ws, None)
@@ -671,19 +671,7 @@ def clv(
     )
     top = result.customers.sort_values("clv", ascending=False).head(limit)
     show_table(
-        top[
-            [
-                "customer_id",
-                "frequency",
-                "recency",
-                "T",
-                "monetary",
-                "p_alive",
-                "expected_purchases",
-                "expected_value",
-                "clv",
-            ]
-        ].to_dict("records"),
+        top[list(CUSTOMER_COLUMNS)].to_dict("records"),
         formats={"p_alive": ".1%", "recency": ",.1f", "T": ",.1f", "expected_purchases": ",.1f"},
         title=t("clv_top_title", n=limit, horizon=horizon, unit=unit),
     )

@@ -206,7 +206,9 @@ class Workspace:
                     rows, lo, hi = row.to_pyarrow().to_pylist()[0].values()
                 else:
                     rows = tbl.count().to_pyarrow().as_py()
-            result.append(TableStatus(name, int(rows), rejected.get(name, 0), _day(lo), _day(hi)))
+            result.append(
+                TableStatus(name, int(rows), rejected.get(name, 0), as_date(lo), as_date(hi))
+            )
         return result
 
     def sql(self, query: str) -> pa.Table:
@@ -379,7 +381,7 @@ class Workspace:
             if held[task_id]["status"] == "closed":
                 raise CxrayError("followup_already_closed", task_id=task_id)
             closed_at = closed_at.date() if isinstance(closed_at, dt.datetime) else closed_at
-            created = _day(held[task_id]["created_at"])
+            created = as_date(held[task_id]["created_at"])
             if created is not None and closed_at < created:
                 raise CxrayError(
                     "followup_closed_before_created",
@@ -622,7 +624,8 @@ def _reject_rows(rejects: pa.Table, limit: int | None = None) -> Iterator[tuple]
     return zip(*(rows.column(i).to_pylist() for i in range(4)), strict=True)
 
 
-def _day(value: object) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
+    """A date from what a backend returns for a date column (a date, a datetime or None)."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):

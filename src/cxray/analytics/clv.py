@@ -242,6 +242,18 @@ def _weights(weights: Any, n: int) -> np.ndarray:
     return w
 
 
+def _penalized(
+    ll: float, grad: np.ndarray, params: np.ndarray, total: float, penalizer: float
+) -> tuple[float, np.ndarray]:
+    """The minimised objective on log-parameters: minus the mean log-likelihood plus an L2
+    penalty, and its gradient with respect to the log-parameters (inf where not finite)."""
+    value = -ll / total + penalizer * float(params @ params)
+    g = -grad / total * params + 2.0 * penalizer * params * params
+    if not (np.isfinite(value) and np.all(np.isfinite(g))):
+        return np.inf, np.zeros_like(params)
+    return value, g
+
+
 def _maximize(neg_objective: Any, theta0: np.ndarray) -> tuple[np.ndarray, bool, str]:
     """Minimise ``neg_objective(theta) -> (value, gradient)`` over log-parameters ``theta``.
 
@@ -363,6 +375,20 @@ def _alive_expected(
 
 # --------------------------------------------------------------------------------------------
 # BG/NBD
+
+
+CUSTOMER_COLUMNS = (
+    "customer_id",
+    "frequency",
+    "recency",
+    "T",
+    "monetary",
+    "p_alive",
+    "expected_purchases",
+    "expected_value",
+    "clv",
+)
+"""The per-customer columns of :attr:`ClvResult.customers` (holdout columns follow them)."""
 
 
 class _Estimator:
@@ -564,11 +590,7 @@ class BetaGeoModel(_Estimator):
             params = np.exp(theta)
             with np.errstate(all="ignore"):
                 ll, grad = objective(params)
-            value = -ll / total + penalizer * float(params @ params)
-            g = -grad / total * params + 2.0 * penalizer * params * params
-            if not (np.isfinite(value) and np.all(np.isfinite(g))):
-                return np.inf, np.zeros_like(theta)
-            return value, g
+            return _penalized(ll, grad, params, total, penalizer)
 
         theta, converged, message = _maximize(neg_objective, theta0)
         params = np.exp(theta)
@@ -751,11 +773,7 @@ class GammaGammaModel(_Estimator):
                 )
                 g_v = total * q / v - float((w * (p * x + q)) @ (1.0 / (v + xm)))
             grad = np.array([g_p, g_q, g_v])
-            value = -ll / total + penalizer * float(params @ params)
-            g = -grad / total * params + 2.0 * penalizer * params * params
-            if not (np.isfinite(value) and np.all(np.isfinite(g))):
-                return np.inf, np.zeros_like(theta)
-            return value, g
+            return _penalized(ll, grad, params, total, penalizer)
 
         theta, converged, message = _maximize(neg_objective, theta0)
         params = np.exp(theta)
@@ -1074,17 +1092,7 @@ def fit_clv(
     )
     customers["expected_value"] = value
     customers["clv"] = margin * value * customers.pop("_discounted").to_numpy()
-    order = [
-        "customer_id",
-        "frequency",
-        "recency",
-        "T",
-        "monetary",
-        "p_alive",
-        "expected_purchases",
-        "expected_value",
-        "clv",
-    ]
+    order = list(CUSTOMER_COLUMNS)
     if holdout_t is not None:
         order += ["holdout_purchases", "holdout_revenue", "predicted_holdout_purchases"]
     customers = customers[order]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import ibis
 import pyarrow as pa
 
-from cxray.workspace import FOLLOWUPS, Workspace
+from cxray.workspace import FOLLOWUPS, Workspace, as_date
 
 NPS_DETRACTOR_MAX = 6  # NPS 0-10: 0..6 is a detractor
 CSI_LOW_MAX = {5: 2, 10: 4}  # CSI: low satisfaction on a 1-5 / 1-10 survey
@@ -133,7 +133,7 @@ def open_tasks(
     due = dt.timedelta(days=policy.due_days)
     out = []
     for row in rows:
-        day = _as_date(row["date"])
+        day = as_date(row["date"])
         owner = row.get("_owner")
         owner = owner.strip() if isinstance(owner, str) else None
         out.append(
@@ -197,10 +197,10 @@ def followup_summary(rows: list[dict], *, as_of: dt.date) -> dict:
     mean_days_to_close (calendar days from created_at to closed_at; None without closed tasks)
     and closed_on_time_share (closed tasks with closed_at <= due_date; None without them).
     """
-    rows = [_at(row, as_of) for row in rows if _as_date(row["created_at"]) <= as_of]
+    rows = [_at(row, as_of) for row in rows if as_date(row["created_at"]) <= as_of]
     closed = [row for row in rows if row["status"] == "closed"]
     days = [row["days_to_close"] for row in closed]
-    on_time = [row for row in closed if _as_date(row["closed_at"]) <= _as_date(row["due_date"])]
+    on_time = [row for row in closed if as_date(row["closed_at"]) <= as_date(row["due_date"])]
     return {
         "as_of": as_of,
         "total": len(rows),
@@ -216,19 +216,11 @@ def followup_summary(rows: list[dict], *, as_of: dt.date) -> dict:
 def _at(row: dict, as_of: dt.date) -> dict:
     """A stored task row with status, overdue and days_to_close as of ``as_of``."""
     row = dict(row)
-    closed_at = _as_date(row.get("closed_at"))
+    closed_at = as_date(row.get("closed_at"))
     closed = closed_at is not None and closed_at <= as_of
     row["status"] = "closed" if closed else "open"
     if not closed:
         row["closed_at"], row["resolution"] = None, None
-    row["overdue"] = not closed and _as_date(row["due_date"]) < as_of
-    row["days_to_close"] = (closed_at - _as_date(row["created_at"])).days if closed else None
+    row["overdue"] = not closed and as_date(row["due_date"]) < as_of
+    row["days_to_close"] = (closed_at - as_date(row["created_at"])).days if closed else None
     return row
-
-
-def _as_date(value: object) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value  # type: ignore[return-value]

@@ -77,14 +77,12 @@ def close_demo_followups(ws: Workspace, *, as_of: dt.date) -> None:
     import hashlib
 
     from cxray.comms.followups import followups, sync
+    from cxray.workspace import as_date
 
     sync(ws, as_of=as_of)
     closures: list[tuple[str, dt.date, str]] = []
     for task in followups(ws, as_of=as_of, status="open"):
-        due = task["due_date"]
-        due = due.date() if isinstance(due, dt.datetime) else due
-        created = task["created_at"]
-        created = created.date() if isinstance(created, dt.datetime) else created
+        due, created = as_date(task["due_date"]), as_date(task["created_at"])
         h = int(hashlib.sha256(task["task_id"].encode()).hexdigest()[:8], 16)
         if due >= as_of - dt.timedelta(days=7) or h % 100 >= 85:
             continue
