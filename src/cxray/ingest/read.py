@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from cxray.errors import CxrayError
@@ -54,6 +55,50 @@ class RawFile:
     # header names given to later repeats of a column name ("Комментарий (2)") -> the name in the
     # file, so that every column keeps its cells
     renamed: dict[str, str] = field(default_factory=dict)
+    # columns whose chunks carry typed values, not text (Parquet): header name -> kind
+    # ("number", "integer", "date", "timestamp" or "boolean"); see :func:`native_kind`
+    kinds: dict[str, str] = field(default_factory=dict)
+    rows: int = 0  # data rows, when the format says so up front (Parquet); else 0
+
+
+def native_kind(type_: pa.DataType) -> str | None:
+    """The kind of typed values a Parquet column of ``type_`` keeps (None: it is read as text).
+
+    Typed values skip text parsing at validation when the canonical column wants that kind; a
+    timestamp with a time zone is read as text (its wall-clock time, as a spreadsheet shows it).
+    """
+    if pa.types.is_integer(type_):
+        return "integer"
+    if pa.types.is_floating(type_) or pa.types.is_decimal(type_):
+        return "number"
+    if pa.types.is_boolean(type_):
+        return "boolean"
+    if pa.types.is_date(type_):
+        return "date"
+    if pa.types.is_timestamp(type_) and type_.tz is None:
+        return "timestamp"
+    return None
+
+
+def cells_as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The cells of a typed column as the text a person would type (nulls stay null)."""
+    import pyarrow.compute as pc
+
+    if pa.types.is_timestamp(column.type):
+        if column.type.unit == "ns":
+            # "%S" prints nine decimals for nanoseconds, which no date format reads;
+            # microseconds are the finest precision a timestamp keeps in the workspace
+            column = column.cast(pa.timestamp("us", column.type.tz), safe=False)
+        return pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
+    if pa.types.is_date(column.type):
+        return pc.strftime(column, format="%Y-%m-%d")
+    try:
+        return column.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        # lists, structs, binary ...: still text, so an unused column does not stop the import
+        return pa.chunked_array(
+            [pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())]
+        )
 
 
 def open_table_file(
@@ -372,38 +417,32 @@ def _open_parquet(path: Path) -> RawFile:
         raise CxrayError("file_not_table", file=path.name) from err
     header, renamed = unique_header(list(pf.schema_arrow.names))
     total = pf.metadata.num_rows
+    kinds = {
+        name: kind
+        for name, type_ in zip(header, pf.schema_arrow.types, strict=True)
+        if (kind := native_kind(type_)) is not None
+    }
 
-    def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-        if pa.types.is_timestamp(column.type):
-            if column.type.unit == "ns":
-                # "%S" prints nine decimals for nanoseconds, which no date format reads;
-                # microseconds are the finest precision a timestamp keeps in the workspace
-                column = column.cast(pa.timestamp("us", column.type.tz), safe=False)
-            return pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
-        if pa.types.is_date(column.type):
-            return pc.strftime(column, format="%Y-%m-%d")
-        try:
-            return column.cast(pa.string())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            # lists, structs, binary ...: still text, so an unused column does not stop the import
-            return pa.chunked_array(
-                [pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())]
-            )
+    def cells(name: str, column: pa.Array) -> pa.ChunkedArray:
+        column = pa.chunked_array([column])
+        kind = kinds.get(name)
+        if kind is None:
+            return pc.fill_null(cells_as_text(column), "")
+        if kind == "timestamp" and column.type.unit == "ns":
+            return column.cast(pa.timestamp("us"), safe=False)
+        return column
 
     def chunks(progress: Progress | None) -> Iterator[pa.Table]:
         start = 2
         for batch in pf.iter_batches(batch_size=CHUNK_ROWS):
             n = batch.num_rows
-            columns = {
-                name: as_text(pa.chunked_array([batch.column(i)])) for i, name in enumerate(header)
-            }
-            columns = {k: pc.fill_null(v, "") for k, v in columns.items()}
-            columns[ROW] = pa.array(range(start, start + n), pa.int64())
-            columns[MALFORMED] = pa.array([False] * n, pa.bool_())
+            columns = {name: cells(name, batch.column(i)) for i, name in enumerate(header)}
+            columns[ROW] = pa.array(np.arange(start, start + n, dtype=np.int64))
+            columns[MALFORMED] = pa.array(np.zeros(n, dtype=bool))
             columns[EXTRA] = pa.nulls(n, pa.string())
             start += n
             yield pa.table(columns)
             if progress:
                 progress(start - 2, total)
 
-    return RawFile(path, header, "parquet", None, None, chunks, renamed)
+    return RawFile(path, header, "parquet", None, None, chunks, renamed, kinds, total)

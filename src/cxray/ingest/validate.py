@@ -11,7 +11,9 @@ Values are parsed by an in-memory DuckDB (a local parsing engine, whatever the w
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from dataclasses import dataclass, field
 
 import duckdb
@@ -19,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cxray.errors import CxrayError
-from cxray.ingest.read import EXTRA, MALFORMED, ROW, Progress, RawFile
+from cxray.ingest.read import EXTRA, MALFORMED, ROW, Progress, RawFile, cells_as_text
 from cxray.ingest.schema import Table
 
 # Dates with a four-digit year. DuckDB's %Y also reads "24" as the year 24, so these formats are
@@ -44,6 +46,20 @@ NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "да", "д", "истина")
 FALSE_WORDS = ("false", "0", "no", "n", "f", "нет", "н", "ложь")
 
+# Kinds of typed file values (see cxray.ingest.read.native_kind) each canonical type takes as they
+# are, without text parsing; other typed columns are turned into text first.
+TYPED_KINDS = {
+    "float64": ("number", "integer"),
+    "int64": ("integer", "number"),
+    "date": ("date", "timestamp"),
+    "timestamp": ("timestamp", "date"),
+    "boolean": ("boolean",),
+}
+
+# Temporary relations of a validation in its DuckDB connection: the raw cells, the parsed rows
+# with their first problem, the valid rows.
+RAW, PARSED, VALID = "_cx_raw", "_cx_parsed", "_cx_valid"
+
 # Columns of the rejects output, after the file's own columns.
 REJECT_COLUMNS = ("row", "column", "problem", "value")
 
@@ -59,12 +75,31 @@ class Mapping:
 
 @dataclass
 class Validated:
-    """Typed valid rows and the rejected rows (raw text + row, column, problem, value)."""
+    """Typed valid rows and the rejected rows (raw text + row, column, problem, value).
 
-    valid: pa.Table
+    The valid rows stay in the DuckDB connection that checked them, as the temporary relation
+    :data:`VALID` (canonical columns in schema order, then extra attributes); :meth:`close` drops
+    it (and closes the connection when validation opened its own).
+    """
+
+    engine: duckdb.DuckDBPyConnection
+    valid_rows: int
     rejects: pa.Table
     mapping: Mapping
     rows_read: int
+    own_engine: bool = False
+
+    def valid(self) -> pa.Table:
+        """The valid rows as an Arrow table (in file order)."""
+        return self.engine.sql(f"SELECT * FROM {VALID}").to_arrow_table()
+
+    def close(self) -> None:
+        for name in (VALID, PARSED, RAW):
+            for kind in ("VIEW", "TABLE"):
+                with contextlib.suppress(duckdb.Error):
+                    self.engine.execute(f"DROP {kind} IF EXISTS temp.{name}")
+        if self.own_engine:
+            self.engine.close()
 
 
 def normalize_name(name: str) -> str:
@@ -204,8 +239,47 @@ def _parse_sql(col_type: str, v: str) -> tuple[str, str]:
     return v, ""
 
 
-def _chunk_sql(table: Table, mapping: Mapping) -> str:
-    """SQL over a raw chunk ``raw``: typed canonical columns, extras, and the first problem."""
+def typed_sources(raw: RawFile, table: Table, mapping: Mapping) -> dict[str, str]:
+    """File columns whose typed values a canonical column takes as they are: name -> kind."""
+    typed = {}
+    for col in table.columns:
+        source = mapping.source_of.get(col.name)
+        kind = raw.kinds.get(source) if source is not None else None
+        if kind in TYPED_KINDS.get(col.type, ()) and not col.choices:
+            typed[source] = kind
+    return typed
+
+
+def _typed_sql(col_type: str, kind: str, v: str) -> tuple[str, str]:
+    """(SQL turning typed value ``v`` of ``kind`` into ``col_type``, problem code if it fails)."""
+    if col_type == "float64":
+        return f"CASE WHEN isfinite(CAST({v} AS DOUBLE)) THEN CAST({v} AS DOUBLE) END", "bad_number"
+    if col_type == "int64":
+        if kind == "integer":
+            return f"TRY_CAST({v} AS BIGINT)", "bad_integer"
+        whole = f"isfinite({v}) AND {v} = round({v})"
+        return f"CASE WHEN {whole} THEN TRY_CAST({v} AS BIGINT) END", "bad_integer"
+    if col_type in ("date", "timestamp"):
+        return f"CAST({v} AS {_duck_type(col_type)})", ""
+    return v, ""
+
+
+def text_cells(chunk: pa.Table, columns: list[str] | None = None) -> pa.Table:
+    """``chunk`` with its typed ``columns`` (default: all but the row number) as text cells."""
+    names = [n for n in chunk.column_names if n != ROW] if columns is None else columns
+    for name in names:
+        column = chunk.column(name)
+        if not pa.types.is_string(column.type):
+            text = pc.fill_null(cells_as_text(column), "")
+            chunk = chunk.set_column(chunk.column_names.index(name), name, text)
+    return chunk
+
+
+def _chunk_sql(table: Table, mapping: Mapping, native: dict[str, str]) -> str:
+    """SQL over the raw cells (:data:`RAW`): typed canonical columns, extras, the first problem.
+
+    ``native`` names the file columns whose typed values are taken as they are (no text parsing).
+    """
     selects = [_q(ROW), _q(MALFORMED), _q(EXTRA)]
     typed: list[tuple[str, str]] = []
     # the cells beyond the header are kept as the value, so nothing of the line is lost
@@ -214,10 +288,13 @@ def _chunk_sql(table: Table, mapping: Mapping) -> str:
         source = mapping.source_of.get(col.name)
         if source is None:
             continue
-        text = f"NULLIF(trim({_q(source)}), '')"
+        kind = native.get(source)
+        text = _q(source) if kind else f"NULLIF(trim({_q(source)}), '')"
         selects.append(f"{text} AS {_q('t:' + col.name)}")
         t = _q("t:" + col.name)
-        if col.choices:
+        if kind:
+            parsed, problem = _typed_sql(col.type, kind, t)
+        elif col.choices:
             parsed = (
                 f"CASE WHEN lower({t}) IN ({', '.join(map(_lit, col.choices))}) THEN lower({t}) END"
             )
@@ -229,7 +306,7 @@ def _chunk_sql(table: Table, mapping: Mapping) -> str:
         if problem:
             checks.append(
                 f"WHEN {t} IS NOT NULL AND ({parsed}) IS NULL "
-                f"THEN [{_lit(problem)}, {_lit(col.name)}, {t}]"
+                f"THEN [{_lit(problem)}, {_lit(col.name)}, CAST({t} AS VARCHAR)]"
             )
         if col.default is not None:
             parsed = f"coalesce({parsed}, {str(col.default).upper()})"
@@ -240,96 +317,219 @@ def _chunk_sql(table: Table, mapping: Mapping) -> str:
     outputs = [_q(ROW)] + [f"{sql} AS {_q(name)}" for name, sql in typed]
     outputs += [f"{_q('x:' + name)} AS {_q(name)}" for name in mapping.extra]
     return (
-        f"WITH t AS (SELECT {', '.join(selects)} FROM raw), "
+        f"WITH t AS (SELECT {', '.join(selects)} FROM {RAW}), "
         f"p AS (SELECT *, {problem_sql} AS _p FROM t) "
         f"SELECT {', '.join(outputs)}, _p[1] AS _problem, _p[2] AS _column, _p[3] AS _value FROM p"
     )
 
 
 def validate(
-    raw: RawFile, table: Table, maps: dict[str, str] | None = None, progress: Progress | None = None
+    raw: RawFile,
+    table: Table,
+    maps: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    engine: duckdb.DuckDBPyConnection | None = None,
 ) -> Validated:
     """Read every row of ``raw``, type it for ``table`` and split valid rows from rejected ones.
 
     Rows rejected keep their original text, their row number, the column at fault, a problem code
     and the value. Within the file, a row repeating the natural key of an earlier row is rejected
     (``duplicate_row`` when identical, ``duplicate_key`` otherwise).
+
+    The work runs in ``engine`` (a DuckDB workspace passes its own connection, so rows never leave
+    it) or in a new in-memory DuckDB. A Parquet file whose typed columns fit the canonical types is
+    read by DuckDB itself and parsed lazily: its valid rows are a view over the file, read once
+    more when the caller stores them.
     """
     mapping = map_columns(raw, table, maps or {})
-    sql = _chunk_sql(table, mapping)
-    con = duckdb.connect()
-    valid_parts: list[pa.Table] = []
+    native = typed_sources(raw, table, mapping)
+    as_text = [name for name in raw.kinds if name not in native]
+    sql = _chunk_sql(table, mapping, native)
+    own = engine is None
+    con = duckdb.connect() if engine is None else engine
+    # DuckDB's own progress is read by _scanned, never printed
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
     reject_parts: list[pa.Table] = []
-    rows_read = 0
-    for chunk in raw.chunks(progress):
-        rows_read += chunk.num_rows
-        con.register("raw", chunk)
-        result = con.sql(sql).to_arrow_table()
-        con.unregister("raw")
-        con.register("result", result)
-        con.register("raw", chunk)
-        valid_parts.append(
-            con.sql(
-                "SELECT * EXCLUDE (_problem, _column, _value) FROM result WHERE _problem IS NULL"
-            ).to_arrow_table()
-        )
-        reject_parts.append(
-            con.sql(
-                f"SELECT raw.* EXCLUDE ({_q(MALFORMED)}, {_q(EXTRA)}), r._column AS _column, "
-                f"r._problem AS _problem, r._value AS _value "
-                f"FROM result r JOIN raw USING ({_q(ROW)}) WHERE r._problem IS NOT NULL"
-            ).to_arrow_table()
-        )
-        con.unregister("result")
-        con.unregister("raw")
-    valid, dup_rejects = _finish(con, table, mapping, valid_parts, raw)
-    rejects = _combine_rejects(con, raw, reject_parts, dup_rejects)
-    con.close()
-    return Validated(valid, rejects, mapping, rows_read)
+    used = set(mapping.source_of.values()) | set(mapping.extra.values())
+    scannable = not raw.renamed and "file_row_number" not in raw.header
+    # DuckDB prints these kinds as text exactly as cells_as_text does (not so numbers or times)
+    sql_text = {name for name in as_text if raw.kinds[name] in ("integer", "boolean", "date")}
+    try:
+        if raw.format == "parquet" and scannable and not used & (set(as_text) - sql_text):
+            # typed Parquet columns: DuckDB reads the file itself, in parallel
+            header = ", ".join(
+                f"CAST({_q(h)} AS VARCHAR) AS {_q(h)}" if h in sql_text else _q(h)
+                for h in raw.header
+            )
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {RAW} AS SELECT {header}, "
+                f"file_row_number + 2 AS {_q(ROW)}, FALSE AS {_q(MALFORMED)}, "
+                f"CAST(NULL AS VARCHAR) AS {_q(EXTRA)} "
+                f"FROM read_parquet({_lit(str(raw.path))}, file_row_number = true)"
+            )
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {PARSED} AS {sql}")
+            rows_read = raw.rows
+            # one pass over the file counts the rows with a problem and, when the file holds the
+            # whole natural key, whether any two valid rows share it
+            counts = "count(*) FILTER (WHERE _problem IS NOT NULL)"
+            keys = ", ".join(_q(k) for k in table.key if k in mapping.source_of)
+            if keys and not _derived_key(table, mapping):
+                counts += (
+                    f", count(*) FILTER (WHERE _problem IS NULL) - count(DISTINCT hash({keys})) "
+                    f"FILTER (WHERE _problem IS NULL)"
+                )
+            found = _scanned(con, f"SELECT {counts} FROM {PARSED}", progress, raw.rows).fetchone()
+            if found[0]:
+                reject_parts.append(con.sql(_rejected_sql(PARSED)).to_arrow_table())
+            unique = found[1] == 0 if len(found) > 1 else None
+        else:
+            rows_read, unique = 0, None
+            for chunk in raw.chunks(progress):
+                rows_read += chunk.num_rows
+                con.register(RAW, text_cells(chunk, as_text))
+                into = f"INSERT INTO {PARSED} " if rows_read > chunk.num_rows else ""
+                con.execute(f"CREATE OR REPLACE TEMP TABLE _cx_chunk AS {sql}")
+                reject_parts.append(con.sql(_rejected_sql("_cx_chunk")).to_arrow_table())
+                if into:
+                    con.execute(f"{into}SELECT * FROM _cx_chunk")
+                else:
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS SELECT * FROM _cx_chunk")
+                con.execute("DROP TABLE _cx_chunk")
+                con.unregister(RAW)
+            if rows_read == 0:
+                con.register(RAW, _empty_raw(raw))
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS {sql}")
+                con.unregister(RAW)
+        reject_parts = [part for part in reject_parts if part.num_rows]
+        parse_rejects = sum(part.num_rows for part in reject_parts)
+        dup_rejects = _finish(con, table, mapping, bool(reject_parts), unique)
+        rejects = _combine_rejects(con, raw, reject_parts, dup_rejects)
+    except BaseException:
+        Validated(con, 0, pa.table({}), mapping, 0, own).close()
+        raise
+    valid_rows = rows_read - parse_rejects - dup_rejects.num_rows
+    return Validated(con, valid_rows, rejects, mapping, rows_read, own)
+
+
+def _empty_raw(raw: RawFile) -> pa.Table:
+    """A raw chunk with no rows (the columns of a file that has only its header)."""
+    columns = {h: pa.array([], pa.string()) for h in raw.header}
+    columns[ROW] = pa.array([], pa.int64())
+    columns[MALFORMED] = pa.array([], pa.bool_())
+    columns[EXTRA] = pa.array([], pa.string())
+    return pa.table(columns)
+
+
+def _rejected_sql(parsed: str) -> str:
+    """The rows of ``parsed`` with a problem, with their raw cells from the raw relation."""
+    return (
+        f"SELECT raw.* EXCLUDE ({_q(MALFORMED)}, {_q(EXTRA)}), r._column AS _column, "
+        f"r._problem AS _problem, r._value AS _value "
+        f"FROM (SELECT {_q(ROW)}, _problem, _column, _value FROM {parsed} "
+        f"WHERE _problem IS NOT NULL) r JOIN {RAW} raw USING ({_q(ROW)})"
+    )
+
+
+def _scanned(
+    con: duckdb.DuckDBPyConnection, sql: str, progress: Progress | None, total: int
+) -> duckdb.DuckDBPyConnection:
+    """Run ``sql`` (returns the cursor to fetch from), reporting DuckDB's progress as it runs."""
+    if progress is None:
+        return con.execute(sql)
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.25):
+            share = con.query_progress()
+            if share >= 0:
+                progress(int(total * share / 100), total)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    try:
+        return con.execute(sql)
+    finally:
+        done.set()
+        watcher.join()
+        progress(total, total)
+
+
+def _derived_key(table: Table, mapping: Mapping) -> bool:
+    """Whether validation derives a key column the file lacks (order line numbers, contact ids)."""
+    return (table.name == "orders" and "line_no" not in mapping.source_of) or (
+        table.name == "contacts" and "contact_id" not in mapping.source_of
+    )
 
 
 def _finish(
     con: duckdb.DuckDBPyConnection,
     table: Table,
     mapping: Mapping,
-    parts: list[pa.Table],
-    raw: RawFile,
-) -> tuple[pa.Table, pa.Table]:
-    """Derive missing key columns, reject in-file duplicates, order the canonical columns."""
+    any_rejected: bool,
+    unique: bool | None = None,
+) -> pa.Table:
+    """Make :data:`VALID` of the parsed rows without a problem: derive missing key columns,
+    reject in-file duplicates, order the canonical columns. Returns the duplicates' rows.
+
+    ``unique`` True says no two valid rows share the natural key (already counted)."""
     schema_cols = [c.name for c in table.columns]
-    if parts:
-        data = pa.concat_tables(parts)
-    else:
-        data = pa.table({ROW: pa.array([], pa.int64())})
-    con.register("data", data)
-    present = [c for c in data.column_names if c != ROW]
+    present = [
+        c for c in con.table(PARSED).columns if c not in (ROW, "_problem", "_column", "_value")
+    ]
+    # without rejected rows the problem checks need not run again
+    where = " WHERE _problem IS NULL" if any_rejected else ""
+    data = f"(SELECT * EXCLUDE (_problem, _column, _value) FROM {PARSED}{where})"
     # absent canonical columns: their default or null, typed
     fill = []
     for col in table.columns:
         if col.name not in present:
             default = "NULL" if col.default is None else str(col.default).upper()
             fill.append(f"CAST({default} AS {_duck_type(col.type)}) AS {_q(col.name)}")
-    base = f"SELECT *{', ' if fill else ''}{', '.join(fill)} FROM data"
+    base = f"SELECT *{', ' if fill else ''}{', '.join(fill)} FROM {data}"
     numbered = table.name == "orders" and "line_no" not in mapping.source_of
+    key = ", ".join(_q(k) for k in table.key)
+    ordered = ", ".join(_q(c) for c in schema_cols + list(mapping.extra))
+    # most files hold no duplicates: look for any with one hash aggregate before ranking rows
     if numbered:
         # exact duplicate lines first, then number the lines of each order in file order
         same = ", ".join(_q(c) for c in schema_cols if c != "line_no")
-        base = (
-            f"WITH b AS ({base}), d AS (SELECT *, row_number() OVER (PARTITION BY {same} "
-            f"ORDER BY {_q(ROW)}) AS _dup, min({_q(ROW)}) OVER (PARTITION BY {same}) AS _first "
-            f"FROM b) SELECT * EXCLUDE (line_no, _dup, _first), "
-            f"CASE WHEN _dup = 1 THEN row_number() OVER (PARTITION BY order_id, _dup = 1 "
-            f"ORDER BY {_q(ROW)}) END AS line_no, _dup, _first FROM d"
+        clash = _may_repeat(con, base, same)
+        if clash:
+            base = (
+                f"WITH b AS ({base}), d AS (SELECT *, row_number() OVER (PARTITION BY {same} "
+                f"ORDER BY {_q(ROW)}) AS _dup, min({_q(ROW)}) OVER (PARTITION BY {same}) AS _first "
+                f"FROM b) SELECT * EXCLUDE (line_no, _dup, _first), "
+                f"CASE WHEN _dup = 1 THEN row_number() OVER (PARTITION BY order_id, _dup = 1 "
+                f"ORDER BY {_q(ROW)}) END AS line_no, _dup, _first FROM d"
+            )
+        else:  # numbered lines cannot share a key
+            base = (
+                f"WITH b AS ({base}) SELECT * EXCLUDE (line_no), row_number() OVER "
+                f"(PARTITION BY order_id ORDER BY {_q(ROW)}) AS line_no, 1 AS _dup, 0 AS _first "
+                f"FROM b"
+            )
+    else:
+        if table.name == "contacts" and "contact_id" not in mapping.source_of:
+            base = (
+                f"WITH b AS ({base}) SELECT * EXCLUDE (contact_id), coalesce(lower(email), phone, "
+                f"contact_name, customer_id || '#' || row_number() OVER (PARTITION BY customer_id "
+                f"ORDER BY {_q(ROW)})) AS contact_id FROM b"
+            )
+        clash = _may_repeat(con, base, key) if unique is None else not unique
+    empty = pa.schema({ROW: pa.int64(), "_problem": pa.string(), "_first": pa.int64()})
+    if not clash and base.startswith("SELECT"):
+        # a plain projection: a view, so a lazily parsed file is read once more when stored
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {VALID} AS SELECT {ordered} FROM ({base})")
+        return empty.empty_table()
+    if not clash:  # window functions: computed once, in file order
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {VALID} AS "
+            f"SELECT {ordered} FROM ({base}) ORDER BY {_q(ROW)}"
         )
-    elif table.name == "contacts" and "contact_id" not in mapping.source_of:
-        base = (
-            f"WITH b AS ({base}) SELECT * EXCLUDE (contact_id), coalesce(lower(email), phone, "
-            f"contact_name, customer_id || '#' || row_number() OVER (PARTITION BY customer_id "
-            f"ORDER BY {_q(ROW)})) AS contact_id FROM b"
-        )
-    key = ", ".join(_q(k) for k in table.key)
-    every = ", ".join(_q(c) for c in schema_cols + list(mapping.extra))
+        return empty.empty_table()
     # _dup / _first: exact duplicates found before numbering order lines (see above)
+    every = ", ".join(_q(c) for c in schema_cols + list(mapping.extra))
     no_dup = "" if numbered else "1 AS _dup, 0 AS _first, "
     ranked = (
         f"WITH b AS ({base}) SELECT *, {no_dup}"
@@ -338,20 +538,31 @@ def _finish(
         f"row_number() OVER (PARTITION BY {every} ORDER BY {_q(ROW)}) AS _all_n, "
         f"min({_q(ROW)}) OVER (PARTITION BY {every}) AS _all_first FROM b"
     )
-    con.execute(f"CREATE TEMP TABLE ranked AS {ranked}")
-    ordered = ", ".join(_q(c) for c in schema_cols + list(mapping.extra))
-    valid = con.sql(
-        f"SELECT {ordered} FROM ranked WHERE _dup = 1 AND _key_n = 1 ORDER BY {_q(ROW)}"
-    ).to_arrow_table()
-    dups = con.sql(
-        f"SELECT {_q(ROW)}, CASE WHEN _dup > 1 OR _all_n > 1 THEN 'duplicate_row' "
-        f"ELSE 'duplicate_key' END AS _problem, "
-        f"CASE WHEN _dup > 1 THEN _first WHEN _all_n > 1 THEN _all_first "
-        f"ELSE _key_first END AS _first "
-        f"FROM ranked WHERE _dup > 1 OR _key_n > 1"
-    ).to_arrow_table()
-    con.unregister("data")
-    return valid, dups
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _cx_ranked AS {ranked}")
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {VALID} AS SELECT {ordered} FROM _cx_ranked "
+            f"WHERE _dup = 1 AND _key_n = 1 ORDER BY {_q(ROW)}"
+        )
+        return con.sql(
+            f"SELECT {_q(ROW)}, CASE WHEN _dup > 1 OR _all_n > 1 THEN 'duplicate_row' "
+            f"ELSE 'duplicate_key' END AS _problem, "
+            f"CASE WHEN _dup > 1 THEN _first WHEN _all_n > 1 THEN _all_first "
+            f"ELSE _key_first END AS _first "
+            f"FROM _cx_ranked WHERE _dup > 1 OR _key_n > 1"
+        ).to_arrow_table()
+    finally:
+        con.execute("DROP TABLE _cx_ranked")
+
+
+def _may_repeat(con: duckdb.DuckDBPyConnection, rows: str, columns: str) -> bool:
+    """False when no two of ``rows`` share ``columns``: as many distinct 64-bit hashes of them as
+    rows proves it, at the cost of counting integers. True may also be a hash collision; the
+    caller then ranks the rows exactly."""
+    n, distinct = con.sql(
+        f"SELECT count(*), count(DISTINCT hash({columns})) FROM ({rows})"
+    ).fetchone()
+    return distinct < n
 
 
 def _combine_rejects(
@@ -362,7 +573,7 @@ def _combine_rejects(
     names = header + ["_row", "_column", "_problem", "_value"]
     text = {n: pa.string() for n in header + ["_column", "_problem", "_value"]}
     schema = pa.schema([(n, pa.int64() if n == ROW else text[n]) for n in names])
-    tables = [p.select(names).cast(schema) for p in parts if p.num_rows]
+    tables = [text_cells(p.select(names)).cast(schema) for p in parts if p.num_rows]
     if dups.num_rows:
         wanted = set(dups.column(ROW).to_pylist())
         first = dict(
@@ -376,7 +587,7 @@ def _combine_rejects(
             if not rows.num_rows:
                 continue
             numbers = rows.column(ROW).to_pylist()
-            rows = rows.select(header + [ROW])
+            rows = text_cells(rows.select(header + [ROW]))
             rows = rows.append_column("_column", pa.array([None] * len(numbers), pa.string()))
             rows = rows.append_column("_problem", pa.array([problem[n] for n in numbers]))
             rows = rows.append_column("_value", pa.array([str(first[n]) for n in numbers]))
