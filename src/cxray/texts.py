@@ -176,6 +176,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Демо-данные записаны в {path} за {seconds:.1f} с",
     },
     "demo_csv": {"en": "CSV files written to {path}", "ru": "CSV-файлы записаны в {path}"},
+    "demo_size_streamed_only": {
+        "en": "--lines and --customers size the {streamed} profile only, not {profile}",
+        "ru": "--lines и --customers задают размер только профиля {streamed}, не {profile}",
+    },
+    "demo_lines_or_customers": {
+        "en": "give --lines or --customers, not both",
+        "ru": "укажите --lines или --customers, но не оба",
+    },
+    "demo_writing": {"en": "Writing {path}", "ru": "Запись {path}"},
+    "demo_files_written": {
+        "en": "{n} Parquet files ({mb:,.1f} MB) written to {path} in {seconds:.1f} s",
+        "ru": "{n} Parquet-файлов ({mb:,.1f} МБ) записано в {path} за {seconds:.1f} с",
+    },
+    "demo_imported": {
+        "en": "{table}: {rows:,} rows imported in {seconds:.1f} s ({rejected:,} rejected)",
+        "ru": "{table}: импортировано строк {rows:,} за {seconds:.1f} с (отклонено {rejected:,})",
+    },
     # --- structure ------------------------------------------------------------------------
     "structure_title": {
         "en": "Client base structure as of {as_of}",

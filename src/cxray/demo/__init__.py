@@ -10,6 +10,9 @@ Each profile returns pandas DataFrames named after the canonical tables
 (customers may carry extra attribute columns after them). All dates are placed relative to
 ``as_of`` and never after it; nothing depends on the wall clock or on global random state.
 
+Profiles too large for memory (``retail``: millions of order lines) are in
+:data:`STREAMED_PROFILES` and write Parquet files instead.
+
 :func:`campaign_files` lists the demo's campaign files (YAML, see :mod:`cxray.comms`): the past
 campaigns recorded in the generated ``sends`` and one planned campaign after the default
 ``as_of``.
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cxray.demo import b2b_food
+from cxray.demo import b2b_food, retail
 
 DEFAULT_AS_OF = dt.date(2026, 10, 31)
 """The analysis date used when none is given (fixed, never "today", so output is reproducible)."""
@@ -32,6 +35,13 @@ DEFAULT_AS_OF = dt.date(2026, 10, 31)
 PROFILES: dict[str, Callable[..., dict[str, pd.DataFrame]]] = {
     "b2b-food": b2b_food.generate,
 }
+
+STREAMED_PROFILES: dict[str, Callable[..., dict[str, Path]]] = {
+    "retail": retail.write,
+}
+"""Profiles too large for memory: ``write(out_dir, *, seed, as_of, lines, customers, progress)``
+streams one Parquet file per canonical table into ``out_dir`` and returns table name -> path
+(see :func:`cxray.demo.retail.write`). Load them with the importer, as ``cxray demo`` does."""
 
 
 def generate(
@@ -45,6 +55,11 @@ def generate(
     try:
         make = PROFILES[profile]
     except KeyError:
+        if profile in STREAMED_PROFILES:
+            raise ValueError(
+                f"demo profile {profile!r} is written to Parquet files: "
+                f"use cxray.demo.STREAMED_PROFILES[{profile!r}](out_dir, ...)"
+            ) from None
         known = ", ".join(sorted(PROFILES))
         raise ValueError(f"unknown demo profile {profile!r}; known profiles: {known}") from None
     if as_of is None:
