@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 from conftest import d
 
-from cxray.analytics.products import first_order_month, line_trends, product_dynamics
+from cxray.analytics.products import (
+    first_order_month,
+    latest_rows,
+    line_trends,
+    product_dynamics,
+)
 
 AS_OF = d("2026-03-15")
 
@@ -220,6 +225,53 @@ def test_later_start_shows_later_months_with_full_changes(data):
     # 2026-01: mom 200 - 0 (2025-12) = 200, pct null; yoy 200 - 150 = 50
     jan = late["c1", "s1"]["2026-01"]
     assert (jan["mom_change"], jan["mom_pct"], jan["yoy_change"]) == (200.0, None, 50.0)
+
+
+def test_without_idle_keys_only_keys_bought_in_the_computed_months_get_rows(load):
+    orders = load(
+        "orders",
+        [
+            line("c1", "2024-12-10", 40, "s1", 1),  # before 2025-02, the first computed month
+            line("c1", "2026-02-10", 60, "s2", 1),
+            line("c1", "2026-03-01", 90, "s2", 1),
+        ],
+    )
+    products = load("products", PRODUCTS)
+    start = d("2026-03-01")  # computed from 13 months earlier: 2025-02
+    full = rows(product_dynamics(orders, products, as_of=AS_OF, start=start))
+    lean = rows(product_dynamics(orders, products, as_of=AS_OF, start=start, idle_keys=False))
+    assert [(r["key"], r["revenue"]) for r in full] == [("s1", 0.0), ("s2", 90.0)]
+    # s2 in 2026-03: mom 90 - 60 = 30 (50%); yoy 90 - 0 (2025-03, inside c1's series), pct null
+    expected = {
+        "customer_id": "c1",
+        "key": "s2",
+        "month": "2026-03",
+        "revenue": 90.0,
+        "quantity": 1.0,
+        "mom_change": 30.0,
+        "mom_pct": 0.5,
+        "yoy_change": 90.0,
+        "yoy_pct": None,
+    }
+    assert lean == [expected]
+    assert full[1] == expected
+
+
+def test_latest_rows_rank_the_last_months_by_revenue(data):
+    orders, products = data
+    top = rows(latest_rows(orders, products, as_of=AS_OF, months=2, limit=3))
+    # 2026-03 first: c1's s2 (50), then the zero rows by customer and key
+    assert [(r["customer_id"], r["key"], r["month"], r["revenue"]) for r in top] == [
+        ("c1", "s2", "2026-03", 50.0),
+        ("c1", "s1", "2026-03", 0.0),
+        ("c2", "(no sku)", "2026-03", 0.0),
+    ]
+    # s2: nothing in 2026-02 (mom 50, pct null); 2025-03 netted 80 - 30 = 50 (yoy 0, 0%)
+    assert (top[0]["mom_change"], top[0]["mom_pct"]) == (50.0, None)
+    assert (top[0]["yoy_change"], top[0]["yoy_pct"]) == (0.0, 0.0)
+    full = series(product_dynamics(orders, products, as_of=AS_OF))
+    for r in top:
+        assert r == full[r["customer_id"], r["key"]][r["month"]]
 
 
 def test_bad_arguments(data):

@@ -277,22 +277,63 @@ DEMO_AS_OF = dt.date(2026, 10, 31)
 @app.command()
 @user_errors
 def demo(
-    profile: Annotated[str, typer.Option(help="Demo profile.")] = "b2b-food",
+    profile: Annotated[
+        str,
+        typer.Option(
+            help="Demo profile: b2b-food (a B2B food producer, ~15,000 clients) or retail (a "
+            "grocery retailer with a loyalty card: millions of order lines, written to Parquet "
+            "files and loaded through the importer)."
+        ),
+    ] = "b2b-food",
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same data.")] = 42,
     as_of: Annotated[
         str | None, typer.Option(help="Last date of the generated history (default 2026-10-31).")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Also write the generated tables as CSV files here.")
+        Path | None,
+        typer.Option(
+            help="b2b-food: also write the generated tables as CSV files here. retail: the "
+            "folder for the Parquet files (default: demo-retail/ in the workspace folder)."
+        ),
+    ] = None,
+    lines: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="retail only: order lines to generate (default 10,000,000; the customers are "
+            "as many as needed, ~26 lines each).",
+        ),
+    ] = None,
+    customers: Annotated[
+        int | None,
+        typer.Option(min=1, help="retail only: card holders to generate, instead of --lines."),
     ] = None,
 ) -> None:
     """Generate a synthetic company (default: a B2B food producer) into the workspace, replacing
-    its tables, so every report can be tried at once."""
-    from cxray.demo import PROFILES, campaign_files, close_demo_followups, generate
+    its tables, so every report can be tried at once. The retail profile is written to Parquet
+    files first and then imported like any user's files, so it also shows how cxray copes with
+    tens of millions of rows."""
+    from cxray.demo import (
+        PROFILES,
+        STREAMED_PROFILES,
+        campaign_files,
+        close_demo_followups,
+        generate,
+    )
 
-    if profile not in PROFILES:
-        raise CxrayError("unknown_profile", profile=profile, known=", ".join(PROFILES))
+    if profile not in PROFILES and profile not in STREAMED_PROFILES:
+        known = ", ".join([*PROFILES, *STREAMED_PROFILES])
+        raise CxrayError("unknown_profile", profile=profile, known=known)
     day = parse_date(as_of, "--as-of") or DEMO_AS_OF
+    if profile in STREAMED_PROFILES:
+        if lines is not None and customers is not None:
+            raise CxrayError("demo_lines_or_customers")
+        _demo_streamed(profile, seed=seed, as_of=day, out=out, lines=lines, customers=customers)
+        return
+    if lines is not None or customers is not None:
+        raise CxrayError(
+            "demo_size_streamed_only", profile=profile, streamed=", ".join(STREAMED_PROFILES)
+        )
     started = time.perf_counter()
     err_console.print(t("demo_generating", profile=profile, seed=seed, as_of=day))
     frames = generate(profile, seed=seed, as_of=day)
@@ -310,6 +351,77 @@ def demo(
         for name, frame in frames.items():
             frame.to_csv(out / f"{name}.csv", index=False)
         console.print(t("demo_csv", path=out), highlight=False)
+
+
+def _demo_streamed(
+    profile: str,
+    *,
+    seed: int,
+    as_of: dt.date,
+    out: Path | None,
+    lines: int | None,
+    customers: int | None,
+) -> None:
+    """``cxray demo`` for a streamed profile: write its Parquet files (to ``out``, default
+    ``demo-<profile>/`` in the workspace folder), empty the workspace and import every file
+    through the normal importer, with progress and timings."""
+    from cxray.demo import STREAMED_PROFILES, close_demo_followups
+
+    started = time.perf_counter()
+    err_console.print(t("demo_generating", profile=profile, seed=seed, as_of=as_of))
+    with _open(create=True) as ws:
+        folder = out if out is not None else ws.path / f"demo-{profile}"
+        with _progress() as bar:
+            task = bar.add_task(t("demo_writing", path=folder), total=None)
+            paths = STREAMED_PROFILES[profile](
+                folder,
+                seed=seed,
+                as_of=as_of,
+                lines=lines,
+                customers=customers,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        size = sum(path.stat().st_size for path in paths.values())
+        console.print(
+            t(
+                "demo_files_written",
+                n=len(paths),
+                mb=size / 1e6,
+                path=folder,
+                seconds=time.perf_counter() - started,
+            ),
+            highlight=False,
+        )
+        ws.replace_all({})
+        for table, path in paths.items():
+            _demo_import(ws, table, path)
+        close_demo_followups(ws, as_of=as_of)
+        folder = ws.path
+    console.print(
+        t("demo_done", path=folder, seconds=time.perf_counter() - started), highlight=False
+    )
+
+
+def _demo_import(ws: Workspace, table: str, path: Path) -> None:
+    """Import one demo file with the import command's progress bar, and say how it went."""
+    started = time.perf_counter()
+    with _progress() as bar:
+        task = bar.add_task(t("import_progress", file=path.name), total=None)
+        result = ws.import_file(
+            table,
+            path,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    console.print(
+        t(
+            "demo_imported",
+            table=table,
+            rows=result.rows_read,
+            rejected=result.rejected,
+            seconds=time.perf_counter() - started,
+        ),
+        highlight=False,
+    )
 
 
 # --- structure ------------------------------------------------------------------------------------
@@ -413,24 +525,22 @@ def products(
     every month from the customer's first order to the as-of month (zeros included), with
     month-on-month and year-on-year change."""
     from cxray.analytics import products as pr
-    from cxray.analytics.windows import add_months
 
     if by not in ("sku", "line"):
         raise CxrayError("bad_parameter", detail="--by must be sku or line")
     with _open(read_only=True) as ws:
         day = _as_of(ws, as_of)
-        orders = ws.table("orders")
-        start = pr.first_order_month(orders, day, customer_id=customer)
-        expr = pr.product_dynamics(
-            orders, ws.table("products"), as_of=day, by=by, customer_id=customer, start=start
-        )
-        if not as_json:
-            first_shown = add_months(day.replace(day=1), -(max(months, 1) - 1)).strftime("%Y-%m")
-            expr = (
-                expr.filter(expr.month >= first_shown)
-                .order_by([expr.month.desc(), expr.revenue.desc(), expr.customer_id, expr.key])
-                .limit(limit)
+        orders, items = ws.table("orders"), ws.table("products")
+        if as_json:  # every month of every series
+            start = pr.first_order_month(orders, day, customer_id=customer)
+            expr = pr.product_dynamics(
+                orders, items, as_of=day, by=by, customer_id=customer, start=start
             )
+        else:
+            expr = pr.latest_rows(
+                orders, items, as_of=day, by=by, months=max(months, 1), limit=limit,
+                customer_id=customer,
+            )  # fmt: skip
         rows = expr.to_pyarrow().to_pylist()
     if as_json:
         print_json(rows)

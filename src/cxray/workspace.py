@@ -16,6 +16,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,7 @@ import pyarrow.csv as pacsv
 from cxray.errors import CxrayError
 from cxray.ingest.read import ROW, Progress, open_table_file
 from cxray.ingest.schema import IMPORTS, REJECTS, TABLES, Table
-from cxray.ingest.validate import Validated, parse_maps, validate
+from cxray.ingest.validate import VALID, Validated, parse_maps, validate
 from cxray.texts import t
 
 DEFAULT_DIR = "cxray-workspace"
@@ -128,6 +130,80 @@ def default_path() -> Path:
     return Path(os.environ.get("CXRAY_WORKSPACE", DEFAULT_DIR))
 
 
+SPARK_SCHEMES = ("pyspark", "spark")
+
+
+def is_spark_url(url: str) -> bool:
+    """Whether ``url`` asks for Spark (``pyspark://...`` or a ``spark://host:port`` master)."""
+    return urllib.parse.urlparse(url).scheme in SPARK_SCHEMES
+
+
+def spark_conf(url: str, folder: Path) -> dict[str, str]:
+    """The Spark properties a Spark backend URL asks for, with cxray's defaults filled in.
+
+    - ``pyspark://`` runs Spark in local mode (``local[*]``) inside the cxray process;
+    - ``pyspark://?spark.master=spark://host:7077&spark.executor.memory=8g``: every query
+      parameter is a Spark property, set before the session starts (so ``spark.master``,
+      ``spark.driver.memory`` or ``spark.sql.warehouse.dir`` work too);
+    - ``spark://host:7077?spark.executor.memory=8g`` is the same with the master URL itself.
+
+    In local mode the tables live in the workspace folder (``spark/warehouse``, catalogued in a
+    Derby metastore in ``spark/metastore``) so that they outlive the process, as the DuckDB file
+    does; on a cluster pass a warehouse every executor can reach and the cluster's metastore.
+    """
+    parsed = urllib.parse.urlparse(url)
+    conf = dict(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
+    if parsed.scheme == "spark":
+        if not parsed.netloc:
+            raise ValueError("a spark:// URL names its master: spark://host:7077")
+        conf.setdefault("spark.master", f"spark://{parsed.netloc}")
+    elif parsed.netloc or parsed.path.strip("/"):
+        raise ValueError(
+            "Spark properties go in the query: pyspark://?spark.master=spark://host:7077"
+        )
+    conf.setdefault("spark.master", "local[*]")
+    conf.setdefault("spark.app.name", "cxray")
+    conf.setdefault("spark.sql.session.timeZone", "UTC")
+    conf.setdefault("spark.ui.showConsoleProgress", "false")  # cxray shows its own progress
+    conf.setdefault("spark.log.level", "ERROR")
+    if conf["spark.master"].startswith("local"):
+        base = (folder / "spark").absolute()
+        conf.setdefault("spark.sql.catalogImplementation", "hive")
+        conf.setdefault("spark.sql.warehouse.dir", str(base / "warehouse"))
+        conf.setdefault(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            f"jdbc:derby:;databaseName={base / 'metastore'};create=true",
+        )
+        conf.setdefault("spark.driver.extraJavaOptions", f"-Dderby.system.home={base}")
+        conf.setdefault("spark.pyspark.python", sys.executable)  # workers see cxray's packages
+    return conf
+
+
+def connect_spark(url: str, folder: Path) -> tuple[ibis.BaseBackend, bool]:
+    """An Ibis PySpark connection for a Spark backend URL (see :func:`spark_conf`), and whether
+    cxray started its session (inside a running Spark application cxray joins its session,
+    applies only the URL's runtime properties and leaves the session running when it closes)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise ImportError("pyspark is not installed: pip install 'cxray[spark]'") from None
+    conf = spark_conf(url, folder)
+    try:
+        session = SparkSession.active()  # the running Spark application's session, if any
+    except Exception:
+        session = None
+    if session is not None:
+        asked = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(url).query))
+        for key, value in asked.items():
+            if session.conf.isModifiable(key):
+                session.conf.set(key, value)
+        return ibis.pyspark.connect(session), False
+    builder = SparkSession.builder
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    return ibis.pyspark.connect(builder.getOrCreate()), True
+
+
 class Workspace:
     """A workspace folder and its backend connection (``self.con``, an Ibis backend)."""
 
@@ -146,8 +222,11 @@ class Workspace:
             raise CxrayError("no_workspace", path=str(self.path))
         if create:
             self.path.mkdir(parents=True, exist_ok=True)
+        self._owns_con = True  # False when cxray joined a Spark session it did not start
         try:
-            if self.backend_url:
+            if self.backend_url and is_spark_url(self.backend_url):
+                self.con, self._owns_con = connect_spark(self.backend_url, self.path)
+            elif self.backend_url:
                 self.con = ibis.connect(self.backend_url)
             else:
                 self.con = ibis.duckdb.connect(str(db), read_only=read_only)
@@ -156,8 +235,12 @@ class Workspace:
                 "backend_failed", url=self.backend_url or str(db), detail=str(err).splitlines()[0]
             ) from err
         self.is_duckdb = self.con.name == "duckdb"
+        if self.is_duckdb:  # the terminal shows cxray's own progress, not DuckDB's
+            self.con.raw_sql("SET enable_progress_bar_print = false")
 
     def close(self) -> None:
+        if not self._owns_con:
+            return
         with contextlib.suppress(Exception):
             self.con.disconnect()
 
@@ -263,33 +346,40 @@ class Workspace:
         spec = _spec(table)
         file = Path(file)
         raw = open_table_file(file, sep=sep, encoding=encoding)
-        checked = validate(raw, spec, parse_maps(maps), progress=progress)
-        import_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + table
-        with file.open("rb") as fh:
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-        rejects_path = (
-            self._write_rejects_csv(import_id, checked) if checked.rejects.num_rows else None
-        )
-        first = [(r, self._reason(p, c, v)) for r, p, c, v in _reject_rows(checked.rejects, 5)]
-        if checked.valid.num_rows == 0 and checked.rejects.num_rows:
-            raise CxrayError(
-                "all_rows_rejected",
-                file=file.name,
-                rows=checked.rows_read,
-                row=first[0][0],
-                reason=first[0][1],
-                path=str(rejects_path),
+        # a DuckDB workspace checks the rows itself, so they never leave it
+        engine = self.con.con if self.is_duckdb else None
+        checked = validate(raw, spec, parse_maps(maps), progress=progress, engine=engine)
+        try:
+            import_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + table
+            with file.open("rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+            rejects_path = (
+                self._write_rejects_csv(import_id, checked) if checked.rejects.num_rows else None
             )
-        present = set(checked.mapping.source_of) | set(checked.mapping.extra)
-        present |= {"line_no"} if table == "orders" else set()
-        present |= {"contact_id"} if table == "contacts" else set()
-        valid = checked.valid
-        with self.transaction():
-            if table == "orders" and "line_no" not in checked.mapping.source_of:
-                valid = self._match_order_lines(valid)
-            counts = self._upsert(spec, valid, present)
-            self._log_rejects(import_id, table, file, digest, checked)
-            self._log_import(import_id, table, file, digest, checked, counts)
+            first = [(r, self._reason(p, c, v)) for r, p, c, v in _reject_rows(checked.rejects, 5)]
+            if checked.valid_rows == 0 and checked.rejects.num_rows:
+                raise CxrayError(
+                    "all_rows_rejected",
+                    file=file.name,
+                    rows=checked.rows_read,
+                    row=first[0][0],
+                    reason=first[0][1],
+                    path=str(rejects_path),
+                )
+            present = set(checked.mapping.source_of) | set(checked.mapping.extra)
+            present |= {"line_no"} if table == "orders" else set()
+            present |= {"contact_id"} if table == "contacts" else set()
+            valid = self.con.table(VALID) if engine else ibis.memtable(checked.valid())
+            with self.transaction():
+                if table == "orders" and "line_no" not in checked.mapping.source_of:
+                    valid = self._match_order_lines(valid)
+                counts = self._upsert(spec, valid, present, checked.valid_rows)
+                self._log_rejects(import_id, table, file, digest, checked)
+                self._log_import(import_id, table, file, digest, checked, counts)
+        finally:
+            with contextlib.suppress(Exception):
+                self.con.drop_table("_matched", force=True)
+            checked.close()
         return ImportResult(
             table,
             str(file),
@@ -309,7 +399,7 @@ class Workspace:
         spec = _spec(table)
         arrow = self._canonical_arrow(spec, data)
         with self.transaction():
-            return self._upsert(spec, arrow, set(arrow.column_names))
+            return self._upsert(spec, ibis.memtable(arrow), set(arrow.column_names), arrow.num_rows)
 
     def replace_all(self, frames: dict[str, object]) -> None:
         """Drop every table of the workspace and write ``frames`` (table name -> rows) instead."""
@@ -318,7 +408,8 @@ class Workspace:
                 if self.has(name):
                     self.con.drop_table(name)
             for name, frame in frames.items():
-                self._upsert(_spec(name), self._canonical_arrow(_spec(name), frame), set())
+                arrow = self._canonical_arrow(_spec(name), frame)
+                self._upsert(_spec(name), ibis.memtable(arrow), set(), arrow.num_rows)
 
     # --- follow-up tasks -------------------------------------------------------------------
 
@@ -429,15 +520,16 @@ class Workspace:
             }
         )
 
-    def _match_order_lines(self, data: pa.Table) -> pa.Table:
+    def _match_order_lines(self, data: ibis.Table) -> ibis.Table:
         """Give order lines from a file without line numbers the numbers of the stored lines.
 
         A file line matches the stored line of the same order and SKU with the same rank (the
         k-th milk line of order 7 in the file is the k-th stored milk line of order 7), so a file
         with only some lines of an order updates those and keeps the others; lines without a
-        match are numbered after the order's highest stored line number.
+        match are numbered after the order's highest stored line number. The result is the
+        table ``_matched``, which the caller drops.
         """
-        if not self.has("orders") or data.num_rows == 0:
+        if not self.has("orders"):
             return data
         con = self.con
         stored = con.table("orders")
@@ -461,19 +553,23 @@ class Workspace:
             unmatched = j._h_line.isnull()
             extra = ibis.row_number().over(group_by=[j.order_id, unmatched], order_by=j.line_no)
             line = ibis.cases((unmatched, j._top.fill_null(0) + extra + 1), else_=j._h_line)
-            result = j.mutate(line_no=line.cast("int64")).select(*data.column_names)
-            return result.to_pyarrow().cast(data.schema)
+            result = j.mutate(line_no=line.cast("int64")).select(*data.columns)
+            return con.create_table("_matched", result, overwrite=True)
         finally:
             with contextlib.suppress(Exception):
                 con.drop_table("_lines", force=True)
 
-    def _upsert(self, spec: Table, data: pa.Table, present: set[str]) -> tuple[int, int, int]:
+    def _upsert(
+        self, spec: Table, data: ibis.Table, present: set[str], rows: int
+    ) -> tuple[int, int, int]:
+        """Upsert the ``rows`` rows of ``data`` into ``spec``'s table by its natural key."""
         name, key, con = spec.name, list(spec.key), self.con
         if not self.has(name):
             con.create_table(name, data)
-            return data.num_rows, 0, 0
+            return rows, 0, 0
         existing = con.table(name)
-        new_columns = [c for c in data.column_names if c not in existing.columns]
+        columns = list(data.columns)
+        new_columns = [c for c in columns if c not in existing.columns]
         incoming = con.create_table("_incoming", data, overwrite=True)
         try:
             # columns the file did not carry keep their stored values for rows already held
@@ -484,17 +580,17 @@ class Workspace:
                 )
                 j = incoming.left_join(held, _same(incoming, held, key))
                 incoming = j.select(
-                    *[j[c] for c in data.column_names if c not in absent],
+                    *[j[c] for c in columns if c not in absent],
                     *[
                         ibis.cases((j["_hit"].notnull(), j[f"_old_{c}"]), else_=j[c]).name(c)
-                        if c in data.column_names
+                        if c in columns
                         else ibis.cases((j["_hit"].notnull(), j[f"_old_{c}"])).name(c)
                         for c in absent
                     ],
                 )
                 incoming = con.create_table("_filled", incoming, overwrite=True)
-            cols = [c for c in data.column_names if c in existing.columns] + [
-                c for c in absent if c not in data.column_names
+            cols = [c for c in columns if c in existing.columns] + [
+                c for c in absent if c not in columns
             ]
             changed_expr = incoming.anti_join(existing, _same(incoming, existing, cols))
             changed = con.create_table("_changed", changed_expr, overwrite=True)
@@ -502,7 +598,7 @@ class Workspace:
             n_new = changed.anti_join(existing, _same(changed, existing, key)).count()
             n_new = n_new.to_pyarrow().as_py()
             n_updated = n_changed - n_new
-            n_unchanged = data.num_rows - n_changed
+            n_unchanged = rows - n_changed
             if n_changed == 0:
                 return 0, 0, n_unchanged
             if n_updated == 0 and not new_columns:

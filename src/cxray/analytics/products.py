@@ -32,12 +32,13 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
-from cxray.analytics.windows import check_as_of
+from cxray.analytics.windows import add_months, check_as_of
 
 __all__ = [
     "NO_SKU",
     "UNKNOWN_LINE",
     "first_order_month",
+    "latest_rows",
     "line_trends",
     "product_dynamics",
     "with_product_line",
@@ -194,6 +195,7 @@ def product_dynamics(
     by: Literal["sku", "line"] = "sku",
     customer_id: str | None = None,
     start: dt.date | None = None,
+    idle_keys: bool = True,
 ) -> ir.Table:
     """Monthly revenue and quantity per customer and SKU (or product line), with MoM and YoY.
 
@@ -222,7 +224,9 @@ def product_dynamics(
       ``start=None`` with a simpler query. A later ``start`` shows only the months from
       ``start``'s month on; the changes are still computed against earlier months, so every row
       shown equals the corresponding row of the full series (keys bought only before ``start``
-      show zero rows).
+      show zero rows). ``idle_keys=False`` leaves those out: only keys with a line in the
+      computed months (from 13 months before ``start``) get rows, which is what a ranking by
+      revenue needs and far less work on a large base.
 
     ``customer_id`` restricts the result to one customer (the series are per customer anyway).
     Rows are ordered by ``customer_id``, ``key``, ``month``. Raises ``ValueError`` for an unknown
@@ -273,7 +277,7 @@ def product_dynamics(
         recent = lines.filter(lines.idx >= first_computed)
 
     first = lines.group_by("customer_id").aggregate(first_idx=lines.idx.min())
-    pairs = lines.select("customer_id", "key").distinct()
+    pairs = (lines if idle_keys else recent).select("customer_id", "key").distinct()
     grid = pairs.join(first, "customer_id")
     grid = grid.join(months, grid.first_idx <= months.idx).select("customer_id", "key", "idx")
 
@@ -302,6 +306,37 @@ def product_dynamics(
         yoy_change=series.yoy_change,
         yoy_pct=series.yoy_pct,
     ).order_by(["customer_id", "key", "month"])
+
+
+def latest_rows(
+    orders: ir.Table,
+    products: ir.Table,
+    *,
+    as_of: dt.date,
+    by: Literal["sku", "line"] = "sku",
+    months: int = 1,
+    limit: int = 40,
+    customer_id: str | None = None,
+) -> ir.Table:
+    """The top rows of :func:`product_dynamics` in the last ``months`` calendar months up to
+    ``as_of``: latest month first, then by revenue (descending), ``customer_id``, ``key``; at
+    most ``limit`` rows. Only those months are computed (with the 13 before them, for the
+    changes), and only keys bought in them, so this stays quick on a large base.
+    """
+    _check_months(months, "months")
+    start = add_months(as_of.replace(day=1), -(months - 1))
+    expr = product_dynamics(
+        orders,
+        products,
+        as_of=as_of,
+        by=by,
+        customer_id=customer_id,
+        start=start,
+        idle_keys=False,
+    )
+    return expr.order_by(
+        [expr.month.desc(), expr.revenue.desc(), expr.customer_id, expr.key]
+    ).limit(limit)
 
 
 def line_trends(

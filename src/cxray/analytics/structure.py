@@ -156,6 +156,14 @@ def _ids(col: ir.Column) -> ir.Table:
     return table.filter(table.customer_id.notnull())
 
 
+def active_customers(orders: ir.Table, *, as_of: dt.date, active_window: int = 24) -> ir.Table:
+    """``customer_id`` of the *active* customers at ``as_of`` (an order line within the last
+    ``active_window`` months): the ``active`` of :func:`customer_status`, without the rest."""
+    check_as_of(as_of)
+    lines = _window_lines(orders, trailing_window(as_of, active_window))
+    return lines.select("customer_id").distinct()
+
+
 def _window_lines(orders: ir.Table, window: Window) -> ir.Table:
     """Order lines dated within ``window`` and belonging to a customer."""
     return orders.filter(window.contains(orders.order_date), orders.customer_id.notnull())

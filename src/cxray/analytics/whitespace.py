@@ -6,9 +6,8 @@ explicit ``as_of`` date. The window is the trailing ``(as_of - window_months mon
 
 Definitions:
 
-- **active customers**: the *active* customers of
-  :func:`cxray.analytics.structure.customer_status` with ``active_window = window_months``
-  (at least one order line in the window).
+- **active customers**: :func:`cxray.analytics.structure.active_customers` with
+  ``active_window = window_months`` (at least one order line in the window).
 - **product lines**: the non-null ``product_line`` values of the products whose SKUs have order
   lines in the window. Revenue of lines without a SKU, or whose SKU has no product row or no
   line, belongs to no product line and is left out here.
@@ -25,13 +24,12 @@ import datetime as dt
 import math
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
-import pyarrow as pa
 
 from cxray.analytics.products import NO_SKU, UNKNOWN_LINE, with_product_line
-from cxray.analytics.structure import StructureParams, customer_status
+from cxray.analytics.structure import active_customers
 from cxray.analytics.windows import check_as_of, trailing_window
-from cxray.ingest.schema import TABLES
 
 __all__ = ["line_matrix", "opportunities"]
 
@@ -42,28 +40,9 @@ _EPS = 1e-9
 _TOL = 1e-9
 
 
-def _empty(name: str) -> ir.Table:
-    """An empty table with the canonical schema of ``name``."""
-    schema = ibis.schema(TABLES[name].ibis_schema())
-    return ibis.memtable(
-        pa.table({col: pa.array([], type=typ.to_pyarrow()) for col, typ in schema.items()}),
-        schema=schema,
-    )
-
-
 def _active(orders: ir.Table, customers: ir.Table, as_of: dt.date, window_months: int) -> ir.Table:
     """``customer_id`` and ``segment`` of the active customers (see the module notes)."""
-    # only the `active` flag is used, which depends on orders alone: contacts and interactions
-    # (reachability) are passed empty
-    status = customer_status(
-        customers,
-        _empty("contacts"),
-        _empty("interactions"),
-        orders,
-        as_of=as_of,
-        params=StructureParams(active_window=window_months),
-    )
-    active = status.filter(status.active).select("customer_id")
+    active = active_customers(orders, as_of=as_of, active_window=window_months)
     if "segment" in customers.columns:
         segments = customers.group_by("customer_id").aggregate(segment=customers.segment.max())
     else:
@@ -102,6 +81,15 @@ def line_matrix(
         m = line_matrix(orders, products, customers, as_of=date(2026, 6, 30))
         m.pivot_wider(names_from="product_line", values_from="revenue").to_pandas()
     """
+    return _matrix(orders, products, customers, as_of, window_months).order_by(
+        ["customer_id", "product_line"]
+    )
+
+
+def _matrix(
+    orders: ir.Table, products: ir.Table, customers: ir.Table, as_of: dt.date, window_months: int
+) -> ir.Table:
+    """:func:`line_matrix` in no particular order (what the other computations start from)."""
     check_as_of(as_of)
     window = trailing_window(as_of, window_months)
     lines = orders.filter(window.contains(orders.order_date), orders.customer_id.notnull())
@@ -116,7 +104,7 @@ def line_matrix(
         segment=joined.segment,
         product_line=joined.product_line,
         revenue=joined.revenue.fill_null(0.0).cast("float64"),
-    ).order_by(["customer_id", "product_line"])
+    )
 
 
 def _buyer_stats(matrix: ir.Table, group: list[str]) -> ir.Table:
@@ -134,13 +122,10 @@ def _buyer_stats(matrix: ir.Table, group: list[str]) -> ir.Table:
         buyers=(matrix.revenue > _EPS).cast("int64").sum(),
     )
     bought = matrix.filter(matrix.revenue > _EPS)
-    window = ibis.window(group_by=keys, order_by=[bought.revenue, bought.customer_id])
-    bought = bought.mutate(
-        pos=ibis.row_number().over(window) + 1,
-        k=bought.customer_id.count().over(ibis.window(group_by=keys)),
-    )
-    middle = bought.filter(bought.k <= 2 * bought.pos, 2 * bought.pos <= bought.k + 2)
-    medians = middle.group_by(keys).aggregate(median=middle.revenue.mean())
+    if ibis.get_backend(matrix).has_operation(ops.Median):  # an exact median, as below
+        medians = bought.group_by(keys).aggregate(median=bought.revenue.median())
+    else:
+        medians = _median_by_rank(bought, keys)
     joined = counts.left_join(medians, keys)
     return joined.select(
         *[joined[c] for c in keys],
@@ -148,6 +133,17 @@ def _buyer_stats(matrix: ir.Table, group: list[str]) -> ir.Table:
         buyers=joined.buyers.fill_null(0).cast("int64"),
         median=joined.median.cast("float64"),
     )
+
+
+def _median_by_rank(bought: ir.Table, keys: list[str]) -> ir.Table:
+    """Median revenue per ``keys`` with window functions, for backends without a median."""
+    window = ibis.window(group_by=keys, order_by=[bought.revenue, bought.customer_id])
+    bought = bought.mutate(
+        pos=ibis.row_number().over(window) + 1,
+        k=bought.customer_id.count().over(ibis.window(group_by=keys)),
+    )
+    middle = bought.filter(bought.k <= 2 * bought.pos, 2 * bought.pos <= bought.k + 2)
+    return middle.group_by(keys).aggregate(median=middle.revenue.mean())
 
 
 def opportunities(
@@ -198,7 +194,7 @@ def opportunities(
         raise ValueError(
             f"min_peer_share must be a number with 0 < min_peer_share <= 1, got {min_peer_share!r}"
         )
-    matrix = line_matrix(orders, products, customers, as_of=as_of, window_months=window_months)
+    matrix = _matrix(orders, products, customers, as_of, window_months)
 
     in_segment = _buyer_stats(matrix.filter(matrix.segment.notnull()), ["segment"])
     overall = _buyer_stats(matrix, [])
