@@ -13,7 +13,8 @@ regenerate; generation is timed but is not part of the pipeline.
 Three contenders run the same seven steps on the same files, each contender in its own process:
 
 1. **cxray**: exactly what the CLI commands do, in-process, through the same public functions
-   and materialising the results the way the CLI does (``.to_pyarrow().to_pylist()``):
+   and materialising the results as the CLI does (``.to_pyarrow()``; Python rows where the CLI
+   prints a table):
    ``import`` (``Workspace.import_file`` of every file into a fresh workspace: the real,
    validating importer), ``structure`` (funnel, Pareto curve, ABC-XYZ of customers and SKUs),
    ``products`` (the products command's default table: every customer's monthly series with
@@ -58,6 +59,8 @@ import time
 import traceback
 from pathlib import Path
 from typing import Any
+
+import pyarrow.compute as pc
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -177,13 +180,14 @@ class CxrayContender:
             day = self._as_of(ws)
             tb = ws.tables()
             args = (tb["orders"], tb["products"], tb["customers"])
-            rows = wsp.opportunities(*args, as_of=day).to_pyarrow().to_pylist()
-            matrix = wsp.line_matrix(*args, as_of=day).to_pyarrow().to_pylist()
+            # every row, held as Arrow tables (as the baselines hold data frames)
+            rows = wsp.opportunities(*args, as_of=day).to_pyarrow()
+            matrix = wsp.line_matrix(*args, as_of=day).to_pyarrow()
             tb["products"].product_line.notnull().sum().to_pyarrow().as_py()
         return {
-            "matrix_rows": len(matrix),
-            "opportunities": len(rows),
-            "potential_sum": sum(r["potential"] for r in rows),
+            "matrix_rows": matrix.num_rows,
+            "opportunities": rows.num_rows,
+            "potential_sum": pc.sum(rows.column("potential")).as_py() or 0.0,
         }
 
     def step_rfm(self) -> dict:
@@ -191,11 +195,11 @@ class CxrayContender:
 
         with self._open() as ws:
             day = self._as_of(ws)
-            scores = rf.rfm(ws.table("orders"), as_of=day, window_months=24)
-            customers = scores.to_pyarrow().to_pylist()
-            segments = rf.rfm_segments(scores).to_pyarrow().to_pylist()
+            with rf.rfm(ws.table("orders"), as_of=day, window_months=24).cache() as scores:
+                customers = scores.to_pyarrow()  # every customer, as --json
+                segments = rf.rfm_segments(scores).to_pyarrow().to_pylist()
         return {
-            "customers": len(customers),
+            "customers": customers.num_rows,
             "segments": {s["segment"]: s["customers"] for s in segments if s["customers"]},
         }
 

@@ -629,8 +629,12 @@ def rfm(
     with _open(read_only=True) as ws:
         day = _as_of(ws, as_of)
         scores = rf.rfm(ws.table("orders"), as_of=day, window_months=window)
-        customers = scores.to_pyarrow().to_pylist()
-        segments = rf.rfm_segments(scores).to_pyarrow().to_pylist()
+        if as_json:  # every customer, and the summary from the same scores (computed once)
+            with scores.cache() as cached:
+                customers = cached.to_pyarrow().to_pylist()
+                segments = rf.rfm_segments(cached).to_pyarrow().to_pylist()
+        else:
+            segments = rf.rfm_segments(scores).to_pyarrow().to_pylist()
     if as_json:
         print_json({"as_of": day, "segments": segments, "customers": customers})
         return

@@ -131,17 +131,23 @@ def with_product_line(lines: ir.Table, products: ir.Table) -> ir.Table:
     return joined.mutate(product_line=key).drop("_p_sku", "_p_line")
 
 
-def _with_changes(series: ir.Table, partition: list[str]) -> ir.Table:
-    """Add MoM and YoY changes to a series with one row per consecutive month per partition.
+def _with_changes(series: ir.Table, monthly: ir.Table, keys: list[str], first: str) -> ir.Table:
+    """Add MoM and YoY changes to ``series``: one row per ``keys`` and month index ``idx``.
 
-    ``series`` must hold, per ``partition`` group, a row for every month index ``idx`` from the
-    group's first month on (no gaps), with a ``revenue`` column. The previous month is then the
-    previous row and the same month a year earlier is 12 rows back.
+    The previous month's and the year-earlier month's revenue are looked up in ``monthly`` (the
+    months with lines: ``keys``, ``idx``, ``revenue``; 0 for a month without lines), so only the
+    months shown need rows. A base month before the series' first month (column ``first`` of
+    ``series``) has no revenue: the change is null there.
     """
-    window = ibis.window(group_by=partition, order_by="idx")
-    prev = series.revenue.lag(1).over(window)
-    base = series.revenue.lag(12).over(window)
-    series = series.mutate(_prev=prev, _base=base)
+    on = [*keys, "idx"]
+    prev = monthly.select(*keys, idx=monthly.idx + 1, _prev=monthly.revenue)
+    base = monthly.select(*keys, idx=monthly.idx + 12, _base=monthly.revenue)
+    joined = series.left_join(prev, on).left_join(base, on)
+    series = joined.select(
+        *series.columns,
+        _prev=ibis.cases((joined.idx - 1 >= joined[first], joined._prev.fill_null(0.0))),
+        _base=ibis.cases((joined.idx - 12 >= joined[first], joined._base.fill_null(0.0))),
+    )
 
     def pct(change: ir.FloatingValue, base: ir.FloatingValue) -> ir.FloatingValue:
         return ibis.cases((base.abs() >= _EPS, change / base), else_=None).cast("float64")
@@ -270,16 +276,16 @@ def product_dynamics(
         recent = lines
     else:
         first_shown = _month_index(start)
-        # 13 extra months before the first shown one: its previous month and the year-earlier
-        # months of the first twelve shown months are then inside the computed series
-        first_computed = first_shown - 13
-        months = _months_table(first_computed, last)
-        recent = lines.filter(lines.idx >= first_computed)
+        # the months before the first shown one that its changes (and those of the next eleven)
+        # look back to: one more than a year, as the pairs of idle_keys=False are counted
+        months = _months_table(first_shown, last)
+        recent = lines.filter(lines.idx >= first_shown - 13)
 
     first = lines.group_by("customer_id").aggregate(first_idx=lines.idx.min())
     pairs = (lines if idle_keys else recent).select("customer_id", "key").distinct()
     grid = pairs.join(first, "customer_id")
-    grid = grid.join(months, grid.first_idx <= months.idx).select("customer_id", "key", "idx")
+    grid = grid.join(months, grid.first_idx <= months.idx)
+    grid = grid.select("customer_id", "key", "idx", "first_idx")
 
     monthly = recent.group_by(["customer_id", "key", "idx"]).aggregate(
         revenue=recent.amount.sum(), quantity=recent.quantity.sum()
@@ -289,12 +295,11 @@ def product_dynamics(
         customer_id=series.customer_id,
         key=series.key,
         idx=series.idx,
+        first_idx=series.first_idx,
         revenue=series.revenue.fill_null(0.0).cast("float64"),
         quantity=series.quantity.fill_null(0.0).cast("float64"),
     )
-    series = _with_changes(series, ["customer_id", "key"])
-    if start is not None:
-        series = series.filter(series.idx >= first_shown)
+    series = _with_changes(series, monthly, ["customer_id", "key"], "first_idx")
     return series.select(
         "customer_id",
         "key",
@@ -374,15 +379,15 @@ def line_trends(
     )
     monthly = lines.group_by(["product_line", "idx"]).aggregate(revenue=lines.amount.sum())
     shown_lines = monthly.filter(monthly.idx >= first_shown).select("product_line").distinct()
-    grid = shown_lines.cross_join(_months_table(first_computed, last))
+    grid = shown_lines.cross_join(_months_table(first_shown, last))
     series = grid.left_join(monthly, ["product_line", "idx"])
     series = series.select(
         product_line=series.product_line,
         idx=series.idx,
+        first=ibis.literal(first_computed),
         revenue=series.revenue.fill_null(0.0).cast("float64"),
     )
-    series = _with_changes(series, ["product_line"])
-    series = series.filter(series.idx >= first_shown)
+    series = _with_changes(series, monthly, ["product_line"], "first")
     return series.select(
         "product_line",
         month=_month_label(series.idx),
