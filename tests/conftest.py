@@ -1,9 +1,17 @@
-"""Shared fixtures: every analytics test runs on DuckDB and on SQLite (two in-process Ibis
-backends)."""
+"""Shared fixtures: every analytics test runs on DuckDB, SQLite and PySpark (local mode).
+
+The PySpark runs share one SparkSession for the whole test run (it takes ~10 s to start). They are
+skipped, with the reason, when pyspark or Java is missing, and deselected with ``-m "not spark"``
+(or ``-k "not pyspark"``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import os
+import shutil
+import sys
 
 import ibis
 import pandas as pd
@@ -13,7 +21,81 @@ from cxray import texts
 from cxray.ingest.schema import TABLES
 from cxray.workspace import Workspace
 
-BACKENDS = ["duckdb", "sqlite"]
+BACKENDS = ["duckdb", "sqlite", pytest.param("pyspark", marks=pytest.mark.spark)]
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "spark: runs on PySpark in local mode (needs pyspark and Java); "
+        'deselect with -m "not spark"',
+    )
+
+
+def spark_missing() -> str | None:
+    """Why Spark tests cannot run here (None when they can)."""
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install -e '.[test,spark]')"
+    java_home = os.environ.get("JAVA_HOME")
+    if not shutil.which("java") and not (java_home and os.path.exists(java_home)):
+        return "Java is not installed (PySpark needs a JDK 17 or 21 on PATH or in JAVA_HOME)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    """One local SparkSession for the whole test run; warehouse, metastore and scratch files
+    live in a temporary folder, never in the current directory."""
+    reason = spark_missing()
+    if reason and os.environ.get("CXRAY_REQUIRE_SPARK"):  # set by .ci/run
+        pytest.fail(f"CXRAY_REQUIRE_SPARK is set but {reason}")
+    if reason:
+        pytest.skip(reason)
+    from pyspark.sql import SparkSession
+
+    root = tmp_path_factory.mktemp("spark")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    conf = {
+        "spark.master": "local[2]",
+        "spark.app.name": "cxray-tests",
+        "spark.driver.memory": "1g",
+        "spark.driver.host": "127.0.0.1",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
+        "spark.log.level": "ERROR",
+        # tiny tables: one partition, no adaptive re-planning, no whole-stage code generation
+        # (compiling Java for every query costs more than running it; ~20% faster here)
+        "spark.sql.shuffle.partitions": "1",
+        "spark.default.parallelism": "1",
+        "spark.sql.adaptive.enabled": "false",
+        "spark.sql.codegen.wholeStage": "false",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.warehouse.dir": str(root / "warehouse"),
+        "spark.local.dir": str(root / "scratch"),
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={root / 'derby'}",
+        "spark.hadoop.javax.jdo.option.ConnectionURL": (
+            f"jdbc:derby:;databaseName={root / 'metastore_db'};create=true"
+        ),
+    }
+    builder = SparkSession.builder
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    yield session
+    session.stop()
+
+
+def clear_spark(session) -> None:
+    """Drop every view and table a test left in the shared session."""
+    for tbl in session.catalog.listTables():
+        if tbl.isTemporary:
+            session.catalog.dropTempView(tbl.name)
+        else:
+            session.sql(f"DROP TABLE IF EXISTS `{tbl.name}`")
+    session.catalog.clearCache()
 
 
 def d(text: str) -> dt.date:
@@ -30,7 +112,15 @@ def _objects(values: pd.Series) -> pd.Series:
 
 @pytest.fixture(params=BACKENDS)
 def backend(request):
-    """A fresh in-memory Ibis connection of each test backend."""
+    """A fresh in-memory Ibis connection of each test backend (on PySpark: a fresh Ibis
+    connection to the shared session, emptied after the test)."""
+    if request.param == "pyspark":
+        session = request.getfixturevalue("spark")
+        clear_spark(session)
+        con = ibis.pyspark.connect(session)
+        yield con
+        clear_spark(session)  # never con.disconnect(): it would stop the shared session
+        return
     con = getattr(ibis, request.param).connect()
     yield con
     con.disconnect()
@@ -57,7 +147,11 @@ def load(backend):
                 frame[col] = _objects(pd.to_datetime(frame[col]).dt.date)
             elif typ.is_timestamp():
                 frame[col] = _objects(pd.to_datetime(frame[col]))
-        backend.create_table(name, ibis.memtable(frame, schema=schema), overwrite=True)
+        data = ibis.memtable(frame, schema=schema)
+        if backend.name == "pyspark":
+            # a temporary view of the in-memory rows: nothing is written to disk
+            return backend.create_view(name, data, overwrite=True)
+        backend.create_table(name, data, overwrite=True)
         return backend.table(name)
 
     return _load

@@ -177,7 +177,11 @@ def comment_groups(
     check_as_of(as_of)
     t = _annotate(responses.filter(responses.date <= ibis.literal(as_of)), {})
     t = t.filter(
-        t.metric == "nps", t.problem.isnull(), t.comment.notnull(), t.comment.strip() != ""
+        t.metric == "nps",
+        t.problem.isnull(),
+        t.comment.notnull(),
+        # not .strip(): on PySpark Ibis 12's strip() also trims the letters "v" and "f"
+        t.comment.re_replace(r"^\s+|\s+$", "") != "",
     )
     if not include_incentivized:
         t = t.filter(~t.incentivized.fill_null(False))

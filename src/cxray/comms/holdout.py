@@ -293,7 +293,8 @@ def export_lists(plan: Plan, tables: Mapping[str, ir.Table], out_dir: str | Path
     rows = rows.select("customer_id", "grp", "_name")
     if column is not None:
         contacts = table_or_empty(tables, "contacts")
-        address = contacts[column].cast("string").strip()
+        # not .strip(): on PySpark Ibis 12's strip() also trims the letters "v" and "f"
+        address = contacts[column].cast("string").re_replace(r"^\s+|\s+$", "")
         usable = contacts.filter(
             contacts.is_current.fill_null(True),
             contacts.customer_id.notnull(),
@@ -304,7 +305,7 @@ def export_lists(plan: Plan, tables: Mapping[str, ir.Table], out_dir: str | Path
             _c_id=usable.customer_id,
             _contact_id=usable.contact_id,
             _contact_name=usable.contact_name,
-            _address=usable[column].cast("string").strip(),
+            _address=usable[column].cast("string").re_replace(r"^\s+|\s+$", ""),
         )
         order = [usable._contact_id.isnull(), usable._contact_id, usable._contact_name]
         usable = usable.mutate(_rn=ibis.row_number().over(group_by="_c_id", order_by=order))

@@ -287,7 +287,9 @@ class Plan:
 
 
 def _norm(col: ir.StringValue) -> ir.StringValue:
-    return col.cast("string").strip().lower()
+    # not .strip(): Ibis 12 compiles it on PySpark to TRIM(' \t\n\r\v\f' ...), which Spark
+    # reads as trimming the letters "v" and "f" too
+    return col.cast("string").re_replace(r"^\s+|\s+$", "").lower()
 
 
 def _sent_sends(sends: ir.Table, as_of: dt.date) -> ir.Table:
