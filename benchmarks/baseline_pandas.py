@@ -17,22 +17,11 @@ import numpy as np
 import pandas as pd
 from bench_pipeline import cohorts_check, products_check
 
+from cxray.analytics.rfm import SEGMENT_RULES  # the segment map is a definition, not a result
+
 EPS = 1e-9
 TOL = 1e-9
 NO_SKU, UNKNOWN_LINE = "(no sku)", "(unknown)"
-SEGMENT_RULES = (  # as cxray.analytics.rfm.SEGMENT_RULES
-    ("champions", (4, 5), (4, 5)),
-    ("loyal", (3, 3), (4, 5)),
-    ("potential_loyalist", (4, 5), (2, 3)),
-    ("new", (5, 5), (1, 1)),
-    ("promising", (4, 4), (1, 1)),
-    ("need_attention", (3, 3), (3, 3)),
-    ("about_to_sleep", (3, 3), (1, 2)),
-    ("cant_lose", (1, 2), (5, 5)),
-    ("at_risk", (1, 2), (3, 4)),
-    ("hibernating", (2, 2), (1, 2)),
-    ("lost", (1, 1), (1, 2)),
-)
 
 
 def months_back(day: pd.Timestamp, months: int) -> pd.Timestamp:
