@@ -728,7 +728,7 @@ def main() -> None:
     parser.add_argument("--contenders", nargs="+", choices=CONTENDERS, default=list(CONTENDERS))
     parser.add_argument(
         "--products-by", choices=["sku", "line"], default="sku",
-        help="key of the products step: product line (default) or sku (the CLI's default key)",
+        help="key of the products step: sku (default, as the products command) or line",
     )  # fmt: skip
     parser.add_argument("--child", choices=CONTENDERS, help=argparse.SUPPRESS)
     parser.add_argument("--fd", type=int, help=argparse.SUPPRESS)
