@@ -28,6 +28,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from cxray.analytics.text import strip_spaces
 from cxray.analytics.windows import check_as_of
 
 __all__ = ["STOP_WORDS", "Theme", "comment_groups", "lemmas", "themes"]
@@ -180,8 +181,7 @@ def comment_groups(
         t.metric == "nps",
         t.problem.isnull(),
         t.comment.notnull(),
-        # not .strip(): on PySpark Ibis 12's strip() also trims the letters "v" and "f"
-        t.comment.re_replace(r"^\s+|\s+$", "") != "",
+        strip_spaces(t.comment) != "",
     )
     if not include_incentivized:
         t = t.filter(~t.incentivized.fill_null(False))

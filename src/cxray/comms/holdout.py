@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import ibis.expr.types as ir
 
+from cxray.analytics.text import strip_spaces
 from cxray.analytics.windows import day_window
 from cxray.comms.rules import table_or_empty
 
@@ -293,8 +294,7 @@ def export_lists(plan: Plan, tables: Mapping[str, ir.Table], out_dir: str | Path
     rows = rows.select("customer_id", "grp", "_name")
     if column is not None:
         contacts = table_or_empty(tables, "contacts")
-        # not .strip(): on PySpark Ibis 12's strip() also trims the letters "v" and "f"
-        address = contacts[column].cast("string").re_replace(r"^\s+|\s+$", "")
+        address = strip_spaces(contacts[column].cast("string"))
         usable = contacts.filter(
             contacts.is_current.fill_null(True),
             contacts.customer_id.notnull(),
@@ -305,7 +305,7 @@ def export_lists(plan: Plan, tables: Mapping[str, ir.Table], out_dir: str | Path
             _c_id=usable.customer_id,
             _contact_id=usable.contact_id,
             _contact_name=usable.contact_name,
-            _address=usable[column].cast("string").re_replace(r"^\s+|\s+$", ""),
+            _address=strip_spaces(usable[column].cast("string")),
         )
         order = [usable._contact_id.isnull(), usable._contact_id, usable._contact_name]
         usable = usable.mutate(_rn=ibis.row_number().over(group_by="_c_id", order_by=order))

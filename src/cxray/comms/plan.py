@@ -64,6 +64,7 @@ import ibis
 import ibis.expr.types as ir
 
 from cxray.analytics.structure import StructureParams
+from cxray.analytics.text import strip_spaces
 from cxray.analytics.windows import add_months, day_window
 from cxray.comms.campaign import Campaign
 from cxray.comms.holdout import CONTROL, assign, balance, in_global_control
@@ -287,9 +288,7 @@ class Plan:
 
 
 def _norm(col: ir.StringValue) -> ir.StringValue:
-    # not .strip(): Ibis 12 compiles it on PySpark to TRIM(' \t\n\r\v\f' ...), which Spark
-    # reads as trimming the letters "v" and "f" too
-    return col.cast("string").re_replace(r"^\s+|\s+$", "").lower()
+    return strip_spaces(col.cast("string")).lower()
 
 
 def _sent_sends(sends: ir.Table, as_of: dt.date) -> ir.Table:
