@@ -1,0 +1,75 @@
+"""The `--json` commands of the golden test, run on the seed-42 b2b-food demo.
+
+``python tests/golden/cases.py DIR`` writes each case's output to ``DIR/<name>.json.gz`` from a
+fresh demo workspace. The test (tests/test_golden.py) runs the same cases in English and in
+Russian and compares them with the stored files, numbers to 1e-9 relative (DuckDB sums in
+parallel, so the last bits of a float may change between runs).
+"""
+
+from __future__ import annotations
+
+CUSTOMER = "C03596"  # the customer with the most order lines
+CAMPAIGNS = ("grill-season-2026-06", "autumn-catalogue-2026-09", "cheese-new-year-2026-11")
+PAST = CAMPAIGNS[:2]
+
+CASES: dict[str, list[str]] = {
+    "status": ["status"],
+    "sql": ["sql", "select segment, count(*) n from customers group by 1 order by n desc, 1"],
+    "structure": ["structure"],
+    "structure-options": ["structure", "--as-of", "2025-12-31", "--key-share", "0.8"],
+    "products-customer": ["products", "--customer", CUSTOMER],
+    "products-customer-line": ["products", "--customer", CUSTOMER, "--by", "line"],
+    "whitespace": ["whitespace"],
+    "whitespace-customer": ["whitespace", "--customer", "C01282"],
+    "rfm": ["rfm"],
+    "cohorts": ["cohorts"],
+    "cohorts-quarter": ["cohorts", "--period", "quarter"],
+    "clv": ["clv"],
+    "clv-holdout": ["clv", "--calibration-end", "2025-10-31", "--holdout-end", "2026-10-31"],
+    "alerts": ["alerts"],
+    "contacts-health": ["contacts", "health"],
+    "feedback-scores": ["feedback", "scores"],
+    "feedback-scores-month": ["feedback", "scores", "--by", "month"],
+    "feedback-scores-segment": ["feedback", "scores", "--by", "segment"],
+    "feedback-saydo": ["feedback", "saydo"],
+    "feedback-themes": ["feedback", "themes"],
+    **{f"campaign-check-{c}": ["campaign", "check", "{campaigns}/" + c + ".yaml"] for c in CAMPAIGNS},
+    **{f"campaign-plan-{c}": ["campaign", "plan", "{campaigns}/" + c + ".yaml"] for c in CAMPAIGNS},
+    **{f"campaign-measure-{c}": ["campaign", "measure", "{campaigns}/" + c + ".yaml"] for c in PAST},
+    "followups-list": ["followups", "list"],
+}
+
+
+def run_case(invoke, workspace: str, args: list[str]) -> str:
+    """The stdout of ``cxray -w workspace ARGS --json`` (``invoke(argv) -> stdout``)."""
+    argv = [a.replace("{campaigns}", f"{workspace}/campaigns") for a in args]
+    return invoke(["-w", workspace, *argv, "--json"])
+
+
+if __name__ == "__main__":  # pragma: no cover - writes the stored outputs
+    import gzip
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from cxray.cli import app
+
+    runner = CliRunner()
+
+    def invoke(argv: list[str]) -> str:
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 0, (argv, result.output)
+        return result.stdout
+
+    out = Path(sys.argv[1])
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = f"{tmp}/ws"
+        invoke(["-w", ws, "demo", "--seed", "42"])
+        for name, args in CASES.items():
+            text = run_case(invoke, ws, args)
+            with gzip.open(out / f"{name}.json.gz", "wt", encoding="utf-8") as fh:
+                fh.write(text)
+            print(name, len(text))
