@@ -1,3 +1,14 @@
-"""cxray: an X-ray of a company's customer base from its ERP / 1C / CRM exports."""
+"""cxray: an X-ray of a company's customer base from its ERP / 1C / CRM exports.
+
+Start with :func:`cxray.open` (see docs/python-api.md)::
+
+    import cxray
+    ws = cxray.open("cxray-workspace")
+    ws.structure().to_dict()["key"]
+"""
 
 __version__ = "0.1.0"
+
+from cxray.api import Result, Session, campaign, demo, import_file, open  # noqa: E402,A004
+
+__all__ = ["Result", "Session", "__version__", "campaign", "demo", "import_file", "open"]

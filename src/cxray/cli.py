@@ -5,12 +5,10 @@ Every report command has ``--json``; every error a user can cause prints one lin
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
-import shutil
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,11 +18,13 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+import cxray
 from cxray import texts
-from cxray.errors import CxrayError
-from cxray.ingest.schema import TABLES
+from cxray.api import DEMO_AS_OF, TABLES, Events, Result, Session, parse_day
+from cxray.api.results import to_json
+from cxray.errors import CxrayError, reject_text
+from cxray.phrases import alert_text, note_text, plan_title, step_label, warning_text
 from cxray.texts import t
-from cxray.workspace import Workspace, as_date, default_path
 
 app = typer.Typer(
     help="cxray: an X-ray of your customer base from ERP / 1C / CRM exports.\n\n"
@@ -70,10 +70,12 @@ def main(
     texts.set_lang(code if code in texts.LANGS else None)
 
 
-def _open(*, read_only: bool = False, create: bool = False) -> Workspace:
-    return Workspace(
-        _state["workspace"], backend=_state["backend"], read_only=read_only, create=create
-    )
+def _open(*, read_only: bool = True) -> Session:
+    return cxray.open(_state["workspace"], backend=_state["backend"], read_only=read_only)
+
+
+def _has_workspace() -> bool:
+    return cxray.api.exists(_state["workspace"], backend=_state["backend"])
 
 
 def user_errors(fn: Callable) -> Callable:
@@ -99,38 +101,12 @@ def user_errors(fn: Callable) -> Callable:
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
     """ISO ``yyyy-mm-dd`` or ``dd.mm.yyyy``; CxrayError naming the option otherwise."""
-    if value is None:
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise CxrayError("bad_date_option", option=option, value=value)
+    return parse_day(value, option)
 
 
-def _as_of(ws: Workspace, value: str | None) -> dt.date:
-    """The --as-of date, or the date of the latest order in the workspace."""
-    parsed = parse_date(value, "--as-of")
-    if parsed is not None:
-        return parsed
-    orders = ws.table("orders")
-    latest = as_date(orders.order_date.max().to_pyarrow().as_py())
-    if latest is None:
-        raise CxrayError("bad_parameter", detail="--as-of is required: there are no orders")
-    return latest
-
-
-def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)
+def print_json(result: Result | Any) -> None:
+    payload = result.to_dict() if isinstance(result, Result) else result
+    sys.stdout.write(to_json(payload) + "\n")
 
 
 def _progress() -> Progress:
@@ -143,6 +119,22 @@ def _progress() -> Progress:
         transient=True,
         disable=not err_console.is_terminal,
     )
+
+
+class TerminalEvents(Events):
+    """The API's progress shown in the terminal: notes as lines, bars with rich."""
+
+    def note(self, key: str, **params: Any) -> None:
+        console.print(t(key, **params), highlight=False)
+
+    def status(self, key: str, **params: Any) -> None:
+        err_console.print(t(key, **params), highlight=False)
+
+    @contextlib.contextmanager
+    def bar(self, key: str, **params: Any) -> Iterator[Callable[[int, int | None], None]]:
+        with _progress() as bar:
+            task = bar.add_task(t(key, **params), total=None)
+            yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -175,52 +167,36 @@ def import_(
 ) -> None:
     """Import FILE into TABLE: valid rows are added or updated by natural key, invalid rows are
     kept with their reason (a rejects CSV in the workspace and the _rejects table)."""
-    if table not in TABLES:
-        raise CxrayError("unknown_table", table=table, known=", ".join(TABLES))
-    folder = Path(_state["workspace"] or default_path())
-    fresh = _state["backend"] is None and not folder.exists()
-    try:
-        with _open(create=True) as ws, _progress() as bar:
-            task = bar.add_task(t("import_progress", file=file.name), total=None)
-            result = ws.import_file(
-                table,
-                file,
-                maps=map_,
-                sep=sep,
-                encoding=encoding,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    except CxrayError as err:
-        # a failed first import leaves no workspace behind (but keeps a rejects file it names)
-        if fresh and err.key != "all_rows_rejected":
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
+    result = cxray.import_file(
+        table, file, workspace=_state["workspace"], backend=_state["backend"], maps=map_,
+        sep=sep, encoding=encoding, events=TerminalEvents(),
+    )  # fmt: skip
     if as_json:
-        print_json(result.to_dict())
+        print_json(result)
         return
+    r = result.value
     console.print(
         t(
             "import_done",
             table=table,
             file=file.name,
-            read=result.rows_read,
-            new=result.new,
-            updated=result.updated,
-            unchanged=result.unchanged,
-            rejected=result.rejected,
+            read=r.rows_read,
+            new=r.new,
+            updated=r.updated,
+            unchanged=r.unchanged,
+            rejected=r.rejected,
         ),
         highlight=False,
     )
-    if result.ignored_columns:
-        console.print(
-            t("import_ignored", columns=", ".join(result.ignored_columns)), highlight=False
-        )
-    if result.rejected:
-        for row, reason in result.first_rejects:
-            console.print("  " + t("reject_line", row=row, reason=reason), highlight=False)
-        if result.rejected > len(result.first_rejects):
-            console.print("  " + t("more_rejects", n=result.rejected - len(result.first_rejects)))
-        console.print(t("import_rejects_at", path=result.rejects_path), highlight=False)
+    if r.ignored_columns:
+        console.print(t("import_ignored", columns=", ".join(r.ignored_columns)), highlight=False)
+    if r.rejected:
+        for reject in r.first_rejects:
+            console.print("  " + t("reject_line", row=reject.row, reason=reject_text(reject)),
+                          highlight=False)  # fmt: skip
+        if r.rejected > len(r.first_rejects):
+            console.print("  " + t("more_rejects", n=r.rejected - len(r.first_rejects)))
+        console.print(t("import_rejects_at", path=r.rejects_path), highlight=False)
 
 
 # --- status and sql -----------------------------------------------------------------------------
@@ -232,15 +208,15 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Per table: rows held, rows rejected at import, and the date range."""
-    with _open(read_only=True) as ws:
-        rows = ws.status()
+    with _open() as ws:
+        result = ws.status()
     if as_json:
-        print_json([r.to_dict() for r in rows])
+        print_json(result)
         return
     table = Table(title=t("status_title", path=_state["workspace"] or "cxray-workspace"))
     for key in ("col_table", "col_rows", "col_rejected", "col_from", "col_to"):
         table.add_column(t(key), justify="right" if key in ("col_rows", "col_rejected") else "left")
-    for r in rows:
+    for r in result.value:
         table.add_row(
             r.table, f"{r.rows:,}", f"{r.rejected:,}", str(r.date_from or ""), str(r.date_to or "")
         )
@@ -256,20 +232,16 @@ def sql(
 ) -> None:
     """Run a read-only SQL query against the workspace tables (customers, orders, ... and
     _rejects, _imports)."""
-    with _open(read_only=True) as ws:
+    with _open() as ws:
         result = ws.sql(query)
     if as_json:
-        print_json(result.to_pylist())
+        print_json(result)
         return
-    show_table(
-        [{k: v for k, v in row.items()} for row in result.slice(0, limit).to_pylist()],
-        columns=result.column_names,
-    )
-    if result.num_rows > limit:
-        console.print(t("more_rejects", n=result.num_rows - limit))
+    rows = result.value
+    show_table(rows.slice(0, limit).to_pylist(), columns=rows.column_names)
+    if rows.num_rows > limit:
+        console.print(t("more_rejects", n=rows.num_rows - limit))
 
-
-DEMO_AS_OF = dt.date(2026, 10, 31)
 
 # --- demo ---------------------------------------------------------------------------------------
 
@@ -287,7 +259,8 @@ def demo(
     ] = "b2b-food",
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same data.")] = 42,
     as_of: Annotated[
-        str | None, typer.Option(help="Last date of the generated history (default 2026-10-31).")
+        str | None,
+        typer.Option(help=f"Last date of the generated history (default {DEMO_AS_OF})."),
     ] = None,
     out: Annotated[
         Path | None,
@@ -313,115 +286,10 @@ def demo(
     its tables, so every report can be tried at once. The retail profile is written to Parquet
     files first and then imported like any user's files, so it also shows how cxray copes with
     tens of millions of rows."""
-    from cxray.demo import (
-        PROFILES,
-        STREAMED_PROFILES,
-        campaign_files,
-        close_demo_followups,
-        generate,
-    )
-
-    if profile not in PROFILES and profile not in STREAMED_PROFILES:
-        known = ", ".join([*PROFILES, *STREAMED_PROFILES])
-        raise CxrayError("unknown_profile", profile=profile, known=known)
-    day = parse_date(as_of, "--as-of") or DEMO_AS_OF
-    if profile in STREAMED_PROFILES:
-        if lines is not None and customers is not None:
-            raise CxrayError("demo_lines_or_customers")
-        _demo_streamed(profile, seed=seed, as_of=day, out=out, lines=lines, customers=customers)
-        return
-    if lines is not None or customers is not None:
-        raise CxrayError(
-            "demo_size_streamed_only", profile=profile, streamed=", ".join(STREAMED_PROFILES)
-        )
-    started = time.perf_counter()
-    err_console.print(t("demo_generating", profile=profile, seed=seed, as_of=day))
-    frames = generate(profile, seed=seed, as_of=day)
-    with _open(create=True) as ws:
-        ws.replace_all(frames)
-        close_demo_followups(ws, as_of=day)
-        path = ws.path
-    console.print(t("demo_done", path=path, seconds=time.perf_counter() - started), highlight=False)
-    # the demo's campaign files go to the workspace (the report reads them) and to --out
-    for folder in [path, *([out] if out is not None else [])]:
-        (folder / "campaigns").mkdir(parents=True, exist_ok=True)
-        for source in campaign_files():
-            shutil.copy(source, folder / "campaigns" / source.name)
-    if out is not None:
-        for name, frame in frames.items():
-            frame.to_csv(out / f"{name}.csv", index=False)
-        console.print(t("demo_csv", path=out), highlight=False)
-
-
-def _demo_streamed(
-    profile: str,
-    *,
-    seed: int,
-    as_of: dt.date,
-    out: Path | None,
-    lines: int | None,
-    customers: int | None,
-) -> None:
-    """``cxray demo`` for a streamed profile: write its Parquet files (to ``out``, default
-    ``demo-<profile>/`` in the workspace folder), empty the workspace and import every file
-    through the normal importer, with progress and timings."""
-    from cxray.demo import STREAMED_PROFILES, close_demo_followups
-
-    started = time.perf_counter()
-    err_console.print(t("demo_generating", profile=profile, seed=seed, as_of=as_of))
-    with _open(create=True) as ws:
-        folder = out if out is not None else ws.path / f"demo-{profile}"
-        with _progress() as bar:
-            task = bar.add_task(t("demo_writing", path=folder), total=None)
-            paths = STREAMED_PROFILES[profile](
-                folder,
-                seed=seed,
-                as_of=as_of,
-                lines=lines,
-                customers=customers,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-        size = sum(path.stat().st_size for path in paths.values())
-        console.print(
-            t(
-                "demo_files_written",
-                n=len(paths),
-                mb=size / 1e6,
-                path=folder,
-                seconds=time.perf_counter() - started,
-            ),
-            highlight=False,
-        )
-        ws.replace_all({})
-        for table, path in paths.items():
-            _demo_import(ws, table, path)
-        close_demo_followups(ws, as_of=as_of)
-        folder = ws.path
-    console.print(
-        t("demo_done", path=folder, seconds=time.perf_counter() - started), highlight=False
-    )
-
-
-def _demo_import(ws: Workspace, table: str, path: Path) -> None:
-    """Import one demo file with the import command's progress bar, and say how it went."""
-    started = time.perf_counter()
-    with _progress() as bar:
-        task = bar.add_task(t("import_progress", file=path.name), total=None)
-        result = ws.import_file(
-            table,
-            path,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
-    console.print(
-        t(
-            "demo_imported",
-            table=table,
-            rows=result.rows_read,
-            rejected=result.rejected,
-            seconds=time.perf_counter() - started,
-        ),
-        highlight=False,
-    )
+    cxray.demo(
+        profile, workspace=_state["workspace"], backend=_state["backend"], seed=seed,
+        as_of=as_of, out=out, lines=lines, customers=customers, events=TerminalEvents(),
+    )  # fmt: skip
 
 
 # --- structure ------------------------------------------------------------------------------------
@@ -458,41 +326,17 @@ def structure(
 ) -> None:
     """The client-base funnel known -> reachable -> active -> regular -> key, the Pareto curve,
     and ABC-XYZ classes of customers and SKUs."""
-    from cxray.analytics import structure as st
-
-    params = st.StructureParams(contact_window, active_window, min_orders_per_year, key_share)
-    abc = dict(window_months=xyz_months, a_share=abc_a, b_share=abc_b, x_cv=xyz_x, y_cv=xyz_y)
-    with _open(read_only=True) as ws:
-        day = _as_of(ws, as_of)
-        tb = ws.tables()
-        funnel = st.funnel(
-            tb["customers"],
-            tb["contacts"],
-            tb["interactions"],
-            tb["orders"],
-            as_of=day,
-            params=params,
-        )
-        curve = st.pareto(tb["orders"], as_of=day, window_months=active_window)
-        curve = curve.to_pyarrow().to_pylist()
-        matrices = {
-            by: st.abc_xyz_matrix(st.abc_xyz(tb["orders"], as_of=day, by=by, **abc))
-            .to_pyarrow()
-            .to_pylist()
-            for by in ("customer", "sku")
-        }
-    points = pareto_points(curve)
+    with _open() as ws:
+        result = ws.structure(
+            parse_date(as_of, "--as-of"), contact_window=contact_window,
+            active_window=active_window, min_orders_per_year=min_orders_per_year,
+            key_share=key_share, abc_a=abc_a, abc_b=abc_b, xyz_x=xyz_x, xyz_y=xyz_y,
+            xyz_months=xyz_months,
+        )  # fmt: skip
     if as_json:
-        print_json(
-            {
-                **funnel.to_dict(),
-                "pareto": points,
-                "pareto_curve": sample_curve(curve),
-                "abc_xyz": {"customers": matrices["customer"], "skus": matrices["sku"]},
-            }
-        )
+        print_json(result)
         return
-    show_funnel(funnel)
+    show_funnel(result.value)
     show_table(
         [
             {
@@ -500,12 +344,12 @@ def structure(
                 t("col_customers"): p["customers"],
                 t("col_share_of_buyers"): f"{p['customer_share']:.1%}",
             }
-            for p in points
+            for p in result.pareto
         ],
         title=t("pareto_title"),
     )
-    for by in ("customer", "sku"):
-        show_abc_matrix(matrices[by], title=t("abc_title", by=t(f"by_{by}")))
+    for by, name in (("customer", "abc_customers"), ("sku", "abc_skus")):
+        show_abc_matrix(result.tables[name], title=t("abc_title", by=t(f"by_{by}")))
     console.print(t("abc_legend", a=abc_a, b=abc_b, x=xyz_x, y=xyz_y), highlight=False)
 
 
@@ -524,29 +368,17 @@ def products(
     """What each customer buys: revenue and quantity per SKU or product line and calendar month,
     every month from the customer's first order to the as-of month (zeros included), with
     month-on-month and year-on-year change."""
-    from cxray.analytics import products as pr
-
-    if by not in ("sku", "line"):
-        raise CxrayError("bad_parameter", detail="--by must be sku or line")
-    with _open(read_only=True) as ws:
-        day = _as_of(ws, as_of)
-        orders, items = ws.table("orders"), ws.table("products")
-        if as_json:  # every month of every series
-            start = pr.first_order_month(orders, day, customer_id=customer)
-            expr = pr.product_dynamics(
-                orders, items, as_of=day, by=by, customer_id=customer, start=start
-            )
-        else:
-            expr = pr.latest_rows(
-                orders, items, as_of=day, by=by, months=max(months, 1), limit=limit,
-                customer_id=customer,
-            )  # fmt: skip
-        rows = expr.to_pyarrow().to_pylist()
+    with _open() as ws:
+        # JSON: every month of every series; the table: only the months shown are computed
+        result = ws.products(
+            parse_date(as_of, "--as-of"), customer=customer, by=by,
+            months=None if as_json else months, limit=None if as_json else limit,
+        )  # fmt: skip
     if as_json:
-        print_json(rows)
+        print_json(result)
         return
     show_table(
-        rows,
+        result.payload,
         columns=[
             "customer_id",
             "key",
@@ -559,7 +391,7 @@ def products(
             "yoy_pct",
         ],
         formats={"mom_pct": ".1%", "yoy_pct": ".1%"},
-        title=t("products_title", as_of=day),
+        title=t("products_title", as_of=result.as_of),
     )
 
 
@@ -582,36 +414,28 @@ def whitespace(
     """White space: product lines a customer does not buy although its peers (active customers
     of the same segment) do, ranked by potential (the median revenue of that line among the
     peers who buy it)."""
-    from cxray.analytics import whitespace as wsp
-
-    with _open(read_only=True) as ws:
-        day = _as_of(ws, as_of)
-        tb = ws.tables()
-        expr = wsp.opportunities(
-            tb["orders"],
-            tb["products"],
-            tb["customers"],
-            as_of=day,
-            window_months=window,
-            min_peer_share=min_peer_share,
-            customer_id=customer,
-        )
-        rows = (expr if as_json else expr.limit(limit)).to_pyarrow().to_pylist()
-        matrix = []
-        if customer is not None:
-            m = wsp.line_matrix(
-                tb["orders"], tb["products"], tb["customers"], as_of=day, window_months=window
-            )
-            matrix = m.filter(m.customer_id == customer).to_pyarrow().to_pylist()
-        has_lines = tb["products"].product_line.notnull().sum().to_pyarrow().as_py() or 0
+    with _open() as ws:
+        result = ws.whitespace(
+            parse_date(as_of, "--as-of"), customer=customer, min_peer_share=min_peer_share,
+            window=window, limit=None if as_json else limit,
+        )  # fmt: skip
     if as_json:
-        print_json(rows)
+        print_json(result)
         return
-    if not has_lines:
-        err_console.print(t("whitespace_needs_lines"), highlight=False)
-    if matrix:
-        show_table(matrix, title=t("whitespace_matrix_title", customer=customer))
-    show_table(rows, formats={"peer_share": ".0%"}, title=t("whitespace_title", as_of=day))
+    show_notices(result)
+    if result.tables.get("matrix"):
+        show_table(result.tables["matrix"], title=t("whitespace_matrix_title", customer=customer))
+    show_table(
+        result.payload,
+        formats={"peer_share": ".0%"},
+        title=t("whitespace_title", as_of=result.as_of),
+    )
+
+
+def show_notices(result: Result) -> None:
+    """The result's warnings, one line each on stderr, in the user's language."""
+    for notice in result.warnings:
+        err_console.print(t(notice.code, **notice.params), highlight=False)
 
 
 @app.command()
@@ -624,22 +448,12 @@ def rfm(
     """RFM: recency (days since the last order), frequency (order dates) and monetary value
     (revenue) in the window, 1-5 scores by quintiles and named segments (champions, loyal, at
     risk, hibernating, lost, ...). JSON has every customer and the segment summary."""
-    from cxray.analytics import rfm as rf
-
-    with _open(read_only=True) as ws:
-        day = _as_of(ws, as_of)
-        scores = rf.rfm(ws.table("orders"), as_of=day, window_months=window)
-        if as_json:  # every customer, and the summary from the same scores (computed once)
-            with scores.cache() as cached:
-                customers = cached.to_pyarrow().to_pylist()
-                segments = rf.rfm_segments(cached).to_pyarrow().to_pylist()
-        else:
-            segments = rf.rfm_segments(scores).to_pyarrow().to_pylist()
+    with _open() as ws:
+        result = ws.rfm(parse_date(as_of, "--as-of"), window=window)
     if as_json:
-        print_json({"as_of": day, "segments": segments, "customers": customers})
+        print_json(result)
         return
-    for seg in segments:
-        seg["segment"] = t(f"rfm_{seg['segment']}")
+    segments = [{**seg, "segment": t(f"rfm_{seg['segment']}")} for seg in result.segments]
     show_table(
         segments,
         formats={
@@ -648,7 +462,7 @@ def rfm(
             "mean_frequency": ",.1f",
             "mean_monetary": ",.0f",
         },
-        title=t("rfm_title", as_of=day),
+        title=t("rfm_title", as_of=result.as_of),
     )
     console.print(t("rfm_legend"), highlight=False)
 
@@ -672,18 +486,12 @@ def cohorts(
     """Acquisition cohorts (period of the first order) by periods since the first order, and the
     activation view: the share of each cohort's customers who made order k+1 after order k
     (k = 1..5) and the median days between them."""
-    from cxray.analytics import cohorts as ch
-
-    ch.check_period(period)
-    ch.check_metric(metric)
-    with _open(read_only=True) as ws:
-        day = _as_of(ws, as_of)
-        orders = ws.table("orders")
-        grid = ch.cohort_table(orders, as_of=day, period=period).to_pyarrow().to_pylist()
-        steps = ch.activation(orders, as_of=day, period=period).to_pyarrow().to_pylist()
+    with _open() as ws:
+        result = ws.cohorts(parse_date(as_of, "--as-of"), period=period, metric=metric)
     if as_json:
-        print_json({"as_of": day, "period": period, "cohorts": grid, "activation": steps})
+        print_json(result)
         return
+    grid, steps, day = result.cohorts, result.activation, result.as_of
     labels = sorted({r["cohort"] for r in grid})[-cohorts_shown:]
     cells = {(r["cohort"], r["period_index"]): r for r in grid}
     fmt = ".0%" if metric == "retention" else ",.0f"
@@ -744,23 +552,16 @@ def clv(
     """Customer lifetime value: BG/NBD (who is still buying, how often) and Gamma-Gamma (how
     much) fitted on the orders up to the calibration end; per customer P(alive), expected
     purchases and discounted CLV. With --holdout-end, predicted against actual purchases."""
-    from cxray.analytics.clv import CUSTOMER_COLUMNS, fit_clv
-
-    with _open(read_only=True) as ws:
-        end = parse_date(calibration_end, "--calibration-end") or _as_of(ws, None)
-        holdout = parse_date(holdout_end, "--holdout-end")
-        result = fit_clv(
-            ws.table("orders"),
-            calibration_end=end,
-            holdout_end=holdout,
-            unit=unit,
-            horizon=horizon,
-            discount_rate=discount_rate,
-            margin=margin,
-        )
+    with _open() as ws:
+        result = ws.clv(
+            parse_date(calibration_end, "--calibration-end"),
+            holdout_end=parse_date(holdout_end, "--holdout-end"), unit=unit, horizon=horizon,
+            discount_rate=discount_rate, margin=margin,
+        )  # fmt: skip
     if as_json:
-        print_json(result.to_dict())
+        print_json(result)
         return
+    end = result.as_of
     bg, gg = result.params["bg_nbd"], result.params["gamma_gamma"]
     show_table(
         [
@@ -783,9 +584,9 @@ def clv(
         formats={k: ".4f" for k in ("r", "alpha", "a", "b", "p", "q", "v")},
         title=t("clv_params_title", end=end, unit=unit),
     )
-    top = result.customers.sort_values("clv", ascending=False).head(limit)
+    top = result.to_pandas("customers").sort_values("clv", ascending=False).head(limit)
     show_table(
-        top[list(CUSTOMER_COLUMNS)].to_dict("records"),
+        top.to_dict("records"),
         formats={"p_alive": ".1%", "recency": ",.1f", "T": ",.1f", "expected_purchases": ",.1f"},
         title=t("clv_top_title", n=limit, horizon=horizon, unit=unit),
     )
@@ -820,27 +621,21 @@ def alerts(
     """Alerts on regular and key clients: P(alive) below a threshold (they are likely gone) and
     drift (the last months fell against a year earlier), each with the numbers and, for drift,
     the product lines that fell most."""
-    from cxray.analytics.alerts import alerts as find_alerts
-    from cxray.report.html import alert_text
-
-    with _open(read_only=True) as ws:
-        day = _as_of(ws, as_of)
-        found = find_alerts(
-            ws.tables(),
-            as_of=day,
-            p_alive_threshold=p_alive_threshold,
-            drift_threshold=drift_threshold,
-            months=months,
-        )
+    with _open() as ws:
+        result = ws.alerts(
+            parse_date(as_of, "--as-of"), p_alive_threshold=p_alive_threshold,
+            drift_threshold=drift_threshold, months=months,
+        )  # fmt: skip
     if as_json:
-        print_json({"as_of": day, "alerts": [a.to_dict() for a in found]})
+        print_json(result)
         return
-    if not found:
-        console.print(t("alerts_none", as_of=day))
+    show_notices(result)
+    if not result.value:
+        console.print(t("alerts_none", as_of=result.as_of))
         return
-    console.print(t("alerts_title", n=len(found), as_of=day), highlight=False)
-    for alert in found:
-        console.print(f"- {alert_text(alert, t)}", highlight=False)
+    console.print(t("alerts_title", n=len(result.value), as_of=result.as_of), highlight=False)
+    for alert in result.value:
+        console.print(f"- {alert_text(alert)}", highlight=False)
 
 
 @app.command()
@@ -861,32 +656,24 @@ def report(
 ) -> None:
     """Write the X-ray as one self-contained HTML file (opens offline): funnel, Pareto, ABC-XYZ,
     product-line trends, white space, RFM segments and cross-sell opportunities."""
-    from cxray.report.collect import collect
     from cxray.report.html import render_html
     from cxray.report.xlsx import write_xlsx
 
     language = (lang or texts.current_lang()).lower()[:2]
     if language not in texts.LANGS:
         raise CxrayError("bad_parameter", detail=f"--lang must be one of {', '.join(texts.LANGS)}")
-    with _open(read_only=True) as ws, console.status("") as spinner:
-        day = _as_of(ws, as_of)
-        folder = campaigns or ws.path / "campaigns"
-        files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
-        from cxray.comms.followups import followups
-
-        data = collect(
-            ws.tables(),
-            as_of=day,
+    with _open() as ws, console.status("") as spinner:
+        result = ws.report(
+            parse_date(as_of, "--as-of"),
+            campaigns=campaigns,
             progress=lambda step: spinner.update(t("report_step", step=step)),
-            campaign_files=files,
-            followup_rows=followups(ws, as_of=day),
         )
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(data, lang=language), encoding="utf-8")
+    out.write_text(render_html(result.value, lang=language), encoding="utf-8")
     console.print(t("report_written", path=out), highlight=False)
     if xlsx is not None:
         xlsx.parent.mkdir(parents=True, exist_ok=True)
-        write_xlsx(data, xlsx)
+        write_xlsx(result.value, xlsx)
         console.print(t("report_written", path=xlsx), highlight=False)
 
 
@@ -900,41 +687,22 @@ app.add_typer(campaign_app, name="campaign")
 CampaignFile = Annotated[Path, typer.Argument(help="The campaign YAML file.")]
 
 
-def _campaign_plan(ws: Workspace, file: Path, as_of: str | None) -> tuple[Any, Any]:
-    """Load a campaign and plan it on the workspace (fitting CLV only when a rule needs it)."""
-    from cxray.analytics.clv import fit_clv
-    from cxray.comms.campaign import load_campaign
-    from cxray.comms.plan import check_rules, plan_campaign
-
-    campaign = load_campaign(file)
-    day = _as_of(ws, as_of)
-    tables = ws.tables()
-    clv = None
-    if check_rules(campaign, tables, as_of=day):
-        clv = fit_clv(tables["orders"], calibration_end=day)
-    return campaign, plan_campaign(campaign, tables, as_of=day, clv=clv)
-
-
 @campaign_app.command("check")
 @user_errors
 def campaign_check(file: CampaignFile, as_json: Json = False) -> None:
     """Refuse a campaign whose brief is incomplete (why, target, must_not_receive,
     expected_effect, measure, client_benefit) or whose settings contradict each other; with a
     workspace, also check that every rule's field exists."""
-    from cxray.comms.campaign import load_campaign
-    from cxray.comms.plan import check_rules
-
-    campaign = load_campaign(file)
-    need_clv: list[str] = []
-    folder = Path(_state["workspace"] or default_path())
-    if _state["backend"] or folder.exists():
-        with _open(read_only=True) as ws:
-            need_clv = check_rules(campaign, ws.tables(), as_of=_as_of(ws, None))
+    if _has_workspace():
+        with _open() as ws:
+            result = ws.campaign(file).check()
+    else:
+        result = cxray.campaign(file).check()
     if as_json:
-        print_json({"ok": True, "campaign": campaign.to_dict(), "needs_clv": need_clv})
+        print_json(result)
         return
-    console.print(t("campaign_ok", file=file.name, campaign=campaign.id), highlight=False)
-    for rule in need_clv:
+    console.print(t("campaign_ok", file=file.name, campaign=result.value.id), highlight=False)
+    for rule in result.needs_clv:
         console.print("  " + t("campaign_needs_clv", rule=rule), highlight=False)
 
 
@@ -946,16 +714,17 @@ def campaign_plan(file: CampaignFile, as_of: AsOf = None, as_json: Json = False)
     opt-outs, dormant contacts, global control group, recent full-price buyers for discounts)
     and per custom exclusion, with the number removed; then the target/control split and its
     balance."""
-    with _open(read_only=True) as ws:
-        _, plan = _campaign_plan(ws, file, as_of)
+    with _open() as ws:
+        result = ws.campaign(file).plan(parse_date(as_of, "--as-of"))
     if as_json:
-        print_json(plan.to_dict())
+        print_json(result)
         return
-    console.print(plan.title(), highlight=False)
+    plan = result.value
+    console.print(plan_title(plan), highlight=False)
     show_table(
         [
             {
-                t("col_step"): s.label(),
+                t("col_step"): step_label(s),
                 t("col_before"): s.before,
                 t("col_removed"): s.removed,
                 t("col_after"): s.after,
@@ -965,7 +734,7 @@ def campaign_plan(file: CampaignFile, as_of: AsOf = None, as_json: Json = False)
         title=t("waterfall_title"),
     )
     for note in plan.notes:
-        console.print("  " + note.message(), highlight=False)
+        console.print("  " + note_text(note), highlight=False)
     show_balance(plan.balance)
 
 
@@ -996,15 +765,13 @@ def campaign_export(
 ) -> None:
     """Plan the campaign and write its target list (customer, contact, channel address) and its
     control list as CSV files."""
-    from cxray.comms.holdout import export_lists
-
-    with _open(read_only=True) as ws:
-        _, plan = _campaign_plan(ws, file, as_of)
-        result = export_lists(plan, ws.tables(), out)
+    with _open() as ws:
+        exported = ws.campaign(file).export(out, parse_date(as_of, "--as-of"))
     if as_json:
-        print_json({"plan": plan.to_dict(), "export": result.to_dict()})
+        print_json(exported)
         return
-    console.print(plan.title(), highlight=False)
+    plan, result = exported.value.plan, exported.value.export
+    console.print(plan_title(plan), highlight=False)
     console.print(
         t(
             "export_done",
@@ -1026,22 +793,15 @@ def campaign_measure(file: CampaignFile, as_of: AsOf = None, as_json: Json = Fal
     measurement window of the brief, absolute and relative uplift with 95% intervals,
     incremental revenue, the minimum detectable effect, warnings and a verdict. Groups come
     from the campaign's rows in the sends table (group target / control)."""
-    from cxray.comms.campaign import load_campaign
-    from cxray.comms.measure import measure_from_campaign
-
-    campaign = load_campaign(file)
-    with _open(read_only=True) as ws:
-        day = _as_of(ws, as_of)
-        result = measure_from_campaign(campaign, ws.tables(), as_of=day)
+    with _open() as ws:
+        result = ws.campaign(file).measure(parse_date(as_of, "--as-of"))
     if as_json:
-        print_json(result.to_dict())
+        print_json(result)
         return
-    show_measurement(result)
+    show_measurement(result.value)
 
 
 def show_measurement(result: Any) -> None:
-    from cxray.report.html import warning_text
-
     console.print(
         t(
             "measure_title",
@@ -1092,7 +852,7 @@ def show_measurement(result: Any) -> None:
         highlight=False,
     )
     for w in result.warnings:
-        console.print("[yellow]! " + warning_text(w, t) + "[/]", highlight=False)
+        console.print("[yellow]! " + warning_text(w) + "[/]", highlight=False)
     console.print(t("verdict_line", verdict=t(f"verdict_{result.verdict}")), highlight=False)
 
 
@@ -1122,17 +882,14 @@ def contacts_health(
     """Per contact (a customer's address on a channel) an attention score 0-100 from its
     history: opens and clicks raise it, ignored sends lower it, an unsubscribe or complaint sets
     it to 0. Lists the dormant and at-risk contacts."""
-    from cxray.comms.health import contact_health
-
-    with _open(read_only=True) as ws:
-        day = _as_of(ws, as_of)
-        health = contact_health(
-            ws.table("sends"), as_of=day, half_life_days=half_life, dormant_after=dormant_after
+    with _open() as ws:
+        result = ws.contacts_health(
+            parse_date(as_of, "--as-of"), half_life=half_life, dormant_after=dormant_after
         )
-        rows = health.order_by(["score", "customer_id"]).to_pyarrow().to_pylist()
     if as_json:
-        print_json({"as_of": day, "contacts": rows})
+        print_json(result)
         return
+    rows, day = result.contacts, result.as_of
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["state"]] = counts.get(r["state"], 0) + 1
@@ -1203,39 +960,20 @@ def feedback_scores(
     """NPS with promoters / passives / detractors and a 95% interval, CSI and CES means with
     intervals, per group; incentivized answers are excluded by default and shown apart; answers
     with impossible scores are listed and left out."""
-    from cxray.analytics import feedback as fb
-
-    if by not in (None, "month", "segment", "touchpoint", "survey"):
-        raise CxrayError(
-            "bad_parameter", detail="--by must be month, segment, touchpoint or survey"
-        )
-    scales = _csi_scales(csi_scale)
-    with _open(read_only=True) as ws:
-        day = _as_of(ws, as_of)
-        tb = ws.tables()
-        rows = fb.scores(
-            tb["responses"],
-            tb["customers"],
-            as_of=day,
-            by=by,
-            include_incentivized=include_incentivized,
-            min_responses=min_responses,
-            csi_scale=scales,
-        )
-        invalid = fb.invalid_scores(tb["responses"], csi_scale=scales).to_pyarrow().to_pylist()
-        unknown = fb.unknown_customers(tb["responses"], tb["customers"], tb["orders"])
-        unknown = unknown.to_pyarrow().to_pylist()
+    with _open() as ws:
+        result = ws.feedback.scores(
+            parse_date(as_of, "--as-of"), by=by, include_incentivized=include_incentivized,
+            min_responses=min_responses, csi_scale=_csi_scales(csi_scale),
+        )  # fmt: skip
     if as_json:
-        print_json(
-            {
-                "as_of": day,
-                "by": by,
-                "scores": [r.to_dict() for r in rows],
-                "invalid": invalid,
-                "unknown_customers": unknown,
-            }
-        )
+        print_json(result)
         return
+    rows, invalid, unknown, day = (
+        result.value,
+        result.invalid,
+        result.unknown_customers,
+        result.as_of,
+    )
     table = []
     for r in rows:
         ci = "" if r.ci_low is None else f"[{r.ci_low:.1f}; {r.ci_high:.1f}]"
@@ -1268,23 +1006,12 @@ def feedback_saydo(
     """What customers say against what they do: revenue, orders and retention in the months
     before and after their NPS answer, by answer group; promoters who stopped buying and
     detractors who keep growing; NPS of key and regular customers against the rest."""
-    from cxray.analytics.feedback import say_vs_do
-
-    with _open(read_only=True) as ws:
-        day = _as_of(ws, as_of)
-        tb = ws.tables()
-        result = say_vs_do(
-            tb["responses"],
-            tb["orders"],
-            tb["customers"],
-            tb["contacts"],
-            tb["interactions"],
-            as_of=day,
-            months=months,
-        )
+    with _open() as ws:
+        answer = ws.feedback.saydo(parse_date(as_of, "--as-of"), months=months)
     if as_json:
-        print_json(result.to_dict())
+        print_json(answer)
         return
+    result = answer.value
     show_table(
         [g.__dict__ for g in result.groups],
         formats={"retention_after": ".0%", "active_before": ".0%", "retention_change": "+.0%"},
@@ -1318,14 +1045,12 @@ def feedback_themes(
     """The most frequent words and two-word phrases in NPS comments by group (promoters,
     passives, detractors), lemmatized in Russian and English, without stop words, with
     example comments."""
-    from cxray.analytics.themes import comment_groups, themes
-
-    with _open(read_only=True) as ws:
-        day = _as_of(ws, as_of)
-        found = themes(comment_groups(ws.table("responses"), as_of=day), top=top)
+    with _open() as ws:
+        result = ws.feedback.themes(parse_date(as_of, "--as-of"), top=top)
     if as_json:
-        print_json({g: [th.to_dict() for th in items] for g, items in found.items()})
+        print_json(result)
         return
+    found = result.value
     for group, items in found.items():
         show_table(
             [
@@ -1368,17 +1093,15 @@ def followups_list(
 ) -> None:
     """Open a task for every answer that needs one and is not tracked yet, then list the tasks
     with open, overdue and time-to-close figures."""
-    from cxray.comms.followups import FollowupPolicy, followup_summary, followups, sync
-
-    policy = FollowupPolicy(owner_attribute, default_owner, due_days)
-    with _open() as ws:
-        day = _as_of(ws, as_of)
-        new = sync(ws, as_of=day, policy=policy)
-        rows = followups(ws, as_of=day, status=status)
-        summary = followup_summary(followups(ws, as_of=day), as_of=day)
+    with _open(read_only=False) as ws:
+        result = ws.followups(
+            parse_date(as_of, "--as-of"), status=status, owner_attribute=owner_attribute,
+            default_owner=default_owner, due_days=due_days,
+        )  # fmt: skip
     if as_json:
-        print_json({"new": new, "summary": summary, "tasks": rows})
+        print_json(result)
         return
+    new, summary, rows, day = result.new, result.summary, result.tasks, result.as_of
     console.print(t("followups_summary", new=new, **summary), highlight=False)
     cols = ["task_id", "customer_id", "metric", "score", "owner", "due_date", "status", "comment"]
     show_table(
@@ -1396,45 +1119,11 @@ def followups_close(
     date: Annotated[str | None, typer.Option(help="Closing date (default: today).")] = None,
 ) -> None:
     """Close a follow-up task with what was done."""
-    day = parse_date(date, "--date") or dt.date.today()
-    with _open() as ws:
-        ws.close_followup(task_id, closed_at=day, resolution=resolution)
+    with _open(read_only=False) as ws:
+        day = ws.close_followup(
+            task_id, resolution=resolution, date=parse_date(date, "--date")
+        ).as_of
     console.print(t("followup_closed", task=task_id, date=day), highlight=False)
-
-
-def pareto_points(
-    curve: list[dict], shares: tuple[float, ...] = (0.5, 0.7, 0.8, 0.9, 1.0)
-) -> list[dict]:
-    """How many top customers it takes to reach each share of revenue."""
-    points = []
-    for share in shares:
-        hit = next((r for r in curve if r["cum_revenue_share"] >= share - 1e-12), None)
-        if hit is not None:
-            points.append(
-                {
-                    "revenue_share": share,
-                    "customers": hit["rank"],
-                    "customer_share": hit["cum_customer_share"],
-                }
-            )
-    return points
-
-
-def sample_curve(curve: list[dict], points: int = 100) -> list[dict]:
-    """At most ``points`` evenly spaced points of the Pareto curve (always the first and last)."""
-    if len(curve) <= points:
-        picked = curve
-    else:
-        step = (len(curve) - 1) / (points - 1)
-        picked = [curve[round(i * step)] for i in range(points)]
-    return [
-        {
-            "rank": r["rank"],
-            "cum_customer_share": r["cum_customer_share"],
-            "cum_revenue_share": r["cum_revenue_share"],
-        }
-        for r in picked
-    ]
 
 
 def show_funnel(funnel: Any) -> None:

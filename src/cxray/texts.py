@@ -151,6 +151,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "нет рабочей области {path}: сначала импортируйте файлы или запустите `cxray demo`",
     },
     "bad_parameter": {"en": "{detail}", "ru": "{detail}"},
+    "read_only_session": {
+        "en": "the workspace is open read-only: open it with read_only=False to change it",
+        "ru": "рабочая область открыта только для чтения: откройте её с read_only=False, "
+        "чтобы изменить",
+    },
+    "clv_not_fitted": {
+        "en": "Too little purchase history to fit the CLV models: P(alive) alerts are left out.",
+        "ru": "Слишком короткая история покупок для моделей CLV: оповещения по P(alive) "
+        "не рассчитаны.",
+    },
     "bad_date_option": {
         "en": "{option}: '{value}' is not a date (yyyy-mm-dd or dd.mm.yyyy)",
         "ru": "{option}: '{value}' не дата (гггг-мм-дд или дд.мм.гггг)",

@@ -33,9 +33,9 @@ CASES: dict[str, list[str]] = {
     "feedback-scores-segment": ["feedback", "scores", "--by", "segment"],
     "feedback-saydo": ["feedback", "saydo"],
     "feedback-themes": ["feedback", "themes"],
-    **{f"campaign-check-{c}": ["campaign", "check", "{campaigns}/" + c + ".yaml"] for c in CAMPAIGNS},
-    **{f"campaign-plan-{c}": ["campaign", "plan", "{campaigns}/" + c + ".yaml"] for c in CAMPAIGNS},
-    **{f"campaign-measure-{c}": ["campaign", "measure", "{campaigns}/" + c + ".yaml"] for c in PAST},
+    **{f"campaign-check-{c}": ["campaign", "check", f"{{campaigns}}/{c}.yaml"] for c in CAMPAIGNS},
+    **{f"campaign-plan-{c}": ["campaign", "plan", f"{{campaigns}}/{c}.yaml"] for c in CAMPAIGNS},
+    **{f"campaign-measure-{c}": ["campaign", "measure", f"{{campaigns}}/{c}.yaml"] for c in PAST},
     "followups-list": ["followups", "list"],
 }
 

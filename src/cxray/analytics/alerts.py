@@ -20,7 +20,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from cxray.analytics.clv import ClvResult, fit_clv
+from cxray.analytics.clv import ClvResult
 from cxray.analytics.products import with_product_line
 from cxray.analytics.structure import StructureParams, customer_status
 from cxray.analytics.windows import Window, add_months, trailing_window
@@ -112,16 +112,26 @@ def watched(
     *,
     as_of: dt.date,
     params: StructureParams | None = None,
+    status: ir.Table | None = None,
+    status_year_ago: ir.Table | None = None,
 ) -> ir.Table:
     """Customers that are regular or key at ``as_of`` or were a year before it.
 
     Columns: ``customer_id, key, regular`` (at ``as_of``), ``key_year_ago, regular_year_ago``.
+    ``status`` / ``status_year_ago``: the customer status at ``as_of`` / 12 months earlier,
+    when already computed.
     """
     params = params or StructureParams()
-    now = customer_status(customers, contacts, interactions, orders, as_of=as_of, params=params)
-    before = customer_status(
-        customers, contacts, interactions, orders, as_of=add_months(as_of, -12), params=params
-    )
+    now = status
+    if now is None:
+        now = customer_status(
+            customers, contacts, interactions, orders, as_of=as_of, params=params
+        )
+    before = status_year_ago
+    if before is None:
+        before = customer_status(
+            customers, contacts, interactions, orders, as_of=add_months(as_of, -12), params=params
+        )
     before = before.select(
         _b_id=before.customer_id, key_year_ago=before.key, regular_year_ago=before.regular
     )
@@ -183,26 +193,29 @@ def alerts(
     months: int = 3,
     params: StructureParams | None = None,
     clv: ClvResult | None = None,
+    status: ir.Table | None = None,
+    status_year_ago: ir.Table | None = None,
 ) -> list[Alert]:
-    """Every alert as of ``as_of``: fading customers (P(alive) from BG/NBD fitted on the orders up
-    to ``as_of``, in weeks) first, then drift, each list worst first.
+    """Every alert as of ``as_of``: fading customers first, then drift, each list worst first.
 
-    ``tables`` maps canonical table names to Ibis tables. When the CLV model cannot be fitted
-    (too little history) only the drift alerts are returned. ``clv``: a :func:`fit_clv` result
-    calibrated at ``as_of`` to reuse instead of fitting again.
+    ``tables`` maps canonical table names to Ibis tables. ``clv``: the CLV models fitted on the
+    orders up to ``as_of`` (:func:`cxray.analytics.clv.fit_clv`, in weeks), which give P(alive);
+    without it (too little history to fit them) only the drift alerts are returned.
+    ``status`` / ``status_year_ago``: the customer status at ``as_of`` / 12 months earlier,
+    when already computed.
     """
     _check(months, drift_threshold)
     params = params or StructureParams()
     c, o = tables["customers"], tables["orders"]
+    if status is None:
+        status = customer_status(
+            c, tables["contacts"], tables["interactions"], o, as_of=as_of, params=params
+        )
     seen = watched(
-        c, tables["contacts"], tables["interactions"], o, as_of=as_of, params=params
-    ).to_pandas()
+        c, tables["contacts"], tables["interactions"], o, as_of=as_of, params=params,
+        status=status, status_year_ago=status_year_ago,
+    ).to_pandas()  # fmt: skip
     result: list[Alert] = []
-    if clv is None:
-        try:
-            clv = fit_clv(o, calibration_end=as_of, unit="week")
-        except ValueError:
-            clv = None
     if clv is not None and len(seen):
         for r in fading(seen, clv.customers, p_alive_threshold=p_alive_threshold).itertuples():
             result.append(
@@ -220,9 +233,6 @@ def alerts(
                     },
                 )
             )
-    status = customer_status(
-        c, tables["contacts"], tables["interactions"], o, as_of=as_of, params=params
-    )
     flagged = drift(o, status, as_of=as_of, months=months, drift_threshold=drift_threshold)
     rows = flagged.to_pyarrow().to_pylist()
     by_customer: dict[str, list[dict]] = {}

@@ -316,18 +316,22 @@ def funnel(
     *,
     as_of: dt.date,
     params: StructureParams = StructureParams(),  # noqa: B008 (frozen, immutable default)
+    status: ir.Table | None = None,
 ) -> Funnel:
     """Count the client-base funnel at ``as_of``: known -> reachable -> active -> regular, and key.
 
     Executes one small aggregate over :func:`customer_status` and returns a :class:`Funnel`
-    (use ``.to_dict()`` for JSON).
+    (use ``.to_dict()`` for JSON). ``status``: that customer status, when already computed.
 
     Example::
 
         f = funnel(customers, contacts, interactions, orders, as_of=date(2026, 6, 30))
         print(f"{f.key} key clients give {f.key_revenue_share:.0%} of turnover")
     """
-    status = customer_status(customers, contacts, interactions, orders, as_of=as_of, params=params)
+    if status is None:
+        status = customer_status(
+            customers, contacts, interactions, orders, as_of=as_of, params=params
+        )
 
     def count(flag: ir.BooleanValue) -> ir.IntegerScalar:
         return flag.cast("int64").sum().fill_null(0)
@@ -516,3 +520,41 @@ def abc_xyz_matrix(classes: ir.Table) -> ir.Table:
     return filled.mutate(
         revenue_share=ibis.ifelse(total > 0, filled.revenue / total, 0.0)
     ).order_by(["abc", "xyz"])
+
+
+PARETO_SHARES = (0.5, 0.7, 0.8, 0.9, 1.0)
+
+
+def pareto_points(curve: list[dict], shares: tuple[float, ...] = PARETO_SHARES) -> list[dict]:
+    """How many top customers it takes to reach each share of revenue, from the executed
+    :func:`pareto` rows: ``revenue_share, customers, customer_share`` per share reached."""
+    points = []
+    for share in shares:
+        hit = next((r for r in curve if r["cum_revenue_share"] >= share - 1e-12), None)
+        if hit is not None:
+            points.append(
+                {
+                    "revenue_share": share,
+                    "customers": hit["rank"],
+                    "customer_share": hit["cum_customer_share"],
+                }
+            )
+    return points
+
+
+def sample_curve(curve: list[dict], points: int = 100) -> list[dict]:
+    """At most ``points`` evenly spaced rows of the executed :func:`pareto` curve (always the
+    first and the last), with ``rank, cum_customer_share, cum_revenue_share``."""
+    if len(curve) <= points:
+        picked = curve
+    else:
+        step = (len(curve) - 1) / (points - 1)
+        picked = [curve[round(i * step)] for i in range(points)]
+    return [
+        {
+            "rank": r["rank"],
+            "cum_customer_share": r["cum_customer_share"],
+            "cum_revenue_share": r["cum_revenue_share"],
+        }
+        for r in picked
+    ]

@@ -181,3 +181,15 @@ IMPORTS = "_imports"
 def get_table(name: str) -> Table:
     """The canonical table called ``name``; raises KeyError for an unknown name."""
     return TABLES[name]
+
+
+def empty_table(name: str):  # -> ibis.Table (ibis imported lazily: the schema is plain data)
+    """An empty Ibis table with the canonical schema of table ``name``."""
+    import ibis
+    import pyarrow as pa
+
+    schema = ibis.schema(TABLES[name].ibis_schema())
+    return ibis.memtable(
+        pa.table({n: pa.array([], type=t.to_pyarrow()) for n, t in schema.items()}),
+        schema=schema,
+    )

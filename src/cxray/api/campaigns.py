@@ -1,0 +1,98 @@
+"""A campaign seen through a session: check its brief and rules, plan its audience, export its
+lists, measure its uplift (see docs/campaign-format.md for the file)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cxray.api.results import Result
+from cxray.comms.campaign import Campaign, check_campaign, load_campaign
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxray.api.session import DateLike, Session
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What :meth:`CampaignSession.export` did: the ``plan`` and the ``export`` (files, rows)."""
+
+    plan: Any
+    export: Any
+
+
+class CampaignSession:
+    """``session.campaign(file_or_mapping)``: the campaign is read and checked at once
+    (CxrayError naming what is wrong); the methods run it against the session's workspace.
+    Without a session (``cxray.campaign(file)``) only :meth:`check` works."""
+
+    def __init__(self, session: Session | None, source: str | Path | Mapping[str, Any]) -> None:
+        self.session = session
+        if isinstance(source, Mapping):
+            self.campaign: Campaign = check_campaign(dict(source))
+        else:
+            self.campaign = load_campaign(source)
+
+    def __repr__(self) -> str:
+        return f"<cxray campaign {self.campaign.id} ({self.campaign.channel})>"
+
+    def _session(self) -> Session:
+        if self.session is None:
+            from cxray.errors import CxrayError
+
+            raise CxrayError("bad_parameter", detail="open a workspace to plan a campaign")
+        return self.session
+
+    def _needs_clv(self, as_of: Any) -> list[str]:
+        from cxray.comms.plan import check_rules
+
+        return check_rules(self.campaign, self._session().tables(), as_of=as_of)
+
+    def check(self) -> Result:
+        """The brief is complete, the settings agree and (with a workspace) every rule's field
+        exists; ``needs_clv`` lists the rules that need the CLV models fitted."""
+        need_clv: list[str] = []
+        if self.session is not None:
+            need_clv = self._needs_clv(self.session.resolve_as_of(None))
+        payload = {"ok": True, "campaign": self.campaign.to_dict(), "needs_clv": need_clv}
+        return Result("campaign_check", payload, value=self.campaign)
+
+    def plan(self, as_of: DateLike = None) -> Result:
+        """The audience waterfall at ``as_of``: every audience rule, always-on exclusion and
+        custom exclusion with the number removed, then the target / control split and its
+        balance (CLV is fitted only when a rule needs it)."""
+        from cxray.comms.plan import plan_campaign
+
+        session = self._session()
+        day = session.resolve_as_of(as_of)
+        clv = session.clv_fit(day) if self._needs_clv(day) else None
+        plan = plan_campaign(self.campaign, session.tables(), as_of=day, clv=clv)
+        steps = [s.to_dict() for s in plan.steps]
+        return Result("campaign_plan", plan.to_dict(), {"steps": steps}, value=plan, as_of=day)
+
+    def export(self, out: str | Path, as_of: DateLike = None) -> Result:
+        """Plan, then write ``<id>-target.csv`` (customer, contact, channel address) and
+        ``<id>-control.csv`` into the folder ``out``."""
+        from cxray.comms.export import export_lists
+
+        planned = self.plan(as_of)
+        result = export_lists(planned.value, self._session().tables(), out)
+        payload = {"plan": planned.payload, "export": result.to_dict()}
+        return Result(
+            "campaign_export", payload, planned.tables, value=Exported(planned.value, result),
+            as_of=planned.as_of,
+        )  # fmt: skip
+
+    def measure(self, as_of: DateLike = None) -> Result:
+        """Conversion and revenue per customer of target and control in the brief's window,
+        uplift with 95% intervals, incremental revenue, MDE, warnings and a verdict."""
+        from cxray.comms.measure import measure_from_campaign
+
+        session = self._session()
+        day = session.resolve_as_of(as_of)
+        result = measure_from_campaign(self.campaign, session.tables(), as_of=day)
+        payload = result.to_dict()
+        groups = [{"group": g, **payload[g]} for g in ("target", "control") if g in payload]
+        return Result("campaign_measure", payload, {"groups": groups}, value=result, as_of=day)

@@ -1,0 +1,168 @@
+"""The two ways a workspace comes to exist: importing a file into it, or generating the demo.
+
+Both create the workspace folder when it is missing; a first import that fails leaves no folder
+behind. Long steps report through ``events`` (see :class:`Events`): a shell shows them as lines
+and progress bars in the user's language.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from cxray.api.results import Result
+from cxray.api.session import Session, parse_day
+from cxray.errors import CxrayError
+from cxray.ingest.schema import TABLES
+from cxray.workspace import Workspace, default_path
+
+Update = Callable[[int, int | None], None]
+
+
+class Events:
+    """Where long work reports. The default is silent; the CLI prints each ``note`` (a text key
+    of :mod:`cxray.texts` and its parameters) and draws each ``bar``."""
+
+    def note(self, key: str, **params: Any) -> None:
+        """A line for the user (``key`` and ``params`` are a text of :mod:`cxray.texts`)."""
+
+    def status(self, key: str, **params: Any) -> None:
+        """A line about what is starting (shown apart from results, e.g. on stderr)."""
+
+    @contextlib.contextmanager
+    def bar(self, key: str, **params: Any) -> Iterator[Update]:
+        """A progress bar titled by ``key``: yields ``update(done, total)``."""
+        yield lambda done, total: None
+
+
+def import_file(
+    table: str,
+    file: Path | str,
+    *,
+    workspace: Path | str | None = None,
+    backend: str | None = None,
+    maps: list[str] | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    events: Events | None = None,
+) -> Result:
+    """Import ``file`` into the canonical ``table`` of the workspace folder ``workspace``
+    (default ``./cxray-workspace``; created when missing) or of the ``backend`` URL.
+
+    A file that cannot be read raises CxrayError and changes nothing; when it was the first
+    import, no workspace is left behind (except when every row was rejected: the rejects file
+    it names is kept).
+    """
+    if table not in TABLES:
+        raise CxrayError("unknown_table", table=table, known=", ".join(TABLES))
+    events = events or Events()
+    folder = Path(workspace) if workspace is not None else default_path()
+    fresh = backend is None and not folder.exists()
+    try:
+        with (
+            Session(Workspace(folder, backend=backend, create=True)) as session,
+            events.bar("import_progress", file=Path(file).name) as update,
+        ):
+            return session.import_file(
+                table, file, maps=maps, sep=sep, encoding=encoding, progress=update
+            )
+    except CxrayError as err:
+        if fresh and err.key != "all_rows_rejected":
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def demo(
+    profile: str = "b2b-food",
+    *,
+    workspace: Path | str | None = None,
+    backend: str | None = None,
+    seed: int = 42,
+    as_of: dt.date | str | None = None,
+    out: Path | str | None = None,
+    lines: int | None = None,
+    customers: int | None = None,
+    events: Events | None = None,
+) -> Result:
+    """Generate a synthetic company into the workspace, replacing its tables.
+
+    ``b2b-food`` is generated in memory (``out``: also write its tables as CSV files there);
+    ``retail`` is streamed to Parquet files (``out``, default ``demo-retail/`` in the
+    workspace folder) of ``lines`` order lines or ``customers`` card holders and loaded through
+    the importer. The demo's campaign files are copied to the workspace's ``campaigns/``
+    folder (and to ``out``). Same seed, same data.
+    """
+    from cxray.demo import (
+        DEFAULT_AS_OF,
+        PROFILES,
+        STREAMED_PROFILES,
+        campaign_files,
+        close_demo_followups,
+        generate,
+    )
+
+    if profile not in PROFILES and profile not in STREAMED_PROFILES:
+        known = ", ".join([*PROFILES, *STREAMED_PROFILES])
+        raise CxrayError("unknown_profile", profile=profile, known=known)
+    streamed = profile in STREAMED_PROFILES
+    if streamed and lines is not None and customers is not None:
+        raise CxrayError("demo_lines_or_customers")
+    if not streamed and (lines is not None or customers is not None):
+        raise CxrayError(
+            "demo_size_streamed_only", profile=profile, streamed=", ".join(STREAMED_PROFILES)
+        )
+    events = events or Events()
+    day = parse_day(as_of, "--as-of") or DEFAULT_AS_OF
+    out = Path(out) if out is not None else None
+    started = time.perf_counter()
+    events.status("demo_generating", profile=profile, seed=seed, as_of=day)
+    imported: dict[str, Any] = {}
+    with Workspace(workspace, backend=backend, create=True) as ws:
+        if streamed:
+            folder = out if out is not None else ws.path / f"demo-{profile}"
+            with events.bar("demo_writing", path=folder) as update:
+                paths = STREAMED_PROFILES[profile](
+                    folder, seed=seed, as_of=day, lines=lines, customers=customers,
+                    progress=update,
+                )  # fmt: skip
+            size = sum(path.stat().st_size for path in paths.values())
+            events.note(
+                "demo_files_written", n=len(paths), mb=size / 1e6, path=folder,
+                seconds=time.perf_counter() - started,
+            )  # fmt: skip
+            ws.replace_all({})
+            session = Session(ws)
+            for table, path in paths.items():
+                begun = time.perf_counter()
+                with events.bar("import_progress", file=path.name) as update:
+                    result = session.import_file(table, path, progress=update)
+                imported[table] = result.payload
+                events.note(
+                    "demo_imported", table=table, rows=result.rows_read,
+                    rejected=result.rejected, seconds=time.perf_counter() - begun,
+                )  # fmt: skip
+            frames = {}
+        else:
+            frames = generate(profile, seed=seed, as_of=day)
+            ws.replace_all(frames)
+            imported = {name: {"rows_read": len(frame)} for name, frame in frames.items()}
+        close_demo_followups(ws, as_of=day)
+        path = ws.path
+    events.note("demo_done", path=path, seconds=time.perf_counter() - started)
+    # the b2b demo's campaign files go to the workspace (the report reads them) and to --out
+    for folder in [] if streamed else [path, *([out] if out is not None else [])]:
+        (folder / "campaigns").mkdir(parents=True, exist_ok=True)
+        for source in campaign_files():
+            shutil.copy(source, folder / "campaigns" / source.name)
+    if out is not None and frames:
+        for name, frame in frames.items():
+            frame.to_csv(out / f"{name}.csv", index=False)
+        events.note("demo_csv", path=out)
+    payload = {"profile": profile, "seed": seed, "as_of": day, "path": str(path),
+               "tables": imported}  # fmt: skip
+    return Result("demo", payload, as_of=day)

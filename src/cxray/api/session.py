@@ -1,0 +1,486 @@
+"""A session over one workspace: one method per question, every default resolved here.
+
+>>> import cxray
+>>> ws = cxray.open("cxray-workspace")          # doctest: +SKIP
+>>> ws.structure().key                          # doctest: +SKIP
+18
+
+Each method resolves ``as_of`` (default: the date of the latest order) and its other defaults,
+runs the analytics and returns a :class:`cxray.api.results.Result`. What several questions share
+is computed once per session and date: the customer status (structure, alerts, the report) and
+the CLV fit (``clv``, ``alerts``, campaign rules on ``p_alive`` / ``clv``, the report).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import ibis.expr.types as ir
+
+from cxray.analytics import cohorts as ch
+from cxray.analytics import products as pr
+from cxray.analytics import rfm as rf
+from cxray.analytics import structure as st
+from cxray.analytics import whitespace as wsp
+from cxray.analytics.alerts import alerts as find_alerts
+from cxray.analytics.clv import CUSTOMER_COLUMNS, ClvResult, fit_clv
+from cxray.analytics.windows import add_months
+from cxray.api.results import Notice, Result
+from cxray.errors import CxrayError
+from cxray.ingest.schema import TABLES, empty_table
+from cxray.workspace import Progress, Workspace, as_date
+
+DateLike = dt.date | str | None
+CLV_DEFAULTS = {"unit": "week", "horizon": 52, "discount_rate": 0.1, "margin": 1.0}
+"""The CLV options every consumer (alerts, campaign rules, the report) fits with."""
+
+
+def parse_day(value: DateLike, name: str = "as_of") -> dt.date | None:
+    """A date from a ``datetime.date`` or text (``yyyy-mm-dd`` or ``dd.mm.yyyy``); None stays
+    None. CxrayError ``bad_date_option`` naming ``name`` otherwise."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(str(value).strip(), fmt).date()
+        except ValueError:
+            continue
+    raise CxrayError("bad_date_option", option=name, value=str(value))
+
+
+def _rows(expr: ir.Table) -> list[dict]:
+    return expr.to_pyarrow().to_pylist()
+
+
+class Session:
+    """The questions cxray answers, over one workspace (see :func:`cxray.open`).
+
+    Use it as a context manager, or call :meth:`close`, to release the workspace.
+    """
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._tables: dict[str, ir.Table] | None = None
+        self._cache: dict[tuple, Any] = {}
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, ir.Table]) -> Session:
+        """A read-only session over Ibis tables you hold (canonical names; missing tables count
+        as empty), e.g. tables of your own backend connection. ``status``, ``sql``,
+        ``import_file`` and the follow-up store need a workspace."""
+        session = cls.__new__(cls)
+        session.workspace = None
+        session._tables = {
+            name: tables.get(name) if name in tables else empty_table(name) for name in TABLES
+        }
+        session._cache = {}
+        return session
+
+    # --- the session ------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path | None:
+        return self.workspace.path if self.workspace is not None else None
+
+    def close(self) -> None:
+        self._cache.clear()
+        if self.workspace is not None:
+            self.workspace.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        where = self.workspace.backend_url or self.path if self.workspace else "tables"
+        return f"<cxray session {where}>"
+
+    def tables(self) -> dict[str, ir.Table]:
+        """Every canonical table (empty where never imported), by name."""
+        if self._tables is None:
+            self._tables = self._ws().tables()
+        return self._tables
+
+    def _ws(self) -> Workspace:
+        if self.workspace is None:
+            raise CxrayError("bad_parameter", detail="this session has no workspace")
+        return self.workspace
+
+    def _writable(self) -> Workspace:
+        ws = self._ws()
+        if ws.read_only:
+            raise CxrayError("read_only_session")
+        return ws
+
+    def _changed(self) -> None:
+        """Forget what was computed: the workspace's tables changed."""
+        self._tables = None
+        self._cache.clear()
+
+    def _once(self, key: tuple, make: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    # --- defaults ---------------------------------------------------------------------------
+
+    def latest_order_date(self) -> dt.date | None:
+        """The date of the latest order (None without orders)."""
+        orders = self.tables()["orders"]
+        return self._once(
+            ("latest",), lambda: as_date(orders.order_date.max().to_pyarrow().as_py())
+        )
+
+    def resolve_as_of(self, as_of: DateLike = None, name: str = "as_of") -> dt.date:
+        """``as_of`` as a date; by default the date of the latest order (CxrayError without
+        orders)."""
+        day = parse_day(as_of, name)
+        if day is not None:
+            return day
+        latest = self.latest_order_date()
+        if latest is None:
+            raise CxrayError("bad_parameter", detail="--as-of is required: there are no orders")
+        return latest
+
+    # --- shared intermediates ---------------------------------------------------------------
+
+    def customer_status(
+        self, as_of: DateLike = None, params: st.StructureParams | None = None
+    ) -> ir.Table:
+        """:func:`cxray.analytics.structure.customer_status`, computed once per date and
+        parameters and kept in the backend for the session."""
+        day = self.resolve_as_of(as_of)
+        params = params or st.StructureParams()
+        tb = self.tables()
+
+        def make() -> ir.Table:
+            expr = st.customer_status(
+                tb["customers"], tb["contacts"], tb["interactions"], tb["orders"],
+                as_of=day, params=params,
+            )  # fmt: skip
+            return expr.cache()
+
+        return self._once(("status", day, params), make)
+
+    def clv_fit(self, calibration_end: DateLike = None, **options: Any) -> ClvResult | None:
+        """The CLV models fitted up to ``calibration_end`` (default: the latest order date),
+        once per session and options; None when there is too little history to fit them."""
+        try:
+            return self._fit(self.resolve_as_of(calibration_end, "calibration_end"), options)
+        except ValueError:
+            return None
+
+    def _fit(self, end: dt.date, options: dict[str, Any]) -> ClvResult:
+        options = {**CLV_DEFAULTS, **options}
+        key = ("clv", end, tuple(sorted(options.items(), key=lambda item: item[0])))
+        orders = self.tables()["orders"]
+        return self._once(key, lambda: fit_clv(orders, calibration_end=end, **options))
+
+    # --- the workspace ----------------------------------------------------------------------
+
+    def status(self) -> Result:
+        """Rows held, rows rejected at import and the date range of every canonical table."""
+        rows = self._ws().status()
+        payload = [r.to_dict() for r in rows]
+        return Result("status", payload, {"tables": payload}, value=rows)
+
+    def sql(self, query: str) -> Result:
+        """One read-only query (SELECT / WITH ...) in the backend's SQL dialect."""
+        table = self._ws().sql(query)
+        return Result("sql", table.to_pylist(), {"rows": table}, value=table)
+
+    def import_file(
+        self,
+        table: str,
+        file: Path | str,
+        *,
+        maps: list[str] | None = None,
+        sep: str | None = None,
+        encoding: str | None = None,
+        progress: Progress | None = None,
+    ) -> Result:
+        """Import ``file`` into the canonical ``table`` (a writable session: ``cxray.open(path,
+        read_only=False)``; :func:`cxray.import_file` also creates the workspace). Valid rows
+        are upserted by natural key; rejected rows are kept with their reason codes."""
+        result = self._writable().import_file(
+            table, file, maps=maps, sep=sep, encoding=encoding, progress=progress
+        )
+        self._changed()
+        rejects = [r if isinstance(r, dict) else vars(r) for r in result.first_rejects]
+        return Result("import", result.to_dict(), {"first_rejects": rejects}, value=result)
+
+    # --- the client base --------------------------------------------------------------------
+
+    def structure(
+        self,
+        as_of: DateLike = None,
+        *,
+        contact_window: int = 365,
+        active_window: int = 24,
+        min_orders_per_year: int = 2,
+        key_share: float = 0.70,
+        abc_a: float = 0.80,
+        abc_b: float = 0.95,
+        xyz_x: float = 0.10,
+        xyz_y: float = 0.25,
+        xyz_months: int = 12,
+    ) -> Result:
+        """The funnel known -> reachable -> active -> regular -> key, the Pareto curve and the
+        ABC-XYZ matrices of customers and SKUs."""
+        day = self.resolve_as_of(as_of)
+        params = st.StructureParams(contact_window, active_window, min_orders_per_year, key_share)
+        abc = dict(window_months=xyz_months, a_share=abc_a, b_share=abc_b, x_cv=xyz_x, y_cv=xyz_y)
+        tb = self.tables()
+        funnel = st.funnel(
+            tb["customers"], tb["contacts"], tb["interactions"], tb["orders"],
+            as_of=day, params=params, status=self.customer_status(day, params),
+        )  # fmt: skip
+        curve = _rows(st.pareto(tb["orders"], as_of=day, window_months=active_window))
+        matrices = {
+            by: _rows(st.abc_xyz_matrix(st.abc_xyz(tb["orders"], as_of=day, by=by, **abc)))
+            for by in ("customer", "sku")
+        }
+        points = st.pareto_points(curve)
+        payload = {
+            **funnel.to_dict(),
+            "pareto": points,
+            "pareto_curve": st.sample_curve(curve),
+            "abc_xyz": {"customers": matrices["customer"], "skus": matrices["sku"]},
+        }
+        stages = [
+            {"stage": s, "customers": getattr(funnel, s)}
+            for s in ("known", "reachable", "active", "regular", "key")
+        ]
+        tables = {
+            "funnel": stages,
+            "pareto": points,
+            "pareto_curve": curve,
+            "abc_customers": matrices["customer"],
+            "abc_skus": matrices["sku"],
+        }
+        return Result("structure", payload, tables, value=funnel, as_of=day)
+
+    def products(
+        self,
+        as_of: DateLike = None,
+        *,
+        customer: str | None = None,
+        by: str = "sku",
+        months: int | None = None,
+        limit: int | None = None,
+    ) -> Result:
+        """Revenue and quantity per customer, SKU (or product ``by="line"``) and calendar month
+        with MoM and YoY change. Every month of every series by default; ``months`` (and
+        ``limit``) keep only the latest months (the top rows), computing only those."""
+        if by not in ("sku", "line"):
+            raise CxrayError("bad_parameter", detail="--by must be sku or line")
+        day = self.resolve_as_of(as_of)
+        orders, items = self.tables()["orders"], self.tables()["products"]
+        if months is None:
+            start = pr.first_order_month(orders, day, customer_id=customer)
+            expr = pr.product_dynamics(
+                orders, items, as_of=day, by=by, customer_id=customer, start=start
+            )
+        else:
+            expr = pr.latest_rows(
+                orders, items, as_of=day, by=by, months=max(months, 1), limit=limit,
+                customer_id=customer,
+            )  # fmt: skip
+        rows = _rows(expr)
+        return Result("products", rows, {"products": rows}, as_of=day)
+
+    def whitespace(
+        self,
+        as_of: DateLike = None,
+        *,
+        customer: str | None = None,
+        min_peer_share: float = 0.3,
+        window: int = 24,
+        limit: int | None = None,
+    ) -> Result:
+        """Product lines a customer does not buy although its peers do, by potential; with
+        ``customer``, also that customer's line matrix (table ``matrix``)."""
+        day = self.resolve_as_of(as_of)
+        tb = self.tables()
+        expr = wsp.opportunities(
+            tb["orders"], tb["products"], tb["customers"], as_of=day,
+            window_months=window, min_peer_share=min_peer_share, customer_id=customer,
+        )  # fmt: skip
+        rows = _rows(expr if limit is None else expr.limit(limit))
+        tables: dict[str, Any] = {"opportunities": rows}
+        if customer is not None:
+            m = wsp.line_matrix(
+                tb["orders"], tb["products"], tb["customers"], as_of=day, window_months=window
+            )
+            tables["matrix"] = _rows(m.filter(m.customer_id == customer))
+        warnings = []
+        if not (tb["products"].product_line.notnull().sum().to_pyarrow().as_py() or 0):
+            warnings.append(Notice("whitespace_needs_lines"))
+        return Result("whitespace", rows, tables, as_of=day, warnings=warnings)
+
+    def rfm(self, as_of: DateLike = None, *, window: int = 24) -> Result:
+        """Recency, frequency and monetary scores 1-5 of every customer with orders in the
+        window, their segments, and the segment summary."""
+        day = self.resolve_as_of(as_of)
+        scores = rf.rfm(self.tables()["orders"], as_of=day, window_months=window)
+        with scores.cache() as cached:  # the customers and their summary from one scoring
+            customers = _rows(cached)
+            segments = _rows(rf.rfm_segments(cached))
+        payload = {"as_of": day, "segments": segments, "customers": customers}
+        return Result("rfm", payload, {"segments": segments, "customers": customers}, as_of=day)
+
+    def cohorts(
+        self, as_of: DateLike = None, *, period: str = "month", metric: str = "retention"
+    ) -> Result:
+        """Acquisition cohorts by periods since the first order (customers, retention, revenue,
+        revenue per customer in every cell; ``metric`` is checked for a view that shows one)
+        and the activation view (order k -> k+1)."""
+        ch.check_period(period)
+        ch.check_metric(metric)
+        day = self.resolve_as_of(as_of)
+        orders = self.tables()["orders"]
+        grid = _rows(ch.cohort_table(orders, as_of=day, period=period))
+        steps = _rows(ch.activation(orders, as_of=day, period=period))
+        payload = {"as_of": day, "period": period, "cohorts": grid, "activation": steps}
+        return Result("cohorts", payload, {"cohorts": grid, "activation": steps}, as_of=day)
+
+    def clv(
+        self,
+        calibration_end: DateLike = None,
+        *,
+        holdout_end: DateLike = None,
+        unit: str = "week",
+        horizon: float = 52,
+        discount_rate: float = 0.1,
+        margin: float = 1.0,
+    ) -> Result:
+        """BG/NBD + Gamma-Gamma fitted up to ``calibration_end`` (default: the latest order
+        date): P(alive), expected purchases and discounted CLV per customer; with
+        ``holdout_end``, predicted against actual purchases (table ``validation``)."""
+        end = self.resolve_as_of(calibration_end, "--calibration-end")
+        options = dict(unit=unit, horizon=horizon, discount_rate=discount_rate, margin=margin)
+        holdout = parse_day(holdout_end, "--holdout-end")
+        if holdout is not None:
+            options["holdout_end"] = holdout
+        result = self._fit(end, options)
+        tables: dict[str, Any] = {"customers": result.customers[list(CUSTOMER_COLUMNS)]}
+        if result.validation is not None:
+            tables["validation"] = result.validation
+        return Result("clv", result.to_dict(), tables, value=result, as_of=end)
+
+    def alerts(
+        self,
+        as_of: DateLike = None,
+        *,
+        p_alive_threshold: float = 0.5,
+        drift_threshold: float = 0.3,
+        months: int = 3,
+    ) -> Result:
+        """Regular and key clients that are likely gone (P(alive) below the threshold) or
+        drifting (the last ``months`` against a year earlier), with the numbers."""
+        day = self.resolve_as_of(as_of)
+        found = find_alerts(
+            self.tables(), as_of=day, p_alive_threshold=p_alive_threshold,
+            drift_threshold=drift_threshold, months=months, clv=self.clv_fit(day),
+            status=self.customer_status(day),
+            status_year_ago=self.customer_status(add_months(day, -12)),
+        )  # fmt: skip
+        rows = [a.to_dict() for a in found]
+        warnings = [] if self.clv_fit(day) is not None else [Notice("clv_not_fitted")]
+        return Result(
+            "alerts", {"as_of": day, "alerts": rows}, {"alerts": rows}, value=found,
+            as_of=day, warnings=warnings,
+        )  # fmt: skip
+
+    # --- communications ---------------------------------------------------------------------
+
+    def campaign(self, campaign: str | Path | Mapping[str, Any]) -> Any:
+        """A campaign file (or its parsed mapping) with ``check()``, ``plan()``, ``export()``
+        and ``measure()``; see :class:`cxray.api.campaigns.CampaignSession`."""
+        from cxray.api.campaigns import CampaignSession
+
+        return CampaignSession(self, campaign)
+
+    def contacts_health(
+        self, as_of: DateLike = None, *, half_life: int = 90, dormant_after: int = 5
+    ) -> Result:
+        """An attention score 0-100 per contact (customer x channel) from its sends, with its
+        state (healthy, at_risk, dormant, unsubscribed)."""
+        from cxray.comms.health import contact_health
+
+        day = self.resolve_as_of(as_of)
+        health = contact_health(
+            self.tables()["sends"], as_of=day, half_life_days=half_life,
+            dormant_after=dormant_after,
+        )  # fmt: skip
+        rows = _rows(health.order_by(["score", "customer_id"]))
+        return Result("contacts_health", {"as_of": day, "contacts": rows}, {"contacts": rows},
+                      as_of=day)  # fmt: skip
+
+    @property
+    def feedback(self) -> Any:
+        """Voice of the customer: ``scores()``, ``saydo()`` and ``themes()``."""
+        from cxray.api.feedback import FeedbackSession
+
+        return FeedbackSession(self)
+
+    def followups(
+        self,
+        as_of: DateLike = None,
+        *,
+        status: str | None = None,
+        owner_attribute: str = "account_manager",
+        default_owner: str = "CX team",
+        due_days: int = 3,
+        sync: bool = True,
+    ) -> Result:
+        """Open a task for every answer that needs one and is not tracked yet (``sync``; needs
+        a writable session), then list the tasks with open, overdue and time-to-close figures."""
+        from cxray.comms import followups as fu
+
+        day = self.resolve_as_of(as_of)
+        ws = self._writable() if sync else self._ws()
+        new = 0
+        if sync:
+            policy = fu.FollowupPolicy(owner_attribute, default_owner, due_days)
+            new = fu.sync(ws, as_of=day, policy=policy)
+        rows = fu.followups(ws, as_of=day, status=status)
+        everything = rows if status is None else fu.followups(ws, as_of=day)
+        summary = fu.followup_summary(everything, as_of=day)
+        payload = {"new": new, "summary": summary, "tasks": rows}
+        return Result("followups", payload, {"tasks": rows}, as_of=day)
+
+    def close_followup(self, task_id: str, *, resolution: str, date: DateLike = None) -> Result:
+        """Close the open follow-up task ``task_id`` with what was done (default date: today)."""
+        from cxray.comms.followups import close_task
+
+        day = parse_day(date, "--date") or dt.date.today()
+        close_task(self._writable(), task_id, closed_at=day, resolution=resolution)
+        payload = {"task_id": task_id, "closed_at": day, "resolution": resolution}
+        return Result("followup_closed", payload, value=None, as_of=day)
+
+    # --- the report -------------------------------------------------------------------------
+
+    def report(
+        self,
+        as_of: DateLike = None,
+        *,
+        campaigns: Path | str | list[Path] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> Result:
+        """Everything the X-ray report shows (``result.value``, a
+        :class:`cxray.api.report.ReportData`); write it with ``cxray.report.render_html`` and
+        ``write_xlsx``. ``campaigns``: a folder of campaign files or a list of files (default:
+        the workspace's ``campaigns/`` folder)."""
+        from cxray.api.report import collect
+
+        data = collect(self, as_of=self.resolve_as_of(as_of), campaigns=campaigns,
+                       progress=progress)  # fmt: skip
+        return Result("report", data.to_dict(), data.tables(), value=data, as_of=data.as_of)
