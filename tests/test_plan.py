@@ -36,10 +36,14 @@ as_of 2026-11-01, channel email. Every customer is a retail customer with an ord
 
 from __future__ import annotations
 
+import ast
+
 import pandas as pd
 import pytest
 from conftest import d
 
+import cxray.comms.plan
+from cxray import texts
 from cxray.comms.campaign import check_campaign
 from cxray.comms.holdout import unit_hash
 from cxray.comms.plan import (
@@ -49,6 +53,7 @@ from cxray.comms.plan import (
     promise_period_start,
 )
 from cxray.errors import CxrayError
+from cxray.phrases import note_text, plan_title, step_label
 
 AS_OF = d("2026-11-01")
 
@@ -269,17 +274,63 @@ def test_holdout_split_of_the_final_list(tables):
 def test_notes_and_json(tables):
     plan = plan_campaign(campaign(), tables, as_of=AS_OF)
     assert [n.key for n in plan.notes] == ["note_unparsed_promise"]
-    assert "'often'" in plan.notes[0].message()
+    assert "'often'" in note_text(plan.notes[0], "en")
     data = plan.to_dict()
     assert data["candidates"] == 27 and data["final"] == 11
     assert data["target"] == 7 and data["control"] == 4
     assert "removed_ids" not in data["steps"][0] and "final_ids" not in data
-    assert data["steps"][4]["label"] == "global cap: 3 sends in 30 days reached"
+    # codes and numbers only: the label is built from name and params at the edge
+    assert data["steps"][4] == {
+        "name": "global_cap",
+        "kind": "always",
+        "rule": "sends on any channel in 30 days + 1 > 3",
+        "before": 18,
+        "removed": 1,
+        "after": 17,
+        "off": False,
+        "params": {"sends": 3, "days": 30},
+    }
+    assert data["steps"][0]["params"] == {"rule": 'segment == "retail"'}
+    assert data["notes"] == [
+        {"key": "note_unparsed_promise", "params": {"value": "often", "channel": "email"}}
+    ]
+    assert step_label(plan.steps[4], "en") == "global cap: 3 sends in 30 days reached"
     full = plan.to_dict(ids=True)
     assert full["steps"][2]["removed_ids"] == ["N1", "N2", "N4", "N5", "N6"]
     assert full["final_ids"] == EXPECTED_FINAL
     assert plan.step("dormant").removed_ids == ("D1",)
-    assert "27" in plan.title() and "11" in plan.title()
+    assert "27" in plan_title(plan, "en") and "11" in plan_title(plan, "en")
+
+
+@pytest.fixture
+def restore_lang():
+    yield
+    texts.set_lang(None)
+
+
+def test_to_dict_is_the_same_in_every_language(tables, restore_lang):
+    plan = plan_campaign(campaign(), tables, as_of=AS_OF)
+    assert plan.notes  # the unparsed promise: a note in the payload too
+    payloads = {}
+    for lang in texts.LANGS:
+        texts.set_lang(lang)
+        payloads[lang] = (plan.to_dict(), plan.to_dict(ids=True))
+    assert payloads["en"] == payloads["ru"]
+    # and the texts themselves do differ
+    assert step_label(plan.steps[4], "en") != step_label(plan.steps[4], "ru")
+
+
+def test_plan_module_does_not_import_texts():
+    # translated text is made at the edge (cxray.phrases), never in comms
+    with open(cxray.comms.plan.__file__, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    assert not {"cxray.texts", "cxray.phrases"} & imported
 
 
 def test_without_discount_there_is_no_full_price_step(tables):
@@ -301,7 +352,7 @@ def test_limits_of_zero_turn_checks_off(tables):
     for name in ("global_cap", "recent_optout", "dormant", "global_control", "full_price"):
         step = plan.step(name)
         assert step.off and step.removed == 0, name
-        assert step.label().endswith("(check off)")
+        assert step_label(step, "en").endswith("(check off)")
     assert {"G1", "D1", "GC5", "F1", "F3"} <= set(plan.final_ids)
     # U1 now reaches the custom exclusion, which removes it for its region
     assert plan.steps[-1].removed_ids == ("U1", "X1")
@@ -418,7 +469,7 @@ limits:
 
 def test_from_file_to_exported_lists(tables, load, tmp_path):
     from cxray.comms.campaign import load_campaign
-    from cxray.comms.holdout import export_lists
+    from cxray.comms.export import export_lists
 
     path = tmp_path / "cheese.yaml"
     path.write_text(CAMPAIGN_YAML, encoding="utf-8")

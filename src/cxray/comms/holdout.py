@@ -1,5 +1,5 @@
 """Holdout groups: deterministic target / control assignment, the persistent global control
-group, the balance check and the exported lists.
+group and the balance check.
 
 Assignment is a hash, not a random draw, so it is the same on every run and every machine and
 needs no stored state:
@@ -15,43 +15,30 @@ needs no stored state:
   (:func:`in_global_control`); it is kept out of every campaign so the total effect of all
   communications can be measured. Raising the share only adds customers to it.
 
-:func:`balance` compares target and control on prior revenue and purchase frequency;
-:func:`export_lists` writes both lists as CSV.
+:func:`balance` compares target and control on prior revenue and purchase frequency.
+:mod:`cxray.comms.export` writes both lists as CSV.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import math
-import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
-from cxray.analytics.text import strip_spaces
 from cxray.analytics.windows import day_window
-from cxray.comms.rules import table_or_empty
-
-if TYPE_CHECKING:
-    from cxray.comms.plan import Plan
 
 __all__ = [
-    "ADDRESS_COLUMNS",
     "CONTROL",
-    "EXPORT_COLUMNS",
     "SMD_THRESHOLD",
     "TARGET",
-    "ExportResult",
-    "address_column",
     "assign",
     "balance",
-    "export_lists",
+    "groups_table",
     "in_global_control",
     "unit_hash",
 ]
@@ -59,28 +46,6 @@ __all__ = [
 TARGET, CONTROL = "target", "control"
 SMD_THRESHOLD = 0.1
 """Groups whose standardized mean difference exceeds this (in absolute value) are flagged."""
-
-ADDRESS_COLUMNS: dict[str, str] = {
-    "email": "email",
-    "sms": "phone",
-    "phone": "phone",
-    "call": "phone",
-    "messenger": "phone",
-    "whatsapp": "phone",
-    "telegram": "phone",
-    "viber": "phone",
-}
-"""The contacts column holding the address for each channel (lower-case channel names).
-Other channels have no address column; their lists carry empty addresses."""
-
-EXPORT_COLUMNS: tuple[str, ...] = (
-    "customer_id",
-    "name",
-    "contact_id",
-    "contact_name",
-    "address",
-    "group",
-)
 
 
 def unit_hash(key: str) -> float:
@@ -122,7 +87,8 @@ def in_global_control(customer_id: str, share: float) -> bool:
     return unit_hash(f"global-control:{customer_id}") < share
 
 
-def _groups_table(target_ids: Iterable[str], control_ids: Iterable[str]) -> ir.Table:
+def groups_table(target_ids: Iterable[str], control_ids: Iterable[str]) -> ir.Table:
+    """An in-memory table ``customer_id, grp`` (``"target"`` / ``"control"``) of the two lists."""
     ids = [str(c) for c in target_ids]
     controls = [str(c) for c in control_ids]
     return ibis.memtable(
@@ -160,7 +126,7 @@ def balance(
 
     The per-customer sums are computed by the backend; only one row per group comes back.
     """
-    groups = _groups_table(target_ids, control_ids)
+    groups = groups_table(target_ids, control_ids)
     window = day_window(as_of, days)
     lines = orders.filter(window.contains(orders.order_date), orders.customer_id.notnull())
     per = lines.group_by("customer_id").aggregate(
@@ -223,132 +189,3 @@ def balance(
         "metrics": metrics,
         "balanced": not any(m["imbalanced"] for m in metrics.values()),
     }
-
-
-# --------------------------------------------------------------------------------------------
-# export
-
-
-def address_column(channel: str) -> str | None:
-    """The contacts column with the address for ``channel`` (``email`` for email, ``phone`` for
-    sms / phone / call / messenger / whatsapp / telegram / viber), None for other channels."""
-    return ADDRESS_COLUMNS.get(channel.strip().lower())
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    """What :func:`export_lists` wrote. Unpacks as ``target_path, control_path``.
-
-    ``missing_address`` lists the target customers written without an address (no current
-    contact with one for the channel); ``address_column`` is the contacts column used (None for a
-    channel without one).
-    """
-
-    target_path: Path
-    control_path: Path
-    target_rows: int
-    control_rows: int
-    address_column: str | None
-    missing_address: tuple[str, ...] = field(default=())
-
-    def __iter__(self) -> Iterator[Path]:
-        return iter((self.target_path, self.control_path))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "target_path": str(self.target_path),
-            "control_path": str(self.control_path),
-            "target_rows": self.target_rows,
-            "control_rows": self.control_rows,
-            "address_column": self.address_column,
-            "missing_address": len(self.missing_address),
-            "missing_address_ids": list(self.missing_address),
-        }
-
-
-def _safe_name(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", text).strip("._") or "campaign"
-
-
-def export_lists(plan: Plan, tables: Mapping[str, ir.Table], out_dir: str | Path) -> ExportResult:
-    """Write the plan's target and control lists as CSV files in ``out_dir``.
-
-    Files: ``<campaign id>-target.csv`` and ``<campaign id>-control.csv`` (UTF-8, comma
-    separated, header row, ordered by customer_id), with the columns ``customer_id, name,
-    contact_id, contact_name, address, group``. ``name`` comes from the customers table. The
-    contact is the customer's current contact (``is_current`` true or empty) with a non-empty
-    address for the plan's channel (see :func:`address_column`), the first by ``contact_id``
-    (then ``contact_name``). Customers without such a contact are still written, with empty
-    contact and address fields, and the target ones are listed in
-    ``ExportResult.missing_address``. ``out_dir`` is created when missing.
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    column = address_column(plan.channel)
-    groups = _groups_table(plan.target_ids, plan.control_ids)
-
-    customers = table_or_empty(tables, "customers")
-    names = customers.filter(customers.customer_id.notnull())
-    names = names.group_by(_n_id=names.customer_id).aggregate(_name=names["name"].max())
-    rows = groups.left_join(names, groups.customer_id == names._n_id)
-    rows = rows.select("customer_id", "grp", "_name")
-    if column is not None:
-        contacts = table_or_empty(tables, "contacts")
-        address = strip_spaces(contacts[column].cast("string"))
-        usable = contacts.filter(
-            contacts.is_current.fill_null(True),
-            contacts.customer_id.notnull(),
-            address.notnull(),
-            address != "",
-        )
-        usable = usable.select(
-            _c_id=usable.customer_id,
-            _contact_id=usable.contact_id,
-            _contact_name=usable.contact_name,
-            _address=strip_spaces(usable[column].cast("string")),
-        )
-        order = [usable._contact_id.isnull(), usable._contact_id, usable._contact_name]
-        usable = usable.mutate(_rn=ibis.row_number().over(group_by="_c_id", order_by=order))
-        first = usable.filter(usable._rn == 0)
-        rows = rows.left_join(first, rows.customer_id == first._c_id)
-        rows = rows.select(
-            "customer_id", "grp", "_name", "_contact_id", "_contact_name", "_address"
-        )
-    data = sorted(rows.to_pyarrow().to_pylist(), key=lambda r: r["customer_id"])
-
-    stem = _safe_name(plan.campaign_id)
-    paths = {TARGET: out / f"{stem}-target.csv", CONTROL: out / f"{stem}-control.csv"}
-    counts = {TARGET: 0, CONTROL: 0}
-    missing: list[str] = []
-    handles = {g: p.open("w", encoding="utf-8", newline="") for g, p in paths.items()}
-    try:
-        writers = {g: csv.writer(h) for g, h in handles.items()}
-        for writer in writers.values():
-            writer.writerow(EXPORT_COLUMNS)
-        for row in data:
-            grp = row["grp"]
-            addr = row.get("_address") or ""
-            if grp == TARGET and not addr:
-                missing.append(row["customer_id"])
-            writers[grp].writerow(
-                [
-                    row["customer_id"],
-                    row.get("_name") or "",
-                    (row.get("_contact_id") or "") if addr else "",
-                    (row.get("_contact_name") or "") if addr else "",
-                    addr,
-                    grp,
-                ]
-            )
-            counts[grp] += 1
-    finally:
-        for handle in handles.values():
-            handle.close()
-    return ExportResult(
-        target_path=paths[TARGET],
-        control_path=paths[CONTROL],
-        target_rows=counts[TARGET],
-        control_rows=counts[CONTROL],
-        address_column=column,
-        missing_address=tuple(missing),
-    )

@@ -50,6 +50,10 @@ The final audience is then split by :func:`cxray.comms.holdout.assign` into targ
 
 Everything is computed by the backend in one query that returns, per known customer, the first
 step that removes it; the global control step (a SHA-256 hash) is applied to those ids in Python.
+
+Results carry codes and numbers, never translated text: a step is its ``name`` and ``params``, a
+note its ``key`` and ``params``. The sentences shown to people (step labels, the plan's title,
+notes) are built at the edge by :mod:`cxray.phrases`.
 """
 
 from __future__ import annotations
@@ -75,7 +79,6 @@ from cxray.comms.rules import (
     rule_context,
     table_or_empty,
 )
-from cxray.texts import t
 
 __all__ = [
     "ALWAYS_ON_STEPS",
@@ -163,16 +166,13 @@ def promise_period_start(period: str, as_of: dt.date) -> dt.date:
 @dataclass(frozen=True)
 class Note:
     """Something the user should know about a plan (a promise that could not be read, a check
-    skipped). ``key`` and ``params`` are a text of :mod:`cxray.texts`."""
+    skipped): a code ``key`` with its ``params`` (shown by :func:`cxray.phrases.note_text`)."""
 
     key: str
     params: dict[str, Any] = field(default_factory=dict)
 
-    def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang=lang, **self.params)
-
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "params": dict(self.params), "text": self.message()}
+        return {"key": self.key, "params": dict(self.params)}
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,8 @@ class Step:
     - ``before``, ``removed``, ``after`` (``before - removed == after``) and ``removed_ids``
       (sorted);
     - ``off``: the check is turned off (limit 0) or skipped (see the plan's notes);
-    - ``params``: values for the step's label (:meth:`label`).
+    - ``params``: the values a label of the step needs (``rule``, ``channel``, ``sends``,
+      ``days``, ``k`` or ``share``; see :func:`cxray.phrases.step_label`).
     """
 
     name: str
@@ -199,21 +200,16 @@ class Step:
     off: bool = False
     params: dict[str, Any] = field(default_factory=dict)
 
-    def label(self, lang: str | None = None) -> str:
-        """A human label of the step, e.g. ``"global cap: 4 sends in 30 days reached"``."""
-        text = t(f"step_{self.name}", lang=lang, **self.params)
-        return t("step_off", lang=lang, label=text) if self.off else text
-
     def to_dict(self, ids: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
             "name": self.name,
             "kind": self.kind,
             "rule": self.rule,
-            "label": self.label(),
             "before": self.before,
             "removed": self.removed,
             "after": self.after,
             "off": self.off,
+            "params": dict(self.params),
         }
         if ids:
             out["removed_ids"] = list(self.removed_ids)
@@ -225,7 +221,8 @@ class Plan:
     """The audience of a campaign at ``as_of``: ``candidates`` known customers, the waterfall
     ``steps``, the ``final_ids`` left after them, split into ``target_ids`` and ``control_ids``
     (all sorted), the ``balance`` of the two groups (see
-    :func:`cxray.comms.holdout.balance`) and ``notes``."""
+    :func:`cxray.comms.holdout.balance`) and ``notes``. Its one-line summary for people is
+    :func:`cxray.phrases.plan_title`."""
 
     campaign_id: str
     channel: str
@@ -245,20 +242,6 @@ class Plan:
             if step.name == name:
                 return step
         raise KeyError(name)
-
-    def title(self, lang: str | None = None) -> str:
-        """One line: campaign, channel, date and how many customers remain."""
-        return t(
-            "plan_title",
-            lang=lang,
-            campaign=self.campaign_id,
-            channel=self.channel,
-            as_of=self.as_of.isoformat(),
-            final=len(self.final_ids),
-            candidates=self.candidates,
-            target=len(self.target_ids),
-            control=len(self.control_ids),
-        )
 
     def to_dict(self, ids: bool = False) -> dict[str, Any]:
         """A JSON-ready dict; ``ids=True`` adds the removed ids per step and the final, target
@@ -438,8 +421,8 @@ def plan_campaign(
 
         campaign = load_campaign("campaigns/cheese.yaml")
         plan = plan_campaign(campaign, workspace.tables(), as_of=date(2026, 11, 1))
-        for step in plan.steps:
-            print(f"{step.label():60} -{step.removed:>6} = {step.after:>6}")
+        plan.step("no_opt_in").removed  # customers without an opt-in on the channel
+        plan.to_dict()  # codes and numbers; texts: cxray.phrases.step_label(step), ...
     """
     context = rule_context(tables, as_of, clv=clv, params=params)
     frame = context.frame

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from html import escape
-from typing import Any
 
 from cxray import __version__
-from cxray.analytics.alerts import Alert
+from cxray.phrases import alert_text, step_label, warning_text
 from cxray.report import charts
 from cxray.report.charts import number, percent
 from cxray.report.collect import ReportData
@@ -62,7 +60,7 @@ def render_html(data: ReportData, *, lang: str = "en") -> str:
     def tr(key: str, /, **kw: object) -> str:
         return t(key, lang=lang, **kw)
 
-    tr.lang = lang  # type: ignore[attr-defined]  (for objects that render their own labels)
+    tr.lang = lang  # type: ignore[attr-defined]  (for the cxray.phrases functions)
 
     sections = [
         _summary(data, tr),
@@ -479,37 +477,6 @@ def _activation(d: ReportData, tr) -> str:
     return _section("activation", tr("sec_activation"), tr("read_activation"), f"{chart}{heat}")
 
 
-def alert_text(alert: Alert, tr: Callable[..., str]) -> str:
-    """One sentence explaining an alert, with its numbers, in the language of ``tr``."""
-    n = alert.numbers
-    if alert.key:
-        status = tr("stage_key")
-    elif alert.regular:
-        status = tr("stage_regular")
-    else:
-        status = tr("was_regular")
-    if alert.kind == "p_alive":
-        return tr(
-            "alert_p_alive",
-            customer=alert.customer_id,
-            status=status,
-            p=n["p_alive"],
-            weeks=n["weeks_since_last"],
-            repeats=n["repeat_purchases"],
-        )
-    lines = "; ".join(f"{ln['product_line']} {number(ln['change'])}" for ln in alert.lines)
-    return tr(
-        "alert_drift",
-        customer=alert.customer_id,
-        status=status,
-        months=n["months"],
-        recent=number(n["revenue_recent"]),
-        before=number(n["revenue_year_ago"]),
-        pct=n["change_pct"],
-        lines=lines or "-",
-    )
-
-
 def _clv(d: ReportData, tr) -> str:
     if d.clv is None:
         return _section("clv", tr("sec_clv"), tr("read_clv"), tr("clv_not_fitted"))
@@ -591,7 +558,7 @@ def _alerts(d: ReportData, tr) -> str:
     if not d.alerts:
         return _section("alerts", tr("sec_alerts"), tr("read_alerts"), tr("no_rows"))
     rows = [
-        (tr(f"alert_kind_{a.kind}"), _customer_label(d, a.customer_id), alert_text(a, tr))
+        (tr(f"alert_kind_{a.kind}"), _customer_label(d, a.customer_id), alert_text(a, tr.lang))
         for a in d.alerts
     ]
     counts = tr(
@@ -603,14 +570,6 @@ def _alerts(d: ReportData, tr) -> str:
     return _section(
         "alerts", tr("sec_alerts"), tr("read_alerts"), f"<p>{escape(counts)}</p>{table}"
     )
-
-
-def warning_text(warning: Any, tr: Callable[..., str]) -> str:
-    """The text of a measurement warning (``control_too_small`` has one per reason)."""
-    key = f"warn_{warning.code}"
-    if warning.code == "control_too_small":
-        key += "_" + warning.values["reason"]
-    return tr(key, **warning.values)
 
 
 def _communications(d: ReportData, tr) -> str:
@@ -626,7 +585,7 @@ def _communications(d: ReportData, tr) -> str:
         why = f"<p class='note'>{escape(tr('campaign_why', why=brief.why))}</p>"
         if item.plan is not None:
             plan = item.plan
-            labels = [tr("waterfall_candidates")] + [s.label(lang=tr.lang) for s in plan.steps]
+            labels = [tr("waterfall_candidates")] + [step_label(s, tr.lang) for s in plan.steps]
             values = [plan.candidates] + [s.after for s in plan.steps]
             chart = charts.hbar_chart(
                 labels,
@@ -678,7 +637,7 @@ def _communications(d: ReportData, tr) -> str:
             )
             verdict = tr(f"verdict_{m.verdict}")
             warnings = "".join(
-                f"<p class='down'>! {escape(warning_text(w, tr))}</p>" for w in m.warnings
+                f"<p class='down'>! {escape(warning_text(w, tr.lang))}</p>" for w in m.warnings
             )
             cls = "up" if m.verdict == "effect" else "down" if m.verdict == "negative" else ""
             parts.append(

@@ -1,0 +1,130 @@
+"""Sentences in the user's language built from result objects, shared by the CLI, the report and
+the web pages.
+
+Results (a campaign plan, an alert, a measurement warning, an error) carry codes and numbers,
+never translated text, so their ``to_dict()`` -- the ``--json`` payload -- is the same in every
+language. This module is the edge where those codes become sentences, through the texts of
+:mod:`cxray.texts`. Every function takes the object and ``lang`` (``en`` or ``ru``; default: the
+current language, see :func:`cxray.texts.set_lang`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cxray.errors import CxrayError
+from cxray.report.charts import number
+from cxray.texts import LANGS, current_lang, t
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxray.analytics.alerts import Alert
+    from cxray.comms.measure import MeasureWarning
+    from cxray.comms.plan import Note, Plan, Step
+
+__all__ = [
+    "alert_text",
+    "error_text",
+    "note_text",
+    "plan_title",
+    "step_label",
+    "warning_text",
+]
+
+
+def _lang(lang: str | None) -> str:
+    """``lang``, or the current language when None; refuses anything else than en / ru."""
+    if lang is None:
+        return current_lang()
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, got {lang!r}")
+    return lang
+
+
+# --------------------------------------------------------------------------------------------
+# campaign plans (cxray.comms.plan)
+
+
+def step_label(step: Step, lang: str | None = None) -> str:
+    """The label of a waterfall step, e.g. ``"global cap: 4 sends in 30 days reached"``; a step
+    turned off or skipped ends with ``" (check off)"``."""
+    lang = _lang(lang)
+    text = t(f"step_{step.name}", lang=lang, **step.params)
+    return t("step_off", lang=lang, label=text) if step.off else text
+
+
+def plan_title(plan: Plan, lang: str | None = None) -> str:
+    """One line: campaign, channel, date and how many customers remain (target, control)."""
+    return t(
+        "plan_title",
+        lang=_lang(lang),
+        campaign=plan.campaign_id,
+        channel=plan.channel,
+        as_of=plan.as_of.isoformat(),
+        final=len(plan.final_ids),
+        candidates=plan.candidates,
+        target=len(plan.target_ids),
+        control=len(plan.control_ids),
+    )
+
+
+def note_text(note: Note, lang: str | None = None) -> str:
+    """A note of a plan (a promise that could not be read, a check skipped) as a sentence."""
+    return t(note.key, lang=_lang(lang), **note.params)
+
+
+# --------------------------------------------------------------------------------------------
+# alerts (cxray.analytics.alerts) and measurement warnings (cxray.comms.measure)
+
+
+def alert_text(alert: Alert, lang: str | None = None) -> str:
+    """One sentence explaining an alert, with its numbers."""
+    lang = _lang(lang)
+    n = alert.numbers
+    if alert.key:
+        status = t("stage_key", lang=lang)
+    elif alert.regular:
+        status = t("stage_regular", lang=lang)
+    else:
+        status = t("was_regular", lang=lang)
+    if alert.kind == "p_alive":
+        return t(
+            "alert_p_alive",
+            lang=lang,
+            customer=alert.customer_id,
+            status=status,
+            p=n["p_alive"],
+            weeks=n["weeks_since_last"],
+            repeats=n["repeat_purchases"],
+        )
+    lines = "; ".join(f"{ln['product_line']} {number(ln['change'])}" for ln in alert.lines)
+    return t(
+        "alert_drift",
+        lang=lang,
+        customer=alert.customer_id,
+        status=status,
+        months=n["months"],
+        recent=number(n["revenue_recent"]),
+        before=number(n["revenue_year_ago"]),
+        pct=n["change_pct"],
+        lines=lines or "-",
+    )
+
+
+def warning_text(warning: MeasureWarning, lang: str | None = None) -> str:
+    """The text of a measurement warning (``control_too_small`` has one per reason)."""
+    key = f"warn_{warning.code}"
+    if warning.code == "control_too_small":
+        key += "_" + warning.values["reason"]
+    return t(key, lang=_lang(lang), **warning.values)
+
+
+# --------------------------------------------------------------------------------------------
+# errors
+
+
+def error_text(error: BaseException, lang: str | None = None) -> str:
+    """An error as one line: a :class:`cxray.errors.CxrayError` in ``lang``, any other exception
+    (e.g. a ``ValueError`` from an analytic) as its own text."""
+    if isinstance(error, CxrayError):
+        return error.message(_lang(lang))
+    return str(error)
