@@ -183,7 +183,7 @@ def test_rejected_rows_are_listed_with_row_and_column_and_the_import_still_succe
     rejects = Path(lines[5].split(": ", 1)[1])
     assert rejects.parent == ws / "rejects"
     text = rejects.read_bytes().decode("utf-8-sig")
-    assert list(csv.reader(io.StringIO(text)))[0] == [*ORDER_HEADER, "row", "reason"]
+    assert list(csv.reader(io.StringIO(text)))[0] == [*ORDER_HEADER, "row", "reason", "problem"]
     assert sql_json(ws, "select count(*) as n from _rejects") == [{"n": 4}]
 
 

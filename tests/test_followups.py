@@ -14,17 +14,23 @@ from conftest import d
 from cxray.comms.followups import (
     CES_HIGH_EFFORT_MIN,
     CSI_LOW_MAX,
+    FOLLOWUPS,
+    FOLLOWUPS_SCHEMA,
     NPS_DETRACTOR_MAX,
+    TASK_SCHEMA,
     FollowupPolicy,
+    close_task,
+    close_tasks,
     followup_summary,
     followups,
     needs_followup,
     open_tasks,
+    store_tasks,
     sync,
     task_id,
 )
 from cxray.errors import CxrayError
-from cxray.workspace import FOLLOWUPS, Workspace
+from cxray.workspace import Workspace
 
 AS_OF = d("2026-10-31")
 
@@ -158,20 +164,20 @@ def test_sync_is_idempotent_and_close_works(ws):
     assert sync(ws, as_of=AS_OF) == 0
     assert ws.con.table(FOLLOWUPS).count().to_pyarrow().as_py() == 5
     first, second = expected_ids()[:2]
-    ws.close_followup(first, closed_at=d("2026-10-03"), resolution="Позвонили, извинились")
+    close_task(ws, first, closed_at=d("2026-10-03"), resolution="Позвонили, извинились")
     rows = {r["task_id"]: r for r in followups(ws, as_of=AS_OF)}
     assert rows[first]["status"] == "closed" and rows[first]["closed_at"] == d("2026-10-03")
     assert rows[first]["resolution"] == "Позвонили, извинились"
     assert rows[second]["status"] == "open"
     # closing twice, an unknown id, closing before the answer
     with pytest.raises(CxrayError) as err:
-        ws.close_followup(first, closed_at=d("2026-10-05"), resolution="again")
+        close_task(ws, first, closed_at=d("2026-10-05"), resolution="again")
     assert err.value.key == "followup_already_closed"
     with pytest.raises(CxrayError) as err:
-        ws.close_followup("FU-nope", closed_at=d("2026-10-05"), resolution="x")
+        close_task(ws, "FU-nope", closed_at=d("2026-10-05"), resolution="x")
     assert err.value.key == "followup_unknown" and "FU-nope" in str(err.value)
     with pytest.raises(CxrayError) as err:
-        ws.close_followup(second, closed_at=d("2026-10-01"), resolution="x")
+        close_task(ws, second, closed_at=d("2026-10-01"), resolution="x")
     assert err.value.key == "followup_closed_before_created"
     # a new sync leaves the closed task closed
     assert sync(ws, as_of=AS_OF) == 0
@@ -185,17 +191,17 @@ def test_close_on_an_empty_workspace(tmp_path):
     with Workspace(tmp_path / "empty") as w:
         assert followups(w, as_of=AS_OF) == []
         with pytest.raises(CxrayError, match="no follow-up task"):
-            w.close_followup("FU-1", closed_at=AS_OF, resolution="x")
-        assert w.sync_followups(open_tasks(w.table("responses"), None, as_of=AS_OF)) == 0
+            close_task(w, "FU-1", closed_at=AS_OF, resolution="x")
+        assert store_tasks(w, open_tasks(w.table("responses"), None, as_of=AS_OF)) == 0
 
 
 def test_statuses_and_summary_by_hand(ws):
     sync(ws, as_of=AS_OF)
     ids = expected_ids()
     # C1 nps: opened 1 Oct, due 4 Oct, closed 3 Oct -> 2 days, on time
-    ws.close_followup(ids[0], closed_at=d("2026-10-03"), resolution="called")
+    close_task(ws, ids[0], closed_at=d("2026-10-03"), resolution="called")
     # C3 csi: opened 2 Oct, due 5 Oct, closed 9 Oct -> 7 days, late
-    ws.close_followup(ids[1], closed_at=d("2026-10-09"), resolution="credit note")
+    close_task(ws, ids[1], closed_at=d("2026-10-09"), resolution="credit note")
 
     rows = followups(ws, as_of=AS_OF)
     assert [r["task_id"] for r in rows] == ids
@@ -231,7 +237,30 @@ def test_followups_rejects_an_unknown_status(ws):
 def test_sync_needs_tasks_only_once_in_one_batch(ws):
     tasks = open_tasks(ws.table("responses"), ws.table("customers"), as_of=AS_OF)
     doubled = pa.concat_tables([tasks, tasks])
-    assert ws.sync_followups(doubled) == 5
+    assert store_tasks(ws, doubled) == 5
     stored = ws.con.table(FOLLOWUPS).to_pyarrow()
     assert set(stored.column("status").to_pylist()) == {"open"}
     assert dt.date(2026, 10, 1) in stored.column("created_at").to_pylist()
+
+
+def test_the_stored_schema_is_the_task_schema_plus_status(ws):
+    assert FOLLOWUPS_SCHEMA.names[: len(TASK_SCHEMA)] == TASK_SCHEMA.names
+    assert FOLLOWUPS_SCHEMA.names[len(TASK_SCHEMA) :] == ["status", "closed_at", "resolution"]
+    sync(ws, as_of=AS_OF)
+    assert ws.con.table(FOLLOWUPS).schema() == ibis.schema(FOLLOWUPS_SCHEMA)
+
+
+def test_close_tasks_is_all_or_none(ws):
+    sync(ws, as_of=AS_OF)
+    first, second = expected_ids()[:2]
+    with pytest.raises(CxrayError) as err:
+        close_tasks(
+            ws,
+            [(first, d("2026-10-03"), "called"), (second, d("2026-10-01"), "before the answer")],
+        )
+    assert err.value.key == "followup_closed_before_created"
+    assert followups(ws, as_of=AS_OF, status="closed") == []
+    close_tasks(ws, [(first, d("2026-10-03"), "called"), (second, d("2026-10-04"), "refund")])
+    closed = {r["task_id"]: r["resolution"] for r in followups(ws, as_of=AS_OF, status="closed")}
+    assert closed == {first: "called", second: "refund"}
+    assert not any(name.endswith("_staged") for name in ws.con.list_tables())

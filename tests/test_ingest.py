@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxray.errors import CxrayError
+from cxray.errors import CxrayError, Reject, reject_text
 from cxray.ingest.read import open_table_file
 from cxray.ingest.schema import TABLES
 from cxray.workspace import Workspace
@@ -292,8 +292,7 @@ def test_xlsx_rows_are_numbered_as_excel_shows_them(ws, tmp_path):
     result = ws.import_file("orders", tmp_path / "orders.xlsx")
 
     assert (result.new, result.rejected) == (1, 1)
-    assert result.first_rejects[0][0] == 4
-    assert "order_date" in result.first_rejects[0][1]
+    assert result.first_rejects[0] == Reject(4, "bad_date", "order_date", "не дата")
 
 
 def test_parquet_with_typed_date_float_and_string_columns_imports(ws, tmp_path):
@@ -413,7 +412,7 @@ def test_an_amount_that_is_not_a_finite_number_is_rejected(ws, tmp_path):
     result = ws.import_file("orders", path)
 
     assert (result.new, result.rejected) == (1, len(bad))
-    got = {r["row"]: r["reason"] for r in ws.sql("select row, reason from _rejects").to_pylist()}
+    got = {r["row"]: reject_text(r, "en") for r in ws.sql("select * from _rejects").to_pylist()}
     assert got == {3 + i: f"amount: '{text}' is not a number" for i, text in enumerate(bad)}
 
 
@@ -447,7 +446,7 @@ def test_an_impossible_or_unknown_date_is_rejected_not_guessed(ws, tmp_path):
     result = ws.import_file("orders", path)
 
     assert (result.new, result.rejected) == (1, len(bad))
-    got = {r["row"]: r["reason"] for r in ws.sql("select row, reason from _rejects").to_pylist()}
+    got = {r["row"]: reject_text(r, "en") for r in ws.sql("select * from _rejects").to_pylist()}
     assert got == {
         3 + i: f"order_date: '{text}' is not a date (yyyy-mm-dd or dd.mm.yyyy)"
         for i, text in enumerate(bad)
@@ -524,7 +523,8 @@ def test_a_word_that_is_not_yes_or_no_is_rejected(ws, tmp_path):
     result = ws.import_file("contacts", path)
 
     assert (result.new, result.rejected) == (1, 1)
-    assert result.first_rejects[0] == (2, "is_current: 'наверное' is not yes/no")
+    assert reject_text(result.first_rejects[0], "en") == "is_current: 'наверное' is not yes/no"
+    assert result.first_rejects[0].row == 2
 
 
 def test_choice_columns_accept_any_case_and_reject_other_values(ws, tmp_path):
@@ -542,7 +542,10 @@ def test_choice_columns_accept_any_case_and_reject_other_values(ws, tmp_path):
     result = ws.import_file("consents", path)
 
     assert [r["status"] for r in table_rows(ws, "consents")] == ["opt_in"]
-    assert result.first_rejects[0] == (3, "status: 'подписан' is not one of the allowed values")
+    assert result.first_rejects[0] == Reject(3, "bad_choice", "status", "подписан")
+    assert reject_text(result.first_rejects[0], "en") == (
+        "status: 'подписан' is not one of the allowed values"
+    )
 
 
 def test_cells_are_trimmed_and_empty_optional_cells_are_null(ws, tmp_path):

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from cxray.errors import Reject, reject_text
 from cxray.ingest.schema import REJECTS
 from cxray.workspace import Workspace
 
@@ -123,7 +124,8 @@ def test_order_lines_of_a_parquet_file_without_line_numbers_are_numbered_in_file
         ("A", 2, 3.0),
         ("B", 1, 2.0),
     ]
-    assert result.first_rejects == [(5, "same as row 2")]
+    assert result.first_rejects == [Reject(5, "duplicate_row", None, "2")]
+    assert reject_text(result.first_rejects[0], "en") == "same as row 2"
 
 
 @pytest.mark.parametrize("ids", [pa.array([7.0, 8.0]), pa.array([7, 8], pa.int32())])

@@ -10,11 +10,13 @@ import json
 import zipfile
 from pathlib import Path
 
+import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cxray.errors import CxrayError
+from cxray import texts
+from cxray.errors import CxrayError, Reject, reject_text
 from cxray.ingest.schema import IMPORTS, REJECTS, TABLES
 from cxray.workspace import Workspace
 
@@ -55,6 +57,11 @@ def snapshot(ws: Workspace) -> dict[str, list[str]]:
         data = ws.con.table(name).to_pyarrow().to_pylist()
         result[name] = sorted(json.dumps(r, sort_keys=True, default=str) for r in data)
     return result
+
+
+def reasons(result) -> list[tuple[int, str]]:
+    """The first rejects of an import as (row, the English reason)."""
+    return [(r.row, reject_text(r, "en")) for r in result.first_rejects]
 
 
 def rejects_files(ws: Workspace) -> list[Path]:
@@ -107,7 +114,7 @@ def test_rows_with_a_bad_date_or_amount_are_rejected_and_the_valid_rows_kept(ws,
 
     assert (result.rows_read, result.new, result.rejected) == (4, 2, 2)
     assert [r["order_id"] for r in table_rows(ws, "orders")] == ["1", "4"]
-    assert result.first_rejects == [
+    assert reasons(result) == [
         (3, "order_date: '32.03.2024' is not a date (yyyy-mm-dd or dd.mm.yyyy)"),
         (4, "amount: 'двести' is not a number"),
     ]
@@ -126,7 +133,8 @@ def test_the_rejects_file_keeps_the_original_cells_with_row_and_reason(ws, tmp_p
     assert rejects_files(ws) == [Path(result.rejects_path)]
     assert read_rejects_csv(Path(result.rejects_path)) == [
         {"order_id": "2", "customer_id": "Пётр", "order_date": "вчера", "amount": "1 234,56",
-         "row": "3", "reason": "order_date: 'вчера' is not a date (yyyy-mm-dd or dd.mm.yyyy)"},
+         "row": "3", "reason": "order_date: 'вчера' is not a date (yyyy-mm-dd or dd.mm.yyyy)",
+         "problem": "bad_date"},
     ]  # fmt: skip
 
 
@@ -146,7 +154,8 @@ def test_the_rejects_table_records_file_row_column_problem_and_raw_cells(ws, tmp
         "customer_id",
         "missing_value",
     )
-    assert reject["reason"] == "customer_id: value is required"
+    assert reject["value"] is None and "reason" not in reject  # codes, never translated text
+    assert reject_text(reject, "en") == "customer_id: value is required"
     assert json.loads(reject["raw"]) == {
         "order_id": "2", "customer_id": "", "order_date": "16.03.2024", "amount": "5"
     }  # fmt: skip
@@ -156,14 +165,16 @@ def test_the_rejects_table_records_file_row_column_problem_and_raw_cells(ws, tmp
 def test_the_rejects_file_keeps_file_columns_named_row_and_reason_apart(ws, tmp_path):
     path = write(
         tmp_path / "customers.csv",
-        [["customer_id", "row", "reason"], ["C1", "5", "опт"], ["C1", "6", "розница"]],
-    )
+        [["customer_id", "row", "reason", "problem"], ["C1", "5", "опт", "x"],
+         ["C1", "6", "розница", "y"]],
+    )  # fmt: skip
 
     result = ws.import_file("customers", path)
 
     text = Path(result.rejects_path).read_bytes().decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(text)))
     assert len(header) == len(set(header)), header
+    assert header[-3:] == ["_row", "_reason", "_problem"]
 
 
 def test_a_file_without_problems_writes_no_rejects(ws, tmp_path):
@@ -184,7 +195,7 @@ def test_an_exact_duplicate_row_is_rejected_as_same_as_the_first(ws, tmp_path):
     result = ws.import_file("orders", path)
 
     assert (result.new, result.rejected) == (2, 1)
-    assert result.first_rejects == [(4, "same as row 2")]
+    assert reasons(result) == [(4, "same as row 2")]
     assert [r["line_no"] for r in table_rows(ws, "orders")] == [1, 1]
 
 
@@ -196,7 +207,7 @@ def test_a_repeated_customer_with_other_values_is_rejected_as_same_key(ws, tmp_p
 
     result = ws.import_file("customers", path)
 
-    assert result.first_rejects == [(4, "same key as row 2"), (5, "same as row 2")]
+    assert reasons(result) == [(4, "same key as row 2"), (5, "same as row 2")]
     assert [(r["customer_id"], r["segment"]) for r in table_rows(ws, "customers")] == [
         ("C1", "A"),
         ("C2", "B"),
@@ -212,7 +223,7 @@ def test_a_repeated_order_line_with_other_values_is_rejected_as_same_key(ws, tmp
 
     result = ws.import_file("orders", path)
 
-    assert result.first_rejects == [(3, "same key as row 2")]
+    assert reasons(result) == [(3, "same key as row 2")]
     assert [(r["line_no"], r["amount"]) for r in table_rows(ws, "orders")] == [(1, 100.0), (2, 5.0)]
 
 
@@ -224,7 +235,7 @@ def test_a_duplicate_names_the_row_it_repeats_not_just_the_first_with_its_key(ws
 
     result = ws.import_file("customers", path)
 
-    assert result.first_rejects == [(3, "same key as row 2"), (4, "same as row 3")]
+    assert reasons(result) == [(3, "same key as row 2"), (4, "same as row 3")]
 
 
 def test_duplicates_in_an_xlsx_file_are_kept_in_the_rejects(ws, tmp_path):
@@ -237,10 +248,11 @@ def test_duplicates_in_an_xlsx_file_are_kept_in_the_rejects(ws, tmp_path):
     result = ws.import_file("customers", tmp_path / "customers.xlsx")
 
     assert (result.new, result.rejected) == (2, 1)
-    assert result.first_rejects == [(4, "same as row 2")]
+    assert reasons(result) == [(4, "same as row 2")]
     assert read_rejects_csv(Path(result.rejects_path)) == [
-        {"customer_id": "C1", "segment": "A", "row": "4", "reason": "same as row 2"}
-    ]
+        {"customer_id": "C1", "segment": "A", "row": "4", "reason": "same as row 2",
+         "problem": "duplicate_row"},
+    ]  # fmt: skip
 
 
 def test_duplicates_in_a_parquet_file_are_kept_in_the_rejects(ws, tmp_path):
@@ -251,7 +263,7 @@ def test_duplicates_in_a_parquet_file_are_kept_in_the_rejects(ws, tmp_path):
 
     result = ws.import_file("customers", tmp_path / "customers.parquet")
 
-    assert result.first_rejects == [(4, "same key as row 2")]
+    assert reasons(result) == [(4, "same key as row 2")]
     assert read_rejects_csv(Path(result.rejects_path))[0]["segment"] == "Z"
 
 
@@ -266,7 +278,7 @@ def test_a_row_with_more_fields_than_the_header_is_rejected_keeping_every_cell(w
     result = ws.import_file("orders", path)
 
     assert (result.new, result.rejected) == (1, 1)
-    assert result.first_rejects == [(3, "more fields than the header has")]
+    assert reasons(result) == [(3, "more fields than the header has")]
     (reject,) = ws.con.table(REJECTS).to_pyarrow().to_pylist()
     assert (reject["problem"], reject["value"]) == ("malformed_line", "5;лишнее")
     assert json.loads(reject["raw"]) == {
@@ -287,7 +299,7 @@ def test_a_short_row_is_rejected_naming_the_missing_column(ws, tmp_path):
 
     result = ws.import_file("orders", write(tmp_path / "orders.csv", text))
 
-    assert result.first_rejects == [(3, "order_date: value is required")]
+    assert reasons(result) == [(3, "order_date: value is required")]
 
 
 def test_rows_are_numbered_as_a_spreadsheet_shows_them(ws, tmp_path):
@@ -301,7 +313,7 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them(ws, tmp_path):
 
     result = ws.import_file("responses", write(tmp_path / "responses.csv", text))
 
-    assert result.first_rejects == [(4, "score: 'десять' is not a number")]
+    assert reasons(result) == [(4, "score: 'десять' is not a number")]
     assert table_rows(ws, "responses")[0]["comment"] == "Всё хорошо,\nно доставка\nопоздала"
 
 
@@ -364,6 +376,161 @@ def test_a_file_whose_every_row_is_invalid_imports_nothing_but_writes_its_reject
     assert snapshot(loaded) == before
     (written,) = rejects_files(loaded)
     assert [r["row"] for r in read_rejects_csv(written)] == ["2", "3"]
+
+
+def test_the_all_rows_rejected_error_carries_codes_and_is_translated_when_shown(ws, tmp_path):
+    path = write(tmp_path / "bad.csv", [ORDER_HEADER, ["7", "Иван", "15.03.2024", "много"]])
+    texts.set_lang("ru")  # the language of the moment does not reach the error's parameters
+
+    with pytest.raises(CxrayError) as info:
+        ws.import_file("orders", path)
+
+    err = info.value
+    rejects_path = str(rejects_files(ws)[0])
+    assert err.params == {
+        "file": "bad.csv",
+        "rows": 1,
+        "row": 2,
+        "reason": {"key": "bad_number", "params": {"column": "amount", "value": "много"}},
+        "path": rejects_path,
+    }
+    english = (
+        "bad.csv: all 1 rows rejected, first at row 2: amount: 'много' is not a number; "
+        f"nothing imported, rejects written to {rejects_path}"
+    )
+    assert err.message("en") == str(err) == english
+    assert err.message("ru").startswith(
+        "bad.csv: отклонены все 1 строк, первая в строке 2: amount: 'много' не число; "
+    )
+    # the rejects file is for people: its reason is in the language of the moment
+    (row,) = read_rejects_csv(Path(rejects_path))
+    assert (row["reason"], row["problem"]) == ("amount: 'много' не число", "bad_number")
+
+
+def test_rejects_are_stored_as_codes_whatever_the_language(tmp_path):
+    rows = [
+        ORDER_HEADER,
+        ["1", "Иван", "15.03.2024", "100"],
+        ["2", "Пётр", "32.03.2024", "200"],
+        ["3", "", "16.03.2024", "двести"],
+        ["1", "Иван", "15.03.2024", "100"],
+    ]
+    stored, first = {}, {}
+    for lang in ("en", "ru"):
+        texts.set_lang(lang)
+        with Workspace(tmp_path / lang) as w:
+            result = w.import_file("orders", write(tmp_path / "orders.csv", rows))
+            data = w.con.table(REJECTS).drop("import_id", "file").to_pyarrow().to_pylist()
+            stored[lang] = sorted(json.dumps(r, sort_keys=True) for r in data)
+            first[lang] = result.first_rejects
+            assert "reason" not in w.con.table(REJECTS).columns
+    assert stored["en"] == stored["ru"]
+    assert first["en"] == first["ru"]
+    assert first["en"] == [
+        Reject(3, "bad_date", "order_date", "32.03.2024"),
+        Reject(4, "missing_value", "customer_id", None),
+        Reject(5, "duplicate_row", None, "2"),
+    ]
+    assert [reject_text(r, "ru") for r in first["en"]] == [
+        "order_date: '32.03.2024' не дата (гггг-мм-дд или дд.мм.гггг)",
+        "customer_id: значение обязательно",
+        "повторяет строку 2",
+    ]
+    assert reject_text(first["en"][2]) == "повторяет строку 2"  # the language of the moment
+    assert first["en"][1].to_dict() == {
+        "row": 4, "problem": "missing_value", "column": "customer_id", "value": None
+    }  # fmt: skip
+
+
+def test_the_import_result_dict_has_no_reasons(ws, tmp_path):
+    path = write(tmp_path / "orders.csv", [ORDER_HEADER, ["1", "Иван", "вчера", "100"],
+                                           ["2", "Пётр", "15.03.2024", "5"]])  # fmt: skip
+
+    result = ws.import_file("orders", path)
+
+    assert result.to_dict() == {
+        "table": "orders",
+        "file": str(path),
+        "rows_read": 2,
+        "new": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 1,
+        "rejects_path": result.rejects_path,
+        "ignored_columns": [],
+    }
+
+
+OLD_REJECTS_LAYOUT = {  # _rejects as workspaces made before rejects were stored as codes
+    "import_id": "string", "table_name": "string", "file": "string", "sha256": "string",
+    "row": "int64", "column": "string", "problem": "string", "value": "string",
+    "reason": "string", "raw": "string",
+}  # fmt: skip
+
+
+def test_a_rejects_table_of_the_old_layout_keeps_working(ws, tmp_path):
+    old_row = {
+        "import_id": "20240101T000000000000-orders", "table_name": "orders",
+        "file": "old.csv", "sha256": "0" * 64, "row": 3, "column": "amount",
+        "problem": "bad_number", "value": "x", "reason": "amount: 'x' is not a number",
+        "raw": "{}",
+    }  # fmt: skip
+    ws.append(REJECTS, pa.Table.from_pylist([old_row]), OLD_REJECTS_LAYOUT)
+    path = write(tmp_path / "orders.csv", [ORDER_HEADER, ["1", "Иван", "15.03.2024", "100"],
+                                           ["2", "", "15.03.2024", "5"]])  # fmt: skip
+
+    result = ws.import_file("orders", path)
+
+    assert (result.new, result.rejected) == (1, 1)
+    rows = sorted(ws.con.table(REJECTS).to_pyarrow().to_pylist(), key=lambda r: r["import_id"])
+    assert [(r["file"], r["row"], r["problem"], r["reason"]) for r in rows] == [
+        ("old.csv", 3, "bad_number", "amount: 'x' is not a number"),
+        (str(path), 3, "missing_value", None),
+    ]
+    assert [reject_text(r, "en") for r in rows] == [
+        "amount: 'x' is not a number",
+        "customer_id: value is required",
+    ]
+    assert {s.table: s.rejected for s in ws.status()}["orders"] == 2
+
+
+def test_append_fills_columns_the_rows_lack_and_refuses_unknown_ones(ws):
+    schema = {"a": "string", "b": "int64"}
+    ws.append("_scratch", pa.table({"b": pa.array([1], pa.int32())}), schema)
+    ws.append("_scratch", pa.table({"a": ["x"]}), schema)
+    ws.append("_scratch", pa.table({"a": pa.array([], pa.string())}), schema)
+    assert ws.con.table("_scratch").to_pyarrow().to_pylist() == [
+        {"a": None, "b": 1},
+        {"a": "x", "b": None},
+    ]
+    with pytest.raises(ValueError, match="no column"):
+        ws.append("_scratch", pa.table({"c": [1]}), schema)
+
+
+def test_replace_overwrites_from_an_expression_of_the_table_itself(ws):
+    ws.append("_scratch", pa.table({"n": pa.array([1, 2, 3], pa.int64())}), {"n": "int64"})
+    t = ws.con.table("_scratch")
+    ws.replace("_scratch", t.mutate(n=t.n * 10))
+    assert sorted(ws.con.table("_scratch").to_pyarrow().column("n").to_pylist()) == [10, 20, 30]
+    assert [n for n in ws.con.list_tables() if "staged" in n] == []
+
+
+def test_transactions_nest_and_the_outermost_rolls_back(ws):
+    ws.append("_scratch", pa.table({"n": pa.array([1], pa.int64())}), {"n": "int64"})
+    with pytest.raises(RuntimeError), ws.transaction():
+        ws.append("_scratch", pa.table({"n": pa.array([2], pa.int64())}), {"n": "int64"})
+        t = ws.con.table("_scratch")
+        ws.replace("_scratch", t.mutate(n=t.n + 100))  # a transaction of its own, nested
+        raise RuntimeError("boom")
+    assert ws.con.table("_scratch").to_pyarrow().column("n").to_pylist() == [1]
+
+
+def test_replace_all_drops_cxray_tables_and_keeps_others(ws):
+    ws.append("_followups", pa.table({"task_id": ["FU-1"]}), {"task_id": "string"})
+    ws.con.create_table("theirs", schema=ibis.schema({"x": "int64"}))
+    ws.replace_all({"customers": pa.table({"customer_id": ["C1"]})})
+    held = [n for n in ws.con.list_tables() if not n.startswith("ibis_")]  # not Ibis' memtables
+    assert sorted(held) == ["customers", "theirs"]
 
 
 # --- 4. a file that cannot be imported changes nothing ------------------------------------------

@@ -6,7 +6,14 @@ through Ibis; a backend URL (any Ibis backend: ``duckdb://``, ``sqlite://``, ``p
 
 Writes go through :meth:`Workspace.write`: rows are upserted by the table's natural key, so
 importing the same rows twice changes nothing. On DuckDB an import (data, rejects, log) is one
-transaction.
+transaction. Stores kept by other modules (the follow-up tasks of :mod:`cxray.comms.followups`)
+write through the table-agnostic primitives :meth:`Workspace.append` and
+:meth:`Workspace.replace`, inside :meth:`Workspace.transaction`.
+
+Nothing here is translated: rejected rows are kept as reason codes with their parameters
+(:class:`cxray.errors.Reject`), and shown with :func:`cxray.errors.reject_text`. The one
+exception is the rejects CSV, a file for people, whose ``reason`` column is written in the
+language of the moment.
 """
 
 from __future__ import annotations
@@ -26,14 +33,20 @@ import ibis
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from cxray.errors import CxrayError
+from cxray.errors import CxrayError, Reject, reject_text
 from cxray.ingest.read import ROW, Progress, open_table_file
 from cxray.ingest.schema import IMPORTS, REJECTS, TABLES, Table
 from cxray.ingest.validate import VALID, Validated, parse_maps, validate
-from cxray.texts import t
 
 DEFAULT_DIR = "cxray-workspace"
 DB_FILE = "cxray.duckdb"
+INTERNAL_PREFIX = "_"
+"""Tables cxray keeps besides the canonical ones (``_rejects``, ``_imports``, ``_followups``)
+are named with this prefix; :meth:`Workspace.replace_all` drops them with the canonical tables."""
+
+# Rejected rows: the reason as a code (``problem``, a text key) with its parameters (``column``,
+# ``value``), never translated text. Workspaces made before this layout have a ``reason`` column
+# of translated text after ``value``: :meth:`Workspace.append` fills it with NULL.
 
 REJECTS_SCHEMA = {
     "import_id": "string",
@@ -44,7 +57,6 @@ REJECTS_SCHEMA = {
     "column": "string",
     "problem": "string",
     "value": "string",
-    "reason": "string",
     "raw": "string",
 }
 IMPORTS_SCHEMA = {
@@ -59,29 +71,13 @@ IMPORTS_SCHEMA = {
     "rows_unchanged": "int64",
     "rows_rejected": "int64",
 }
-# Follow-up tasks of the closed loop (which answers open one: cxray.comms.followups).
-FOLLOWUPS = "_followups"
-FOLLOWUPS_SCHEMA = {
-    "task_id": "string",
-    "customer_id": "string",
-    "date": "date",
-    "metric": "string",
-    "score": "float64",
-    "survey": "string",
-    "touchpoint": "string",
-    "comment": "string",
-    "owner": "string",
-    "due_date": "date",
-    "created_at": "date",
-    "status": "string",
-    "closed_at": "date",
-    "resolution": "string",
-}
 
 
 @dataclass
 class ImportResult:
-    """What an import did: counts, where the rejects went and the first few reasons."""
+    """What an import did: counts, where the rejects went and the first few rejected rows
+    (``first_rejects``: reason codes with their parameters; show one with
+    :func:`cxray.errors.reject_text`)."""
 
     table: str
     file: str
@@ -92,7 +88,7 @@ class ImportResult:
     rejected: int
     rejects_path: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
-    first_rejects: list[tuple[int, str]] = field(default_factory=list)
+    first_rejects: list[Reject] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -216,6 +212,7 @@ class Workspace:
         create: bool = True,
     ) -> None:
         self.path = Path(path) if path is not None else default_path()
+        self.read_only = read_only
         self.backend_url = backend or os.environ.get("CXRAY_BACKEND") or None
         db = self.path / DB_FILE
         if self.backend_url is None and not db.exists() and not create:
@@ -223,6 +220,7 @@ class Workspace:
         if create:
             self.path.mkdir(parents=True, exist_ok=True)
         self._owns_con = True  # False when cxray joined a Spark session it did not start
+        self._in_transaction = False
         try:
             if self.backend_url and is_spark_url(self.backend_url):
                 self.con, self._owns_con = connect_spark(self.backend_url, self.path)
@@ -314,17 +312,25 @@ class Workspace:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """All-or-nothing on DuckDB; other backends apply statements as they come."""
-        if not self.is_duckdb:
+        """All-or-nothing on DuckDB; other backends apply statements as they come.
+
+        Transactions nest: inside one, another is part of it (the outermost commits or rolls
+        back everything).
+        """
+        if not self.is_duckdb or self._in_transaction:
             yield
             return
         self.con.raw_sql("BEGIN TRANSACTION")
+        self._in_transaction = True
         try:
             yield
         except BaseException:
             self.con.raw_sql("ROLLBACK")
             raise
-        self.con.raw_sql("COMMIT")
+        else:
+            self.con.raw_sql("COMMIT")
+        finally:
+            self._in_transaction = False
 
     def import_file(
         self,
@@ -356,14 +362,14 @@ class Workspace:
             rejects_path = (
                 self._write_rejects_csv(import_id, checked) if checked.rejects.num_rows else None
             )
-            first = [(r, self._reason(p, c, v)) for r, p, c, v in _reject_rows(checked.rejects, 5)]
+            first = [Reject(r, p, c, v) for r, p, c, v in _reject_rows(checked.rejects, 5)]
             if checked.valid_rows == 0 and checked.rejects.num_rows:
                 raise CxrayError(
                     "all_rows_rejected",
                     file=file.name,
                     rows=checked.rows_read,
-                    row=first[0][0],
-                    reason=first[0][1],
+                    row=first[0].row,
+                    reason=first[0].as_text(),
                     path=str(rejects_path),
                 )
             present = set(checked.mapping.source_of) | set(checked.mapping.extra)
@@ -402,109 +408,58 @@ class Workspace:
             return self._upsert(spec, ibis.memtable(arrow), set(arrow.column_names), arrow.num_rows)
 
     def replace_all(self, frames: dict[str, object]) -> None:
-        """Drop every table of the workspace and write ``frames`` (table name -> rows) instead."""
+        """Drop every table of the workspace (the canonical tables and cxray's own, named with
+        :data:`INTERNAL_PREFIX`) and write ``frames`` (table name -> rows) instead."""
         with self.transaction():
-            for name in [*TABLES, REJECTS, IMPORTS, FOLLOWUPS]:
-                if self.has(name):
+            held = self.con.list_tables()
+            for name in [*TABLES, *(n for n in held if n.startswith(INTERNAL_PREFIX))]:
+                if name in held:
                     self.con.drop_table(name)
             for name, frame in frames.items():
                 arrow = self._canonical_arrow(_spec(name), frame)
                 self._upsert(_spec(name), ibis.memtable(arrow), set(), arrow.num_rows)
 
-    # --- follow-up tasks -------------------------------------------------------------------
+    def append(self, name: str, data: pa.Table, schema: object) -> None:
+        """Append the rows of ``data`` to table ``name``, creating it with ``schema`` (anything
+        :func:`ibis.schema` takes: a dict of type names, an Ibis or Arrow schema) if missing.
 
-    def sync_followups(self, tasks: pa.Table) -> int:
-        """Store the follow-up tasks whose ``task_id`` is not stored yet, as open tasks.
-
-        ``tasks`` has the task columns of :data:`FOLLOWUPS_SCHEMA` (status, closed_at and
-        resolution may be absent). Stored tasks are never changed, closed ones included, so
-        re-running with the same tasks inserts nothing. One transaction; returns how many
-        tasks were new.
+        Rows go in by column name: a stored column that ``data`` lacks (a column of an older
+        layout) is filled with NULL; ``data`` must not carry columns the table lacks. No
+        transaction of its own: call it inside :meth:`transaction` to make it part of one.
         """
-        schema = ibis.schema(FOLLOWUPS_SCHEMA)
-        n = tasks.num_rows
-        defaults = {"status": pa.array(["open"] * n, pa.string())}
-        columns = {}
-        for name, typ in schema.items():
-            if name in tasks.column_names:
-                columns[name] = tasks.column(name).cast(typ.to_pyarrow())
-            else:
-                columns[name] = defaults.get(name, pa.nulls(n, typ.to_pyarrow()))
-        data = pa.table(columns)
-        with self.transaction():
-            stored: set[str] = set()
-            if self.has(FOLLOWUPS):
-                ids = self.con.table(FOLLOWUPS).select("task_id").to_pyarrow()
-                stored = set(ids.column("task_id").to_pylist())
-            keep, seen = [], set(stored)
-            for i, tid in enumerate(data.column("task_id").to_pylist()):
-                if tid is not None and tid not in seen:
-                    seen.add(tid)
-                    keep.append(i)
-            if not self.has(FOLLOWUPS):
-                self.con.create_table(FOLLOWUPS, schema=schema)
-            if keep:
-                self.con.insert(FOLLOWUPS, data.take(keep))
-        return len(keep)
-
-    def close_followup(self, task_id: str, *, closed_at: dt.date, resolution: str) -> None:
-        """Close the open follow-up task ``task_id`` on ``closed_at`` with ``resolution``.
-
-        Raises CxrayError for an unknown task id or a task already closed.
-        """
-        self.close_followups([(task_id, closed_at, resolution)])
-
-    def close_followups(self, closures: list[tuple[str, dt.date, str]]) -> None:
-        """Close several open tasks at once: ``(task_id, closed_at, resolution)`` each; all or
-        none (CxrayError for an unknown id, a closed task or a date before its creation)."""
-        if not closures:
-            return
-        if not self.has(FOLLOWUPS):
-            raise CxrayError("followup_unknown", task_id=closures[0][0])
-        stored = self.con.table(FOLLOWUPS)
-        ids = [c[0] for c in closures]
-        found = stored.filter(stored.task_id.isin(ids)).select("task_id", "status", "created_at")
-        held = {r["task_id"]: r for r in found.to_pyarrow().to_pylist()}
-        rows = []
-        for task_id, closed_at, resolution in closures:
-            if task_id not in held:
-                raise CxrayError("followup_unknown", task_id=task_id)
-            if held[task_id]["status"] == "closed":
-                raise CxrayError("followup_already_closed", task_id=task_id)
-            closed_at = closed_at.date() if isinstance(closed_at, dt.datetime) else closed_at
-            created = as_date(held[task_id]["created_at"])
-            if created is not None and closed_at < created:
-                raise CxrayError(
-                    "followup_closed_before_created",
-                    task_id=task_id,
-                    closed_at=closed_at.isoformat(),
-                    created_at=created.isoformat(),
-                )
-            rows.append((task_id, closed_at, resolution))
-        done = ibis.memtable(
-            pa.table(
-                {
-                    "_c_id": pa.array([r[0] for r in rows], pa.string()),
-                    "_c_at": pa.array([r[1] for r in rows], pa.date32()),
-                    "_c_text": pa.array([r[2] for r in rows], pa.string()),
-                }
-            )
+        if not self.has(name):
+            self.con.create_table(name, schema=ibis.schema(schema))
+        stored = self.con.table(name).schema()
+        unknown = [c for c in data.column_names if c not in stored]
+        if unknown:
+            raise ValueError(f"table {name} has no column(s) {', '.join(unknown)}")
+        aligned = pa.table(
+            {
+                c: data.column(c).cast(typ.to_pyarrow())
+                if c in data.column_names
+                else pa.nulls(data.num_rows, typ.to_pyarrow())
+                for c, typ in stored.items()
+            }
         )
-        j = stored.left_join(done, stored.task_id == done._c_id)
-        hit = j._c_id.notnull()
-        updated = j.mutate(
-            status=ibis.cases((hit, ibis.literal("closed")), else_=j.status),
-            closed_at=ibis.cases((hit, j._c_at), else_=j.closed_at),
-            resolution=ibis.cases((hit, j._c_text), else_=j.resolution),
-        ).select(*FOLLOWUPS_SCHEMA)
+        if aligned.num_rows:
+            self.con.insert(name, aligned)
+
+    def replace(self, name: str, expr: ibis.Table) -> None:
+        """Overwrite table ``name`` with the rows of ``expr`` (which may read ``name`` itself).
+
+        The rows are staged in a scratch table first, so the expression is computed before the
+        table is overwritten; all or nothing on DuckDB (one :meth:`transaction`, which may be
+        part of the caller's).
+        """
         con = self.con
+        staged_name = f"{INTERNAL_PREFIX}{name.lstrip(INTERNAL_PREFIX)}_staged"
         with self.transaction():
             try:
-                staged = con.create_table("_followups_staged", updated, overwrite=True)
-                con.create_table(FOLLOWUPS, staged, overwrite=True)
+                staged = con.create_table(staged_name, expr, overwrite=True)
+                con.create_table(name, staged, overwrite=True)
             finally:
                 with contextlib.suppress(Exception):
-                    con.drop_table("_followups_staged", force=True)
+                    con.drop_table(staged_name, force=True)
 
     def _canonical_arrow(self, spec: Table, data: pa.Table | object) -> pa.Table:
         if not isinstance(data, pa.Table):
@@ -623,22 +578,23 @@ class Workspace:
                 with contextlib.suppress(Exception):
                     con.drop_table(tmp, force=True)
 
-    def _reason(self, problem: str, column: str | None, value: str | None) -> str:
-        return t(problem, column=column or "", value=value or "")
-
     def _write_rejects_csv(self, import_id: str, checked: Validated) -> Path:
         out = self.path / "rejects"
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"{import_id}.csv"
         rej = checked.rejects
-        reasons = [self._reason(p, c, v) for _, p, c, v in _reject_rows(rej)]
+        rows = list(_reject_rows(rej))
+        # a file for people: the reason in the language of the moment, and its code
+        reasons = [reject_text(Reject(*r)) for r in rows]
         table = rej.drop_columns(["_column", "_problem", "_value"])
-        # "row" and "reason" unless the file has columns of those names
-        row_name, reason_name = (
-            name if name not in table.column_names else f"_{name}" for name in ("row", "reason")
+        # "row", "reason" and "problem" unless the file has columns of those names
+        row_name, reason_name, problem_name = (
+            name if name not in table.column_names else f"_{name}"
+            for name in ("row", "reason", "problem")
         )
         table = table.rename_columns([c if c != ROW else row_name for c in table.column_names])
         table = table.append_column(reason_name, pa.array(reasons, pa.string()))
+        table = table.append_column(problem_name, pa.array([r[1] for r in rows], pa.string()))
         with path.open("wb") as fh:
             fh.write(b"\xef\xbb\xbf")  # BOM: Excel opens Cyrillic UTF-8 correctly
             pacsv.write_csv(table, fh)
@@ -662,14 +618,13 @@ class Workspace:
                 "file": [str(file)] * len(rows),
                 "sha256": [digest] * len(rows),
                 "row": pa.array([r[0] for r in rows], pa.int64()),
-                "column": [r[2] for r in rows],
-                "problem": [r[1] for r in rows],
-                "value": [r[3] for r in rows],
-                "reason": [self._reason(p, c, v) for _, p, c, v in rows],
+                "column": pa.array([r[2] for r in rows], pa.string()),
+                "problem": pa.array([r[1] for r in rows], pa.string()),
+                "value": pa.array([r[3] for r in rows], pa.string()),
                 "raw": raw_json,
             }
         )
-        self._append(REJECTS, data, REJECTS_SCHEMA)
+        self.append(REJECTS, data, REJECTS_SCHEMA)
 
     def _log_import(
         self,
@@ -694,12 +649,7 @@ class Workspace:
                 "rows_rejected": pa.array([checked.rejects.num_rows], pa.int64()),
             }
         )
-        self._append(IMPORTS, data, IMPORTS_SCHEMA)
-
-    def _append(self, name: str, data: pa.Table, schema: dict[str, str]) -> None:
-        if not self.has(name):
-            self.con.create_table(name, schema=ibis.schema(schema))
-        self.con.insert(name, data)
+        self.append(IMPORTS, data, IMPORTS_SCHEMA)
 
 
 def _spec(table: str) -> Table:
@@ -714,6 +664,7 @@ def _same(left: ibis.Table, right: ibis.Table, cols: list[str]) -> list:
 
 
 def _reject_rows(rejects: pa.Table, limit: int | None = None) -> Iterator[tuple]:
+    """(row, problem, column, value) of each rejected row, the order of :class:`Reject`."""
     rows = rejects.select([ROW, "_problem", "_column", "_value"])
     if limit is not None:
         rows = rows.slice(0, limit)

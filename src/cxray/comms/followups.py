@@ -12,12 +12,14 @@ Incentivized answers open tasks too: an unhappy client is unhappy, bonus or not.
 
 A task belongs to one answer; its id is a hash of the answer's natural key
 (customer_id | date | metric | survey), so computing the tasks again gives the same ids and
-:meth:`cxray.workspace.Workspace.sync_followups` stores each task once. The owner comes from a
-customer attribute (``FollowupPolicy.owner_attribute``, the account manager by default) or, when
-the customer has none, the policy's default owner; the task is due ``due_days`` calendar days
-after the answer.
+:func:`store_tasks` stores each task once. The owner comes from a customer attribute
+(``FollowupPolicy.owner_attribute``, the account manager by default) or, when the customer has
+none, the policy's default owner; the task is due ``due_days`` calendar days after the answer.
 
-The logic of which answers need a task lives here; the workspace only stores the tasks.
+The task store lives here too: the table :data:`FOLLOWUPS` (columns :data:`FOLLOWUPS_SCHEMA`),
+written with :func:`store_tasks`, :func:`close_task` and :func:`close_tasks` through the
+workspace's table-agnostic primitives (:meth:`~cxray.workspace.Workspace.append`,
+:meth:`~cxray.workspace.Workspace.replace`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from dataclasses import dataclass
 import ibis
 import pyarrow as pa
 
-from cxray.workspace import FOLLOWUPS, Workspace, as_date
+from cxray.errors import CxrayError
+from cxray.workspace import Workspace, as_date
 
 NPS_DETRACTOR_MAX = 6  # NPS 0-10: 0..6 is a detractor
 CSI_LOW_MAX = {5: 2, 10: 4}  # CSI: low satisfaction on a 1-5 / 1-10 survey
@@ -55,6 +58,19 @@ TASK_SCHEMA = pa.schema(
     ]
 )
 """The columns of :func:`open_tasks` (the stored table adds status, closed_at and resolution)."""
+
+FOLLOWUPS = "_followups"
+"""The workspace table of follow-up tasks."""
+
+FOLLOWUPS_SCHEMA = pa.schema(
+    [
+        *TASK_SCHEMA,
+        ("status", pa.string()),  # "open" or "closed" (overdue is computed as of a date)
+        ("closed_at", pa.date32()),
+        ("resolution", pa.string()),
+    ]
+)
+"""The columns of the stored tasks: :data:`TASK_SCHEMA` plus status, closed_at, resolution."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +180,103 @@ def sync(
     tasks = open_tasks(
         ws.table("responses"), customers, as_of=as_of, policy=policy, csi_scale=csi_scale
     )
-    return ws.sync_followups(tasks)
+    return store_tasks(ws, tasks)
+
+
+# --- the task store -------------------------------------------------------------------------
+
+
+def store_tasks(ws: Workspace, tasks: pa.Table) -> int:
+    """Store the follow-up tasks whose ``task_id`` is not stored yet, as open tasks.
+
+    ``tasks`` has the task columns of :data:`FOLLOWUPS_SCHEMA` (status, closed_at and
+    resolution may be absent). Stored tasks are never changed, closed ones included, so
+    storing the same tasks again inserts nothing. One transaction; returns how many tasks
+    were new.
+    """
+    n = tasks.num_rows
+    defaults = {"status": pa.array(["open"] * n, pa.string())}
+    data = pa.table(
+        {
+            f.name: tasks.column(f.name).cast(f.type)
+            if f.name in tasks.column_names
+            else defaults.get(f.name, pa.nulls(n, f.type))
+            for f in FOLLOWUPS_SCHEMA
+        }
+    )
+    with ws.transaction():
+        stored: set[str] = set()
+        if ws.has(FOLLOWUPS):
+            ids = ws.con.table(FOLLOWUPS).select("task_id").to_pyarrow()
+            stored = set(ids.column("task_id").to_pylist())
+        keep, seen = [], set(stored)
+        for i, tid in enumerate(data.column("task_id").to_pylist()):
+            if tid is not None and tid not in seen:
+                seen.add(tid)
+                keep.append(i)
+        ws.append(FOLLOWUPS, data.take(pa.array(keep, pa.int64())), FOLLOWUPS_SCHEMA)
+    return len(keep)
+
+
+def close_task(ws: Workspace, task_id: str, *, closed_at: dt.date, resolution: str) -> None:
+    """Close the open follow-up task ``task_id`` on ``closed_at`` with ``resolution``.
+
+    Raises CxrayError ``followup_unknown`` for an unknown task id, ``followup_already_closed``
+    for a task already closed and ``followup_closed_before_created`` for a date before the
+    task's creation.
+    """
+    close_tasks(ws, [(task_id, closed_at, resolution)])
+
+
+def close_tasks(ws: Workspace, closures: list[tuple[str, dt.date, str]]) -> None:
+    """Close several open tasks at once: ``(task_id, closed_at, resolution)`` each; all or
+    none (the errors of :func:`close_task`); one transaction."""
+    if not closures:
+        return
+    with ws.transaction():
+        _close_tasks(ws, closures)
+
+
+def _close_tasks(ws: Workspace, closures: list[tuple[str, dt.date, str]]) -> None:
+    if not ws.has(FOLLOWUPS):
+        raise CxrayError("followup_unknown", task_id=closures[0][0])
+    stored = ws.con.table(FOLLOWUPS)
+    ids = [c[0] for c in closures]
+    found = stored.filter(stored.task_id.isin(ids)).select("task_id", "status", "created_at")
+    held = {r["task_id"]: r for r in found.to_pyarrow().to_pylist()}
+    rows = []
+    for tid, closed_at, resolution in closures:
+        if tid not in held:
+            raise CxrayError("followup_unknown", task_id=tid)
+        if held[tid]["status"] == "closed":
+            raise CxrayError("followup_already_closed", task_id=tid)
+        closed_at = closed_at.date() if isinstance(closed_at, dt.datetime) else closed_at
+        created = as_date(held[tid]["created_at"])
+        if created is not None and closed_at < created:
+            raise CxrayError(
+                "followup_closed_before_created",
+                task_id=tid,
+                closed_at=closed_at.isoformat(),
+                created_at=created.isoformat(),
+            )
+        rows.append((tid, closed_at, resolution))
+    done = ibis.memtable(
+        pa.table(
+            {
+                "_c_id": pa.array([r[0] for r in rows], pa.string()),
+                "_c_at": pa.array([r[1] for r in rows], pa.date32()),
+                "_c_text": pa.array([r[2] for r in rows], pa.string()),
+            }
+        )
+    )
+    j = stored.left_join(done, stored.task_id == done._c_id)
+    hit = j._c_id.notnull()
+    updated = j.mutate(
+        status=ibis.cases((hit, ibis.literal("closed")), else_=j.status),
+        closed_at=ibis.cases((hit, j._c_at), else_=j.closed_at),
+        resolution=ibis.cases((hit, j._c_text), else_=j.resolution),
+    ).select(*FOLLOWUPS_SCHEMA.names)
+    ws.replace(FOLLOWUPS, updated)
 
 
 def followups(ws: Workspace, *, as_of: dt.date, status: str | None = None) -> list[dict]:

@@ -91,7 +91,7 @@ def close_demo_followups(ws: Workspace, *, as_of: dt.date) -> None:
     the answer (chosen by a hash of the task id, so the same every run)."""
     import hashlib
 
-    from cxray.comms.followups import followups, sync
+    from cxray.comms.followups import close_tasks, followups, sync
     from cxray.workspace import as_date
 
     sync(ws, as_of=as_of)
@@ -103,4 +103,4 @@ def close_demo_followups(ws: Workspace, *, as_of: dt.date) -> None:
             continue
         closed = min(created + dt.timedelta(days=1 + h % 9), as_of)
         closures.append((task["task_id"], closed, "called back" if h % 2 else "issue resolved"))
-    ws.close_followups(closures)
+    close_tasks(ws, closures)
