@@ -169,5 +169,5 @@ def english(monkeypatch):
 @pytest.fixture
 def ws(tmp_path):
     """A fresh workspace folder with its embedded DuckDB."""
-    with Workspace(tmp_path / "ws") as workspace:
+    with Workspace(tmp_path / "ws", create=True) as workspace:
         yield workspace

@@ -88,7 +88,7 @@ def expected_ids() -> list[str]:
 
 @pytest.fixture
 def ws(tmp_path):
-    w = Workspace(tmp_path / "ws")
+    w = Workspace(tmp_path / "ws", create=True)
     w.write("responses", pd.DataFrame(answer_rows()))
     w.write("customers", pd.DataFrame(CUSTOMERS))
     yield w
@@ -188,7 +188,7 @@ def test_sync_is_idempotent_and_close_works(ws):
 
 
 def test_close_on_an_empty_workspace(tmp_path):
-    with Workspace(tmp_path / "empty") as w:
+    with Workspace(tmp_path / "empty", create=True) as w:
         assert followups(w, as_of=AS_OF) == []
         with pytest.raises(CxrayError, match="no follow-up task"):
             close_task(w, "FU-1", closed_at=AS_OF, resolution="x")

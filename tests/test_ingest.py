@@ -840,7 +840,7 @@ def _read_back(ws: Workspace) -> list[dict]:
 @given(order_files())
 def test_any_valid_orders_file_reads_back_exactly(case):
     expected, data = case
-    with tempfile.TemporaryDirectory() as tmp, Workspace(Path(tmp) / "ws") as ws:
+    with tempfile.TemporaryDirectory() as tmp, Workspace(Path(tmp) / "ws", create=True) as ws:
         (Path(tmp) / "orders.csv").write_bytes(data)
 
         result = ws.import_file("orders", Path(tmp) / "orders.csv")
@@ -859,7 +859,7 @@ def test_reimporting_any_subset_of_an_imported_file_changes_nothing(case, data):
     header, body = text_lines[0], text_lines[1:]
     keep = data.draw(st.lists(st.booleans(), min_size=len(body), max_size=len(body)))
     subset = header + b"".join(line for line, k in zip(body, keep, strict=True) if k)
-    with tempfile.TemporaryDirectory() as tmp, Workspace(Path(tmp) / "ws") as ws:
+    with tempfile.TemporaryDirectory() as tmp, Workspace(Path(tmp) / "ws", create=True) as ws:
         (Path(tmp) / "all.csv").write_bytes(raw)
         (Path(tmp) / "part.csv").write_bytes(subset)
         ws.import_file("orders", Path(tmp) / "all.csv")

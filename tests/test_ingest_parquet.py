@@ -65,7 +65,7 @@ def rejects(ws: Workspace) -> list[tuple]:
 def test_typed_parquet_rows_are_checked_like_text(tmp_path):
     path = tmp_path / "orders.parquet"
     pq.write_table(typed_orders(), path)
-    with Workspace(tmp_path / "ws") as ws:
+    with Workspace(tmp_path / "ws", create=True) as ws:
         result = ws.import_file("orders", path)
         assert (result.rows_read, result.new, result.rejected) == (8, 3, 5)
         assert stored(ws) == EXPECTED_ROWS
@@ -80,7 +80,7 @@ def test_typed_parquet_and_the_same_cells_as_csv_give_the_same_workspace(tmp_pat
         lines.append(",".join("" if v is None else str(v) for v in row))
     csv = tmp_path / "orders.csv"
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with Workspace(tmp_path / "a") as a, Workspace(tmp_path / "b") as b:
+    with Workspace(tmp_path / "a", create=True) as a, Workspace(tmp_path / "b", create=True) as b:
         a.import_file("orders", parquet)
         b.import_file("orders", csv)
         assert stored(a) == stored(b) == EXPECTED_ROWS
@@ -92,7 +92,7 @@ def test_typed_parquet_reimport_changes_nothing_and_progress_reaches_the_end(tmp
     path = tmp_path / "orders.parquet"
     pq.write_table(typed_orders(), path)
     seen: list[tuple[int, int]] = []
-    with Workspace(tmp_path / "ws") as ws:
+    with Workspace(tmp_path / "ws", create=True) as ws:
         ws.import_file("orders", path)
         again = ws.import_file(
             "orders", path, progress=lambda done, total: seen.append((done, total))
@@ -116,7 +116,7 @@ def test_order_lines_of_a_parquet_file_without_line_numbers_are_numbered_in_file
         }
     )
     pq.write_table(table, path)
-    with Workspace(tmp_path / "ws") as ws:
+    with Workspace(tmp_path / "ws", create=True) as ws:
         result = ws.import_file("orders", path)
         rows = ws.con.table("orders").to_pyarrow().to_pylist()
     assert sorted((r["order_id"], r["line_no"], r["amount"]) for r in rows) == [
@@ -132,7 +132,7 @@ def test_order_lines_of_a_parquet_file_without_line_numbers_are_numbered_in_file
 def test_numeric_customer_ids_are_stored_as_the_text_a_person_reads(tmp_path, ids):
     path = tmp_path / "customers.parquet"
     pq.write_table(pa.table({"customer_id": ids, "segment": ["x", "y"]}), path)
-    with Workspace(tmp_path / "ws") as ws:
+    with Workspace(tmp_path / "ws", create=True) as ws:
         ws.import_file("customers", path)
         got = sorted(ws.con.table("customers").customer_id.to_pyarrow().to_pylist())
     assert got == ["7", "8"]

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from conftest import d
 
-from cxray.report.collect import collect
+from cxray.api import Session
 from cxray.report.html import render_html
 from cxray.report.xlsx import report_sheets, write_xlsx
 from cxray.texts import LANGS, TEXTS
@@ -104,7 +104,7 @@ def report_data(load):
             ],
         ),
     }
-    return collect(tables, as_of=d("2026-12-31"))
+    return Session.from_tables(tables).report(as_of=d("2026-12-31")).value
 
 
 def test_collect_gives_every_section_data(report_data):

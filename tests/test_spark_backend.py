@@ -56,7 +56,7 @@ def test_workspace_on_a_spark_url(spark, tmp_path):
     clear_spark(spark)
     try:
         url = "pyspark://?spark.sql.shuffle.partitions=1"
-        with Workspace(tmp_path / "ws", backend=url) as ws:
+        with Workspace(tmp_path / "ws", backend=url, create=True) as ws:
             assert ws.con.name == "pyspark" and not ws.is_duckdb
             assert ws.write("orders", orders) == (3, 0, 0)
             assert ws.write("orders", orders) == (0, 0, 3)  # natural keys: nothing changes

@@ -91,7 +91,7 @@ def loaded(ws, tmp_path):
 def shared_loaded(tmp_path_factory):
     """Like ``loaded``, shared by the cases that must each leave it exactly as it was."""
     folder = tmp_path_factory.mktemp("shared")
-    with Workspace(folder / "ws") as ws:
+    with Workspace(folder / "ws", create=True) as ws:
         yield _load_good_files(ws, folder)
 
 
@@ -418,7 +418,7 @@ def test_rejects_are_stored_as_codes_whatever_the_language(tmp_path):
     stored, first = {}, {}
     for lang in ("en", "ru"):
         texts.set_lang(lang)
-        with Workspace(tmp_path / lang) as w:
+        with Workspace(tmp_path / lang, create=True) as w:
             result = w.import_file("orders", write(tmp_path / "orders.csv", rows))
             data = w.con.table(REJECTS).drop("import_id", "file").to_pyarrow().to_pylist()
             stored[lang] = sorted(json.dumps(r, sort_keys=True) for r in data)

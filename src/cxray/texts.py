@@ -156,7 +156,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "рабочая область открыта только для чтения: откройте её с read_only=False, "
         "чтобы изменить",
     },
-    "clv_not_fitted": {
+    "alerts_without_clv": {
         "en": "Too little purchase history to fit the CLV models: P(alive) alerts are left out.",
         "ru": "Слишком короткая история покупок для моделей CLV: оповещения по P(alive) "
         "не рассчитаны.",

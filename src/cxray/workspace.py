@@ -209,7 +209,7 @@ class Workspace:
         *,
         backend: str | None = None,
         read_only: bool = False,
-        create: bool = True,
+        create: bool = False,
     ) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only

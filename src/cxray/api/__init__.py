@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cxray.analytics.rfm import SEGMENT_RULES
 from cxray.api.campaigns import CampaignSession
 from cxray.api.create import Events, demo, import_file
 from cxray.api.results import Notice, Result
@@ -25,6 +26,7 @@ from cxray.workspace import DB_FILE, Workspace, default_path
 
 __all__ = [
     "DEMO_AS_OF",
+    "SEGMENT_RULES",
     "TABLES",
     "CampaignSession",
     "Events",

@@ -12,7 +12,7 @@ from cxray.api.results import Result
 from cxray.comms.campaign import Campaign, check_campaign, load_campaign
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cxray.api.session import DateLike, Session
+    from cxray.api.base import DateLike, SessionBase
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class CampaignSession:
     (CxrayError naming what is wrong); the methods run it against the session's workspace.
     Without a session (``cxray.campaign(file)``) only :meth:`check` works."""
 
-    def __init__(self, session: Session | None, source: str | Path | Mapping[str, Any]) -> None:
+    def __init__(self, session: SessionBase | None, source: str | Path | Mapping[str, Any]) -> None:
         self.session = session
         if isinstance(source, Mapping):
             self.campaign: Campaign = check_campaign(dict(source))
@@ -38,7 +38,7 @@ class CampaignSession:
     def __repr__(self) -> str:
         return f"<cxray campaign {self.campaign.id} ({self.campaign.channel})>"
 
-    def _session(self) -> Session:
+    def _session(self) -> SessionBase:
         if self.session is None:
             from cxray.errors import CxrayError
 

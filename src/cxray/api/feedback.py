@@ -10,7 +10,7 @@ from cxray.api.results import Result
 from cxray.errors import CxrayError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cxray.api.session import DateLike, Session
+    from cxray.api.base import DateLike, SessionBase
 
 GROUPINGS = ("month", "segment", "touchpoint", "survey")
 
@@ -18,7 +18,7 @@ GROUPINGS = ("month", "segment", "touchpoint", "survey")
 class FeedbackSession:
     """``session.feedback``: NPS / CSI / CES answers and what customers do after them."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: SessionBase) -> None:
         self.session = session
 
     def scores(

@@ -11,16 +11,14 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cxray.analytics import products, structure, whitespace
 from cxray.analytics.alerts import Alert
 from cxray.analytics.clv import ClvResult
 from cxray.analytics.structure import Funnel
+from cxray.api.base import SessionBase, rows_of
 from cxray.errors import CxrayError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from cxray.api.session import Session
 
 
 @dataclass
@@ -90,7 +88,7 @@ class ReportData:
 
 
 def campaign_results(
-    session: Session, files: list[Path], *, as_of: dt.date
+    session: SessionBase, files: list[Path], *, as_of: dt.date
 ) -> list[CampaignResult]:
     """Plan the campaigns that start after ``as_of`` and measure the others."""
     results = []
@@ -119,13 +117,14 @@ def campaign_files(folder: Path | None) -> list[Path]:
 
 
 def collect(
-    session: Session,
+    session: SessionBase,
     *,
     as_of: dt.date,
     campaigns: Path | str | list[Path] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ReportData:
-    """Run every question the report answers through ``session`` as of ``as_of``."""
+    """Run every question the report answers through ``session`` (a
+    :class:`cxray.api.session.Session`, which calls this from ``report()``) as of ``as_of``."""
     step = progress or (lambda _name: None)
     tb = session.tables()
     c, o, p = tb["customers"], tb["orders"], tb["products"]
@@ -134,14 +133,14 @@ def collect(
 
     step("structure")
     shape = session.structure(as_of)
-    classes = {by: _rows(structure.abc_xyz(o, as_of=as_of, by=by)) for by in ("customer", "sku")}
+    classes = {by: rows_of(structure.abc_xyz(o, as_of=as_of, by=by)) for by in ("customer", "sku")}
     matrix = {"customer": shape.tables["abc_customers"], "sku": shape.tables["abc_skus"]}
 
     step("products")
-    trends = _rows(products.line_trends(o, p, as_of=as_of, months=window))
+    trends = rows_of(products.line_trends(o, p, as_of=as_of, months=window))
 
     step("whitespace")
-    lines = _rows(whitespace.line_matrix(o, p, c, as_of=as_of, window_months=window))
+    lines = rows_of(whitespace.line_matrix(o, p, c, as_of=as_of, window_months=window))
     opps = session.whitespace(as_of, window=window).payload
 
     step("rfm")
@@ -155,7 +154,7 @@ def collect(
     status = session.customer_status(as_of, params)
     key_ids = [
         r["customer_id"]
-        for r in _rows(status.filter(status.key).order_by("revenue_rank").select("customer_id"))
+        for r in rows_of(status.filter(status.key).order_by("revenue_rank").select("customer_id"))
     ]
 
     step("alerts")
@@ -181,7 +180,7 @@ def collect(
             }
 
     names = {
-        r["customer_id"]: r["name"] for r in _rows(c.select("customer_id", "name")) if r["name"]
+        r["customer_id"]: r["name"] for r in rows_of(c.select("customer_id", "name")) if r["name"]
     }
     return ReportData(
         as_of,
@@ -206,7 +205,7 @@ def collect(
     )
 
 
-def feedback_data(session: Session, *, as_of: dt.date) -> dict[str, Any]:
+def feedback_data(session: SessionBase, *, as_of: dt.date) -> dict[str, Any]:
     """Scores (overall and by month), say versus do and comment themes; empty without answers."""
     r = session.tables()["responses"]
     if r.count().to_pyarrow().as_py() == 0:
@@ -218,7 +217,3 @@ def feedback_data(session: Session, *, as_of: dt.date) -> dict[str, Any]:
         "saydo": voice.saydo(as_of).value,
         "themes": voice.themes(as_of, top=8).value,
     }
-
-
-def _rows(expr: Any) -> list[dict]:
-    return expr.to_pyarrow().to_pylist()

@@ -7,8 +7,9 @@
 
 Each method resolves ``as_of`` (default: the date of the latest order) and its other defaults,
 runs the analytics and returns a :class:`cxray.api.results.Result`. What several questions share
-is computed once per session and date: the customer status (structure, alerts, the report) and
-the CLV fit (``clv``, ``alerts``, campaign rules on ``p_alive`` / ``clv``, the report).
+is computed once per session and date (:class:`cxray.api.base.SessionBase`): the customer
+status (structure, alerts, the report) and the CLV fit (``clv``, ``alerts``, campaign rules on
+``p_alive`` / ``clv``, the report).
 """
 
 from __future__ import annotations
@@ -18,170 +19,30 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import ibis.expr.types as ir
-
 from cxray.analytics import cohorts as ch
 from cxray.analytics import products as pr
 from cxray.analytics import rfm as rf
 from cxray.analytics import structure as st
 from cxray.analytics import whitespace as wsp
 from cxray.analytics.alerts import alerts as find_alerts
-from cxray.analytics.clv import CUSTOMER_COLUMNS, ClvResult, fit_clv
+from cxray.analytics.clv import CUSTOMER_COLUMNS
 from cxray.analytics.windows import add_months
+from cxray.api.base import DateLike, SessionBase, parse_day, rows_of
+from cxray.api.campaigns import CampaignSession
+from cxray.api.feedback import FeedbackSession
+from cxray.api.report import collect
 from cxray.api.results import Notice, Result
 from cxray.errors import CxrayError
-from cxray.ingest.schema import TABLES, empty_table
-from cxray.workspace import Progress, Workspace, as_date
+from cxray.workspace import Progress
 
-DateLike = dt.date | str | None
-CLV_DEFAULTS = {"unit": "week", "horizon": 52, "discount_rate": 0.1, "margin": 1.0}
-"""The CLV options every consumer (alerts, campaign rules, the report) fits with."""
+__all__ = ["DateLike", "Session", "parse_day"]
 
 
-def parse_day(value: DateLike, name: str = "as_of") -> dt.date | None:
-    """A date from a ``datetime.date`` or text (``yyyy-mm-dd`` or ``dd.mm.yyyy``); None stays
-    None. CxrayError ``bad_date_option`` naming ``name`` otherwise."""
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(str(value).strip(), fmt).date()
-        except ValueError:
-            continue
-    raise CxrayError("bad_date_option", option=name, value=str(value))
-
-
-def _rows(expr: ir.Table) -> list[dict]:
-    return expr.to_pyarrow().to_pylist()
-
-
-class Session:
+class Session(SessionBase):
     """The questions cxray answers, over one workspace (see :func:`cxray.open`).
 
     Use it as a context manager, or call :meth:`close`, to release the workspace.
     """
-
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-        self._tables: dict[str, ir.Table] | None = None
-        self._cache: dict[tuple, Any] = {}
-
-    @classmethod
-    def from_tables(cls, tables: Mapping[str, ir.Table]) -> Session:
-        """A read-only session over Ibis tables you hold (canonical names; missing tables count
-        as empty), e.g. tables of your own backend connection. ``status``, ``sql``,
-        ``import_file`` and the follow-up store need a workspace."""
-        session = cls.__new__(cls)
-        session.workspace = None
-        session._tables = {
-            name: tables.get(name) if name in tables else empty_table(name) for name in TABLES
-        }
-        session._cache = {}
-        return session
-
-    # --- the session ------------------------------------------------------------------------
-
-    @property
-    def path(self) -> Path | None:
-        return self.workspace.path if self.workspace is not None else None
-
-    def close(self) -> None:
-        self._cache.clear()
-        if self.workspace is not None:
-            self.workspace.close()
-
-    def __enter__(self) -> Session:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        where = self.workspace.backend_url or self.path if self.workspace else "tables"
-        return f"<cxray session {where}>"
-
-    def tables(self) -> dict[str, ir.Table]:
-        """Every canonical table (empty where never imported), by name."""
-        if self._tables is None:
-            self._tables = self._ws().tables()
-        return self._tables
-
-    def _ws(self) -> Workspace:
-        if self.workspace is None:
-            raise CxrayError("bad_parameter", detail="this session has no workspace")
-        return self.workspace
-
-    def _writable(self) -> Workspace:
-        ws = self._ws()
-        if ws.read_only:
-            raise CxrayError("read_only_session")
-        return ws
-
-    def _changed(self) -> None:
-        """Forget what was computed: the workspace's tables changed."""
-        self._tables = None
-        self._cache.clear()
-
-    def _once(self, key: tuple, make: Callable[[], Any]) -> Any:
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
-
-    # --- defaults ---------------------------------------------------------------------------
-
-    def latest_order_date(self) -> dt.date | None:
-        """The date of the latest order (None without orders)."""
-        orders = self.tables()["orders"]
-        return self._once(
-            ("latest",), lambda: as_date(orders.order_date.max().to_pyarrow().as_py())
-        )
-
-    def resolve_as_of(self, as_of: DateLike = None, name: str = "as_of") -> dt.date:
-        """``as_of`` as a date; by default the date of the latest order (CxrayError without
-        orders)."""
-        day = parse_day(as_of, name)
-        if day is not None:
-            return day
-        latest = self.latest_order_date()
-        if latest is None:
-            raise CxrayError("bad_parameter", detail="--as-of is required: there are no orders")
-        return latest
-
-    # --- shared intermediates ---------------------------------------------------------------
-
-    def customer_status(
-        self, as_of: DateLike = None, params: st.StructureParams | None = None
-    ) -> ir.Table:
-        """:func:`cxray.analytics.structure.customer_status`, computed once per date and
-        parameters and kept in the backend for the session."""
-        day = self.resolve_as_of(as_of)
-        params = params or st.StructureParams()
-        tb = self.tables()
-
-        def make() -> ir.Table:
-            expr = st.customer_status(
-                tb["customers"], tb["contacts"], tb["interactions"], tb["orders"],
-                as_of=day, params=params,
-            )  # fmt: skip
-            return expr.cache()
-
-        return self._once(("status", day, params), make)
-
-    def clv_fit(self, calibration_end: DateLike = None, **options: Any) -> ClvResult | None:
-        """The CLV models fitted up to ``calibration_end`` (default: the latest order date),
-        once per session and options; None when there is too little history to fit them."""
-        try:
-            return self._fit(self.resolve_as_of(calibration_end, "calibration_end"), options)
-        except ValueError:
-            return None
-
-    def _fit(self, end: dt.date, options: dict[str, Any]) -> ClvResult:
-        options = {**CLV_DEFAULTS, **options}
-        key = ("clv", end, tuple(sorted(options.items(), key=lambda item: item[0])))
-        orders = self.tables()["orders"]
-        return self._once(key, lambda: fit_clv(orders, calibration_end=end, **options))
 
     # --- the workspace ----------------------------------------------------------------------
 
@@ -242,9 +103,9 @@ class Session:
             tb["customers"], tb["contacts"], tb["interactions"], tb["orders"],
             as_of=day, params=params, status=self.customer_status(day, params),
         )  # fmt: skip
-        curve = _rows(st.pareto(tb["orders"], as_of=day, window_months=active_window))
+        curve = rows_of(st.pareto(tb["orders"], as_of=day, window_months=active_window))
         matrices = {
-            by: _rows(st.abc_xyz_matrix(st.abc_xyz(tb["orders"], as_of=day, by=by, **abc)))
+            by: rows_of(st.abc_xyz_matrix(st.abc_xyz(tb["orders"], as_of=day, by=by, **abc)))
             for by in ("customer", "sku")
         }
         points = st.pareto_points(curve)
@@ -289,11 +150,11 @@ class Session:
                 orders, items, as_of=day, by=by, customer_id=customer, start=start
             )
         else:
-            expr = pr.latest_rows(
+            expr = pr.latestrows_of(
                 orders, items, as_of=day, by=by, months=max(months, 1), limit=limit,
                 customer_id=customer,
             )  # fmt: skip
-        rows = _rows(expr)
+        rows = rows_of(expr)
         return Result("products", rows, {"products": rows}, as_of=day)
 
     def whitespace(
@@ -313,13 +174,13 @@ class Session:
             tb["orders"], tb["products"], tb["customers"], as_of=day,
             window_months=window, min_peer_share=min_peer_share, customer_id=customer,
         )  # fmt: skip
-        rows = _rows(expr if limit is None else expr.limit(limit))
+        rows = rows_of(expr if limit is None else expr.limit(limit))
         tables: dict[str, Any] = {"opportunities": rows}
         if customer is not None:
             m = wsp.line_matrix(
                 tb["orders"], tb["products"], tb["customers"], as_of=day, window_months=window
             )
-            tables["matrix"] = _rows(m.filter(m.customer_id == customer))
+            tables["matrix"] = rows_of(m.filter(m.customer_id == customer))
         warnings = []
         if not (tb["products"].product_line.notnull().sum().to_pyarrow().as_py() or 0):
             warnings.append(Notice("whitespace_needs_lines"))
@@ -331,8 +192,8 @@ class Session:
         day = self.resolve_as_of(as_of)
         scores = rf.rfm(self.tables()["orders"], as_of=day, window_months=window)
         with scores.cache() as cached:  # the customers and their summary from one scoring
-            customers = _rows(cached)
-            segments = _rows(rf.rfm_segments(cached))
+            customers = rows_of(cached)
+            segments = rows_of(rf.rfm_segments(cached))
         payload = {"as_of": day, "segments": segments, "customers": customers}
         return Result("rfm", payload, {"segments": segments, "customers": customers}, as_of=day)
 
@@ -346,8 +207,8 @@ class Session:
         ch.check_metric(metric)
         day = self.resolve_as_of(as_of)
         orders = self.tables()["orders"]
-        grid = _rows(ch.cohort_table(orders, as_of=day, period=period))
-        steps = _rows(ch.activation(orders, as_of=day, period=period))
+        grid = rows_of(ch.cohort_table(orders, as_of=day, period=period))
+        steps = rows_of(ch.activation(orders, as_of=day, period=period))
         payload = {"as_of": day, "period": period, "cohorts": grid, "activation": steps}
         return Result("cohorts", payload, {"cohorts": grid, "activation": steps}, as_of=day)
 
@@ -393,7 +254,7 @@ class Session:
             status_year_ago=self.customer_status(add_months(day, -12)),
         )  # fmt: skip
         rows = [a.to_dict() for a in found]
-        warnings = [] if self.clv_fit(day) is not None else [Notice("clv_not_fitted")]
+        warnings = [] if self.clv_fit(day) is not None else [Notice("alerts_without_clv")]
         return Result(
             "alerts", {"as_of": day, "alerts": rows}, {"alerts": rows}, value=found,
             as_of=day, warnings=warnings,
@@ -401,11 +262,9 @@ class Session:
 
     # --- communications ---------------------------------------------------------------------
 
-    def campaign(self, campaign: str | Path | Mapping[str, Any]) -> Any:
+    def campaign(self, campaign: str | Path | Mapping[str, Any]) -> CampaignSession:
         """A campaign file (or its parsed mapping) with ``check()``, ``plan()``, ``export()``
         and ``measure()``; see :class:`cxray.api.campaigns.CampaignSession`."""
-        from cxray.api.campaigns import CampaignSession
-
         return CampaignSession(self, campaign)
 
     def contacts_health(
@@ -420,15 +279,13 @@ class Session:
             self.tables()["sends"], as_of=day, half_life_days=half_life,
             dormant_after=dormant_after,
         )  # fmt: skip
-        rows = _rows(health.order_by(["score", "customer_id"]))
+        rows = rows_of(health.order_by(["score", "customer_id"]))
         return Result("contacts_health", {"as_of": day, "contacts": rows}, {"contacts": rows},
                       as_of=day)  # fmt: skip
 
     @property
-    def feedback(self) -> Any:
+    def feedback(self) -> FeedbackSession:
         """Voice of the customer: ``scores()``, ``saydo()`` and ``themes()``."""
-        from cxray.api.feedback import FeedbackSession
-
         return FeedbackSession(self)
 
     def followups(
@@ -479,8 +336,6 @@ class Session:
         :class:`cxray.api.report.ReportData`); write it with ``cxray.report.render_html`` and
         ``write_xlsx``. ``campaigns``: a folder of campaign files or a list of files (default:
         the workspace's ``campaigns/`` folder)."""
-        from cxray.api.report import collect
-
         data = collect(self, as_of=self.resolve_as_of(as_of), campaigns=campaigns,
                        progress=progress)  # fmt: skip
         return Result("report", data.to_dict(), data.tables(), value=data, as_of=data.as_of)

@@ -6,10 +6,10 @@ from collections import defaultdict
 from html import escape
 
 from cxray import __version__
-from cxray.phrases import alert_text, step_label, warning_text
+from cxray.api.report import ReportData
+from cxray.phrases import alert_text, error_text, step_label, warning_text
 from cxray.report import charts
 from cxray.report.charts import number, percent
-from cxray.report.collect import ReportData
 from cxray.texts import t
 
 TOP_CUSTOMERS = 20  # rows of the white-space heat map
@@ -579,7 +579,8 @@ def _communications(d: ReportData, tr) -> str:
     for item in d.campaigns:
         name = item.campaign.id if item.campaign else "?"
         if item.error:
-            parts.append(f"<h3>{escape(name)}</h3><p class='down'>{escape(item.error)}</p>")
+            problem = escape(error_text(item.error, tr.lang))
+            parts.append(f"<h3>{escape(name)}</h3><p class='down'>{problem}</p>")
             continue
         brief = item.campaign.brief
         why = f"<p class='note'>{escape(tr('campaign_why', why=brief.why))}</p>"

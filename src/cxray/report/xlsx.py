@@ -7,7 +7,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from cxray.report.collect import ReportData
+from cxray.api.report import ReportData
+from cxray.phrases import error_text
 
 
 def report_sheets(data: ReportData) -> dict[str, list[dict]]:
@@ -45,7 +46,7 @@ def report_sheets(data: ReportData) -> dict[str, list[dict]]:
             {
                 "campaign": c.campaign.id if c.campaign else None,
                 "kind": "plan" if c.plan else "measure" if c.measurement else "error",
-                "error": c.error,
+                "error": None if c.error is None else error_text(c.error),
                 **(
                     {
                         "final": len(c.plan.final_ids),

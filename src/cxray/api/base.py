@@ -1,0 +1,169 @@
+"""What every question of a session shares: the workspace, its tables, the default as-of
+date and the intermediates computed once per date (customer status, the CLV fit).
+
+:class:`SessionBase` is the part of :class:`cxray.api.session.Session` that the campaign,
+feedback and report helpers need; the questions themselves live in ``session.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import ibis.expr.types as ir
+
+from cxray.analytics import structure as st
+from cxray.analytics.clv import ClvResult, fit_clv
+from cxray.errors import CxrayError
+from cxray.ingest.schema import TABLES, empty_table
+from cxray.workspace import Workspace, as_date
+
+DateLike = dt.date | str | None
+CLV_DEFAULTS = {"unit": "week", "horizon": 52, "discount_rate": 0.1, "margin": 1.0}
+"""The CLV options every consumer (alerts, campaign rules, the report) fits with."""
+
+
+def parse_day(value: DateLike, name: str = "as_of") -> dt.date | None:
+    """A date from a ``datetime.date`` or text (``yyyy-mm-dd`` or ``dd.mm.yyyy``); None stays
+    None. CxrayError ``bad_date_option`` naming ``name`` otherwise."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(str(value).strip(), fmt).date()
+        except ValueError:
+            continue
+    raise CxrayError("bad_date_option", option=name, value=str(value))
+
+
+def rows_of(expr: ir.Table) -> list[dict]:
+    """An executed Ibis table as a list of row dicts."""
+    return expr.to_pyarrow().to_pylist()
+
+
+class SessionBase:
+    """A workspace (or tables you hold) with caches; see :class:`cxray.api.session.Session`."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._tables: dict[str, ir.Table] | None = None
+        self._cache: dict[tuple, Any] = {}
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, ir.Table]) -> Any:
+        """A read-only session over Ibis tables you hold (canonical names; missing tables count
+        as empty), e.g. tables of your own backend connection. ``status``, ``sql``,
+        ``import_file`` and the follow-up store need a workspace."""
+        session = cls.__new__(cls)
+        session.workspace = None
+        session._tables = {
+            name: tables.get(name) if name in tables else empty_table(name) for name in TABLES
+        }
+        session._cache = {}
+        return session
+
+    # --- the session ------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path | None:
+        return self.workspace.path if self.workspace is not None else None
+
+    def close(self) -> None:
+        self._cache.clear()
+        if self.workspace is not None:
+            self.workspace.close()
+
+    def __enter__(self) -> SessionBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        where = self.workspace.backend_url or self.path if self.workspace else "tables"
+        return f"<cxray session {where}>"
+
+    def tables(self) -> dict[str, ir.Table]:
+        """Every canonical table (empty where never imported), by name."""
+        if self._tables is None:
+            self._tables = self._ws().tables()
+        return self._tables
+
+    def _ws(self) -> Workspace:
+        if self.workspace is None:
+            raise CxrayError("bad_parameter", detail="this session has no workspace")
+        return self.workspace
+
+    def _writable(self) -> Workspace:
+        ws = self._ws()
+        if ws.read_only:
+            raise CxrayError("read_only_session")
+        return ws
+
+    def _changed(self) -> None:
+        """Forget what was computed: the workspace's tables changed."""
+        self._tables = None
+        self._cache.clear()
+
+    def _once(self, key: tuple, make: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    # --- defaults ---------------------------------------------------------------------------
+
+    def latest_order_date(self) -> dt.date | None:
+        """The date of the latest order (None without orders)."""
+        orders = self.tables()["orders"]
+        return self._once(
+            ("latest",), lambda: as_date(orders.order_date.max().to_pyarrow().as_py())
+        )
+
+    def resolve_as_of(self, as_of: DateLike = None, name: str = "as_of") -> dt.date:
+        """``as_of`` as a date; by default the date of the latest order (CxrayError without
+        orders)."""
+        day = parse_day(as_of, name)
+        if day is not None:
+            return day
+        latest = self.latest_order_date()
+        if latest is None:
+            raise CxrayError("bad_parameter", detail="--as-of is required: there are no orders")
+        return latest
+
+    # --- shared intermediates ---------------------------------------------------------------
+
+    def customer_status(
+        self, as_of: DateLike = None, params: st.StructureParams | None = None
+    ) -> ir.Table:
+        """:func:`cxray.analytics.structure.customer_status`, computed once per date and
+        parameters and kept in the backend for the session."""
+        day = self.resolve_as_of(as_of)
+        params = params or st.StructureParams()
+        tb = self.tables()
+
+        def make() -> ir.Table:
+            expr = st.customer_status(
+                tb["customers"], tb["contacts"], tb["interactions"], tb["orders"],
+                as_of=day, params=params,
+            )  # fmt: skip
+            return expr.cache()
+
+        return self._once(("status", day, params), make)
+
+    def clv_fit(self, calibration_end: DateLike = None, **options: Any) -> ClvResult | None:
+        """The CLV models fitted up to ``calibration_end`` (default: the latest order date),
+        once per session and options; None when there is too little history to fit them."""
+        try:
+            return self._fit(self.resolve_as_of(calibration_end, "calibration_end"), options)
+        except ValueError:
+            return None
+
+    def _fit(self, end: dt.date, options: dict[str, Any]) -> ClvResult:
+        options = {**CLV_DEFAULTS, **options}
+        key = ("clv", end, tuple(sorted(options.items(), key=lambda item: item[0])))
+        orders = self.tables()["orders"]
+        return self._once(key, lambda: fit_clv(orders, calibration_end=end, **options))
