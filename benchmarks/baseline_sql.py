@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from bench_pipeline import cohorts_check, products_check
+from checks import cohorts_check, products_check
 
 SEGMENT_CASE = """CASE
     WHEN r_score BETWEEN 4 AND 5 AND fm BETWEEN 4 AND 5 THEN 'champions'
@@ -255,7 +255,6 @@ class SqlContender:
             FROM active a CROSS JOIN (SELECT DISTINCT product_line FROM revenue) l
             LEFT JOIN revenue r USING (customer_id, product_line)
         """)
-        matrix = self.rows("SELECT * FROM matrix ORDER BY customer_id, product_line")
         opportunities = self.rows("""
             WITH seg AS (
                 SELECT segment, product_line, count(*) AS n,
@@ -288,7 +287,6 @@ class SqlContender:
             ORDER BY potential DESC, customer_id, product_line
         """)
         return {
-            "matrix_rows": len(matrix),
             "opportunities": len(opportunities),
             "potential_sum": sum(r["potential"] for r in opportunities),
         }

@@ -12,16 +12,18 @@ regenerate; generation is timed but is not part of the pipeline.
 
 Three contenders run the same seven steps on the same files, each contender in its own process:
 
-1. **cxray**: exactly what the CLI commands do, in-process, through the same public functions
-   and materialising the results as the CLI does (``.to_pyarrow()``; Python rows where the CLI
-   prints a table):
-   ``import`` (``Workspace.import_file`` of every file into a fresh workspace: the real,
-   validating importer), ``structure`` (funnel, Pareto curve, ABC-XYZ of customers and SKUs),
-   ``products`` (the products command's default table: every customer's monthly series with
-   MoM / YoY, the latest month's top rows), ``whitespace`` (the customer x product-line matrix and
-   every opportunity, as ``--json``), ``rfm`` (every customer and the segments), ``cohorts``
-   (cohort grid and activation) and ``clv`` (``fit_clv`` with the CLI defaults). Each step opens
-   the workspace read-only and finds ``as_of`` (the latest order date) as the CLI does.
+1. **cxray**: exactly what the CLI commands do, in-process, through cxray's Python API (the
+   layer the CLI calls, and nothing below it): one API call per step, results materialised as
+   the API returns them (``Result.to_dict()``: Python rows, the ``--json`` payload):
+   ``import`` (``cxray.import_file`` of every file into a fresh workspace: the real, validating
+   importer), then on ``cxray.open(workspace, read_only=True)`` the session methods
+   ``structure()`` (funnel, Pareto curve, ABC-XYZ of customers and SKUs), ``products(by=...,
+   months=1, limit=40)`` (the products command's table view: the latest month's top rows with
+   MoM / YoY), ``whitespace()`` (every opportunity, as ``--json``), ``rfm()`` (every customer
+   and the segments), ``cohorts()`` (cohort grid and activation, by month) and ``clv()`` (the
+   fit with the CLI defaults, per-customer P(alive), expected purchases and CLV). Each step
+   opens its own read-only session and leaves ``as_of`` to the API's default (the latest order
+   date, ``session.resolve_as_of()``), as the CLI does without ``--as-of``.
 2. **pandas** (baseline "pandas + lifetimes", ``baseline_pandas.py``): ``pd.read_parquet`` of the
    files, then groupby / merge / pivot code for the same figures, and for CLV
    ``lifetimes.utils.summary_data_from_transaction_data`` + ``BetaGeoFitter`` +
@@ -60,10 +62,16 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-import pyarrow.compute as pc
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+from checks import (  # noqa: E402 (benchmarks/ is put on sys.path first)
+    KNOWN_DIFFERENCES,
+    TOLERANCE,
+    cohorts_check,
+    compare,
+    products_check,
+)
 
 STEPS = ("import", "structure", "products", "whitespace", "rfm", "cohorts", "clv")
 CONTENDERS = ("cxray", "pandas", "sql")
@@ -81,11 +89,12 @@ TARGET_PEAK_GIB = 4.0
 
 
 # --------------------------------------------------------------------------------------------
-# contender 1: cxray, as the CLI does it
+# contender 1: cxray, through its Python API as the CLI calls it
 
 
 class CxrayContender:
-    """The steps of the CLI commands, through the functions they call."""
+    """The steps of the CLI commands, each one call of the API (``cxray.import_file`` and the
+    methods of the ``cxray.open(...)`` session), with the CLI's defaults."""
 
     def __init__(self, files: dict[str, Path], work: Path, *, products_by: str) -> None:
         self.files = files
@@ -93,15 +102,11 @@ class CxrayContender:
         self.by = products_by
 
     def warm_up(self) -> None:
-        """Import the modules the CLI commands import (not timed: a process start does it)."""
+        """Import the API (and the analytics it runs) and Ibis' DuckDB backend (not timed: a
+        process start does it)."""
         import ibis
 
-        import cxray.analytics.clv  # noqa: F401
-        import cxray.analytics.cohorts  # noqa: F401
-        import cxray.analytics.products  # noqa: F401
-        import cxray.analytics.rfm  # noqa: F401
-        import cxray.analytics.structure  # noqa: F401
-        import cxray.analytics.whitespace  # noqa: F401
+        import cxray  # noqa: F401
 
         ibis.duckdb  # noqa: B018 (ibis loads its backends lazily, on first use)
 
@@ -109,187 +114,82 @@ class CxrayContender:
         """The workspace file persists: nothing to reload."""
 
     def _open(self):
-        from cxray.workspace import Workspace
+        """A read-only session, as each CLI command opens one; its methods take ``as_of`` =
+        the latest order date (``session.resolve_as_of()``), as the CLI does without --as-of."""
+        import cxray
 
-        return Workspace(self.path, read_only=True, create=False)
-
-    @staticmethod
-    def _as_of(ws):
-        """What ``cxray.cli._as_of`` does without ``--as-of``: the latest order date."""
-        from cxray.workspace import as_date
-
-        return as_date(ws.table("orders").order_date.max().to_pyarrow().as_py())
+        return cxray.open(self.path, read_only=True)
 
     def step_import(self) -> dict:
-        from cxray.workspace import Workspace
+        import cxray
 
         if self.path.exists():
             shutil.rmtree(self.path)
         rows, rejected = {}, 0
         for name, file in self.files.items():  # one `cxray import TABLE FILE` per file
-            with Workspace(self.path, create=True) as ws:
-                result = ws.import_file(name, file)
-            rows[name] = result.new + result.updated
-            rejected += result.rejected
+            result = cxray.import_file(name, file, workspace=self.path).to_dict()
+            rows[name] = result["new"] + result["updated"]
+            rejected += result["rejected"]
         return {"orders": rows["orders"], "customers": rows["customers"], "rejected": rejected}
 
     def step_structure(self) -> dict:
-        from cxray.analytics import structure as st
-
-        with self._open() as ws:
-            day = self._as_of(ws)
-            tb = ws.tables()
-            params = st.StructureParams()
-            funnel = st.funnel(
-                tb["customers"], tb["contacts"], tb["interactions"], tb["orders"],
-                as_of=day, params=params,
-            )  # fmt: skip
-            curve = st.pareto(tb["orders"], as_of=day, window_months=params.active_window)
-            curve = curve.to_pyarrow().to_pylist()
-            matrices = {
-                by: st.abc_xyz_matrix(st.abc_xyz(tb["orders"], as_of=day, by=by, window_months=12))
-                .to_pyarrow()
-                .to_pylist()
-                for by in ("customer", "sku")
-            }
-        f = funnel.to_dict()
+        with self._open() as session:
+            result = session.structure()
+        f = result.to_dict()
         return {
             **{k: f[k] for k in ("known", "reachable", "active", "regular", "key", "key_regular")},
             "key_revenue_share": f["key_revenue_share"],
-            "pareto_customers": len(curve),
-            "abc_customers": {c["abc_xyz"]: c["n"] for c in matrices["customer"]},
-            "abc_skus": {c["abc_xyz"]: c["n"] for c in matrices["sku"]},
+            "pareto_customers": len(result.tables["pareto_curve"]),
+            "abc_customers": {c["abc_xyz"]: c["n"] for c in f["abc_xyz"]["customers"]},
+            "abc_skus": {c["abc_xyz"]: c["n"] for c in f["abc_xyz"]["skus"]},
         }
 
     def step_products(self) -> dict:
-        from cxray.analytics import products as pr
-
-        with self._open() as ws:
-            day = self._as_of(ws)
-            expr = pr.latest_rows(
-                ws.table("orders"), ws.table("products"), as_of=day, by=self.by,
-                limit=PRODUCTS_LIMIT,
-            )  # fmt: skip
-            rows = expr.to_pyarrow().to_pylist()
-        return products_check(rows)
+        # the products command's table view: the latest month's top rows (`--months 1`)
+        with self._open() as session:
+            result = session.products(by=self.by, months=1, limit=PRODUCTS_LIMIT)
+        return products_check(result.to_dict())
 
     def step_whitespace(self) -> dict:
-        from cxray.analytics import whitespace as wsp
-
-        with self._open() as ws:
-            day = self._as_of(ws)
-            tb = ws.tables()
-            args = (tb["orders"], tb["products"], tb["customers"])
-            # every row, held as Arrow tables (as the baselines hold data frames)
-            rows = wsp.opportunities(*args, as_of=day).to_pyarrow()
-            matrix = wsp.line_matrix(*args, as_of=day).to_pyarrow()
-            tb["products"].product_line.notnull().sum().to_pyarrow().as_py()
+        # every opportunity, as `cxray whitespace --json`
+        with self._open() as session:
+            rows = session.whitespace().to_dict()
         return {
-            "matrix_rows": matrix.num_rows,
-            "opportunities": rows.num_rows,
-            "potential_sum": pc.sum(rows.column("potential")).as_py() or 0.0,
+            "opportunities": len(rows),
+            "potential_sum": sum(r["potential"] for r in rows),
         }
 
     def step_rfm(self) -> dict:
-        from cxray.analytics import rfm as rf
-
-        with self._open() as ws:
-            day = self._as_of(ws)
-            with rf.rfm(ws.table("orders"), as_of=day, window_months=24).cache() as scores:
-                customers = scores.to_pyarrow()  # every customer, as --json
-                segments = rf.rfm_segments(scores).to_pyarrow().to_pylist()
+        # every customer and the segments, as `cxray rfm --json`
+        with self._open() as session:
+            result = session.rfm().to_dict()
         return {
-            "customers": customers.num_rows,
-            "segments": {s["segment"]: s["customers"] for s in segments if s["customers"]},
+            "customers": len(result["customers"]),
+            "segments": {
+                s["segment"]: s["customers"] for s in result["segments"] if s["customers"]
+            },
         }
 
     def step_cohorts(self) -> dict:
-        from cxray.analytics import cohorts as ch
-
-        with self._open() as ws:
-            day = self._as_of(ws)
-            orders = ws.table("orders")
-            grid = ch.cohort_table(orders, as_of=day, period="month").to_pyarrow().to_pylist()
-            steps = ch.activation(orders, as_of=day, period="month").to_pyarrow().to_pylist()
-        return cohorts_check(grid, steps)
+        with self._open() as session:
+            result = session.cohorts(period="month").to_dict()
+        return cohorts_check(result["cohorts"], result["activation"])
 
     def step_clv(self) -> dict:
-        from cxray.analytics.clv import fit_clv
-
-        with self._open() as ws:
-            end = self._as_of(ws)
-            result = fit_clv(
-                ws.table("orders"), calibration_end=end, unit="week", horizon=52,
-                discount_rate=0.1, margin=1.0,
-            )  # fmt: skip
-        bg, gg = result.params["bg_nbd"], result.params["gamma_gamma"]
-        c = result.customers
+        # the CLI's defaults: weeks, a 52-week horizon, 10% a year, margin 1
+        with self._open() as session:
+            result = session.clv()
+            customers = result.to_pandas("customers")
+        params = result.to_dict()["params"]
+        bg, gg = params["bg_nbd"], params["gamma_gamma"]
         return {
-            "customers": len(c),
+            "customers": len(customers),
             "repeaters": int(gg["repeat_customers"]),
             **{k: bg[k] for k in ("r", "alpha", "a", "b")},
             **{k: gg[k] for k in ("p", "q", "v")},
-            "p_alive_mean": float(c["p_alive"].mean()),
-            "clv_total": float(c["clv"].sum()),
+            "p_alive_mean": float(customers["p_alive"].mean()),
+            "clv_total": float(customers["clv"].sum()),
         }
-
-
-# --------------------------------------------------------------------------------------------
-# headline numbers shared by the contenders
-
-
-def products_check(rows: list[dict]) -> dict:
-    """The products table view: its rows (customer, key) and their money columns."""
-    return {
-        "rows": len(rows),
-        "top": [f"{r['customer_id']}|{r['key']}" for r in rows[:10]],
-        "revenue_sum": sum(r["revenue"] for r in rows),
-        "mom_change_sum": sum(r["mom_change"] or 0.0 for r in rows),
-        "yoy_change_sum": sum(r["yoy_change"] or 0.0 for r in rows),
-    }
-
-
-def cohorts_check(grid: list[dict], steps: list[dict]) -> dict:
-    """Cohort cells and the activation view's totals."""
-    total = [r for r in steps if r["cohort"] == "all"]
-    return {
-        "cells": len(grid),
-        "acquired": sum(r["cohort_size"] for r in grid if r["period_index"] == 0),
-        "buying_cells_sum": sum(r["customers"] for r in grid),
-        "revenue": sum(r["revenue"] for r in grid),
-        "activation_rows": len(steps),
-        "all_customers_k": [r["customers_k"] for r in total],
-        "all_median_days": [r["median_days"] for r in total],
-    }
-
-
-# Relative tolerances of the comparisons (exact for everything not listed: counts, lists).
-TOLERANCE = {
-    "key_revenue_share": 1e-6,
-    "revenue_sum": 1e-6,
-    "mom_change_sum": 1e-6,
-    "yoy_change_sum": 1e-6,
-    "potential_sum": 1e-6,
-    "revenue": 1e-6,
-    "all_median_days": 1e-9,
-    "r": 0.01,
-    "alpha": 0.01,
-    "a": 0.01,
-    "b": 0.01,
-    "p": 0.01,
-    "q": 0.01,
-    "v": 0.01,
-    "p_alive_mean": 0.01,
-    "clv_total": 0.02,
-}
-
-# Where a baseline's figure is defined differently (said in the output and in README.md).
-KNOWN_DIFFERENCES = {
-    ("pandas", "clv", "clv_total"): (
-        "lifetimes' customer_lifetime_value discounts per month of 4.345 weeks at a monthly rate "
-        "(given as 1.1^(1/12) - 1); cxray uses months of 365.25/12 days and an annual rate"
-    ),
-}
 
 
 # Printed under every table: how the contenders' work differs where it is not obvious.
@@ -302,8 +202,9 @@ NOTES = (
     "products: the products command's table view: the latest month's top rows by revenue, with "
     "MoM and YoY; every contender computes the series of the keys bought in that month and the "
     "13 before it (zero months included), not every customer's whole history",
-    "whitespace: cxray materialises every opportunity (as --json) and the whole customer x "
-    "product-line matrix (the CLI shows it for one --customer); the baselines compute both",
+    "whitespace: every opportunity, as `cxray whitespace --json`; each contender builds the "
+    "customer x product-line matrix they come from but none returns it whole (the API gives "
+    "the matrix of one customer only)",
     "clv (pandas): lifetimes gets the purchase days of cxray's definition (a day's lines summed; "
     "a day of returns only is no purchase) with freq='D', freq_multiplier=7 (weeks); fed raw "
     "order lines with freq='W' it would count weeks, not days, and return days as purchases",
@@ -312,18 +213,6 @@ NOTES = (
     "totals agree within 2%, not exactly",
     "clv (SQL): the hand SQL fits with cxray's own BetaGeoModel / GammaGammaModel",
 )
-
-
-def compare(a: Any, b: Any, tol: float) -> bool:
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(compare(a[k], b[k], tol) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(compare(x, y, tol) for x, y in zip(a, b, strict=True))
-    if isinstance(a, float) or isinstance(b, float):
-        if a is None or b is None:
-            return a is None and b is None
-        return abs(a - b) <= tol * max(abs(a), abs(b), 1e-12) + 1e-9
-    return a == b
 
 
 # --------------------------------------------------------------------------------------------
