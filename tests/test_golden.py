@@ -113,3 +113,12 @@ def test_every_json_command_is_a_golden_case():
                 if label not in covered and label not in ("import", "campaign export"):
                     missing.append(label)
     assert not missing
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_table_view_runs_in_russian(demo_ws, name):
+    """The same commands without --json: the tables people read render, in Russian."""
+    argv = [a.replace("{campaigns}", f"{demo_ws}/campaigns") for a in CASES[name]]
+    result = runner.invoke(app, ["--lang", "ru", "-w", demo_ws, *argv])
+    assert result.exit_code == 0, (argv, result.output)
+    assert result.stdout.strip()

@@ -590,9 +590,9 @@ def clv(
         formats={"p_alive": ".1%", "recency": ",.1f", "T": ",.1f", "expected_purchases": ",.1f"},
         title=t("clv_top_title", n=limit, horizon=horizon, unit=unit),
     )
-    if result.validation is not None:
-        show_table(result.validation.to_dict("records"), title=t("clv_validation_title"))
-        totals = result.holdout_totals or {}
+    if result.value.validation is not None:
+        show_table(result.value.validation.to_dict("records"), title=t("clv_validation_title"))
+        totals = result.value.holdout_totals or {}
         console.print(
             t(
                 "clv_holdout_totals",

@@ -35,7 +35,7 @@ import pyarrow.csv as pacsv
 
 from cxray.errors import CxrayError, Reject, reject_text
 from cxray.ingest.read import ROW, Progress, open_table_file
-from cxray.ingest.schema import IMPORTS, REJECTS, TABLES, Table
+from cxray.ingest.schema import IMPORTS, REJECTS, TABLES, Table, empty_table
 from cxray.ingest.validate import VALID, Validated, parse_maps, validate
 
 DEFAULT_DIR = "cxray-workspace"
@@ -257,11 +257,7 @@ class Workspace:
         """The canonical table ``name``; an empty table of the right schema if never imported."""
         if self.has(name):
             return self.con.table(name)
-        schema = ibis.schema(TABLES[name].ibis_schema())
-        return ibis.memtable(
-            pa.table({n: pa.array([], type=t.to_pyarrow()) for n, t in schema.items()}),
-            schema=schema,
-        )
+        return empty_table(name)
 
     def tables(self) -> dict[str, ibis.Table]:
         """Every canonical table (empty where never imported), by name."""

@@ -509,6 +509,7 @@ def say_vs_do(
     as_of: dt.date,
     months: int = 6,
     min_responses: int = 30,
+    status: ir.Table | None = None,
 ) -> SayVsDo:
     """What customers say (NPS) against what they do (orders) before and after the answer.
 
@@ -522,6 +523,7 @@ def say_vs_do(
     of key and regular customers (:func:`~cxray.analytics.structure.customer_status` at
     ``as_of``, default parameters) against the rest, each customer counted once with their
     latest valid non-incentivized NPS answer up to ``as_of``. Executes a few small queries.
+    ``status``: that customer status, when already computed.
     """
     _check_common(as_of, min_responses)
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
@@ -540,7 +542,8 @@ def say_vs_do(
     groups, flags = _group_behaviour(per_customer)
 
     latest = _latest_nps(t, as_of)
-    status = customer_status(customers, contacts, interactions, orders, as_of=as_of)
+    if status is None:
+        status = customer_status(customers, contacts, interactions, orders, as_of=as_of)
     status = status.select(s_id="customer_id", key="key", regular="regular")
     joined = latest.left_join(status, latest.customer_id == status.s_id)
     seg = joined.select(

@@ -48,6 +48,7 @@ class CampaignSession:
     def _needs_clv(self, as_of: Any) -> list[str]:
         from cxray.comms.plan import check_rules
 
+        # no status: checking compiles the rules without running a query
         return check_rules(self.campaign, self._session().tables(), as_of=as_of)
 
     def check(self) -> Result:
@@ -68,7 +69,9 @@ class CampaignSession:
         session = self._session()
         day = session.resolve_as_of(as_of)
         clv = session.clv_fit(day) if self._needs_clv(day) else None
-        plan = plan_campaign(self.campaign, session.tables(), as_of=day, clv=clv)
+        plan = plan_campaign(
+            self.campaign, session.tables(), as_of=day, clv=clv, status=session.customer_status(day)
+        )
         steps = [s.to_dict() for s in plan.steps]
         return Result("campaign_plan", plan.to_dict(), {"steps": steps}, value=plan, as_of=day)
 

@@ -66,7 +66,7 @@ class FeedbackSession:
         tb = self.session.tables()
         result = fb.say_vs_do(
             tb["responses"], tb["orders"], tb["customers"], tb["contacts"], tb["interactions"],
-            as_of=day, months=months,
+            as_of=day, months=months, status=self.session.customer_status(day),
         )  # fmt: skip
         payload = result.to_dict()
         tables = {k: payload[k] for k in ("groups", "flags", "segments")}

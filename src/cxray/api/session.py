@@ -74,7 +74,7 @@ class Session(SessionBase):
             table, file, maps=maps, sep=sep, encoding=encoding, progress=progress
         )
         self._changed()
-        rejects = [r if isinstance(r, dict) else vars(r) for r in result.first_rejects]
+        rejects = [r.to_dict() for r in result.first_rejects]
         return Result("import", result.to_dict(), {"first_rejects": rejects}, value=result)
 
     # --- the client base --------------------------------------------------------------------
@@ -150,7 +150,7 @@ class Session(SessionBase):
                 orders, items, as_of=day, by=by, customer_id=customer, start=start
             )
         else:
-            expr = pr.latestrows_of(
+            expr = pr.latest_rows(
                 orders, items, as_of=day, by=by, months=max(months, 1), limit=limit,
                 customer_id=customer,
             )  # fmt: skip

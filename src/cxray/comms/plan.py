@@ -378,6 +378,7 @@ def check_rules(
     as_of: dt.date,
     clv: Any = None,
     params: StructureParams = StructureParams(),  # noqa: B008 (frozen, immutable default)
+    status: ir.Table | None = None,
 ) -> list[str]:
     """Check the campaign's rules against the workspace without running a query: every field
     must exist and every value must suit its field's type.
@@ -387,7 +388,7 @@ def check_rules(
     ``p_alive`` are not refused; their texts are returned, so the caller can say that the plan
     will need CLV results. ``cxray campaign check`` can call this when a workspace is at hand.
     """
-    context = rule_context(tables, as_of, clv=clv, params=params)
+    context = rule_context(tables, as_of, clv=clv, params=params, status=status)
     need_clv = []
     for rule in (*campaign.audience, *campaign.exclusions):
         if clv is None and rule.kind == "compare" and rule.field in CLV_FIELDS:
@@ -404,6 +405,7 @@ def plan_campaign(
     as_of: dt.date,
     clv: Any = None,
     params: StructureParams = StructureParams(),  # noqa: B008 (frozen, immutable default)
+    status: ir.Table | None = None,
 ) -> Plan:
     """Plan ``campaign`` at ``as_of`` over the workspace ``tables`` (``Workspace.tables()``;
     missing tables count as empty): the waterfall described in the module notes, the final
@@ -411,7 +413,8 @@ def plan_campaign(
 
     ``clv`` (a :class:`cxray.analytics.clv.ClvResult`, its ``customers`` DataFrame or an Ibis
     table with ``customer_id, clv, p_alive``) makes the ``clv`` and ``p_alive`` fields
-    available to rules; ``params`` sets the windows of the status words and of ``revenue``.
+    available to rules; ``params`` sets the windows of the status words and of ``revenue``;
+    ``status``: the customer status at ``as_of`` (same ``params``), when already computed.
 
     Raises :class:`cxray.errors.CxrayError` when a rule names an unknown field (listing the
     known ones), a CLV field without ``clv``, or compares a field with a value of the wrong
@@ -424,7 +427,7 @@ def plan_campaign(
         plan.step("no_opt_in").removed  # customers without an opt-in on the channel
         plan.to_dict()  # codes and numbers; texts: cxray.phrases.step_label(step), ...
     """
-    context = rule_context(tables, as_of, clv=clv, params=params)
+    context = rule_context(tables, as_of, clv=clv, params=params, status=status)
     frame = context.frame
     channel = campaign.channel.strip().lower()
     limits = campaign.limits

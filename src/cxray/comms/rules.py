@@ -102,14 +102,13 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
-import pyarrow as pa
 
 from cxray.analytics.products import with_product_line
 from cxray.analytics.rfm import rfm
 from cxray.analytics.structure import StructureParams, customer_status
 from cxray.analytics.windows import day_window
 from cxray.errors import CxrayError
-from cxray.ingest.schema import TABLES
+from cxray.ingest.schema import empty_table
 
 __all__ = [
     "CLV_FIELDS",
@@ -423,15 +422,6 @@ def parse_rule(text: object, *, where: str = "") -> Rule:
 # the per-customer frame rules are compiled against
 
 
-def empty_table(name: str) -> ir.Table:
-    """An empty Ibis table with the canonical schema of table ``name``."""
-    schema = ibis.schema(TABLES[name].ibis_schema())
-    return ibis.memtable(
-        pa.table({n: pa.array([], type=t.to_pyarrow()) for n, t in schema.items()}),
-        schema=schema,
-    )
-
-
 def table_or_empty(tables: Mapping[str, ir.Table], name: str) -> ir.Table:
     """``tables[name]``, or an empty table with the canonical schema when it is missing."""
     table = tables.get(name)
@@ -481,6 +471,7 @@ def customer_frame(
     *,
     clv: Any = None,
     params: StructureParams = StructureParams(),  # noqa: B008 (frozen, immutable default)
+    status: ir.Table | None = None,
 ) -> ir.Table:
     """One row per known customer at ``as_of`` with every field the rule language reads.
 
@@ -491,18 +482,20 @@ def customer_frame(
     ``frequency``, ``r_score``, ``f_score``, ``m_score`` (null without an order in the active
     window); and, when ``clv`` is given (a ``ClvResult``, its ``customers`` DataFrame or an Ibis
     table with ``customer_id, clv, p_alive``), ``clv`` and ``p_alive`` (null for customers the
-    model did not value). A lazy Ibis table.
+    model did not value). A lazy Ibis table. ``status``: the
+    :func:`cxray.analytics.structure.customer_status` at ``as_of``, when already computed.
     """
     customers = table_or_empty(tables, "customers")
     orders = table_or_empty(tables, "orders")
-    status = customer_status(
-        customers,
-        table_or_empty(tables, "contacts"),
-        table_or_empty(tables, "interactions"),
-        orders,
-        as_of=as_of,
-        params=params,
-    )
+    if status is None:
+        status = customer_status(
+            customers,
+            table_or_empty(tables, "contacts"),
+            table_or_empty(tables, "interactions"),
+            orders,
+            as_of=as_of,
+            params=params,
+        )
     reserved = {"customer_id", *STATUS_WORDS, *COMPUTED_FIELDS, *CLV_FIELDS}
     attr_names = [c for c in customers.columns if c not in reserved]
     attrs = customers.filter(customers.customer_id.notnull())
@@ -574,12 +567,13 @@ def rule_context(
     *,
     clv: Any = None,
     params: StructureParams = StructureParams(),  # noqa: B008 (frozen, immutable default)
+    status: ir.Table | None = None,
 ) -> RuleContext:
     """A :class:`RuleContext` over ``tables`` at ``as_of`` (see :func:`customer_frame`)."""
     if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
         raise TypeError(f"as_of must be a datetime.date, got {as_of!r}")
     return RuleContext(
-        frame=customer_frame(tables, as_of, clv=clv, params=params),
+        frame=customer_frame(tables, as_of, clv=clv, params=params, status=status),
         orders=table_or_empty(tables, "orders"),
         products=table_or_empty(tables, "products"),
         as_of=as_of,
