@@ -221,6 +221,7 @@ class PandasContender:
             ["potential", "customer_id", "product_line"], ascending=[False, True, True]
         )
         return {
+            "matrix_rows": len(long),
             "opportunities": len(opps),
             "potential_sum": float(opps.potential.sum()),
         }

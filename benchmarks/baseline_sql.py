@@ -255,6 +255,7 @@ class SqlContender:
             FROM active a CROSS JOIN (SELECT DISTINCT product_line FROM revenue) l
             LEFT JOIN revenue r USING (customer_id, product_line)
         """)
+        matrix = self.rows("SELECT * FROM matrix ORDER BY customer_id, product_line")
         opportunities = self.rows("""
             WITH seg AS (
                 SELECT segment, product_line, count(*) AS n,
@@ -287,6 +288,7 @@ class SqlContender:
             ORDER BY potential DESC, customer_id, product_line
         """)
         return {
+            "matrix_rows": len(matrix),
             "opportunities": len(opportunities),
             "potential_sum": sum(r["potential"] for r in opportunities),
         }

@@ -19,9 +19,10 @@ Three contenders run the same seven steps on the same files, each contender in i
    importer), then on ``cxray.open(workspace, read_only=True)`` the session methods
    ``structure()`` (funnel, Pareto curve, ABC-XYZ of customers and SKUs), ``products(by=...,
    months=1, limit=40)`` (the products command's table view: the latest month's top rows with
-   MoM / YoY), ``whitespace()`` (every opportunity, as ``--json``), ``rfm()`` (every customer
-   and the segments), ``cohorts()`` (cohort grid and activation, by month) and ``clv()`` (the
-   fit with the CLI defaults, per-customer P(alive), expected purchases and CLV). Each step
+   MoM / YoY), ``whitespace(matrix=True)`` (every opportunity and the line matrix),
+   ``rfm()`` (every customer and the segments), ``cohorts()`` (cohort grid and activation, by
+   month) and ``clv()`` (the fit with the CLI defaults, per-customer P(alive), expected
+   purchases and CLV). Each step
    opens its own read-only session and leaves ``as_of`` to the API's default (the latest order
    date, ``session.resolve_as_of()``), as the CLI does without ``--as-of``.
 2. **pandas** (baseline "pandas + lifetimes", ``baseline_pandas.py``): ``pd.read_parquet`` of the
@@ -151,10 +152,12 @@ class CxrayContender:
         return products_check(result.to_dict())
 
     def step_whitespace(self) -> dict:
-        # every opportunity, as `cxray whitespace --json`
+        # every opportunity (as `cxray whitespace --json`) and the whole line matrix
         with self._open() as session:
-            rows = session.whitespace().to_dict()
+            result = session.whitespace(matrix=True)
+        rows = result.to_dict()
         return {
+            "matrix_rows": len(result.tables["matrix"]),
             "opportunities": len(rows),
             "potential_sum": sum(r["potential"] for r in rows),
         }
@@ -202,9 +205,8 @@ NOTES = (
     "products: the products command's table view: the latest month's top rows by revenue, with "
     "MoM and YoY; every contender computes the series of the keys bought in that month and the "
     "13 before it (zero months included), not every customer's whole history",
-    "whitespace: every opportunity, as `cxray whitespace --json`; each contender builds the "
-    "customer x product-line matrix they come from but none returns it whole (the API gives "
-    "the matrix of one customer only)",
+    "whitespace: every opportunity (as `cxray whitespace --json`) and the whole customer x "
+    "product-line matrix (`whitespace(matrix=True)`, as the report uses it), in every contender",
     "clv (pandas): lifetimes gets the purchase days of cxray's definition (a day's lines summed; "
     "a day of returns only is no purchase) with freq='D', freq_multiplier=7 (weeks); fed raw "
     "order lines with freq='W' it would count weeks, not days, and return days as purchases",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cxray.analytics import products, structure, whitespace
+from cxray.analytics import products, structure
 from cxray.analytics.alerts import Alert
 from cxray.analytics.clv import ClvResult
 from cxray.analytics.structure import Funnel
@@ -140,8 +140,8 @@ def collect(
     trends = rows_of(products.line_trends(o, p, as_of=as_of, months=window))
 
     step("whitespace")
-    lines = rows_of(whitespace.line_matrix(o, p, c, as_of=as_of, window_months=window))
-    opps = session.whitespace(as_of, window=window).payload
+    space = session.whitespace(as_of, window=window, matrix=True)
+    lines, opps = space.tables["matrix"], space.payload
 
     step("rfm")
     scored = session.rfm(as_of, window=window)

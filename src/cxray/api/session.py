@@ -165,9 +165,11 @@ class Session(SessionBase):
         min_peer_share: float = 0.3,
         window: int = 24,
         limit: int | None = None,
+        matrix: bool = False,
     ) -> Result:
-        """Product lines a customer does not buy although its peers do, by potential; with
-        ``customer``, also that customer's line matrix (table ``matrix``)."""
+        """Product lines a customer does not buy although its peers do, by potential. Table
+        ``matrix``: the customer x product-line revenue of the window, for ``customer`` when one
+        is given, for every active customer with ``matrix=True``."""
         day = self.resolve_as_of(as_of)
         tb = self.tables()
         expr = wsp.opportunities(
@@ -176,11 +178,13 @@ class Session(SessionBase):
         )  # fmt: skip
         rows = rows_of(expr if limit is None else expr.limit(limit))
         tables: dict[str, Any] = {"opportunities": rows}
-        if customer is not None:
+        if customer is not None or matrix:
             m = wsp.line_matrix(
                 tb["orders"], tb["products"], tb["customers"], as_of=day, window_months=window
             )
-            tables["matrix"] = rows_of(m.filter(m.customer_id == customer))
+            tables["matrix"] = rows_of(
+                m if customer is None else m.filter(m.customer_id == customer)
+            )
         warnings = []
         if not (tb["products"].product_line.notnull().sum().to_pyarrow().as_py() or 0):
             warnings.append(Notice("whitespace_needs_lines"))
