@@ -63,6 +63,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -152,24 +154,24 @@ class CxrayContender:
         return products_check(result.to_dict())
 
     def step_whitespace(self) -> dict:
-        # every opportunity (as `cxray whitespace --json`) and the whole line matrix
+        # every opportunity (as `cxray whitespace --json`) and the whole line matrix, as Arrow
         with self._open() as session:
             result = session.whitespace(matrix=True)
-        rows = result.to_dict()
+        found = result.to_arrow("opportunities")
         return {
-            "matrix_rows": len(result.tables["matrix"]),
-            "opportunities": len(rows),
-            "potential_sum": sum(r["potential"] for r in rows),
+            "matrix_rows": result.to_arrow("matrix").num_rows,
+            "opportunities": found.num_rows,
+            "potential_sum": pc.sum(found.column("potential")).as_py() or 0.0,
         }
 
     def step_rfm(self) -> dict:
-        # every customer and the segments, as `cxray rfm --json`
+        # every customer (as Arrow) and the segments of `cxray rfm --json`
         with self._open() as session:
-            result = session.rfm().to_dict()
+            result = session.rfm()
         return {
-            "customers": len(result["customers"]),
+            "customers": result.to_arrow("customers").num_rows,
             "segments": {
-                s["segment"]: s["customers"] for s in result["segments"] if s["customers"]
+                s["segment"]: s["customers"] for s in result.tables["segments"] if s["customers"]
             },
         }
 
@@ -183,8 +185,7 @@ class CxrayContender:
         with self._open() as session:
             result = session.clv()
             customers = result.to_pandas("customers")
-        params = result.to_dict()["params"]
-        bg, gg = params["bg_nbd"], params["gamma_gamma"]
+        bg, gg = result.value.params["bg_nbd"], result.value.params["gamma_gamma"]
         return {
             "customers": len(customers),
             "repeaters": int(gg["repeat_customers"]),

@@ -30,6 +30,7 @@ def pytest_configure(config):
         "spark: runs on PySpark in local mode (needs pyspark and Java); "
         'deselect with -m "not spark"',
     )
+    config.addinivalue_line("markers", "slow: generates a demo company (20-30 s)")
 
 
 def spark_missing() -> str | None:

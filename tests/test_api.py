@@ -179,3 +179,29 @@ def test_demo_date_is_defined_once():
     from cxray.demo import DEFAULT_AS_OF
 
     assert DEMO_AS_OF is DEFAULT_AS_OF == dt.date(2026, 10, 31)
+
+
+def test_a_second_session_in_another_mode_is_refused_clearly(workspace):
+    with cxray.open(workspace), pytest.raises(CxrayError) as err:
+        cxray.open(workspace, read_only=False)
+    assert err.value.key == "workspace_open_twice"
+    with cxray.open(workspace, read_only=False) as ws:  # once the first is closed, it opens
+        assert ws.status().to_dict()[0]["table"] == "customers"
+
+
+def test_closing_releases_cached_tables_quietly(workspace):
+    ws = cxray.open(workspace)
+    status = ws.customer_status("2026-12-31")
+    assert status.count().to_pyarrow().as_py() == 3
+    ws.close()
+    assert ws._cache == {}
+
+
+def test_lazy_payloads_are_built_once_and_match_the_tables(workspace):
+    with cxray.open(workspace) as ws:
+        result = ws.rfm(as_of="2026-12-31")
+    assert callable(result.payload)  # nothing turned into Python rows yet
+    assert result.to_arrow("customers").num_rows == 3
+    first = result.to_dict()
+    assert result.to_dict() is first
+    assert first["customers"] == result.to_arrow("customers").to_pylist()

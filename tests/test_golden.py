@@ -122,3 +122,25 @@ def test_table_view_runs_in_russian(demo_ws, name):
     result = runner.invoke(app, ["--lang", "ru", "-w", demo_ws, *argv])
     assert result.exit_code == 0, (argv, result.output)
     assert result.stdout.strip()
+
+
+def test_api_results_match_the_cli_json(demo_ws):
+    """The API is what the CLI prints: one method per command, same payload; warnings of a
+    measurement come out as notices with the same codes."""
+    import cxray
+
+    campaigns = f"{demo_ws}/campaigns"
+    with cxray.open(demo_ws) as ws:
+        printed = json.loads(run_case(invoke, demo_ws, ["structure"]))
+        assert_same(json.loads(ws.structure().to_json()), printed)
+        measured = ws.campaign(f"{campaigns}/autumn-catalogue-2026-09.yaml").measure()
+        assert [n.code for n in measured.warnings] == [
+            w["code"] for w in measured.to_dict()["warnings"]
+        ]
+        report = ws.report()
+    assert report.value.funnel.key == report.to_dict()["structure"]["key"] > 0
+    assert {c["id"] for c in report.to_dict()["campaigns"]} == {
+        "grill-season-2026-06",
+        "autumn-catalogue-2026-09",
+        "cheese-new-year-2026-11",
+    }

@@ -1,6 +1,6 @@
 """The package's imports point one way (DESIGN.md "Architecture"), with no cycles:
 
-    cli / report / phrases -> api -> demo -> comms -> analytics -> workspace -> ingest
+    cli / terminal / report / phrases -> api -> demo -> comms -> analytics -> workspace -> ingest
 
 ``errors`` and ``texts`` are leaves anyone may import; but only the shells (and ``errors``, to
 show an error) turn codes into text, so nothing below the api imports ``texts``. The shells
@@ -25,11 +25,11 @@ LAYERS = [
     ("cxray.comms",),
     ("cxray.demo",),
     ("cxray.api",),
-    ("cxray.phrases", "cxray.report", "cxray.cli", "cxray.web", "cxray"),
+    ("cxray.phrases", "cxray.terminal", "cxray.report", "cxray.cli", "cxray.web", "cxray"),
 ]
-SHELLS = ("cxray.cli", "cxray.report", "cxray.web")
+SHELLS = ("cxray.cli", "cxray.terminal", "cxray.report", "cxray.web")
 SHELL_MAY_IMPORT = ("cxray", "cxray.api", "cxray.errors", "cxray.texts", "cxray.phrases",
-                    "cxray.report", "cxray.web")  # fmt: skip
+                    "cxray.terminal", "cxray.report", "cxray.web")  # fmt: skip
 
 
 def module_name(path: Path, root: Path) -> str:

@@ -5,25 +5,32 @@ Every report command has ``--json``; every error a user can cause prints one lin
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 import cxray
 from cxray import texts
-from cxray.api import DEMO_AS_OF, TABLES, Events, Result, Session, parse_day
-from cxray.api.results import to_json
+from cxray.api import DEMO_AS_OF, TABLES, Session, parse_day
 from cxray.errors import CxrayError, reject_text
-from cxray.phrases import alert_text, note_text, plan_title, step_label, warning_text
+from cxray.phrases import alert_text, note_text, plan_title, step_label
+from cxray.terminal import (
+    TerminalEvents,
+    console,
+    err_console,
+    print_json,
+    show_abc_matrix,
+    show_balance,
+    show_funnel,
+    show_measurement,
+    show_notices,
+    show_table,
+)
 from cxray.texts import t
 
 app = typer.Typer(
@@ -35,8 +42,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
 
 _state: dict[str, Any] = {"workspace": None, "backend": None}
 
@@ -102,39 +107,6 @@ def user_errors(fn: Callable) -> Callable:
 def parse_date(value: str | None, option: str) -> dt.date | None:
     """ISO ``yyyy-mm-dd`` or ``dd.mm.yyyy``; CxrayError naming the option otherwise."""
     return parse_day(value, option)
-
-
-def print_json(result: Result | Any) -> None:
-    payload = result.to_dict() if isinstance(result, Result) else result
-    sys.stdout.write(to_json(payload) + "\n")
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    )
-
-
-class TerminalEvents(Events):
-    """The API's progress shown in the terminal: notes as lines, bars with rich."""
-
-    def note(self, key: str, **params: Any) -> None:
-        console.print(t(key, **params), highlight=False)
-
-    def status(self, key: str, **params: Any) -> None:
-        err_console.print(t(key, **params), highlight=False)
-
-    @contextlib.contextmanager
-    def bar(self, key: str, **params: Any) -> Iterator[Callable[[int, int | None], None]]:
-        with _progress() as bar:
-            task = bar.add_task(t(key, **params), total=None)
-            yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -378,7 +350,7 @@ def products(
         print_json(result)
         return
     show_table(
-        result.payload,
+        result.to_dict(),
         columns=[
             "customer_id",
             "key",
@@ -426,16 +398,10 @@ def whitespace(
     if result.tables.get("matrix"):
         show_table(result.tables["matrix"], title=t("whitespace_matrix_title", customer=customer))
     show_table(
-        result.payload,
+        result.to_dict(),
         formats={"peer_share": ".0%"},
         title=t("whitespace_title", as_of=result.as_of),
     )
-
-
-def show_notices(result: Result) -> None:
-    """The result's warnings, one line each on stderr, in the user's language."""
-    for notice in result.warnings:
-        err_console.print(t(notice.code, **notice.params), highlight=False)
 
 
 @app.command()
@@ -453,7 +419,7 @@ def rfm(
     if as_json:
         print_json(result)
         return
-    segments = [{**seg, "segment": t(f"rfm_{seg['segment']}")} for seg in result.segments]
+    segments = [{**seg, "segment": t(f"rfm_{seg['segment']}")} for seg in result.tables["segments"]]
     show_table(
         segments,
         formats={
@@ -738,23 +704,6 @@ def campaign_plan(file: CampaignFile, as_of: AsOf = None, as_json: Json = False)
     show_balance(plan.balance)
 
 
-def show_balance(balance: dict) -> None:
-    """The target/control balance check as a table (metric, means, SMD, flag)."""
-    metrics = balance.get("metrics") or {}
-    rows = [
-        {
-            "metric": name,
-            "target_mean": m["target_mean"],
-            "control_mean": m["control_mean"],
-            "smd": m["smd"],
-            "imbalanced": m["imbalanced"],
-        }
-        for name, m in metrics.items()
-    ]
-    if rows and balance.get("target") and balance.get("control"):
-        show_table(rows, formats={"smd": "+.3f"}, title=t("balance_title"))
-
-
 @campaign_app.command("export")
 @user_errors
 def campaign_export(
@@ -799,67 +748,6 @@ def campaign_measure(file: CampaignFile, as_of: AsOf = None, as_json: Json = Fal
         print_json(result)
         return
     show_measurement(result.value)
-
-
-def show_measurement(result: Any) -> None:
-    console.print(
-        t(
-            "measure_title",
-            campaign=result.campaign_id,
-            start=result.start,
-            end=result.observed_end,
-            days=result.days_observed,
-            metric=result.metric,
-            scope=result.scope,
-        ),
-        highlight=False,
-    )
-    rows = []
-    for name in ("target", "control"):
-        g = getattr(result, name)
-        rows.append(
-            {
-                t("col_group"): t(f"group_{name}"),
-                "n": g.n,
-                t("col_converters"): g.converters,
-                t("col_conversion"): g.conversion_rate,
-                t("col_revenue_per_customer"): g.revenue_per_customer,
-            }
-        )
-    show_table(rows, formats={t("col_conversion"): ".1%"})
-    rows = []
-    for name in ("conversion", "revenue"):
-        u = getattr(result, name)
-        pct = name == "conversion"
-        rows.append(
-            {
-                t("col_metric"): t(f"metric_{name}"),
-                t("col_uplift"): _fmt_metric(u.absolute, pct),
-                "95% CI": f"[{_fmt_metric(u.ci_low, pct)}, {_fmt_metric(u.ci_high, pct)}]",
-                t("col_relative"): "" if u.relative is None else f"{u.relative:+.1%}",
-                "p": u.p_value,
-                "MDE": _fmt_metric(u.mde, pct),
-            }
-        )
-    show_table(rows, formats={"p": ".3f"}, title=t("uplift_title"))
-    console.print(
-        t(
-            "incremental_revenue",
-            value=result.incremental_revenue,
-            low=result.incremental_revenue_ci_low,
-            high=result.incremental_revenue_ci_high,
-        ),
-        highlight=False,
-    )
-    for w in result.warnings:
-        console.print("[yellow]! " + warning_text(w) + "[/]", highlight=False)
-    console.print(t("verdict_line", verdict=t(f"verdict_{result.verdict}")), highlight=False)
-
-
-def _fmt_metric(value: float | None, pct: bool) -> str:
-    if value is None:
-        return "-"
-    return f"{value * 100:+.1f} pp" if pct else f"{value:+,.0f}"
 
 
 contacts_app = typer.Typer(
@@ -1124,86 +1012,6 @@ def followups_close(
             task_id, resolution=resolution, date=parse_date(date, "--date")
         ).as_of
     console.print(t("followup_closed", task=task_id, date=day), highlight=False)
-
-
-def show_funnel(funnel: Any) -> None:
-    p = funnel.params
-    table = Table(title=t("structure_title", as_of=funnel.as_of))
-    for key in ("col_stage", "col_customers", "col_share_of_known", "col_definition"):
-        table.add_column(
-            t(key), justify="right" if key in ("col_customers", "col_share_of_known") else "left"
-        )
-    definitions = {
-        "known": t("def_known"),
-        "reachable": t("def_reachable", days=p.contact_window),
-        "active": t("def_active", months=p.active_window),
-        "regular": t("def_regular", n=p.min_orders_per_year),
-        "key": t("def_key", share=p.key_share),
-    }
-    for stage, text in definitions.items():
-        n = getattr(funnel, stage)
-        share = n / funnel.known if funnel.known else 0.0
-        table.add_row(t(f"stage_{stage}"), f"{n:,}", f"{share:.1%}", text)
-    console.print(table)
-    console.print(
-        t(
-            "key_summary",
-            key=funnel.key,
-            share=funnel.key_revenue_share,
-            key_regular=funnel.key_regular,
-        ),
-        highlight=False,
-    )
-
-
-def show_abc_matrix(cells: list[dict], *, title: str) -> None:
-    table = Table(title=title)
-    table.add_column(t("col_class"))
-    for xyz in "XYZ":
-        table.add_column(xyz, justify="right")
-    by_cell = {(c["abc"], c["xyz"]): c for c in cells}
-    for abc in "ABC":
-        row = []
-        for xyz in "XYZ":
-            c = by_cell.get((abc, xyz))
-            row.append(f"{c['n']:,} / {c['revenue']:,.0f}" if c and c["n"] else "-")
-        table.add_row(abc, *row)
-    console.print(table)
-
-
-def show_table(
-    rows: list[dict],
-    *,
-    columns: list[str] | None = None,
-    title: str | None = None,
-    formats: dict[str, str] | None = None,
-) -> None:
-    """Print rows as a rich table; numbers right-aligned, floats with 2 decimals by default."""
-    columns = columns or (list(rows[0]) if rows else [])
-    formats = formats or {}
-    table = Table(title=title)
-    numeric = {
-        c: all(isinstance(r.get(c), int | float) or r.get(c) is None for r in rows) for c in columns
-    }
-    for c in columns:
-        table.add_column(c, justify="right" if numeric[c] and rows else "left")
-    for r in rows:
-        table.add_row(*[_fmt(r.get(c), formats.get(c)) for c in columns])
-    console.print(table if rows else t("no_rows"))
-
-
-def _fmt(value: Any, fmt: str | None) -> str:
-    if value is None:
-        return ""
-    if fmt:
-        return format(value, fmt)
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
 
 
 def run() -> None:  # pragma: no cover - console entry point alias

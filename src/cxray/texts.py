@@ -141,6 +141,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "cannot open backend {url}: {detail}",
         "ru": "не удаётся открыть хранилище {url}: {detail}",
     },
+    "workspace_open_twice": {
+        "en": "the workspace {path} is already open in this process in another mode (read-only "
+        "or writable): close that session first",
+        "ru": "рабочая область {path} уже открыта в этом процессе в другом режиме (только чтение "
+        "или запись): сначала закройте тот сеанс",
+    },
     "sql_not_read_only": {
         "en": "only one read-only query (SELECT or WITH ...) is allowed",
         "ru": "разрешён только один запрос на чтение (SELECT или WITH ...)",

@@ -229,6 +229,8 @@ class Workspace:
             else:
                 self.con = ibis.duckdb.connect(str(db), read_only=read_only)
         except Exception as err:  # a wrong URL, a locked file, a missing driver
+            if "different configuration" in str(err):  # DuckDB: open read-only and writable
+                raise CxrayError("workspace_open_twice", path=str(self.path)) from err
             raise CxrayError(
                 "backend_failed", url=self.backend_url or str(db), detail=str(err).splitlines()[0]
             ) from err

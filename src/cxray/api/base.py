@@ -7,6 +7,7 @@ feedback and report helpers need; the questions themselves live in ``session.py`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -73,7 +74,7 @@ class SessionBase:
         return self.workspace.path if self.workspace is not None else None
 
     def close(self) -> None:
-        self._cache.clear()
+        self._release()
         if self.workspace is not None:
             self.workspace.close()
 
@@ -107,6 +108,15 @@ class SessionBase:
     def _changed(self) -> None:
         """Forget what was computed: the workspace's tables changed."""
         self._tables = None
+        self._release()
+
+    def _release(self) -> None:
+        """Drop what the session cached, the backend's cached tables first (while the
+        connection is still open)."""
+        for value in self._cache.values():
+            if hasattr(value, "release"):
+                with contextlib.suppress(Exception):
+                    value.release()
         self._cache.clear()
 
     def _once(self, key: tuple, make: Callable[[], Any]) -> Any:

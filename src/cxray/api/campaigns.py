@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxray.api.results import Result
+from cxray.api.results import Notice, Result
 from cxray.comms.campaign import Campaign, check_campaign, load_campaign
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,7 +82,7 @@ class CampaignSession:
 
         planned = self.plan(as_of)
         result = export_lists(planned.value, self._session().tables(), out)
-        payload = {"plan": planned.payload, "export": result.to_dict()}
+        payload = {"plan": planned.to_dict(), "export": result.to_dict()}
         return Result(
             "campaign_export", payload, planned.tables, value=Exported(planned.value, result),
             as_of=planned.as_of,
@@ -98,4 +98,8 @@ class CampaignSession:
         result = measure_from_campaign(self.campaign, session.tables(), as_of=day)
         payload = result.to_dict()
         groups = [{"group": g, **payload[g]} for g in ("target", "control") if g in payload]
-        return Result("campaign_measure", payload, {"groups": groups}, value=result, as_of=day)
+        notices = [Notice(w.code, dict(w.values)) for w in result.warnings]
+        return Result(
+            "campaign_measure", payload, {"groups": groups}, value=result, as_of=day,
+            warnings=notices,
+        )  # fmt: skip

@@ -141,7 +141,7 @@ def demo(
                 begun = time.perf_counter()
                 with events.bar("import_progress", file=path.name) as update:
                     result = session.import_file(table, path, progress=update)
-                imported[table] = result.payload
+                imported[table] = result.to_dict()
                 events.note(
                     "demo_imported", table=table, rows=result.rows_read,
                     rejected=result.rejected, seconds=time.perf_counter() - begun,

@@ -141,7 +141,7 @@ def collect(
 
     step("whitespace")
     space = session.whitespace(as_of, window=window, matrix=True)
-    lines, opps = space.tables["matrix"], space.payload
+    lines, opps = space.to_arrow("matrix").to_pylist(), space.to_dict()
 
     step("rfm")
     scored = session.rfm(as_of, window=window)

@@ -53,7 +53,9 @@ class Result:
     """One answer of the API.
 
     - ``kind``: the method that made it (``"structure"``, ``"rfm"``, ...);
-    - ``payload``: exactly the ``--json`` output of the matching CLI command;
+    - ``payload``: exactly the ``--json`` output of the matching CLI command, or a function that
+      builds it (called once, when first asked for: a large answer read as Arrow or pandas is
+      never turned into Python rows);
     - ``tables``: its tables by name (rows, Arrow or pandas), the main one first;
     - ``value``: the typed analytics object behind it, when there is one;
     - ``as_of``: the analysis date the answer holds for (None where it has none);
@@ -69,11 +71,13 @@ class Result:
 
     def to_dict(self) -> Any:
         """The ``--json`` payload: codes and numbers, the same in every language."""
+        if callable(self.payload):
+            self.payload = self.payload()
         return self.payload
 
     def to_json(self) -> str:
         """:meth:`to_dict` as JSON text, as ``--json`` prints it."""
-        return to_json(self.payload)
+        return to_json(self.to_dict())
 
     def to_arrow(self, table: str | None = None) -> pa.Table:
         """Table ``table`` (default: the main one) as an Arrow table."""
@@ -103,8 +107,9 @@ class Result:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name in ("payload", "value"):
             raise AttributeError(name)
-        if isinstance(self.payload, dict) and name in self.payload:
-            return self.payload[name]
+        payload = self.to_dict()
+        if isinstance(payload, dict) and name in payload:
+            return payload[name]
         if self.value is not None and hasattr(self.value, name):
             return getattr(self.value, name)
         raise AttributeError(f"a {self.kind} result has no {name!r}")

@@ -154,8 +154,8 @@ class Session(SessionBase):
                 orders, items, as_of=day, by=by, months=max(months, 1), limit=limit,
                 customer_id=customer,
             )  # fmt: skip
-        rows = rows_of(expr)
-        return Result("products", rows, {"products": rows}, as_of=day)
+        table = expr.to_pyarrow()
+        return Result("products", table.to_pylist, {"products": table}, as_of=day)
 
     def whitespace(
         self,
@@ -176,8 +176,8 @@ class Session(SessionBase):
             tb["orders"], tb["products"], tb["customers"], as_of=day,
             window_months=window, min_peer_share=min_peer_share, customer_id=customer,
         )  # fmt: skip
-        rows = rows_of(expr if limit is None else expr.limit(limit))
-        tables: dict[str, Any] = {"opportunities": rows}
+        found = (expr if limit is None else expr.limit(limit)).to_pyarrow()
+        tables: dict[str, Any] = {"opportunities": found}
         if customer is not None or matrix:
             m = wsp.line_matrix(
                 tb["orders"], tb["products"], tb["customers"], as_of=day, window_months=window
@@ -188,7 +188,7 @@ class Session(SessionBase):
         warnings = []
         if not (tb["products"].product_line.notnull().sum().to_pyarrow().as_py() or 0):
             warnings.append(Notice("whitespace_needs_lines"))
-        return Result("whitespace", rows, tables, as_of=day, warnings=warnings)
+        return Result("whitespace", found.to_pylist, tables, as_of=day, warnings=warnings)
 
     def rfm(self, as_of: DateLike = None, *, window: int = 24) -> Result:
         """Recency, frequency and monetary scores 1-5 of every customer with orders in the
@@ -196,9 +196,12 @@ class Session(SessionBase):
         day = self.resolve_as_of(as_of)
         scores = rf.rfm(self.tables()["orders"], as_of=day, window_months=window)
         with scores.cache() as cached:  # the customers and their summary from one scoring
-            customers = rows_of(cached)
+            customers = cached.to_pyarrow()
             segments = rows_of(rf.rfm_segments(cached))
-        payload = {"as_of": day, "segments": segments, "customers": customers}
+
+        def payload() -> dict[str, Any]:
+            return {"as_of": day, "segments": segments, "customers": customers.to_pylist()}
+
         return Result("rfm", payload, {"segments": segments, "customers": customers}, as_of=day)
 
     def cohorts(
@@ -238,7 +241,7 @@ class Session(SessionBase):
         tables: dict[str, Any] = {"customers": result.customers[list(CUSTOMER_COLUMNS)]}
         if result.validation is not None:
             tables["validation"] = result.validation
-        return Result("clv", result.to_dict(), tables, value=result, as_of=end)
+        return Result("clv", result.to_dict, tables, value=result, as_of=end)
 
     def alerts(
         self,
@@ -337,9 +340,9 @@ class Session(SessionBase):
         progress: Callable[[str], None] | None = None,
     ) -> Result:
         """Everything the X-ray report shows (``result.value``, a
-        :class:`cxray.api.report.ReportData`); write it with ``cxray.report.render_html`` and
-        ``write_xlsx``. ``campaigns``: a folder of campaign files or a list of files (default:
-        the workspace's ``campaigns/`` folder)."""
+        :class:`cxray.api.report.ReportData`); write it with ``cxray.report.html.render_html``
+        and ``cxray.report.xlsx.write_xlsx``. ``campaigns``: a folder of campaign files or a
+        list of files (default: the workspace's ``campaigns/`` folder)."""
         data = collect(self, as_of=self.resolve_as_of(as_of), campaigns=campaigns,
                        progress=progress)  # fmt: skip
         return Result("report", data.to_dict(), data.tables(), value=data, as_of=data.as_of)

@@ -1,0 +1,218 @@
+"""The terminal side of the CLI: results as rich tables and lines in the user's language, JSON
+on stdout, progress bars on stderr. Nothing here computes a figure: it shows API results."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cxray.api import Events, Result
+from cxray.api.results import to_json
+from cxray.phrases import warning_text
+from cxray.texts import t
+
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def print_json(result: Result | Any) -> None:
+    payload = result.to_dict() if isinstance(result, Result) else result
+    sys.stdout.write(to_json(payload) + "\n")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+
+
+class TerminalEvents(Events):
+    """The API's progress shown in the terminal: notes as lines, bars with rich."""
+
+    def note(self, key: str, **params: Any) -> None:
+        console.print(t(key, **params), highlight=False)
+
+    def status(self, key: str, **params: Any) -> None:
+        err_console.print(t(key, **params), highlight=False)
+
+    @contextlib.contextmanager
+    def bar(self, key: str, **params: Any) -> Iterator[Callable[[int, int | None], None]]:
+        with _progress() as bar:
+            task = bar.add_task(t(key, **params), total=None)
+            yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def show_notices(result: Result) -> None:
+    """The result's warnings, one line each on stderr, in the user's language."""
+    for notice in result.warnings:
+        err_console.print(t(notice.code, **notice.params), highlight=False)
+
+
+def show_balance(balance: dict) -> None:
+    """The target/control balance check as a table (metric, means, SMD, flag)."""
+    metrics = balance.get("metrics") or {}
+    rows = [
+        {
+            "metric": name,
+            "target_mean": m["target_mean"],
+            "control_mean": m["control_mean"],
+            "smd": m["smd"],
+            "imbalanced": m["imbalanced"],
+        }
+        for name, m in metrics.items()
+    ]
+    if rows and balance.get("target") and balance.get("control"):
+        show_table(rows, formats={"smd": "+.3f"}, title=t("balance_title"))
+
+
+def show_measurement(result: Any) -> None:
+    console.print(
+        t(
+            "measure_title",
+            campaign=result.campaign_id,
+            start=result.start,
+            end=result.observed_end,
+            days=result.days_observed,
+            metric=result.metric,
+            scope=result.scope,
+        ),
+        highlight=False,
+    )
+    rows = []
+    for name in ("target", "control"):
+        g = getattr(result, name)
+        rows.append(
+            {
+                t("col_group"): t(f"group_{name}"),
+                "n": g.n,
+                t("col_converters"): g.converters,
+                t("col_conversion"): g.conversion_rate,
+                t("col_revenue_per_customer"): g.revenue_per_customer,
+            }
+        )
+    show_table(rows, formats={t("col_conversion"): ".1%"})
+    rows = []
+    for name in ("conversion", "revenue"):
+        u = getattr(result, name)
+        pct = name == "conversion"
+        rows.append(
+            {
+                t("col_metric"): t(f"metric_{name}"),
+                t("col_uplift"): _fmt_metric(u.absolute, pct),
+                "95% CI": f"[{_fmt_metric(u.ci_low, pct)}, {_fmt_metric(u.ci_high, pct)}]",
+                t("col_relative"): "" if u.relative is None else f"{u.relative:+.1%}",
+                "p": u.p_value,
+                "MDE": _fmt_metric(u.mde, pct),
+            }
+        )
+    show_table(rows, formats={"p": ".3f"}, title=t("uplift_title"))
+    console.print(
+        t(
+            "incremental_revenue",
+            value=result.incremental_revenue,
+            low=result.incremental_revenue_ci_low,
+            high=result.incremental_revenue_ci_high,
+        ),
+        highlight=False,
+    )
+    for w in result.warnings:
+        console.print("[yellow]! " + warning_text(w) + "[/]", highlight=False)
+    console.print(t("verdict_line", verdict=t(f"verdict_{result.verdict}")), highlight=False)
+
+
+def _fmt_metric(value: float | None, pct: bool) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 100:+.1f} pp" if pct else f"{value:+,.0f}"
+
+
+def show_funnel(funnel: Any) -> None:
+    p = funnel.params
+    table = Table(title=t("structure_title", as_of=funnel.as_of))
+    for key in ("col_stage", "col_customers", "col_share_of_known", "col_definition"):
+        table.add_column(
+            t(key), justify="right" if key in ("col_customers", "col_share_of_known") else "left"
+        )
+    definitions = {
+        "known": t("def_known"),
+        "reachable": t("def_reachable", days=p.contact_window),
+        "active": t("def_active", months=p.active_window),
+        "regular": t("def_regular", n=p.min_orders_per_year),
+        "key": t("def_key", share=p.key_share),
+    }
+    for stage, text in definitions.items():
+        n = getattr(funnel, stage)
+        share = n / funnel.known if funnel.known else 0.0
+        table.add_row(t(f"stage_{stage}"), f"{n:,}", f"{share:.1%}", text)
+    console.print(table)
+    console.print(
+        t(
+            "key_summary",
+            key=funnel.key,
+            share=funnel.key_revenue_share,
+            key_regular=funnel.key_regular,
+        ),
+        highlight=False,
+    )
+
+
+def show_abc_matrix(cells: list[dict], *, title: str) -> None:
+    table = Table(title=title)
+    table.add_column(t("col_class"))
+    for xyz in "XYZ":
+        table.add_column(xyz, justify="right")
+    by_cell = {(c["abc"], c["xyz"]): c for c in cells}
+    for abc in "ABC":
+        row = []
+        for xyz in "XYZ":
+            c = by_cell.get((abc, xyz))
+            row.append(f"{c['n']:,} / {c['revenue']:,.0f}" if c and c["n"] else "-")
+        table.add_row(abc, *row)
+    console.print(table)
+
+
+def show_table(
+    rows: list[dict],
+    *,
+    columns: list[str] | None = None,
+    title: str | None = None,
+    formats: dict[str, str] | None = None,
+) -> None:
+    """Print rows as a rich table; numbers right-aligned, floats with 2 decimals by default."""
+    columns = columns or (list(rows[0]) if rows else [])
+    formats = formats or {}
+    table = Table(title=title)
+    numeric = {
+        c: all(isinstance(r.get(c), int | float) or r.get(c) is None for r in rows) for c in columns
+    }
+    for c in columns:
+        table.add_column(c, justify="right" if numeric[c] and rows else "left")
+    for r in rows:
+        table.add_row(*[_fmt(r.get(c), formats.get(c)) for c in columns])
+    console.print(table if rows else t("no_rows"))
+
+
+def _fmt(value: Any, fmt: str | None) -> str:
+    if value is None:
+        return ""
+    if fmt:
+        return format(value, fmt)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
