@@ -28,9 +28,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cxray.demo import b2b_food, retail
-
-DEFAULT_AS_OF = dt.date(2026, 10, 31)
-"""The analysis date used when none is given (fixed, never "today", so output is reproducible)."""
+from cxray.demo.dates import DEFAULT_AS_OF
 
 PROFILES: dict[str, Callable[..., dict[str, pd.DataFrame]]] = {
     "b2b-food": b2b_food.generate,

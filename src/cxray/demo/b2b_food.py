@@ -79,6 +79,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from cxray.demo.dates import DEFAULT_AS_OF
 from cxray.ingest.schema import TABLES
 
 HISTORY_MONTHS = 60  # order history length before as_of
@@ -1402,7 +1403,7 @@ def _interactions(rng: np.random.Generator, cust: dict, cal: _Calendar) -> pd.Da
 
 CAMPAIGN_DIR = Path(__file__).with_name("campaigns")
 """The demo's campaign files (YAML, the format of :mod:`cxray.comms`)."""
-CAMPAIGNS_AS_OF = dt.date(2026, 10, 31)
+CAMPAIGNS_AS_OF = DEFAULT_AS_OF  # the date the campaign files are written for
 """The analysis date the campaign files are written for (the demo's default ``as_of``)."""
 # the past campaigns among the files, with the share of their eligible treated customers who buy
 # the promoted lines in the window thanks to the campaign (see _campaign_effects)

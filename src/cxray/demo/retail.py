@@ -69,9 +69,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cxray.demo.b2b_food import _TRANSLIT, FEMALE_NAMES, MALE_NAMES, SURNAMES
+from cxray.demo.dates import DEFAULT_AS_OF
 from cxray.ingest.schema import TABLES
 
-DEFAULT_AS_OF = dt.date(2026, 10, 31)  # the same as cxray.demo.DEFAULT_AS_OF
 DEFAULT_LINES = 10_000_000
 HISTORY_YEARS = 5
 CHUNK_CUSTOMERS = 20_000  # customers generated and written at a time (~520,000 order lines)
