@@ -24,6 +24,7 @@ from cxray.terminal import (
     console,
     err_console,
     print_json,
+    say,
     show_abc_matrix,
     show_balance,
     show_funnel,
@@ -147,28 +148,25 @@ def import_(
         print_json(result)
         return
     r = result.value
-    console.print(
-        t(
-            "import_done",
-            table=table,
-            file=file.name,
-            read=r.rows_read,
-            new=r.new,
-            updated=r.updated,
-            unchanged=r.unchanged,
-            rejected=r.rejected,
-        ),
-        highlight=False,
+    say(
+        "import_done",
+        table=table,
+        file=file.name,
+        read=r.rows_read,
+        new=r.new,
+        updated=r.updated,
+        unchanged=r.unchanged,
+        rejected=r.rejected,
     )
     if r.ignored_columns:
-        console.print(t("import_ignored", columns=", ".join(r.ignored_columns)), highlight=False)
+        say("import_ignored", columns=", ".join(r.ignored_columns))
     if r.rejected:
         for reject in r.first_rejects:
             console.print("  " + t("reject_line", row=reject.row, reason=reject_text(reject)),
                           highlight=False)  # fmt: skip
         if r.rejected > len(r.first_rejects):
             console.print("  " + t("more_rejects", n=r.rejected - len(r.first_rejects)))
-        console.print(t("import_rejects_at", path=r.rejects_path), highlight=False)
+        say("import_rejects_at", path=r.rejects_path)
 
 
 # --- status and sql -----------------------------------------------------------------------------
@@ -322,7 +320,7 @@ def structure(
     )
     for by, name in (("customer", "abc_customers"), ("sku", "abc_skus")):
         show_abc_matrix(result.tables[name], title=t("abc_title", by=t(f"by_{by}")))
-    console.print(t("abc_legend", a=abc_a, b=abc_b, x=xyz_x, y=xyz_y), highlight=False)
+    say("abc_legend", a=abc_a, b=abc_b, x=xyz_x, y=xyz_y)
 
 
 @app.command()
@@ -430,7 +428,7 @@ def rfm(
         },
         title=t("rfm_title", as_of=result.as_of),
     )
-    console.print(t("rfm_legend"), highlight=False)
+    say("rfm_legend")
 
 
 @app.command()
@@ -559,13 +557,10 @@ def clv(
     if result.value.validation is not None:
         show_table(result.value.validation.to_dict("records"), title=t("clv_validation_title"))
         totals = result.value.holdout_totals or {}
-        console.print(
-            t(
-                "clv_holdout_totals",
-                actual=totals.get("actual", 0),
-                predicted=totals.get("predicted", 0),
-            ),
-            highlight=False,
+        say(
+            "clv_holdout_totals",
+            actual=totals.get("actual", 0),
+            predicted=totals.get("predicted", 0),
         )
 
 
@@ -599,7 +594,7 @@ def alerts(
     if not result.value:
         console.print(t("alerts_none", as_of=result.as_of))
         return
-    console.print(t("alerts_title", n=len(result.value), as_of=result.as_of), highlight=False)
+    say("alerts_title", n=len(result.value), as_of=result.as_of)
     for alert in result.value:
         console.print(f"- {alert_text(alert)}", highlight=False)
 
@@ -636,11 +631,11 @@ def report(
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(result.value, lang=language), encoding="utf-8")
-    console.print(t("report_written", path=out), highlight=False)
+    say("report_written", path=out)
     if xlsx is not None:
         xlsx.parent.mkdir(parents=True, exist_ok=True)
         write_xlsx(result.value, xlsx)
-        console.print(t("report_written", path=xlsx), highlight=False)
+        say("report_written", path=xlsx)
 
 
 campaign_app = typer.Typer(
@@ -667,7 +662,7 @@ def campaign_check(file: CampaignFile, as_json: Json = False) -> None:
     if as_json:
         print_json(result)
         return
-    console.print(t("campaign_ok", file=file.name, campaign=result.value.id), highlight=False)
+    say("campaign_ok", file=file.name, campaign=result.value.id)
     for rule in result.needs_clv:
         console.print("  " + t("campaign_needs_clv", rule=rule), highlight=False)
 
@@ -721,18 +716,15 @@ def campaign_export(
         return
     plan, result = exported.value.plan, exported.value.export
     console.print(plan_title(plan), highlight=False)
-    console.print(
-        t(
-            "export_done",
-            target=result.target_path,
-            target_rows=result.target_rows,
-            control=result.control_path,
-            control_rows=result.control_rows,
-        ),
-        highlight=False,
+    say(
+        "export_done",
+        target=result.target_path,
+        target_rows=result.target_rows,
+        control=result.control_path,
+        control_rows=result.control_rows,
     )
     if result.missing_address:
-        console.print(t("export_missing_address", n=len(result.missing_address)), highlight=False)
+        say("export_missing_address", n=len(result.missing_address))
 
 
 @campaign_app.command("measure")
@@ -781,13 +773,10 @@ def contacts_health(
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["state"]] = counts.get(r["state"], 0) + 1
-    console.print(
-        t(
-            "health_counts",
-            as_of=day,
-            **{k: counts.get(k, 0) for k in ("healthy", "at_risk", "dormant", "unsubscribed")},
-        ),
-        highlight=False,
+    say(
+        "health_counts",
+        as_of=day,
+        **{k: counts.get(k, 0) for k in ("healthy", "at_risk", "dormant", "unsubscribed")},
     )
     cols = ["customer_id", "channel", "score", "sends", "opens", "clicks", "last_sent", "last_open"]
     for state in ("dormant", "at_risk"):
@@ -877,11 +866,11 @@ def feedback_scores(
             }
         )
     show_table(table, formats={t("col_value"): ",.1f"}, title=t("scores_title", as_of=day))
-    console.print(t("scores_legend"), highlight=False)
+    say("scores_legend")
     if invalid:
-        console.print(t("invalid_answers", n=len(invalid)), highlight=False)
+        say("invalid_answers", n=len(invalid))
     if unknown:
-        console.print(t("unknown_answer_customers", n=len(unknown)), highlight=False)
+        say("unknown_answer_customers", n=len(unknown))
 
 
 @feedback_app.command("saydo")
@@ -990,7 +979,7 @@ def followups_list(
         print_json(result)
         return
     new, summary, rows, day = result.new, result.summary, result.tasks, result.as_of
-    console.print(t("followups_summary", new=new, **summary), highlight=False)
+    say("followups_summary", new=new, **summary)
     cols = ["task_id", "customer_id", "metric", "score", "owner", "due_date", "status", "comment"]
     show_table(
         [{c: r[c] for c in cols} for r in rows[:limit]],
@@ -1011,7 +1000,7 @@ def followups_close(
         day = ws.close_followup(
             task_id, resolution=resolution, date=parse_date(date, "--date")
         ).as_of
-    console.print(t("followup_closed", task=task_id, date=day), highlight=False)
+    say("followup_closed", task=task_id, date=day)
 
 
 def run() -> None:  # pragma: no cover - console entry point alias

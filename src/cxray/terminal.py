@@ -21,6 +21,11 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
+def say(key: str, /, **params: Any) -> None:
+    """Print the text ``key`` of :mod:`cxray.texts` in the user's language."""
+    console.print(t(key, **params), highlight=False)
+
+
 def print_json(result: Result | Any) -> None:
     payload = result.to_dict() if isinstance(result, Result) else result
     sys.stdout.write(to_json(payload) + "\n")
@@ -42,7 +47,7 @@ class TerminalEvents(Events):
     """The API's progress shown in the terminal: notes as lines, bars with rich."""
 
     def note(self, key: str, **params: Any) -> None:
-        console.print(t(key, **params), highlight=False)
+        say(key, **params)
 
     def status(self, key: str, **params: Any) -> None:
         err_console.print(t(key, **params), highlight=False)
@@ -78,17 +83,14 @@ def show_balance(balance: dict) -> None:
 
 
 def show_measurement(result: Any) -> None:
-    console.print(
-        t(
-            "measure_title",
-            campaign=result.campaign_id,
-            start=result.start,
-            end=result.observed_end,
-            days=result.days_observed,
-            metric=result.metric,
-            scope=result.scope,
-        ),
-        highlight=False,
+    say(
+        "measure_title",
+        campaign=result.campaign_id,
+        start=result.start,
+        end=result.observed_end,
+        days=result.days_observed,
+        metric=result.metric,
+        scope=result.scope,
     )
     rows = []
     for name in ("target", "control"):
@@ -118,18 +120,15 @@ def show_measurement(result: Any) -> None:
             }
         )
     show_table(rows, formats={"p": ".3f"}, title=t("uplift_title"))
-    console.print(
-        t(
-            "incremental_revenue",
-            value=result.incremental_revenue,
-            low=result.incremental_revenue_ci_low,
-            high=result.incremental_revenue_ci_high,
-        ),
-        highlight=False,
+    say(
+        "incremental_revenue",
+        value=result.incremental_revenue,
+        low=result.incremental_revenue_ci_low,
+        high=result.incremental_revenue_ci_high,
     )
     for w in result.warnings:
         console.print("[yellow]! " + warning_text(w) + "[/]", highlight=False)
-    console.print(t("verdict_line", verdict=t(f"verdict_{result.verdict}")), highlight=False)
+    say("verdict_line", verdict=t(f"verdict_{result.verdict}"))
 
 
 def _fmt_metric(value: float | None, pct: bool) -> str:
@@ -157,14 +156,11 @@ def show_funnel(funnel: Any) -> None:
         share = n / funnel.known if funnel.known else 0.0
         table.add_row(t(f"stage_{stage}"), f"{n:,}", f"{share:.1%}", text)
     console.print(table)
-    console.print(
-        t(
-            "key_summary",
-            key=funnel.key,
-            share=funnel.key_revenue_share,
-            key_regular=funnel.key_regular,
-        ),
-        highlight=False,
+    say(
+        "key_summary",
+        key=funnel.key,
+        share=funnel.key_revenue_share,
+        key_regular=funnel.key_regular,
     )
 
 
