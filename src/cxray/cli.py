@@ -1,11 +1,12 @@
-"""The `cxray` command line: a thin shell over the workspace, analytics and report functions.
+"""The `cxray` command line: each command parses its options, calls one method of the Python API
+(:mod:`cxray.api`) and shows the result (:mod:`cxray.terminal`) in the user's language.
 
-Every report command has ``--json``; every error a user can cause prints one line and exits 1.
+Every report command has ``--json`` (the result's ``to_dict()``); every error a user can cause
+prints one line and exits 1.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -103,11 +104,6 @@ def user_errors(fn: Callable) -> Callable:
             raise typer.Exit(1) from None
 
     return wrapper
-
-
-def parse_date(value: str | None, option: str) -> dt.date | None:
-    """ISO ``yyyy-mm-dd`` or ``dd.mm.yyyy``; CxrayError naming the option otherwise."""
-    return parse_day(value, option)
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -298,7 +294,7 @@ def structure(
     and ABC-XYZ classes of customers and SKUs."""
     with _open() as ws:
         result = ws.structure(
-            parse_date(as_of, "--as-of"), contact_window=contact_window,
+            parse_day(as_of, "--as-of"), contact_window=contact_window,
             active_window=active_window, min_orders_per_year=min_orders_per_year,
             key_share=key_share, abc_a=abc_a, abc_b=abc_b, xyz_x=xyz_x, xyz_y=xyz_y,
             xyz_months=xyz_months,
@@ -341,7 +337,7 @@ def products(
     with _open() as ws:
         # JSON: every month of every series; the table: only the months shown are computed
         result = ws.products(
-            parse_date(as_of, "--as-of"), customer=customer, by=by,
+            parse_day(as_of, "--as-of"), customer=customer, by=by,
             months=None if as_json else months, limit=None if as_json else limit,
         )  # fmt: skip
     if as_json:
@@ -386,7 +382,7 @@ def whitespace(
     peers who buy it)."""
     with _open() as ws:
         result = ws.whitespace(
-            parse_date(as_of, "--as-of"), customer=customer, min_peer_share=min_peer_share,
+            parse_day(as_of, "--as-of"), customer=customer, min_peer_share=min_peer_share,
             window=window, limit=None if as_json else limit,
         )  # fmt: skip
     if as_json:
@@ -413,7 +409,7 @@ def rfm(
     (revenue) in the window, 1-5 scores by quintiles and named segments (champions, loyal, at
     risk, hibernating, lost, ...). JSON has every customer and the segment summary."""
     with _open() as ws:
-        result = ws.rfm(parse_date(as_of, "--as-of"), window=window)
+        result = ws.rfm(parse_day(as_of, "--as-of"), window=window)
     if as_json:
         print_json(result)
         return
@@ -451,7 +447,7 @@ def cohorts(
     activation view: the share of each cohort's customers who made order k+1 after order k
     (k = 1..5) and the median days between them."""
     with _open() as ws:
-        result = ws.cohorts(parse_date(as_of, "--as-of"), period=period, metric=metric)
+        result = ws.cohorts(parse_day(as_of, "--as-of"), period=period, metric=metric)
     if as_json:
         print_json(result)
         return
@@ -518,15 +514,15 @@ def clv(
     purchases and discounted CLV. With --holdout-end, predicted against actual purchases."""
     with _open() as ws:
         result = ws.clv(
-            parse_date(calibration_end, "--calibration-end"),
-            holdout_end=parse_date(holdout_end, "--holdout-end"), unit=unit, horizon=horizon,
+            parse_day(calibration_end, "--calibration-end"),
+            holdout_end=parse_day(holdout_end, "--holdout-end"), unit=unit, horizon=horizon,
             discount_rate=discount_rate, margin=margin,
         )  # fmt: skip
     if as_json:
         print_json(result)
         return
     end = result.as_of
-    bg, gg = result.params["bg_nbd"], result.params["gamma_gamma"]
+    bg, gg = result.value.params["bg_nbd"], result.value.params["gamma_gamma"]
     show_table(
         [
             {
@@ -584,7 +580,7 @@ def alerts(
     the product lines that fell most."""
     with _open() as ws:
         result = ws.alerts(
-            parse_date(as_of, "--as-of"), p_alive_threshold=p_alive_threshold,
+            parse_day(as_of, "--as-of"), p_alive_threshold=p_alive_threshold,
             drift_threshold=drift_threshold, months=months,
         )  # fmt: skip
     if as_json:
@@ -625,7 +621,7 @@ def report(
         raise CxrayError("bad_parameter", detail=f"--lang must be one of {', '.join(texts.LANGS)}")
     with _open() as ws, console.status("") as spinner:
         result = ws.report(
-            parse_date(as_of, "--as-of"),
+            parse_day(as_of, "--as-of"),
             campaigns=campaigns,
             progress=lambda step: spinner.update(t("report_step", step=step)),
         )
@@ -676,7 +672,7 @@ def campaign_plan(file: CampaignFile, as_of: AsOf = None, as_json: Json = False)
     and per custom exclusion, with the number removed; then the target/control split and its
     balance."""
     with _open() as ws:
-        result = ws.campaign(file).plan(parse_date(as_of, "--as-of"))
+        result = ws.campaign(file).plan(parse_day(as_of, "--as-of"))
     if as_json:
         print_json(result)
         return
@@ -710,7 +706,7 @@ def campaign_export(
     """Plan the campaign and write its target list (customer, contact, channel address) and its
     control list as CSV files."""
     with _open() as ws:
-        exported = ws.campaign(file).export(out, parse_date(as_of, "--as-of"))
+        exported = ws.campaign(file).export(out, parse_day(as_of, "--as-of"))
     if as_json:
         print_json(exported)
         return
@@ -735,7 +731,7 @@ def campaign_measure(file: CampaignFile, as_of: AsOf = None, as_json: Json = Fal
     incremental revenue, the minimum detectable effect, warnings and a verdict. Groups come
     from the campaign's rows in the sends table (group target / control)."""
     with _open() as ws:
-        result = ws.campaign(file).measure(parse_date(as_of, "--as-of"))
+        result = ws.campaign(file).measure(parse_day(as_of, "--as-of"))
     if as_json:
         print_json(result)
         return
@@ -764,7 +760,7 @@ def contacts_health(
     it to 0. Lists the dormant and at-risk contacts."""
     with _open() as ws:
         result = ws.contacts_health(
-            parse_date(as_of, "--as-of"), half_life=half_life, dormant_after=dormant_after
+            parse_day(as_of, "--as-of"), half_life=half_life, dormant_after=dormant_after
         )
     if as_json:
         print_json(result)
@@ -839,7 +835,7 @@ def feedback_scores(
     with impossible scores are listed and left out."""
     with _open() as ws:
         result = ws.feedback.scores(
-            parse_date(as_of, "--as-of"), by=by, include_incentivized=include_incentivized,
+            parse_day(as_of, "--as-of"), by=by, include_incentivized=include_incentivized,
             min_responses=min_responses, csi_scale=_csi_scales(csi_scale),
         )  # fmt: skip
     if as_json:
@@ -884,7 +880,7 @@ def feedback_saydo(
     before and after their NPS answer, by answer group; promoters who stopped buying and
     detractors who keep growing; NPS of key and regular customers against the rest."""
     with _open() as ws:
-        answer = ws.feedback.saydo(parse_date(as_of, "--as-of"), months=months)
+        answer = ws.feedback.saydo(parse_day(as_of, "--as-of"), months=months)
     if as_json:
         print_json(answer)
         return
@@ -923,7 +919,7 @@ def feedback_themes(
     passives, detractors), lemmatized in Russian and English, without stop words, with
     example comments."""
     with _open() as ws:
-        result = ws.feedback.themes(parse_date(as_of, "--as-of"), top=top)
+        result = ws.feedback.themes(parse_day(as_of, "--as-of"), top=top)
     if as_json:
         print_json(result)
         return
@@ -972,7 +968,7 @@ def followups_list(
     with open, overdue and time-to-close figures."""
     with _open(read_only=False) as ws:
         result = ws.followups(
-            parse_date(as_of, "--as-of"), status=status, owner_attribute=owner_attribute,
+            parse_day(as_of, "--as-of"), status=status, owner_attribute=owner_attribute,
             default_owner=default_owner, due_days=due_days,
         )  # fmt: skip
     if as_json:
@@ -998,7 +994,7 @@ def followups_close(
     """Close a follow-up task with what was done."""
     with _open(read_only=False) as ws:
         day = ws.close_followup(
-            task_id, resolution=resolution, date=parse_date(date, "--date")
+            task_id, resolution=resolution, date=parse_day(date, "--date")
         ).as_of
     say("followup_closed", task=task_id, date=day)
 
