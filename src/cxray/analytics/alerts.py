@@ -124,9 +124,7 @@ def watched(
     params = params or StructureParams()
     now = status
     if now is None:
-        now = customer_status(
-            customers, contacts, interactions, orders, as_of=as_of, params=params
-        )
+        now = customer_status(customers, contacts, interactions, orders, as_of=as_of, params=params)
     before = status_year_ago
     if before is None:
         before = customer_status(
