@@ -7,8 +7,18 @@ Start with :func:`cxray.open` (see docs/python-api.md)::
     ws.structure().to_dict()["key"]
 """
 
+from typing import Any
+
 __version__ = "0.1.0"
 
-from cxray.api import Result, Session, campaign, demo, import_file, open  # noqa: E402,A004
+from cxray.api import campaign, demo, import_file, open  # noqa: E402,A004
 
 __all__ = ["Result", "Session", "__version__", "campaign", "demo", "import_file", "open"]
+
+
+def __getattr__(name: str) -> Any:  # Result and Session load with the engine
+    if name in ("Result", "Session"):
+        import cxray.api
+
+        return getattr(cxray.api, name)
+    raise AttributeError(f"module 'cxray' has no attribute {name!r}")

@@ -17,7 +17,7 @@ from rich.table import Table
 
 import cxray
 from cxray import texts
-from cxray.api import DEMO_AS_OF, TABLES, Session, parse_day
+from cxray.api import DEMO_AS_OF, TABLES, parse_day
 from cxray.errors import CxrayError, reject_text
 from cxray.phrases import alert_text, note_text, plan_title, step_label
 from cxray.terminal import (
@@ -77,7 +77,7 @@ def main(
     texts.set_lang(code if code in texts.LANGS else None)
 
 
-def _open(*, read_only: bool = True) -> Session:
+def _open(*, read_only: bool = True) -> cxray.api.Session:
     return cxray.open(_state["workspace"], backend=_state["backend"], read_only=read_only)
 
 

@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from cxray.api import Events, Result
-from cxray.api.results import to_json
+from cxray.api.events import Events
+from cxray.api.results import Result, to_json
 from cxray.phrases import warning_text
 from cxray.texts import t
 

@@ -8,27 +8,33 @@ notebooks.
 :func:`open` reads an existing workspace; :func:`import_file` and :func:`demo` create one.
 Every method returns a :class:`Result` (``to_dict()``, ``to_pandas()``, ``to_arrow()``,
 ``warnings``). See docs/python-api.md.
+
+Importing this package is cheap: the engine (Ibis, pandas, SciPy and the analytics) loads when
+the first workspace is opened, so ``cxray --help`` and a mistyped command answer at once.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cxray.analytics.rfm import SEGMENT_RULES
-from cxray.api.campaigns import CampaignSession
-from cxray.api.create import Events, demo, import_file
-from cxray.api.results import Notice, Result
-from cxray.api.session import Session, parse_day
-from cxray.demo import DEFAULT_AS_OF as DEMO_AS_OF
+from cxray.api.dates import DateLike, parse_day
+from cxray.api.events import Events
+from cxray.demo.dates import DEFAULT_AS_OF as DEMO_AS_OF
 from cxray.ingest.schema import TABLES
-from cxray.workspace import DB_FILE, Workspace, default_path
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxray.api.campaigns import CampaignSession
+    from cxray.api.results import Notice, Result
+    from cxray.api.session import Session
 
 __all__ = [
     "DEMO_AS_OF",
     "SEGMENT_RULES",
     "TABLES",
     "CampaignSession",
+    "DateLike",
     "Events",
     "Notice",
     "Result",
@@ -40,6 +46,21 @@ __all__ = [
     "open",
     "parse_day",
 ]
+
+# name -> the module that defines it, imported on first use
+_LAZY = {
+    "CampaignSession": "cxray.api.campaigns",
+    "Notice": "cxray.api.results",
+    "Result": "cxray.api.results",
+    "Session": "cxray.api.session",
+    "SEGMENT_RULES": "cxray.analytics.rfm",  # the RFM segment map is a definition, not a result
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'cxray.api' has no attribute {name!r}")
 
 
 def open(  # noqa: A001 - cxray.open reads like the built-in on purpose
@@ -56,6 +77,9 @@ def open(  # noqa: A001 - cxray.open reads like the built-in on purpose
     workspace, and creates nothing. ``read_only=False`` is needed to import files and to store
     follow-up tasks.
     """
+    from cxray.api.session import Session
+    from cxray.workspace import Workspace
+
     path = path_or_url
     if path is not None and "://" in str(path):
         path, backend = None, str(path_or_url)
@@ -65,6 +89,8 @@ def open(  # noqa: A001 - cxray.open reads like the built-in on purpose
 def exists(path: str | Path | None = None, *, backend: str | None = None) -> bool:
     """Whether :func:`open` finds a workspace: a backend URL always counts; a folder counts
     when it holds the workspace's database."""
+    from cxray.workspace import DB_FILE, default_path
+
     if backend or (path is not None and "://" in str(path)):
         return True
     folder = Path(path) if path is not None else default_path()
@@ -73,4 +99,24 @@ def exists(path: str | Path | None = None, *, backend: str | None = None) -> boo
 
 def campaign(source: str | Path | dict[str, Any]) -> CampaignSession:
     """A campaign file (or mapping) checked without a workspace: ``cxray.campaign(f).check()``."""
+    from cxray.api.campaigns import CampaignSession
+
     return CampaignSession(None, source)
+
+
+def import_file(table: str, file: str | Path, **options: Any) -> Result:
+    """Import ``file`` into the canonical ``table``, creating the workspace when missing; see
+    :func:`cxray.api.create.import_file` for the options (``workspace``, ``backend``, ``maps``,
+    ``sep``, ``encoding``, ``events``)."""
+    from cxray.api.create import import_file as run
+
+    return run(table, file, **options)
+
+
+def demo(profile: str = "b2b-food", **options: Any) -> Result:
+    """Generate a synthetic company into the workspace, replacing its tables; see
+    :func:`cxray.api.create.demo` for the options (``workspace``, ``seed``, ``as_of``, ``out``,
+    ``lines``, ``customers``, ``events``)."""
+    from cxray.api.create import demo as run
+
+    return run(profile, **options)

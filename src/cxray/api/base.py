@@ -11,34 +11,21 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ibis.expr.types as ir
 
-from cxray.analytics import structure as st
-from cxray.analytics.clv import ClvResult, fit_clv
+from cxray.api.dates import DateLike, parse_day
 from cxray.errors import CxrayError
 from cxray.ingest.schema import TABLES, empty_table
 from cxray.workspace import Workspace, as_date
 
-DateLike = dt.date | str | None
+if TYPE_CHECKING:  # pragma: no cover
+    from cxray.analytics.clv import ClvResult
+    from cxray.analytics.structure import StructureParams
+
 CLV_DEFAULTS = {"unit": "week", "horizon": 52, "discount_rate": 0.1, "margin": 1.0}
 """The CLV options every consumer (alerts, campaign rules, the report) fits with."""
-
-
-def parse_day(value: DateLike, name: str = "as_of") -> dt.date | None:
-    """A date from a ``datetime.date`` or text (``yyyy-mm-dd`` or ``dd.mm.yyyy``); None stays
-    None. CxrayError ``bad_date_option`` naming ``name`` otherwise."""
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(str(value).strip(), fmt).date()
-        except ValueError:
-            continue
-    raise CxrayError("bad_date_option", option=name, value=str(value))
 
 
 def rows_of(expr: ir.Table) -> list[dict]:
@@ -147,10 +134,12 @@ class SessionBase:
     # --- shared intermediates ---------------------------------------------------------------
 
     def customer_status(
-        self, as_of: DateLike = None, params: st.StructureParams | None = None
+        self, as_of: DateLike = None, params: StructureParams | None = None
     ) -> ir.Table:
         """:func:`cxray.analytics.structure.customer_status`, computed once per date and
         parameters and kept in the backend for the session."""
+        from cxray.analytics import structure as st
+
         day = self.resolve_as_of(as_of)
         params = params or st.StructureParams()
         tb = self.tables()
@@ -173,6 +162,8 @@ class SessionBase:
             return None
 
     def _fit(self, end: dt.date, options: dict[str, Any]) -> ClvResult:
+        from cxray.analytics.clv import fit_clv
+
         options = {**CLV_DEFAULTS, **options}
         key = ("clv", end, tuple(sorted(options.items(), key=lambda item: item[0])))
         orders = self.tables()["orders"]

@@ -12,7 +12,8 @@ from cxray.api.results import Notice, Result
 from cxray.comms.campaign import Campaign, check_campaign, load_campaign
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cxray.api.base import DateLike, SessionBase
+    from cxray.api.base import SessionBase
+    from cxray.api.dates import DateLike
 
 
 @dataclass(frozen=True)

@@ -7,37 +7,19 @@ and progress bars in the user's language.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import shutil
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from cxray.api.dates import parse_day
+from cxray.api.events import Events
 from cxray.api.results import Result
-from cxray.api.session import Session, parse_day
+from cxray.api.session import Session
 from cxray.errors import CxrayError
 from cxray.ingest.schema import TABLES
 from cxray.workspace import Workspace, default_path
-
-Update = Callable[[int, int | None], None]
-
-
-class Events:
-    """Where long work reports. The default is silent; the CLI prints each ``note`` (a text key
-    of :mod:`cxray.texts` and its parameters) and draws each ``bar``."""
-
-    def note(self, key: str, **params: Any) -> None:
-        """A line for the user (``key`` and ``params`` are a text of :mod:`cxray.texts`)."""
-
-    def status(self, key: str, **params: Any) -> None:
-        """A line about what is starting (shown apart from results, e.g. on stderr)."""
-
-    @contextlib.contextmanager
-    def bar(self, key: str, **params: Any) -> Iterator[Update]:
-        """A progress bar titled by ``key``: yields ``update(done, total)``."""
-        yield lambda done, total: None
 
 
 def import_file(

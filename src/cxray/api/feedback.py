@@ -10,7 +10,8 @@ from cxray.api.results import Result
 from cxray.errors import CxrayError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cxray.api.base import DateLike, SessionBase
+    from cxray.api.base import SessionBase
+    from cxray.api.dates import DateLike
 
 GROUPINGS = ("month", "segment", "touchpoint", "survey")
 

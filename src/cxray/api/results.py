@@ -13,10 +13,11 @@ import datetime as dt
 import html
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import pandas as pd
-import pyarrow as pa
+if TYPE_CHECKING:  # pragma: no cover - pandas and Arrow load with the first table asked for
+    import pandas as pd
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def to_json(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2, default=json_default)
 
 
-Rows = list[dict[str, Any]] | pa.Table | pd.DataFrame
+Rows: TypeAlias = "list[dict[str, Any]] | pa.Table | pd.DataFrame"
 
 
 @dataclass
@@ -81,6 +82,9 @@ class Result:
 
     def to_arrow(self, table: str | None = None) -> pa.Table:
         """Table ``table`` (default: the main one) as an Arrow table."""
+        import pandas as pd
+        import pyarrow as pa
+
         rows = self._table(table)
         if isinstance(rows, pa.Table):
             return rows
@@ -90,6 +94,8 @@ class Result:
 
     def to_pandas(self, table: str | None = None) -> pd.DataFrame:
         """Table ``table`` (default: the main one) as a pandas DataFrame."""
+        import pandas as pd
+
         rows = self._table(table)
         if isinstance(rows, pd.DataFrame):
             return rows
@@ -115,6 +121,8 @@ class Result:
         raise AttributeError(f"a {self.kind} result has no {name!r}")
 
     def _shapes(self) -> list[str]:
+        import pyarrow as pa
+
         out = []
         for name, rows in self.tables.items():
             n = rows.num_rows if isinstance(rows, pa.Table) else len(rows)

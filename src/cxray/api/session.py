@@ -8,8 +8,11 @@
 Each method resolves ``as_of`` (default: the date of the latest order) and its other defaults,
 runs the analytics and returns a :class:`cxray.api.results.Result`. What several questions share
 is computed once per session and date (:class:`cxray.api.base.SessionBase`): the customer
-status (structure, alerts, the report) and the CLV fit (``clv``, ``alerts``, campaign rules on
-``p_alive`` / ``clv``, the report).
+status (structure, alerts, campaign rules, say versus do, the report) and the CLV fit (``clv``,
+``alerts``, campaign rules on ``p_alive`` / ``clv``, the report).
+
+Each method imports the analytics it runs, so opening a session and answering ``status`` or
+``sql`` does not load SciPy or the models.
 """
 
 from __future__ import annotations
@@ -17,23 +20,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cxray.analytics import cohorts as ch
-from cxray.analytics import products as pr
-from cxray.analytics import rfm as rf
-from cxray.analytics import structure as st
-from cxray.analytics import whitespace as wsp
-from cxray.analytics.alerts import alerts as find_alerts
-from cxray.analytics.clv import CUSTOMER_COLUMNS
-from cxray.analytics.windows import add_months
-from cxray.api.base import DateLike, SessionBase, parse_day, rows_of
-from cxray.api.campaigns import CampaignSession
-from cxray.api.feedback import FeedbackSession
-from cxray.api.report import collect
+from cxray.api.base import SessionBase, rows_of
+from cxray.api.dates import DateLike, parse_day
 from cxray.api.results import Notice, Result
 from cxray.errors import CxrayError
-from cxray.workspace import Progress
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxray.api.campaigns import CampaignSession
+    from cxray.api.feedback import FeedbackSession
+    from cxray.workspace import Progress
 
 __all__ = ["DateLike", "Session", "parse_day"]
 
@@ -95,6 +92,8 @@ class Session(SessionBase):
     ) -> Result:
         """The funnel known -> reachable -> active -> regular -> key, the Pareto curve and the
         ABC-XYZ matrices of customers and SKUs."""
+        from cxray.analytics import structure as st
+
         day = self.resolve_as_of(as_of)
         params = st.StructureParams(contact_window, active_window, min_orders_per_year, key_share)
         abc = dict(window_months=xyz_months, a_share=abc_a, b_share=abc_b, x_cv=xyz_x, y_cv=xyz_y)
@@ -140,6 +139,8 @@ class Session(SessionBase):
         """Revenue and quantity per customer, SKU (or product ``by="line"``) and calendar month
         with MoM and YoY change. Every month of every series by default; ``months`` (and
         ``limit``) keep only the latest months (the top rows), computing only those."""
+        from cxray.analytics import products as pr
+
         if by not in ("sku", "line"):
             raise CxrayError("bad_parameter", detail="--by must be sku or line")
         day = self.resolve_as_of(as_of)
@@ -170,6 +171,8 @@ class Session(SessionBase):
         """Product lines a customer does not buy although its peers do, by potential. Table
         ``matrix``: the customer x product-line revenue of the window, for ``customer`` when one
         is given, for every active customer with ``matrix=True``."""
+        from cxray.analytics import whitespace as wsp
+
         day = self.resolve_as_of(as_of)
         tb = self.tables()
         expr = wsp.opportunities(
@@ -193,6 +196,8 @@ class Session(SessionBase):
     def rfm(self, as_of: DateLike = None, *, window: int = 24) -> Result:
         """Recency, frequency and monetary scores 1-5 of every customer with orders in the
         window, their segments, and the segment summary."""
+        from cxray.analytics import rfm as rf
+
         day = self.resolve_as_of(as_of)
         scores = rf.rfm(self.tables()["orders"], as_of=day, window_months=window)
         with scores.cache() as cached:  # the customers and their summary from one scoring
@@ -210,6 +215,8 @@ class Session(SessionBase):
         """Acquisition cohorts by periods since the first order (customers, retention, revenue,
         revenue per customer in every cell; ``metric`` is checked for a view that shows one)
         and the activation view (order k -> k+1)."""
+        from cxray.analytics import cohorts as ch
+
         ch.check_period(period)
         ch.check_metric(metric)
         day = self.resolve_as_of(as_of)
@@ -232,6 +239,8 @@ class Session(SessionBase):
         """BG/NBD + Gamma-Gamma fitted up to ``calibration_end`` (default: the latest order
         date): P(alive), expected purchases and discounted CLV per customer; with
         ``holdout_end``, predicted against actual purchases (table ``validation``)."""
+        from cxray.analytics.clv import CUSTOMER_COLUMNS
+
         end = self.resolve_as_of(calibration_end, "--calibration-end")
         options = dict(unit=unit, horizon=horizon, discount_rate=discount_rate, margin=margin)
         holdout = parse_day(holdout_end, "--holdout-end")
@@ -253,6 +262,9 @@ class Session(SessionBase):
     ) -> Result:
         """Regular and key clients that are likely gone (P(alive) below the threshold) or
         drifting (the last ``months`` against a year earlier), with the numbers."""
+        from cxray.analytics.alerts import alerts as find_alerts
+        from cxray.analytics.windows import add_months
+
         day = self.resolve_as_of(as_of)
         found = find_alerts(
             self.tables(), as_of=day, p_alive_threshold=p_alive_threshold,
@@ -272,6 +284,8 @@ class Session(SessionBase):
     def campaign(self, campaign: str | Path | Mapping[str, Any]) -> CampaignSession:
         """A campaign file (or its parsed mapping) with ``check()``, ``plan()``, ``export()``
         and ``measure()``; see :class:`cxray.api.campaigns.CampaignSession`."""
+        from cxray.api.campaigns import CampaignSession
+
         return CampaignSession(self, campaign)
 
     def contacts_health(
@@ -293,6 +307,8 @@ class Session(SessionBase):
     @property
     def feedback(self) -> FeedbackSession:
         """Voice of the customer: ``scores()``, ``saydo()`` and ``themes()``."""
+        from cxray.api.feedback import FeedbackSession
+
         return FeedbackSession(self)
 
     def followups(
@@ -343,6 +359,8 @@ class Session(SessionBase):
         :class:`cxray.api.report.ReportData`); write it with ``cxray.report.html.render_html``
         and ``cxray.report.xlsx.write_xlsx``. ``campaigns``: a folder of campaign files or a
         list of files (default: the workspace's ``campaigns/`` folder)."""
+        from cxray.api.report import collect
+
         data = collect(self, as_of=self.resolve_as_of(as_of), campaigns=campaigns,
                        progress=progress)  # fmt: skip
         return Result("report", data.to_dict(), data.tables(), value=data, as_of=data.as_of)

@@ -21,25 +21,49 @@ campaigns recorded in the generated ``sends`` and one planned campaign after the
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from cxray.demo import b2b_food, retail
 from cxray.demo.dates import DEFAULT_AS_OF
 
-PROFILES: dict[str, Callable[..., dict[str, pd.DataFrame]]] = {
-    "b2b-food": b2b_food.generate,
-}
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
-STREAMED_PROFILES: dict[str, Callable[..., dict[str, Path]]] = {
-    "retail": retail.write,
-}
-"""Profiles too large for memory: ``write(out_dir, *, seed, as_of, lines, customers, progress)``
-streams one Parquet file per canonical table into ``out_dir`` and returns table name -> path
-(see :func:`cxray.demo.retail.write`). Load them with the importer, as ``cxray demo`` does."""
+
+@functools.cache
+def _profiles() -> dict[str, Callable[..., dict[str, pd.DataFrame]]]:
+    from cxray.demo import b2b_food
+
+    return {"b2b-food": b2b_food.generate}
+
+
+@functools.cache
+def _streamed_profiles() -> dict[str, Callable[..., dict[str, Path]]]:
+    from cxray.demo import retail
+
+    return {"retail": retail.write}
+
+
+def __getattr__(name: str) -> Any:
+    """The profiles and their modules load on first use (the generators need NumPy, pandas and
+    Arrow; the demo date does not).
+
+    - ``PROFILES``: profile name -> ``generate(seed=, as_of=)`` returning DataFrames;
+    - ``STREAMED_PROFILES``: profiles too large for memory: ``write(out_dir, *, seed, as_of,
+      lines, customers, progress)`` streams one Parquet file per canonical table into
+      ``out_dir`` and returns table name -> path (see :func:`cxray.demo.retail.write`); load
+      them with the importer, as ``cxray demo`` does.
+    """
+    if name == "PROFILES":
+        return _profiles()
+    if name == "STREAMED_PROFILES":
+        return _streamed_profiles()
+    if name in ("b2b_food", "retail"):
+        return importlib.import_module(f"cxray.demo.{name}")
+    raise AttributeError(f"module 'cxray.demo' has no attribute {name!r}")
 
 
 def generate(
@@ -51,14 +75,14 @@ def generate(
     ``as_of`` defaults to :data:`DEFAULT_AS_OF`.
     """
     try:
-        make = PROFILES[profile]
+        make = _profiles()[profile]
     except KeyError:
-        if profile in STREAMED_PROFILES:
+        if profile in _streamed_profiles():
             raise ValueError(
                 f"demo profile {profile!r} is written to Parquet files: "
                 f"use cxray.demo.STREAMED_PROFILES[{profile!r}](out_dir, ...)"
             ) from None
-        known = ", ".join(sorted(PROFILES))
+        known = ", ".join(sorted(_profiles()))
         raise ValueError(f"unknown demo profile {profile!r}; known profiles: {known}") from None
     if as_of is None:
         as_of = DEFAULT_AS_OF
@@ -76,6 +100,8 @@ def campaign_files() -> list[Path]:
     dates are written for :data:`DEFAULT_AS_OF`; data generated for another ``as_of`` keep the
     past campaigns' distance to ``as_of`` (measure them with the start date of their sends).
     """
+    from cxray.demo import b2b_food
+
     return b2b_food.campaign_files()
 
 
