@@ -112,6 +112,22 @@ def test_demo_csv_files_import_back_to_the_same_structure(demo_ws, tmp_path):
     assert abs(a["key_revenue_share"] - b["key_revenue_share"]) < 1e-9
 
 
+def test_the_demo_workspace_refuses_imports_and_says_how_to_start_a_real_one(demo_ws, tmp_path):
+    ws, out = demo_ws
+    before = invoke(ws, "status", "--json")
+
+    result = runner.invoke(app, ["import", "orders", str(out / "orders.csv"), "-w", str(ws)])
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: {ws} holds the demo company, and your data must not mix with it: start a real "
+        "workspace with `cxray init DIR`, then import into it with `cxray --workspace DIR "
+        "import ...` (or `cxray import ... --workspace DIR`)"
+    )
+    assert invoke(ws, "status", "--json") == before
+
+
 def test_status_after_demo(demo_ws):
     ws, _ = demo_ws
     rows = {r["table"]: r for r in json.loads(invoke(ws, "status", "--json"))}

@@ -110,6 +110,8 @@ def test_import_json_reports_the_counts(ws, tmp_path):
     assert json.loads(result.stdout) == {
         "table": "orders", "file": str(path), "rows_read": 3, "new": 0, "updated": 0,
         "unchanged": 3, "rejected": 0, "rejects_path": None, "ignored_columns": [],
+        "derived_amounts": 0, "identical_lines": 0, "identical_amount": 0.0,
+        "rejects_by_reason": [], "related": {},
     }  # fmt: skip
 
 
@@ -166,21 +168,28 @@ def test_rejected_rows_are_listed_with_row_and_column_and_the_import_still_succe
         ["6", "Анна", "01.03.2024", "1", "лишнее"],
     ]
 
-    result = cxray(ws, "import", "orders", str(put(tmp_path / "orders.csv", csv_bytes(rows))))
+    path = put(tmp_path / "orders.csv", csv_bytes(rows))
+    result = cxray(ws, "import", "orders", str(path), "--identical-lines", "reject")
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
     assert (
         lines[0] == "orders: 7 rows read from orders.csv: 3 new, 0 updated, 0 unchanged, 4 rejected"
     )
-    assert lines[1:5] == [
-        "  row 5: order_date: '31.02.2024' is not a date (yyyy-mm-dd or dd.mm.yyyy)",
-        "  row 6: amount: '12 руб.' is not a number",
-        "  row 7: same as row 2",
-        "  row 8: more fields than the header has",
+    # one line per reason (1 of 7 rows each; amounts read: 1234.56 - 50.5 + 10 + 1 + 1234.56 + 1
+    # = 2430.62, of which row 7 holds 1234.56, 51%), then its example rows
+    assert lines[1:9] == [
+        "  1 row (14%, <1% of amount): order_date is not a date",
+        "    row 5: order_date: '31.02.2024' is not a date (yyyy-mm-dd or dd.mm.yyyy)",
+        "  1 row (14%, 0% of amount): amount is not a number",
+        "    row 6: amount: '12 руб.' is not a number",
+        "  1 row (14%, 51% of amount): the same as an earlier row",
+        "    row 7: same as row 2",
+        "  1 row (14%, <1% of amount): more fields than the header has",
+        "    row 8: more fields than the header has",
     ]
-    assert lines[5].startswith("rejected rows with their reasons: ")
-    rejects = Path(lines[5].split(": ", 1)[1])
+    assert lines[9].startswith("rejected rows with their reasons: ")
+    rejects = Path(lines[9].split(": ", 1)[1])
     assert rejects.parent == ws / "rejects"
     text = rejects.read_bytes().decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text)))[0] == [*ORDER_HEADER, "row", "reason", "problem"]

@@ -34,6 +34,7 @@ BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 PYTHON_TWINS = {
     "import": "cxray.import_file(",
     "demo": "cxray.demo(",
+    "init": "cxray.init(",
     "status": ".status(",
     "sql": ".sql(",
     "structure": ".structure(",
@@ -106,7 +107,7 @@ def test_twins_are_cli_commands() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    [f"cxray.{n}(" for n in ("open", "import_file", "demo", "campaign")]
+    [f"cxray.{n}(" for n in ("open", "import_file", "demo", "campaign", "init")]
     + [
         f".{n}"
         for cls in (cxray.Session, CampaignSession, FeedbackSession, cxray.Result)

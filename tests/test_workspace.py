@@ -192,7 +192,7 @@ def test_an_exact_duplicate_row_is_rejected_as_same_as_the_first(ws, tmp_path):
          ["1", "Иван", "2024-03-15", "100,00"]],  # the same values, written differently
     )  # fmt: skip
 
-    result = ws.import_file("orders", path)
+    result = ws.import_file("orders", path, identical_lines="reject")
 
     assert (result.new, result.rejected) == (2, 1)
     assert reasons(result) == [(4, "same as row 2")]
@@ -419,7 +419,9 @@ def test_rejects_are_stored_as_codes_whatever_the_language(tmp_path):
     for lang in ("en", "ru"):
         texts.set_lang(lang)
         with Workspace(tmp_path / lang, create=True) as w:
-            result = w.import_file("orders", write(tmp_path / "orders.csv", rows))
+            result = w.import_file(
+                "orders", write(tmp_path / "orders.csv", rows), identical_lines="reject"
+            )
             data = w.con.table(REJECTS).drop("import_id", "file").to_pyarrow().to_pylist()
             stored[lang] = sorted(json.dumps(r, sort_keys=True) for r in data)
             first[lang] = result.first_rejects
@@ -458,6 +460,22 @@ def test_the_import_result_dict_has_no_reasons(ws, tmp_path):
         "rejected": 1,
         "rejects_path": result.rejects_path,
         "ignored_columns": [],
+        "derived_amounts": 0,
+        "identical_lines": 0,
+        "identical_amount": 0.0,
+        # codes and numbers: the reason is a code, its text is the shell's (100 of 105: 95%)
+        "rejects_by_reason": [
+            {
+                "problem": "bad_date",
+                "column": "order_date",
+                "rows": 1,
+                "share": 0.5,
+                "amount": 100.0,
+                "amount_share": 100 / 105,
+                "examples": [{"row": 2, "value": "вчера"}],
+            }
+        ],
+        "related": {},
     }
 
 

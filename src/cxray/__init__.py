@@ -11,9 +11,9 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-from cxray.api import campaign, demo, import_file, open  # noqa: E402,A004
+from cxray.api import campaign, demo, import_file, init, open  # noqa: E402,A004
 
-__all__ = ["Result", "Session", "__version__", "campaign", "demo", "import_file", "open"]
+__all__ = ["Result", "Session", "__version__", "campaign", "demo", "import_file", "init", "open"]
 
 
 def __getattr__(name: str) -> Any:  # Result and Session load with the engine

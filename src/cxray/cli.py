@@ -7,6 +7,7 @@ prints one line and exits 1.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -18,7 +19,7 @@ from rich.table import Table
 import cxray
 from cxray import texts
 from cxray.api import DEMO_AS_OF, TABLES, parse_day
-from cxray.errors import CxrayError, reject_text
+from cxray.errors import CxrayError
 from cxray.phrases import alert_text, note_text, plan_title, step_label
 from cxray.terminal import (
     TerminalEvents,
@@ -31,11 +32,69 @@ from cxray.terminal import (
     show_funnel,
     show_measurement,
     show_notices,
+    show_rejects,
     show_table,
 )
 from cxray.texts import t
 
-app = typer.Typer(
+
+def _workspace_options(envvar: bool) -> tuple[Any, Any]:
+    """The ``--workspace`` / ``-w`` and ``--backend`` option types, declared once: before the
+    command (read from the environment too) and after it (see :func:`_with_workspace`)."""
+    folder = typer.Option(
+        "--workspace", "-w", envvar="CXRAY_WORKSPACE" if envvar else None,
+        help="Workspace folder (default ./cxray-workspace).",
+    )  # fmt: skip
+    backend = typer.Option(
+        "--backend", envvar="CXRAY_BACKEND" if envvar else None,
+        help="Ibis backend URL to use instead of the workspace's DuckDB file, "
+        "e.g. postgres://user:pass@host/db or pyspark://.",
+    )  # fmt: skip
+    return Annotated[Path | None, folder], Annotated[str | None, backend]
+
+
+WorkspaceOption, BackendOption = _workspace_options(envvar=False)
+MainWorkspaceOption, MainBackendOption = _workspace_options(envvar=True)
+
+
+def _with_workspace(fn: Callable) -> Callable:
+    """``fn`` taking ``--workspace`` / ``-w`` and ``--backend`` after the command name too
+    (``cxray demo -w DIR``); given there, they win over the ones before it."""
+    signature = inspect.signature(fn, eval_str=True)
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind)
+        for name, kind in (("workspace", WorkspaceOption), ("backend", BackendOption))
+    ]
+
+    @wraps(fn)
+    def wrapper(*args: Any, workspace: Path | None = None, backend: str | None = None,
+                **kwargs: Any) -> Any:  # fmt: skip
+        if workspace is not None:
+            _state["workspace"] = workspace
+        if backend is not None:
+            _state["backend"] = backend
+        return fn(*args, **kwargs)
+
+    params = [*signature.parameters.values(), *extra]
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params}
+    return wrapper
+
+
+class _Typer(typer.Typer):
+    """A Typer app whose every command takes the workspace options (see _with_workspace)."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(fn: Callable) -> Callable:
+            register(_with_workspace(fn))
+            return fn
+
+        return decorator
+
+
+app = _Typer(
     help="cxray: an X-ray of your customer base from ERP / 1C / CRM exports.\n\n"
     "Start with `cxray demo` (synthetic data) or `cxray import TABLE FILE`, then "
     "`cxray structure` and `cxray report`.",
@@ -50,23 +109,8 @@ _state: dict[str, Any] = {"workspace": None, "backend": None}
 
 @app.callback()
 def main(
-    workspace: Annotated[
-        Path | None,
-        typer.Option(
-            "--workspace",
-            "-w",
-            envvar="CXRAY_WORKSPACE",
-            help="Workspace folder (default ./cxray-workspace).",
-        ),
-    ] = None,
-    backend: Annotated[
-        str | None,
-        typer.Option(
-            envvar="CXRAY_BACKEND",
-            help="Ibis backend URL to use instead of the workspace's DuckDB file, "
-            "e.g. postgres://user:pass@host/db or pyspark://.",
-        ),
-    ] = None,
+    workspace: MainWorkspaceOption = None,
+    backend: MainBackendOption = None,
     lang: Annotated[
         str | None, typer.Option(envvar="CXRAY_LANG", help="Language of texts: en or ru.")
     ] = None,
@@ -132,13 +176,29 @@ def import_(
         str | None,
         typer.Option(help="utf-8, utf-8-sig or cp1251 (default: detected)."),
     ] = None,
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            help='Format of every date column, strftime syntax, e.g. "%m/%d/%Y %H:%M" '
+            "(default: yyyy-mm-dd, dd.mm.yyyy, dd.mm.yy, and m/d/yyyy or d/m/yyyy when the "
+            "values show which).",
+        ),
+    ] = None,
+    identical_lines: Annotated[
+        str,
+        typer.Option(
+            help="Identical lines of one order in a file without line numbers: keep (as "
+            "separate lines) or reject.",
+        ),
+    ] = "keep",
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Import FILE into TABLE: valid rows are added or updated by natural key, invalid rows are
     kept with their reason (a rejects CSV in the workspace and the _rejects table)."""
     result = cxray.import_file(
         table, file, workspace=_state["workspace"], backend=_state["backend"], maps=map_,
-        sep=sep, encoding=encoding, events=TerminalEvents(),
+        sep=sep, encoding=encoding, date_format=date_format, identical_lines=identical_lines,
+        events=TerminalEvents(),
     )  # fmt: skip
     if as_json:
         print_json(result)
@@ -154,15 +214,39 @@ def import_(
         unchanged=r.unchanged,
         rejected=r.rejected,
     )
+    if r.derived_amounts:
+        say("import_derived_amounts", n=r.derived_amounts)
+    if r.identical_lines:
+        say("import_identical_lines", n=r.identical_lines, amount=r.identical_amount)
     if r.ignored_columns:
         say("import_ignored", columns=", ".join(r.ignored_columns))
+    for name, counts in r.related.items():
+        say("import_related", table=name, **counts)
     if r.rejected:
-        for reject in r.first_rejects:
-            console.print("  " + t("reject_line", row=reject.row, reason=reject_text(reject)),
-                          highlight=False)  # fmt: skip
-        if r.rejected > len(r.first_rejects):
-            console.print("  " + t("more_rejects", n=r.rejected - len(r.first_rejects)))
+        show_rejects(r.rejects_by_reason)
         say("import_rejects_at", path=r.rejects_path)
+
+
+# --- init -------------------------------------------------------------------------------------
+
+
+@app.command()
+@user_errors
+def init(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[DIR]",
+            help="Workspace folder (default: --workspace, else ./cxray-workspace).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Create an empty workspace for your own data (refused where a workspace exists). Import
+    into it with `cxray --workspace DIR import TABLE FILE`; a demo workspace takes no imports."""
+    result = cxray.init(folder if folder is not None else _state["workspace"],
+                        backend=_state["backend"])  # fmt: skip
+    say("init_done", path=result.to_dict()["backend"] or result.to_dict()["path"])
 
 
 # --- status and sql -----------------------------------------------------------------------------
@@ -634,7 +718,7 @@ def report(
         say("report_written", path=xlsx)
 
 
-campaign_app = typer.Typer(
+campaign_app = _Typer(
     help="Campaigns that keep promises: check a campaign file, plan its audience, export the "
     "target and control lists, measure the uplift.",
     no_args_is_help=True,
@@ -738,7 +822,7 @@ def campaign_measure(file: CampaignFile, as_of: AsOf = None, as_json: Json = Fal
     show_measurement(result.value)
 
 
-contacts_app = typer.Typer(
+contacts_app = _Typer(
     help="Contacts and their attention.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(contacts_app, name="contacts")
@@ -783,7 +867,7 @@ def contacts_health(
         )
 
 
-feedback_app = typer.Typer(
+feedback_app = _Typer(
     help="Voice of the customer: NPS / CSI / CES scores, what customers say against what they "
     "do, and the themes of their comments.",
     no_args_is_help=True,
@@ -940,7 +1024,7 @@ def feedback_themes(
         )
 
 
-followups_app = typer.Typer(
+followups_app = _Typer(
     help="Closed-loop follow-ups: every detractor, low CSI or high-effort CES answer opens a task "
     "with an owner and a due date.",
     no_args_is_help=True,

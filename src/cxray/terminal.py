@@ -14,8 +14,9 @@ from rich.table import Table
 
 from cxray.api.events import Events
 from cxray.api.results import Result, to_json
+from cxray.errors import Reject, reject_text
 from cxray.phrases import warning_text
-from cxray.texts import t
+from cxray.texts import TEXTS, t
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -63,6 +64,34 @@ def show_notices(result: Result) -> None:
     """The result's warnings, one line each on stderr, in the user's language."""
     for notice in result.warnings:
         err_console.print(t(notice.code, **notice.params), highlight=False)
+
+
+def _share(value: float) -> str:
+    """A share as a whole percent; a share that is not zero never reads as 0%."""
+    if 0 < abs(value) < 0.005:
+        return "<1%" if value > 0 else ">-1%"
+    return f"{value:.0%}"
+
+
+def show_rejects(groups: list[Any], examples: int = 3) -> None:
+    """An import's rejects by reason (``ImportResult.rejects_by_reason``): one line per reason
+    with its rows, share of rows and share of amount, then up to ``examples`` of its rows."""
+    for group in groups:
+        why = f"why_{group.problem}"
+        if why in TEXTS:
+            reason = t(why, column=group.column or "")
+        else:  # a reason without a summary text: its row text without the value
+            reason = reject_text(Reject(0, group.problem, group.column, None))
+        unit = t("rows_unit_one" if group.rows == 1 else "rows_unit")
+        params = {"rows": group.rows, "unit": unit, "share": _share(group.share), "reason": reason}
+        if group.amount_share is None:
+            console.print("  " + t("rejects_group_rows", **params), highlight=False)
+        else:
+            line = t("rejects_group", amount_share=_share(group.amount_share), **params)
+            console.print("  " + line, highlight=False)
+        for reject in group.examples[:examples]:
+            text = t("reject_line", row=reject.row, reason=reject_text(reject))
+            console.print("    " + text, highlight=False)
 
 
 def show_balance(balance: dict) -> None:

@@ -71,6 +71,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "unknown table '{table}'; tables: {known}",
         "ru": "неизвестная таблица '{table}'; таблицы: {known}",
     },
+    "ambiguous_dates": {
+        "en": "{file}: column '{column}' has dates like '{value}' that read as m/d/yyyy and as "
+        'd/m/yyyy; say which with --date-format "%m/%d/%Y" or --date-format "%d/%m/%Y"',
+        "ru": "{file}: в колонке '{column}' даты вида '{value}' читаются и как м/д/гггг, и как "
+        'д/м/гггг; укажите порядок через --date-format "%m/%d/%Y" или --date-format "%d/%m/%Y"',
+    },
+    "mixed_dates": {
+        "en": "{file}: column '{column}' mixes m/d/yyyy ('{first}') and d/m/yyyy ('{second}') "
+        "dates; say which with --date-format",
+        "ru": "{file}: в колонке '{column}' смешаны даты м/д/гггг ('{first}') и д/м/гггг "
+        "('{second}'); укажите формат через --date-format",
+    },
+    "bad_date_format": {
+        "en": "--date-format '{format}' is not a date format ({detail}); "
+        'use strftime codes, e.g. "%m/%d/%Y %H:%M"',
+        "ru": "--date-format '{format}' не формат даты ({detail}); "
+        'используйте коды strftime, например "%m/%d/%Y %H:%M"',
+    },
+    "bad_identical_lines": {
+        "en": "--identical-lines '{value}' must be one of: {known}",
+        "ru": "--identical-lines '{value}' должен быть одним из: {known}",
+    },
     "all_rows_rejected": {
         "en": "{file}: all {rows} rows rejected, first at row {row}: {reason}; "
         "nothing imported, rejects written to {path}",
@@ -118,6 +140,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "same key as row {value}",
         "ru": "тот же ключ, что в строке {value}",
     },
+    "amount_underivable": {
+        "en": "{column} is empty, so amount (quantity x price) cannot be computed",
+        "ru": "{column} не заполнено, поэтому сумму (количество x цена) не вычислить",
+    },
+    "date_not_in_format": {
+        "en": "{column}: '{value}' does not match --date-format",
+        "ru": "{column}: '{value}' не соответствует --date-format",
+    },
+    "why_amount_underivable": {
+        "en": "{column} is empty, so amount (quantity x price) cannot be computed",
+        "ru": "{column} не заполнено, поэтому сумму (количество x цена) не вычислить",
+    },
+    "why_date_not_in_format": {
+        "en": "{column} does not match --date-format",
+        "ru": "{column} не соответствует --date-format",
+    },
     # --- import summary -------------------------------------------------------------------
     "import_progress": {"en": "Importing {file}", "ru": "Импорт {file}"},
     "import_done": {
@@ -130,12 +168,60 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "rejected rows with their reasons: {path}",
         "ru": "отклонённые строки с причинами: {path}",
     },
+    "import_derived_amounts": {
+        "en": "amount computed as quantity x price (rounded to 0.01) for {n:,} rows",
+        "ru": "сумма вычислена как количество x цена (с округлением до 0,01) для строк: {n:,}",
+    },
+    "import_identical_lines": {
+        "en": "{n:,} identical lines of one order kept as separate lines (amount {amount:,.2f}); "
+        "--identical-lines reject rejects them",
+        "ru": "одинаковых строк одного заказа сохранено как отдельные строки: {n:,} "
+        "(сумма {amount:,.2f}); --identical-lines reject отклоняет их",
+    },
     "import_ignored": {
         "en": "columns not used: {columns}",
         "ru": "неиспользованные колонки: {columns}",
     },
     "reject_line": {"en": "row {row}: {reason}", "ru": "строка {row}: {reason}"},
+    "import_related": {
+        "en": "{table}: {new} new, {updated} updated, {unchanged} unchanged (from the file's "
+        "related columns)",
+        "ru": "{table}: новых {new}, обновлено {updated}, без изменений {unchanged} (из связанных "
+        "колонок файла)",
+    },
     "more_rejects": {"en": "... and {n} more", "ru": "... и ещё {n}"},
+    # the rejects of an import grouped by reason: one line per reason, then examples
+    "rejects_group": {
+        "en": "{rows:,} {unit} ({share}, {amount_share} of amount): {reason}",
+        "ru": "{rows:,} {unit} ({share}, {amount_share} суммы): {reason}",
+    },
+    "rejects_group_rows": {
+        "en": "{rows:,} {unit} ({share}): {reason}",
+        "ru": "{rows:,} {unit} ({share}): {reason}",
+    },
+    "rows_unit": {"en": "rows", "ru": "стр."},
+    "rows_unit_one": {"en": "row", "ru": "стр."},
+    "why_missing_value": {"en": "{column} is empty", "ru": "{column} не заполнено"},
+    "why_bad_number": {"en": "{column} is not a number", "ru": "{column} не число"},
+    "why_bad_integer": {"en": "{column} is not a whole number", "ru": "{column} не целое число"},
+    "why_bad_date": {"en": "{column} is not a date", "ru": "{column} не дата"},
+    "why_bad_timestamp": {
+        "en": "{column} is not a date and time",
+        "ru": "{column} не дата и время",
+    },
+    "why_bad_boolean": {"en": "{column} is not yes/no", "ru": "{column} не да/нет"},
+    "why_bad_choice": {
+        "en": "{column} is not one of the allowed values",
+        "ru": "{column} не из допустимых значений",
+    },
+    "why_duplicate_row": {
+        "en": "the same as an earlier row",
+        "ru": "повторяют более раннюю строку",
+    },
+    "why_duplicate_key": {
+        "en": "the same key as an earlier row",
+        "ru": "тот же ключ, что в более ранней строке",
+    },
     # --- workspace ------------------------------------------------------------------------
     "backend_failed": {
         "en": "cannot open backend {url}: {detail}",
@@ -155,6 +241,42 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_workspace": {
         "en": "no workspace at {path}: import files or run `cxray demo` first",
         "ru": "нет рабочей области {path}: сначала импортируйте файлы или запустите `cxray demo`",
+    },
+    "related_not_keyed": {
+        "en": "--map {item}: table {related} is keyed by {by}, which table {table} does not "
+        "have, so its rows cannot be filled from this file",
+        "ru": "--map {item}: ключ таблицы {related} ({by}) отсутствует в таблице {table}, "
+        "поэтому её строки нельзя заполнить из этого файла",
+    },
+    "related_map_key": {
+        "en": "--map {item}: the key {by} of {related} comes from the file's own {by} column; "
+        "map that column to {by} instead",
+        "ru": "--map {item}: ключ {by} таблицы {related} берётся из колонки {by} самого файла; "
+        "сопоставьте ту колонку с {by}",
+    },
+    "related_key_missing": {
+        "en": "{file}: --map {item} fills {related} by {by}, and the file has no {by} column "
+        '(name it with --map "file column={by}")',
+        "ru": "{file}: --map {item} заполняет {related} по ключу {by}, а в файле нет колонки "
+        '{by} (укажите её через --map "колонка файла={by}")',
+    },
+    "import_into_demo": {
+        "en": "{path} holds the demo company, and your data must not mix with it: start a real "
+        "workspace with `cxray init DIR`, then import into it with `cxray --workspace DIR "
+        "import ...` (or `cxray import ... --workspace DIR`)",
+        "ru": "в {path} лежит демо-компания, и ваши данные не должны смешиваться с ней: создайте "
+        "рабочую область командой `cxray init DIR` и импортируйте в неё: `cxray --workspace DIR "
+        "import ...` (или `cxray import ... --workspace DIR`)",
+    },
+    "workspace_exists": {
+        "en": "a workspace already exists at {path}: nothing changed",
+        "ru": "рабочая область {path} уже существует: ничего не изменено",
+    },
+    "init_done": {
+        "en": "Empty workspace created at {path}: import your files with "
+        "`cxray --workspace {path} import TABLE FILE`",
+        "ru": "Создана пустая рабочая область {path}: импортируйте файлы командой "
+        "`cxray --workspace {path} import TABLE FILE`",
     },
     "bad_parameter": {"en": "{detail}", "ru": "{detail}"},
     "read_only_session": {

@@ -35,12 +35,26 @@ import pyarrow.csv as pacsv
 
 from cxray.errors import CxrayError, Reject, reject_text
 from cxray.ingest.read import ROW, Progress, open_table_file
+from cxray.ingest.rejects import RejectGroup, group_rejects
+from cxray.ingest.related import (
+    Related,
+    check_keys,
+    latest_rows,
+    split_maps,
+    with_related,
+)
+from cxray.ingest.related import drop as drop_related
 from cxray.ingest.schema import IMPORTS, REJECTS, TABLES, Table, empty_table
 from cxray.ingest.validate import VALID, Validated, parse_maps, validate
 
 DEFAULT_DIR = "cxray-workspace"
 DB_FILE = "cxray.duckdb"
 INTERNAL_PREFIX = "_"
+META = "_meta"
+"""What cxray notes about the workspace itself, as key / value text: ``kind`` is ``demo`` for a
+workspace ``cxray demo`` filled (imports into it are refused) and ``real`` for one ``cxray
+init`` made. A table, so that it travels with the data on every backend."""
+META_SCHEMA = {"key": "string", "value": "string"}
 """Tables cxray keeps besides the canonical ones (``_rejects``, ``_imports``, ``_followups``)
 are named with this prefix; :meth:`Workspace.replace_all` drops them with the canonical tables."""
 
@@ -88,7 +102,14 @@ class ImportResult:
     rejected: int
     rejects_path: str | None = None
     ignored_columns: list[str] = field(default_factory=list)
+    derived_amounts: int = 0  # rows whose amount was computed as quantity x price
+    identical_lines: int = 0  # lines identical to an earlier line of their order, kept
+    identical_amount: float = 0.0  # their amount
     first_rejects: list[Reject] = field(default_factory=list)
+    # the rejects by reason code, largest first (see cxray.ingest.rejects.RejectGroup)
+    rejects_by_reason: list[RejectGroup] = field(default_factory=list)
+    # related tables filled from the file (--map "Country=customers.region"): table -> counts
+    related: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -101,6 +122,11 @@ class ImportResult:
             "rejected": self.rejected,
             "rejects_path": self.rejects_path,
             "ignored_columns": self.ignored_columns,
+            "derived_amounts": self.derived_amounts,
+            "identical_lines": self.identical_lines,
+            "identical_amount": self.identical_amount,
+            "rejects_by_reason": [g.to_dict() for g in self.rejects_by_reason],
+            "related": self.related,
         }
 
 
@@ -308,6 +334,22 @@ class Workspace:
 
     # --- writing --------------------------------------------------------------------------
 
+    def meta(self, key: str) -> str | None:
+        """The value noted under ``key`` in the :data:`META` table, None when there is none."""
+        if not self.has(META):
+            return None
+        tbl = self.con.table(META)
+        found = tbl.filter(tbl.key == key).value.to_pyarrow().to_pylist()
+        return found[-1] if found else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Note ``value`` under ``key`` in the :data:`META` table (replacing what was there)."""
+        with self.transaction():
+            if self.has(META):
+                tbl = self.con.table(META)
+                self.replace(META, tbl.filter(tbl.key != key))
+            self.append(META, pa.table({"key": [key], "value": [value]}), META_SCHEMA)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """All-or-nothing on DuckDB; other backends apply statements as they come.
@@ -338,9 +380,15 @@ class Workspace:
         maps: list[str] | None = None,
         sep: str | None = None,
         encoding: str | None = None,
+        date_format: str | None = None,
+        identical_lines: str = "keep",
         progress: Progress | None = None,
     ) -> ImportResult:
         """Import ``file`` into canonical table ``table``.
+
+        ``date_format`` (strftime syntax) reads every date column; ``identical_lines``
+        (``"keep"`` or ``"reject"``) says what becomes of identical lines of one order in a file
+        without line numbers (see :func:`cxray.ingest.validate.validate`).
 
         Valid rows are upserted by natural key; rejected rows go to the ``_rejects`` table and
         to ``rejects/<import id>.csv`` in the workspace folder, each with its reason. A file that
@@ -348,12 +396,21 @@ class Workspace:
         rejected (its rejects file is still written so the user can see why).
         """
         spec = _spec(table)
+        if self.meta("kind") == "demo":  # a user's rows must not mix with synthetic ones
+            raise CxrayError("import_into_demo", path=self.backend_url or str(self.path))
         file = Path(file)
+        # "Country=customers.region": related columns, read with the rows (cxray.ingest.related)
+        pairs, related = split_maps(spec, parse_maps(maps))
         raw = open_table_file(file, sep=sep, encoding=encoding)
         # a DuckDB workspace checks the rows itself, so they never leave it
         engine = self.con.con if self.is_duckdb else None
-        checked = validate(raw, spec, parse_maps(maps), progress=progress, engine=engine)
+        checked = validate(
+            raw, with_related(spec, related), pairs, progress=progress, engine=engine,
+            date_format=date_format, identical_lines=identical_lines,
+        )  # fmt: skip
+        related_counts: dict[str, dict[str, int]] = {}
         try:
+            check_keys(checked, spec, related, file.name)
             import_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + table
             with file.open("rb") as fh:
                 digest = hashlib.file_digest(fh, "sha256").hexdigest()
@@ -361,6 +418,7 @@ class Workspace:
                 self._write_rejects_csv(import_id, checked) if checked.rejects.num_rows else None
             )
             first = [Reject(r, p, c, v) for r, p, c, v in _reject_rows(checked.rejects, 5)]
+            by_reason = group_rejects(checked)
             if checked.valid_rows == 0 and checked.rejects.num_rows:
                 raise CxrayError(
                     "all_rows_rejected",
@@ -371,13 +429,16 @@ class Workspace:
                     path=str(rejects_path),
                 )
             present = set(checked.mapping.source_of) | set(checked.mapping.extra)
+            present |= set(checked.mapping.derived)  # amount from quantity x price
             present |= {"line_no"} if table == "orders" else set()
             present |= {"contact_id"} if table == "contacts" else set()
             valid = self.con.table(VALID) if engine else ibis.memtable(checked.valid())
+            valid = valid.drop(*(r.name for r in related)) if related else valid
             with self.transaction():
                 if table == "orders" and "line_no" not in checked.mapping.source_of:
                     valid = self._match_order_lines(valid)
                 counts = self._upsert(spec, valid, present, checked.valid_rows)
+                related_counts = self._upsert_related(checked, spec, related)
                 self._log_rejects(import_id, table, file, digest, checked)
                 self._log_import(import_id, table, file, digest, checked, counts)
         finally:
@@ -392,7 +453,12 @@ class Workspace:
             rejected=checked.rejects.num_rows,
             rejects_path=str(rejects_path) if rejects_path else None,
             ignored_columns=checked.mapping.ignored,
+            derived_amounts=checked.derived_amounts,
+            identical_lines=checked.identical_lines,
+            identical_amount=checked.identical_amount,
             first_rejects=first,
+            rejects_by_reason=by_reason,
+            related=related_counts,
         )
 
     def write(self, table: str, data: pa.Table | object) -> tuple[int, int, int]:
@@ -472,6 +538,30 @@ class Workspace:
                 for n, t in schema.items()
             }
         )
+
+    def _upsert_related(
+        self, checked: Validated, spec: Table, related: list[Related]
+    ) -> dict[str, dict[str, int]]:
+        """Upsert the related tables' rows of a validated file (see :mod:`cxray.ingest.related`):
+        only the mapped columns of rows already held change. Returns table -> counts."""
+        if not related:
+            return {}
+        made = latest_rows(checked, spec, related)
+        counts = {}
+        try:
+            for name, temp in made.items():
+                rows = checked.engine.execute(f"SELECT count(*) FROM {temp}").fetchone()[0]
+                if self.is_duckdb:  # the same connection: the rows never leave it
+                    data = self.con.table(temp)
+                else:
+                    rows_of = checked.engine.sql(f"SELECT * FROM {temp}").to_arrow_table()
+                    data = ibis.memtable(rows_of)
+                present = {*TABLES[name].key, *(r.column for r in related if r.table == name)}
+                new, updated, unchanged = self._upsert(TABLES[name], data, present, rows)
+                counts[name] = {"new": new, "updated": updated, "unchanged": unchanged}
+        finally:
+            drop_related(checked, made)
+        return counts
 
     def _match_order_lines(self, data: ibis.Table) -> ibis.Table:
         """Give order lines from a file without line numbers the numbers of the stored lines.

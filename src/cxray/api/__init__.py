@@ -5,7 +5,8 @@ notebooks.
 >>> ws = cxray.open("cxray-workspace")                      # doctest: +SKIP
 >>> ws.structure(as_of="2026-10-31").to_dict()["key"]       # doctest: +SKIP
 
-:func:`open` reads an existing workspace; :func:`import_file` and :func:`demo` create one.
+:func:`open` reads an existing workspace; :func:`init`, :func:`import_file` and :func:`demo`
+create one.
 Every method returns a :class:`Result` (``to_dict()``, ``to_pandas()``, ``to_arrow()``,
 ``warnings``). See docs/python-api.md.
 
@@ -43,6 +44,7 @@ __all__ = [
     "demo",
     "exists",
     "import_file",
+    "init",
     "open",
     "parse_day",
 ]
@@ -107,10 +109,18 @@ def campaign(source: str | Path | dict[str, Any]) -> CampaignSession:
 def import_file(table: str, file: str | Path, **options: Any) -> Result:
     """Import ``file`` into the canonical ``table``, creating the workspace when missing; see
     :func:`cxray.api.create.import_file` for the options (``workspace``, ``backend``, ``maps``,
-    ``sep``, ``encoding``, ``events``)."""
+    ``sep``, ``encoding``, ``date_format``, ``identical_lines``, ``events``)."""
     from cxray.api.create import import_file as run
 
     return run(table, file, **options)
+
+
+def init(path: str | Path | None = None, *, backend: str | None = None) -> Result:
+    """Create an empty workspace for your own data (refused where one exists); see
+    :func:`cxray.api.create.init`."""
+    from cxray.api.create import init as run
+
+    return run(path, backend=backend)
 
 
 def demo(profile: str = "b2b-food", **options: Any) -> Result:

@@ -1,4 +1,5 @@
-"""The two ways a workspace comes to exist: importing a file into it, or generating the demo.
+"""The ways a workspace comes to exist: importing a file into it, generating the demo, or
+:func:`init` (an empty one). A demo workspace is marked as one, and imports into it are refused.
 
 Both create the workspace folder when it is missing; a first import that fails leaves no folder
 behind. Long steps report through ``events`` (see :class:`Events`): a shell shows them as lines
@@ -19,7 +20,7 @@ from cxray.api.results import Result
 from cxray.api.session import Session
 from cxray.errors import CxrayError
 from cxray.ingest.schema import TABLES
-from cxray.workspace import Workspace, default_path
+from cxray.workspace import DB_FILE, META, Workspace, default_path
 
 
 def import_file(
@@ -31,14 +32,22 @@ def import_file(
     maps: list[str] | None = None,
     sep: str | None = None,
     encoding: str | None = None,
+    date_format: str | None = None,
+    identical_lines: str = "keep",
     events: Events | None = None,
 ) -> Result:
     """Import ``file`` into the canonical ``table`` of the workspace folder ``workspace``
     (default ``./cxray-workspace``; created when missing) or of the ``backend`` URL.
 
+    ``date_format`` (strftime syntax, e.g. ``"%m/%d/%Y %H:%M"``) reads every date column of the
+    file; ``identical_lines="reject"`` rejects identical lines of one order in a file without
+    line numbers (by default they are kept as separate lines).
+
     A file that cannot be read raises CxrayError and changes nothing; when it was the first
     import, no workspace is left behind (except when every row was rejected: the rejects file
-    it names is kept).
+    it names is kept). A workspace the demo filled refuses imports (``import_into_demo``).
+    ``maps`` may also name related columns (``"Country=customers.region"``), see
+    :mod:`cxray.ingest.related`.
     """
     if table not in TABLES:
         raise CxrayError("unknown_table", table=table, known=", ".join(TABLES))
@@ -51,12 +60,29 @@ def import_file(
             events.bar("import_progress", file=Path(file).name) as update,
         ):
             return session.import_file(
-                table, file, maps=maps, sep=sep, encoding=encoding, progress=update
-            )
+                table, file, maps=maps, sep=sep, encoding=encoding, date_format=date_format,
+                identical_lines=identical_lines, progress=update,
+            )  # fmt: skip
     except CxrayError as err:
         if fresh and err.key != "all_rows_rejected":
             shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def init(path: Path | str | None = None, *, backend: str | None = None) -> Result:
+    """Create an empty workspace for your own data in the folder ``path`` (default
+    ``./cxray-workspace``), or on the ``backend`` URL. Refuses (CxrayError
+    ``workspace_exists``, nothing changed) a folder or backend that already holds a workspace,
+    the demo's included."""
+    folder = Path(path) if path is not None else default_path()
+    where = backend or str(folder)
+    if backend is None and (folder / DB_FILE).exists():
+        raise CxrayError("workspace_exists", path=where)
+    with Workspace(folder, backend=backend, create=True) as ws:
+        if backend is not None and any(ws.has(name) for name in (*TABLES, META)):
+            raise CxrayError("workspace_exists", path=where)
+        ws.set_meta("kind", "real")
+    return Result("init", {"path": str(folder), "backend": backend, "kind": "real"})
 
 
 def demo(
@@ -134,6 +160,7 @@ def demo(
             ws.replace_all(frames)
             imported = {name: {"rows_read": len(frame)} for name, frame in frames.items()}
         close_demo_followups(ws, as_of=day)
+        ws.set_meta("kind", "demo")  # imports into it are refused from now on
         path = ws.path
     events.note("demo_done", path=path, seconds=time.perf_counter() - started)
     # the b2b demo's campaign files go to the workspace (the report reads them) and to --out
