@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ibis
 import pandas as pd
 import pytest
 from conftest import clear_spark, d
 
 from cxray.analytics import structure
+from cxray.api import Session
 from cxray.workspace import Workspace, is_spark_url, spark_conf
 
 
@@ -70,6 +72,17 @@ def test_workspace_on_a_spark_url(spark, tmp_path):
                 as_of=d("2026-10-31"),
             )
             assert (funnel.known, funnel.active) == (2, 2)
+            # the API on Spark: the customer status cached in the session, released on close
+            with Session(ws) as session:
+                shape = session.structure(as_of=d("2026-10-31"))
+                assert (shape.known, shape.active, shape.key) == (2, 2, 1)
+                found = session.alerts(as_of=d("2026-10-31")).to_dict()["alerts"]
+                on_duckdb = Session.from_tables({"orders": ibis.memtable(orders)})
+                expected = on_duckdb.alerts(as_of=d("2026-10-31")).to_dict()["alerts"]
+                assert [(a["kind"], a["customer_id"]) for a in found] == [
+                    (a["kind"], a["customer_id"]) for a in expected
+                ]
+                assert session.rfm(as_of=d("2026-10-31")).to_arrow("customers").num_rows == 2
         assert spark.range(1).count() == 1  # the shared session still runs
     finally:
         clear_spark(spark)

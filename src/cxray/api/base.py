@@ -149,9 +149,20 @@ class SessionBase:
                 tb["customers"], tb["contacts"], tb["interactions"], tb["orders"],
                 as_of=day, params=params,
             )  # fmt: skip
-            return expr.cache()
+            return self._cached(expr)
 
         return self._once(("status", day, params), make)
+
+    def _cached(self, expr: ir.Table) -> ir.Table:
+        """``expr`` kept in the backend for the session; lazy where the backend cannot cache it
+        (PySpark cannot cache a query over in-memory tables, such as the empty stand-ins of
+        tables a workspace lacks): the same figures, computed at each use."""
+        import ibis.expr.operations as ops
+
+        in_memory = bool(expr.op().find(ops.InMemoryTable))
+        if in_memory and (self.workspace is None or not self.workspace.is_duckdb):
+            return expr
+        return expr.cache()
 
     def clv_fit(self, calibration_end: DateLike = None, **options: Any) -> ClvResult | None:
         """The CLV models fitted up to ``calibration_end`` (default: the latest order date),
