@@ -440,7 +440,8 @@ def test_date_formats_are_read(ws, tmp_path):
 
 
 def test_an_impossible_or_unknown_date_is_rejected_not_guessed(ws, tmp_path):
-    bad = ["31.02.2024", "2024-13-01", "15/03/2024", "15.03.202", "2024.03.15", "вчера"]
+    # a slash date that reads neither as m/d/yyyy nor as d/m/yyyy (see the slash dates below)
+    bad = ["31.02.2024", "2024-13-01", "15/13/2024", "15.03.202", "2024.03.15", "вчера"]
     path = many_orders(tmp_path, "order_date", ["2024-03-15", *bad])
 
     result = ws.import_file("orders", path)

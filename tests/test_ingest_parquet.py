@@ -117,7 +117,7 @@ def test_order_lines_of_a_parquet_file_without_line_numbers_are_numbered_in_file
     )
     pq.write_table(table, path)
     with Workspace(tmp_path / "ws", create=True) as ws:
-        result = ws.import_file("orders", path)
+        result = ws.import_file("orders", path, identical_lines="reject")
         rows = ws.con.table("orders").to_pyarrow().to_pylist()
     assert sorted((r["order_id"], r["line_no"], r["amount"]) for r in rows) == [
         ("A", 1, 1.0),

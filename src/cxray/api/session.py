@@ -62,14 +62,20 @@ class Session(SessionBase):
         maps: list[str] | None = None,
         sep: str | None = None,
         encoding: str | None = None,
+        date_format: str | None = None,
+        identical_lines: str = "keep",
         progress: Progress | None = None,
     ) -> Result:
         """Import ``file`` into the canonical ``table`` (a writable session: ``cxray.open(path,
         read_only=False)``; :func:`cxray.import_file` also creates the workspace). Valid rows
-        are upserted by natural key; rejected rows are kept with their reason codes."""
+        are upserted by natural key; rejected rows are kept with their reason codes.
+
+        ``date_format`` (strftime syntax, e.g. ``"%m/%d/%Y %H:%M"``) reads every date column;
+        ``identical_lines="reject"`` rejects identical lines of one order (kept by default)."""
         result = self._writable().import_file(
-            table, file, maps=maps, sep=sep, encoding=encoding, progress=progress
-        )
+            table, file, maps=maps, sep=sep, encoding=encoding, date_format=date_format,
+            identical_lines=identical_lines, progress=progress,
+        )  # fmt: skip
         self._changed()
         rejects = [r.to_dict() for r in result.first_rejects]
         return Result("import", result.to_dict(), {"first_rejects": rejects}, value=result)

@@ -2025,6 +2025,7 @@ def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
     orders = _campaign_effects(crng, cust, orders, sends, sku, cal)
     # survey responses too: a stream of their own, the tables above stay as they were
     responses = _responses(np.random.default_rng([seed, 2]), cust, orders, interactions, cal)
+    orders["price"] = orders["list_price"] * (1 - orders["discount"])  # the unit price paid
     tables = {
         "customers": cust["frame"],
         "contacts": contacts,

@@ -1044,6 +1044,7 @@ def _chunk(seed: int, index: int, n: int, first: int, order_base: int, w: _World
                 "amount": pa.array(amount_, pa.float64()),
                 "sku": w.sku_ids.take(pa.array(sku_)),
                 "quantity": pa.array(qty_, pa.float64()),
+                "price": pa.array(price_ * (1 - disc_), pa.float64()),  # the unit price paid
                 "list_price": pa.array(price_, pa.float64()),
                 "discount": pa.array(disc_, pa.float64()),
                 "channel": _take(CHANNELS, o_chan[order]),

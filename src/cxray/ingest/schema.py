@@ -16,6 +16,9 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()  # allowed values (after lower-casing), empty = any
     default: object = None  # value used when the column is absent from the file
+    # columns from which validation computes this one when the file lacks it (amount from
+    # quantity x price): a required column with all of them present is not missing
+    derived_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,10 @@ TABLES: dict[str, Table] = {
                 Column("order_id", S, required=True),
                 Column("customer_id", S, required=True),
                 Column("order_date", D, required=True),
-                Column("amount", F, required=True),
+                Column("amount", F, required=True, derived_from=("quantity", "price")),
                 Column("sku"),
                 Column("quantity", F),
+                Column("price", F),  # the unit price paid
                 Column("list_price", F),
                 Column("discount", F),
                 Column("channel"),

@@ -5,6 +5,11 @@ Values are parsed by an in-memory DuckDB (a local parsing engine, whatever the w
   separator unless a dot comes after it (``1 234,56`` = ``1234.56`` = ``1,234.56``); only finite
   numbers (no ``nan`` / ``inf``);
 - dates: ``yyyy-mm-dd``, ``dd.mm.yyyy`` and ``dd.mm.yy``, optionally followed by a time;
+  ``m/d/yyyy`` or ``d/m/yyyy`` (optionally with ``h:mm`` or ``h:mm:ss``) when the column's values
+  say which (see :func:`_slash_orders`); with a ``date_format`` only that format (strftime syntax);
+- amount: quantity x price, rounded to cents, when an orders file has those and no amount;
+- identical lines of one order (a file without line numbers) are kept as separate lines, or
+  rejected as repeats with ``identical_lines="reject"``;
 - booleans: true/false, 1/0, yes/no, y/n, да/нет, истина/ложь;
 - empty cells are nulls.
 """
@@ -41,6 +46,13 @@ DATE_FORMATS = [
 SHORT_YEAR_FORMATS = ["%d.%m.%y", "%d.%m.%y %H:%M:%S", "%d.%m.%y %H:%M"]
 FOUR_DIGIT_YEAR = r"^([0-9]{4}-|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}($|[ T]))"
 TWO_DIGIT_YEAR = r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2}($| )"
+# m/d/yyyy or d/m/yyyy: which one is decided per column, from the values (see _slash_orders)
+SLASH_DATE = r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}($| )"
+MDY_FORMATS = ["%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S"]
+DMY_FORMATS = ["%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"]
+# what the XLSX reader makes of a date cell: read as a date whatever --date-format says
+CELL_DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f"]
+IDENTICAL_LINES = ("keep", "reject")
 # what is left of a number once thousands separators are gone and the decimal mark is a dot
 NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "да", "д", "истина")
@@ -71,6 +83,7 @@ class Mapping:
     source_of: dict[str, str]  # canonical name -> file column
     extra: dict[str, str] = field(default_factory=dict)  # extra attribute name -> file column
     ignored: list[str] = field(default_factory=list)
+    derived: list[str] = field(default_factory=list)  # canonical columns computed (amount)
 
 
 @dataclass
@@ -88,6 +101,9 @@ class Validated:
     mapping: Mapping
     rows_read: int
     own_engine: bool = False
+    derived_amounts: int = 0  # valid rows whose amount is quantity x price
+    identical_lines: int = 0  # kept lines identical to an earlier line of their order
+    identical_amount: float = 0.0  # their amount
 
     def valid(self) -> pa.Table:
         """The valid rows as an Arrow table (in file order)."""
@@ -172,7 +188,15 @@ def map_columns(raw: RawFile, table: Table, maps: dict[str, str]) -> Mapping:
             extra[attribute] = name
         else:
             ignored.append(name)
-    missing = [c for c in table.required if c not in source_of]
+    derived = [
+        c.name
+        for c in table.columns
+        if c.required
+        and c.name not in source_of
+        and c.derived_from
+        and all(d in source_of for d in c.derived_from)
+    ]
+    missing = [c for c in table.required if c not in source_of and c not in derived]
     if missing:
         raise CxrayError(
             "missing_columns",
@@ -181,7 +205,7 @@ def map_columns(raw: RawFile, table: Table, maps: dict[str, str]) -> Mapping:
             columns=", ".join(missing),
             found=", ".join(h for h in header if h),
         )
-    return Mapping(source_of, extra, ignored)
+    return Mapping(source_of, extra, ignored, derived)
 
 
 def _q(name: str) -> str:
@@ -209,8 +233,19 @@ def _number_sql(v: str) -> str:
     )
 
 
-def _parse_sql(col_type: str, v: str) -> tuple[str, str]:
-    """(SQL parsing text ``v``, problem code when it does not parse)."""
+def _parse_sql(
+    col_type: str, v: str, date_format: str | None = None, cell_dates: bool = False
+) -> tuple[str, str]:
+    """(SQL parsing text ``v``, problem code when it does not parse).
+
+    ``date_format``: dates are read with that format only (``cell_dates``: and as the XLSX
+    reader writes date cells)."""
+    if col_type in ("date", "timestamp") and date_format is not None:
+        formats = [date_format, *(CELL_DATE_FORMATS if cell_dates else [])]
+        parsed = f"try_strptime({v}, [{', '.join(map(_lit, formats))}])"
+        if col_type == "date":
+            parsed = f"CAST({parsed} AS DATE)"
+        return parsed, "date_not_in_format"
     if col_type == "float64":
         return _number_sql(v), "bad_number"
     if col_type == "int64":
@@ -275,13 +310,36 @@ def text_cells(chunk: pa.Table, columns: list[str] | None = None) -> pa.Table:
     return chunk
 
 
-def _chunk_sql(table: Table, mapping: Mapping, native: dict[str, str]) -> str:
+def _slash_columns(table: Table, mapping: Mapping, native: dict[str, str]) -> list[str]:
+    """The date columns read as text, whose ``m/d/yyyy`` or ``d/m/yyyy`` values are read in the
+    order the column's values show (no ``date_format``): see :func:`_slash_orders`."""
+    return [
+        c.name
+        for c in table.columns
+        if c.type in ("date", "timestamp")
+        and c.name in mapping.source_of
+        and mapping.source_of[c.name] not in native
+    ]
+
+
+def _chunk_sql(
+    table: Table,
+    mapping: Mapping,
+    native: dict[str, str],
+    date_format: str | None = None,
+    cell_dates: bool = False,
+) -> str:
     """SQL over the raw cells (:data:`RAW`): typed canonical columns, extras, the first problem.
 
     ``native`` names the file columns whose typed values are taken as they are (no text parsing).
+    Without a ``date_format``, a slash date column ``c`` comes out read as ``m/d/yyyy``, with
+    ``_s:c`` (its slash text) and ``_dm:c`` (read as ``d/m/yyyy``) beside it; :func:`_finish`
+    keeps the reading :func:`_slash_orders` chose and drops them.
     """
     selects = [_q(ROW), _q(MALFORMED), _q(EXTRA)]
     typed: list[tuple[str, str]] = []
+    hidden: list[tuple[str, str]] = []
+    slash = [] if date_format is not None else _slash_columns(table, mapping, native)
     # the cells beyond the header are kept as the value, so nothing of the line is lost
     checks = [f"WHEN {_q(MALFORMED)} THEN ['malformed_line', NULL, {_q(EXTRA)}]"]
     for col in table.columns:
@@ -300,21 +358,46 @@ def _chunk_sql(table: Table, mapping: Mapping, native: dict[str, str]) -> str:
             )
             problem = "bad_choice"
         else:
-            parsed, problem = _parse_sql(col.type, t)
+            parsed, problem = _parse_sql(col.type, t, date_format, cell_dates)
+        unparsed = f"({parsed}) IS NULL"
+        if col.name in slash:
+            is_slash = f"regexp_matches({t}, {_lit(SLASH_DATE)})"
+            cast = "AS DATE" if col.type == "date" else "AS TIMESTAMP"
+            mdy = f"CAST(try_strptime({t}, [{', '.join(map(_lit, MDY_FORMATS))}]) {cast})"
+            dmy = f"CAST(try_strptime({t}, [{', '.join(map(_lit, DMY_FORMATS))}]) {cast})"
+            parsed = f"CASE WHEN {is_slash} THEN {mdy} ELSE {parsed} END"
+            hidden += [
+                (f"_s:{col.name}", f"CASE WHEN {is_slash} THEN {t} END"),
+                (f"_dm:{col.name}", f"CASE WHEN {is_slash} THEN {dmy} END"),
+            ]
+            unparsed = f"({parsed}) IS NULL AND NOT ({is_slash} AND {dmy} IS NOT NULL)"
         if col.required or (col.name == "line_no"):
             checks.append(f"WHEN {t} IS NULL THEN ['missing_value', {_lit(col.name)}, NULL]")
         if problem:
             checks.append(
-                f"WHEN {t} IS NOT NULL AND ({parsed}) IS NULL "
+                f"WHEN {t} IS NOT NULL AND {unparsed} "
                 f"THEN [{_lit(problem)}, {_lit(col.name)}, CAST({t} AS VARCHAR)]"
             )
         if col.default is not None:
             parsed = f"coalesce({parsed}, {str(col.default).upper()})"
         typed.append((col.name, parsed))
+    if "amount" in mapping.derived:
+        # quantity x price to the cent, in decimals (1.5 x 1.785 = 2.6775 -> 2.68, as an invoice
+        # rounds a line total); beyond 10^15 in doubles
+        of = dict(typed)
+        q, p = of["quantity"], of["price"]
+        small = f"abs({q}) < 1e15 AND abs({p}) < 1e15 AND abs({q} * {p}) < 1e15"
+        exact = f"CAST({q} AS DECIMAL(38, 9)) * CAST({p} AS DECIMAL(38, 9))"
+        exact = f"CAST(round({exact}, 2) AS DOUBLE)"
+        typed.append(("amount", f"CASE WHEN {small} THEN {exact} ELSE round({q} * {p}, 2) END"))
+        for name in ("quantity", "price"):
+            t = _q("t:" + name)
+            checks.append(f"WHEN {t} IS NULL THEN ['amount_underivable', {_lit(name)}, NULL]")
     for name, source in mapping.extra.items():
         selects.append(f"NULLIF(trim({_q(source)}), '') AS {_q('x:' + name)}")
     problem_sql = "CASE " + " ".join(checks) + " END"
     outputs = [_q(ROW)] + [f"{sql} AS {_q(name)}" for name, sql in typed]
+    outputs += [f"{sql} AS {_q(name)}" for name, sql in hidden]
     outputs += [f"{_q('x:' + name)} AS {_q(name)}" for name in mapping.extra]
     return (
         f"WITH t AS (SELECT {', '.join(selects)} FROM {RAW}), "
@@ -329,24 +412,45 @@ def validate(
     maps: dict[str, str] | None = None,
     progress: Progress | None = None,
     engine: duckdb.DuckDBPyConnection | None = None,
+    *,
+    date_format: str | None = None,
+    identical_lines: str = "keep",
 ) -> Validated:
     """Read every row of ``raw``, type it for ``table`` and split valid rows from rejected ones.
 
     Rows rejected keep their original text, their row number, the column at fault, a problem code
     and the value. Within the file, a row repeating the natural key of an earlier row is rejected
-    (``duplicate_row`` when identical, ``duplicate_key`` otherwise).
+    (``duplicate_row`` when identical, ``duplicate_key`` otherwise). Order lines of a file without
+    line numbers are numbered; identical lines of one order are kept as separate lines (counted
+    in ``identical_lines``) or, with ``identical_lines="reject"``, rejected as ``duplicate_row``.
+
+    ``date_format`` (strftime syntax) is the one format of every date column read as text;
+    without it, a column of ``m/d/yyyy`` / ``d/m/yyyy`` dates is read in the order its values
+    show, and refused (CxrayError, nothing read) when they do not show it.
 
     The work runs in ``engine`` (a DuckDB workspace passes its own connection, so rows never leave
     it) or in a new in-memory DuckDB. A Parquet file whose typed columns fit the canonical types is
     read by DuckDB itself and parsed lazily: its valid rows are a view over the file, read once
     more when the caller stores them.
     """
+    if identical_lines not in IDENTICAL_LINES:
+        raise CxrayError(
+            "bad_identical_lines", value=identical_lines, known=", ".join(IDENTICAL_LINES)
+        )
     mapping = map_columns(raw, table, maps or {})
     native = typed_sources(raw, table, mapping)
     as_text = [name for name in raw.kinds if name not in native]
-    sql = _chunk_sql(table, mapping, native)
+    sql = _chunk_sql(table, mapping, native, date_format, cell_dates=raw.format == "xlsx")
     own = engine is None
     con = duckdb.connect() if engine is None else engine
+    if date_format is not None:
+        try:
+            con.execute(f"SELECT try_strptime('', {_lit(date_format)})")
+        except duckdb.Error as err:
+            if own:
+                con.close()
+            detail = str(err).splitlines()[0].split(": ", 1)[-1]
+            raise CxrayError("bad_date_format", format=date_format, detail=detail) from None
     # DuckDB's own progress is read by _scanned, never printed
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
@@ -403,13 +507,69 @@ def validate(
                 con.unregister(RAW)
         reject_parts = [part for part in reject_parts if part.num_rows]
         parse_rejects = sum(part.num_rows for part in reject_parts)
-        dup_rejects = _finish(con, table, mapping, bool(reject_parts), unique)
+        slash = [] if date_format is not None else _slash_columns(table, mapping, native)
+        day_first = _slash_orders(con, raw, mapping, slash)
+        dup_rejects, identical = _finish(
+            con, table, mapping, bool(reject_parts), unique, day_first, identical_lines
+        )
         rejects = _combine_rejects(con, raw, reject_parts, dup_rejects)
     except BaseException:
         Validated(con, 0, pa.table({}), mapping, 0, own).close()
         raise
     valid_rows = rows_read - parse_rejects - dup_rejects.num_rows
-    return Validated(con, valid_rows, rejects, mapping, rows_read, own)
+    return Validated(
+        con, valid_rows, rejects, mapping, rows_read, own,
+        derived_amounts=valid_rows if "amount" in mapping.derived else 0,
+        identical_lines=identical[0], identical_amount=identical[1],
+    )  # fmt: skip
+
+
+def _slash_orders(
+    con: duckdb.DuckDBPyConnection, raw: RawFile, mapping: Mapping, columns: list[str]
+) -> list[str]:
+    """The ``columns`` (slash dates possible) whose slash dates are ``d/m/yyyy`` (the others are
+    ``m/d/yyyy``), as their valid rows show; raises CxrayError when they do not show it.
+
+    A column is ``m/d/yyyy`` when a second field is above 12 somewhere and no first field is,
+    ``d/m/yyyy`` the other way round. No field above 12 (``3/4/2024`` everywhere) is ambiguous;
+    both (``3/14/2024`` and ``14/3/2024``) is a mix. A value that reads neither way is rejected
+    with the row (``bad_date``), so it never decides."""
+    if not columns:
+        return []
+    parts = []
+    for c in columns:
+        s, md, dm = _q("_s:" + c), _q(c), _q("_dm:" + c)
+        only_dm = f"{s} IS NOT NULL AND {md} IS NULL AND {dm} IS NOT NULL"
+        only_md = f"{s} IS NOT NULL AND {dm} IS NULL AND {md} IS NOT NULL"
+        parts += [
+            f"count({s})",
+            f"arg_min({s}, {_q(ROW)})",
+            f"arg_min({s}, {_q(ROW)}) FILTER (WHERE {only_md})",
+            f"arg_min({s}, {_q(ROW)}) FILTER (WHERE {only_dm})",
+        ]
+    found = con.execute(
+        f"SELECT {', '.join(parts)} FROM {PARSED} WHERE _problem IS NULL"
+    ).fetchone()
+    day_first = []
+    for i, c in enumerate(columns):
+        n, example, month_first_example, day_first_example = found[4 * i : 4 * i + 4]
+        if not n:
+            continue
+        source = mapping.source_of[c]
+        column = raw.renamed.get(source, source)
+        if month_first_example is not None and day_first_example is not None:
+            raise CxrayError(
+                "mixed_dates",
+                file=raw.path.name,
+                column=column,
+                first=month_first_example,
+                second=day_first_example,
+            )
+        if month_first_example is None and day_first_example is None:
+            raise CxrayError("ambiguous_dates", file=raw.path.name, column=column, value=example)
+        if day_first_example is not None:
+            day_first.append(c)
+    return day_first
 
 
 def _empty_raw(raw: RawFile) -> pa.Table:
@@ -468,18 +628,27 @@ def _finish(
     mapping: Mapping,
     any_rejected: bool,
     unique: bool | None = None,
-) -> pa.Table:
+    day_first: list[str] | None = None,
+    identical_lines: str = "keep",
+) -> tuple[pa.Table, tuple[int, float]]:
     """Make :data:`VALID` of the parsed rows without a problem: derive missing key columns,
-    reject in-file duplicates, order the canonical columns. Returns the duplicates' rows.
+    reject in-file duplicates, order the canonical columns. Returns the duplicates' rows and the
+    number and amount of identical order lines kept (``identical_lines="keep"``).
 
-    ``unique`` True says no two valid rows share the natural key (already counted)."""
+    ``unique`` True says no two valid rows share the natural key (already counted).
+    ``day_first``: slash date columns read as ``d/m/yyyy`` (see :func:`_chunk_sql`)."""
     schema_cols = [c.name for c in table.columns]
     present = [
         c for c in con.table(PARSED).columns if c not in (ROW, "_problem", "_column", "_value")
     ]
     # without rejected rows the problem checks need not run again
     where = " WHERE _problem IS NULL" if any_rejected else ""
-    data = f"(SELECT * EXCLUDE (_problem, _column, _value) FROM {PARSED}{where})"
+    swap = ", ".join(
+        f"CASE WHEN {_q('_s:' + c)} IS NULL THEN {_q(c)} ELSE {_q('_dm:' + c)} END AS {_q(c)}"
+        for c in day_first or []
+    )
+    swap = f" REPLACE ({swap})" if swap else ""
+    data = f"(SELECT * EXCLUDE (_problem, _column, _value){swap} FROM {PARSED}{where})"
     # absent canonical columns: their default or null, typed
     fill = []
     for col in table.columns:
@@ -490,11 +659,19 @@ def _finish(
     numbered = table.name == "orders" and "line_no" not in mapping.source_of
     key = ", ".join(_q(k) for k in table.key)
     ordered = ", ".join(_q(c) for c in schema_cols + list(mapping.extra))
+    identical = (0, 0.0)
     # most files hold no duplicates: look for any with one hash aggregate before ranking rows
     if numbered:
         # exact duplicate lines first, then number the lines of each order in file order
         same = ", ".join(_q(c) for c in schema_cols if c != "line_no")
         clash = _may_repeat(con, base, same)
+        if clash and identical_lines == "keep":
+            # identical lines of one order are separate lines (the same item scanned twice)
+            n, amount = con.execute(
+                f"SELECT coalesce(sum(n - 1), 0), coalesce(sum((n - 1) * amount), 0) FROM "
+                f"(SELECT amount, count(*) AS n FROM ({base}) GROUP BY {same}) WHERE n > 1"
+            ).fetchone()
+            identical, clash = (int(n), float(amount)), False
         if clash:
             base = (
                 f"WITH b AS ({base}), d AS (SELECT *, row_number() OVER (PARTITION BY {same} "
@@ -521,13 +698,13 @@ def _finish(
     if not clash and base.startswith("SELECT"):
         # a plain projection: a view, so a lazily parsed file is read once more when stored
         con.execute(f"CREATE OR REPLACE TEMP VIEW {VALID} AS SELECT {ordered} FROM ({base})")
-        return empty.empty_table()
+        return empty.empty_table(), identical
     if not clash:  # window functions: computed once, in file order
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {VALID} AS "
             f"SELECT {ordered} FROM ({base}) ORDER BY {_q(ROW)}"
         )
-        return empty.empty_table()
+        return empty.empty_table(), identical
     # _dup / _first: exact duplicates found before numbering order lines (see above)
     every = ", ".join(_q(c) for c in schema_cols + list(mapping.extra))
     no_dup = "" if numbered else "1 AS _dup, 0 AS _first, "
@@ -544,13 +721,14 @@ def _finish(
             f"CREATE OR REPLACE TEMP TABLE {VALID} AS SELECT {ordered} FROM _cx_ranked "
             f"WHERE _dup = 1 AND _key_n = 1 ORDER BY {_q(ROW)}"
         )
-        return con.sql(
+        dups = con.sql(
             f"SELECT {_q(ROW)}, CASE WHEN _dup > 1 OR _all_n > 1 THEN 'duplicate_row' "
             f"ELSE 'duplicate_key' END AS _problem, "
             f"CASE WHEN _dup > 1 THEN _first WHEN _all_n > 1 THEN _all_first "
             f"ELSE _key_first END AS _first "
             f"FROM _cx_ranked WHERE _dup > 1 OR _key_n > 1"
         ).to_arrow_table()
+        return dups, identical
     finally:
         con.execute("DROP TABLE _cx_ranked")
 
