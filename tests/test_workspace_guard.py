@@ -22,6 +22,8 @@ from cxray.cli import app
 from cxray.errors import CxrayError
 from cxray.workspace import META, Workspace
 
+NO_WORKSPACE_HINT = "run `cxray init`, import files or run `cxray demo` first"
+
 ORDERS = "order_id;customer_id;order_date;amount\n1;A;15.03.2024;100\n2;B;16.03.2024;50\n"
 
 
@@ -177,7 +179,7 @@ def test_a_read_command_on_a_missing_workspace_fails_in_one_line_and_creates_not
 
     message = one_line_error(cli(*args))
 
-    assert message == f"no workspace at {missing}: import files or run `cxray demo` first"
+    assert message == f"no workspace at {missing}: {NO_WORKSPACE_HINT}"
     assert not missing.exists()
 
 
@@ -226,7 +228,7 @@ def test_the_workspace_option_works_before_and_after_the_command(tmp_path, order
 def test_subcommands_and_demo_take_the_workspace_option_after_their_name(tmp_path):
     missing = tmp_path / "missing"
     plan = one_line_error(cli("followups", "list", "--workspace", str(missing)))
-    assert plan == f"no workspace at {missing}: import files or run `cxray demo` first"
+    assert plan == f"no workspace at {missing}: {NO_WORKSPACE_HINT}"
     # `cxray demo --workspace X` is an option demo takes (the profile is what is wrong here)
     demo = one_line_error(cli("demo", "--workspace", str(missing), "--profile", "nope"))
     assert demo.startswith("unknown demo profile 'nope'")
@@ -258,3 +260,19 @@ def test_the_demo_marks_its_workspace_and_runs_again_over_it(tmp_path, orders):
     assert again.exit_code == 0, again.output
     with Workspace(folder, read_only=True) as ws:
         assert ws.meta("kind") == "demo"
+
+
+def test_the_demo_never_replaces_imported_data(tmp_path):
+    """A workspace that holds a user's import (or was made by init) is refused by the demo,
+    which would replace every table; a demo workspace can be generated again."""
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,customer_id,order_date,amount\n1,A,2026-01-05,10\n")
+    cxray.import_file("orders", path, workspace=tmp_path / "real")
+    with pytest.raises(CxrayError) as err:
+        cxray.demo(workspace=tmp_path / "real")
+    assert err.value.key == "demo_over_real"
+    with cxray.open(tmp_path / "real") as ws:  # nothing replaced
+        assert ws.status().to_dict()[3]["rows"] == 1
+    cxray.init(tmp_path / "empty")
+    with pytest.raises(CxrayError):
+        cxray.demo(workspace=tmp_path / "empty")

@@ -239,8 +239,15 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "sql_failed": {"en": "query failed: {detail}", "ru": "ошибка запроса: {detail}"},
     "no_workspace": {
-        "en": "no workspace at {path}: import files or run `cxray demo` first",
-        "ru": "нет рабочей области {path}: сначала импортируйте файлы или запустите `cxray demo`",
+        "en": "no workspace at {path}: run `cxray init`, import files or run `cxray demo` first",
+        "ru": "нет рабочей области {path}: сначала выполните `cxray init`, импортируйте файлы "
+        "или запустите `cxray demo`",
+    },
+    "demo_over_real": {
+        "en": "{path} holds imported data: the demo would replace it; "
+        "use another folder, e.g. --workspace demo-ws",
+        "ru": "в {path} импортированные данные: демо заменило бы их; "
+        "используйте другую папку, например --workspace demo-ws",
     },
     "related_not_keyed": {
         "en": "--map {item}: table {related} is keyed by {by}, which table {table} does not "

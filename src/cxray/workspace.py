@@ -441,6 +441,8 @@ class Workspace:
                 related_counts = self._upsert_related(checked, spec, related)
                 self._log_rejects(import_id, table, file, digest, checked)
                 self._log_import(import_id, table, file, digest, checked, counts)
+                if self.meta("kind") is None:  # a user's file: the demo must not replace it
+                    self.set_meta("kind", "real")
         finally:
             with contextlib.suppress(Exception):
                 self.con.drop_table("_matched", force=True)

@@ -131,6 +131,8 @@ def demo(
     events.status("demo_generating", profile=profile, seed=seed, as_of=day)
     imported: dict[str, Any] = {}
     with Workspace(workspace, backend=backend, create=True) as ws:
+        if ws.meta("kind") == "real":  # imported files or `cxray init`: never replace them
+            raise CxrayError("demo_over_real", path=ws.backend_url or str(ws.path))
         if streamed:
             folder = out if out is not None else ws.path / f"demo-{profile}"
             with events.bar("demo_writing", path=folder) as update:
