@@ -343,61 +343,100 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _load_workbook(path: Path) -> object:
-    import openpyxl
+def _first_sheet(path: Path) -> object:
+    """The first worksheet of the workbook ``path``, read by python-calamine (Rust)."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = CalamineWorkbook.from_path(str(path))
+        names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        if not names:
+            book.close()
+            raise CxrayError("file_empty", file=path.name)
+        sheet = book.get_sheet_by_name(names[0])
+    except CxrayError:
+        raise
     except Exception as err:  # not a workbook: a zip of something else, a broken file
         raise CxrayError("file_not_table", file=path.name) from err
-    if not book.worksheets:
-        book.close()
-        raise CxrayError("file_empty", file=path.name)
-    return book
+    return sheet
+
+
+def _sheet_rows(sheet: object) -> Iterator[tuple[int, list[object]]]:
+    """(spreadsheet row, cells from column A) of every row of ``sheet`` from row 1; an empty cell
+    is ``""``. calamine starts a sheet at its first used cell: the rows and columns before it are
+    put back, so that row and column numbers are the ones Excel shows."""
+    if sheet.height == 0 or sheet.width == 0:
+        return
+    first_row, first_col = sheet.start
+    for number in range(1, first_row + 1):
+        yield number, []
+    pad: list[object] = [""] * first_col
+    for number, values in enumerate(sheet.iter_rows(), start=first_row + 1):
+        yield number, (pad + values if pad else values)
+
+
+def _column_text(values: tuple[object, ...]) -> list[str] | tuple[object, ...]:
+    """The cells of one column as text (see :func:`_cell_text`); text cells as they are."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        return values
+    if kinds <= {str, float}:  # numbers: _cell_text's rule inlined (the usual column)
+        whole = float.is_integer
+        return [
+            v if v.__class__ is str else (str(int(v)) if whole(v) else str(v))  # type: ignore
+            for v in values
+        ]
+    return [v if v.__class__ is str else _cell_text(v) for v in values]
+
+
+def _xlsx_chunk(header: list[str], rows: list[list[object]], numbers: list[int]) -> pa.Table:
+    width = len(header)
+    padded = [r if len(r) == width else (r + [""] * width)[:width] for r in rows]
+    columns = {
+        name: pa.array(_column_text(values), pa.string())
+        for name, values in zip(header, zip(*padded, strict=True), strict=True)
+    }
+    n = len(rows)
+    columns[ROW] = pa.array(numbers, pa.int64())
+    columns[MALFORMED] = pa.array(np.zeros(n, dtype=bool))
+    columns[EXTRA] = pa.nulls(n, pa.string())
+    return pa.table(columns)
+
+
+def _blank(values: list[object]) -> bool:
+    """Whether a row has no cell with something in it (spaces count as nothing)."""
+    return all(v.__class__ is str and not v.strip() for v in values)  # type: ignore[union-attr]
 
 
 def _open_xlsx(path: Path) -> RawFile:
-    book = _load_workbook(path)
-    try:
-        sheet = book.worksheets[0]
-        header_row = next(sheet.iter_rows(values_only=True), None)
-        total = sheet.max_row or 1
-    finally:
-        book.close()
-    if header_row is None or all(v is None for v in header_row):
+    sheet = _first_sheet(path)
+    header_row = next(_sheet_rows(sheet), (1, []))[1]
+    total = sheet.start[0] + sheet.height if sheet.height else 1  # rows, the header's included
+    if all(v == "" for v in header_row):
         raise CxrayError("file_empty", file=path.name)
     names = [_cell_text(v).strip() for v in header_row]
     while names and not names[-1]:
         names.pop()
     header, renamed = unique_header(names)
-    width = len(header)
 
     def chunks(progress: Progress | None) -> Iterator[pa.Table]:
         # every call reads the workbook again: validation makes a second pass for duplicates
-        book = _load_workbook(path)
-        try:
-            rows_iter = book.worksheets[0].iter_rows(values_only=True)
-            next(rows_iter, None)  # header
-            rows: list[list[str]] = []
-            numbers: list[int] = []
-            extras: list[str | None] = []
-            for number, values in enumerate(rows_iter, start=2):
-                cells = [_cell_text(v) for v in values]
-                if not any(c.strip() for c in cells):
-                    continue
-                cells = (cells + [""] * width)[:width]
-                rows.append(cells)
-                numbers.append(number)
-                extras.append(None)
-                if len(rows) >= CHUNK_ROWS:
-                    yield _to_arrow(header, rows, numbers, extras)
-                    rows, numbers, extras = [], [], []
-                    if progress:
-                        progress(number, total)
-        finally:
-            book.close()
+        rows_iter = _sheet_rows(_first_sheet(path))
+        next(rows_iter, None)  # header
+        rows: list[list[object]] = []
+        numbers: list[int] = []
+        for number, values in rows_iter:
+            if _blank(values):
+                continue
+            rows.append(values)
+            numbers.append(number)
+            if len(rows) >= CHUNK_ROWS:
+                yield _xlsx_chunk(header, rows, numbers)
+                rows, numbers = [], []
+                if progress:
+                    progress(number, total)
         if rows:
-            yield _to_arrow(header, rows, numbers, extras)
+            yield _xlsx_chunk(header, rows, numbers)
         if progress:
             progress(total, total)
 
