@@ -153,6 +153,7 @@ def user_errors(fn: Callable) -> Callable:
 # --- import -----------------------------------------------------------------------------------
 
 TableArg = Annotated[str, typer.Argument(help="Canonical table: " + ", ".join(TABLES) + ".")]
+QUIET_HELP = "No progress bars (there are none either when stderr is not a terminal)."
 
 
 @app.command("import")
@@ -192,13 +193,14 @@ def import_(
         ),
     ] = "keep",
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> None:
     """Import FILE into TABLE: valid rows are added or updated by natural key, invalid rows are
     kept with their reason (a rejects CSV in the workspace and the _rejects table)."""
     result = cxray.import_file(
         table, file, workspace=_state["workspace"], backend=_state["backend"], maps=map_,
         sep=sep, encoding=encoding, date_format=date_format, identical_lines=identical_lines,
-        events=TerminalEvents(),
+        events=TerminalEvents(quiet=quiet),
     )  # fmt: skip
     if as_json:
         print_json(result)
@@ -331,6 +333,7 @@ def demo(
         int | None,
         typer.Option(min=1, help="retail only: card holders to generate, instead of --lines."),
     ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> None:
     """Generate a synthetic company (default: a B2B food producer) into the workspace, replacing
     its tables, so every report can be tried at once. The retail profile is written to Parquet
@@ -338,7 +341,8 @@ def demo(
     tens of millions of rows."""
     cxray.demo(
         profile, workspace=_state["workspace"], backend=_state["backend"], seed=seed,
-        as_of=as_of, out=out, lines=lines, customers=customers, events=TerminalEvents(),
+        as_of=as_of, out=out, lines=lines, customers=customers,
+        events=TerminalEvents(quiet=quiet),
     )  # fmt: skip
 
 

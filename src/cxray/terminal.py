@@ -9,8 +9,19 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from cxray.api.events import Events
 from cxray.api.results import Result, to_json
@@ -32,20 +43,49 @@ def print_json(result: Result | Any) -> None:
     sys.stdout.write(to_json(payload) + "\n")
 
 
-def _progress() -> Progress:
+class _Count(ProgressColumn):
+    """Rows done of the total (``1,200,000/10,000,000 rows``); bytes as MB for a byte count."""
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("unit") == "bytes":
+            return DownloadColumn().render(task)
+        total = "?" if task.total is None else f"{int(task.total):,}"
+        return Text(f"{int(task.completed):,}/{total} {t('rows_unit')}", style="progress.download")
+
+
+class _Rate(ProgressColumn):
+    """Rows per second (``85,000 rows/s``); MB/s for a byte count."""
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("unit") == "bytes":
+            return TransferSpeedColumn().render(task)
+        speed = task.finished_speed or task.speed
+        if speed is None:
+            return Text("", style="progress.data.speed")
+        return Text(t("rows_per_second", rate=speed), style="progress.data.speed")
+
+
+def _progress(quiet: bool = False) -> Progress:
+    """Progress bars on stderr; none with ``quiet`` or when stderr is not a terminal."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(),
+        _Count(),
+        _Rate(),
+        TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=err_console,
         transient=True,
-        disable=not err_console.is_terminal,
+        disable=quiet or not err_console.is_terminal,
     )
 
 
 class TerminalEvents(Events):
-    """The API's progress shown in the terminal: notes as lines, bars with rich."""
+    """The API's progress shown in the terminal: notes as lines, bars with rich (none when
+    ``quiet`` or when stderr is not a terminal)."""
+
+    def __init__(self, *, quiet: bool = False) -> None:
+        self.quiet = quiet
 
     def note(self, key: str, **params: Any) -> None:
         say(key, **params)
@@ -54,9 +94,11 @@ class TerminalEvents(Events):
         err_console.print(t(key, **params), highlight=False)
 
     @contextlib.contextmanager
-    def bar(self, key: str, **params: Any) -> Iterator[Callable[[int, int | None], None]]:
-        with _progress() as bar:
-            task = bar.add_task(t(key, **params), total=None)
+    def bar(
+        self, key: str, *, unit: str = "rows", **params: Any
+    ) -> Iterator[Callable[[int, int | None], None]]:
+        with _progress(self.quiet) as bar:
+            task = bar.add_task(t(key, **params), total=None, unit=unit)
             yield lambda done, total: bar.update(task, completed=done, total=total)
 
 

@@ -200,6 +200,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "{rows:,} {unit} ({share}): {reason}",
     },
     "rows_unit": {"en": "rows", "ru": "стр."},
+    "rows_per_second": {"en": "{rate:,.0f} rows/s", "ru": "{rate:,.0f} стр./с"},
     "rows_unit_one": {"en": "row", "ru": "стр."},
     "why_missing_value": {"en": "{column} is empty", "ru": "{column} не заполнено"},
     "why_bad_number": {"en": "{column} is not a number", "ru": "{column} не число"},

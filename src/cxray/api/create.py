@@ -19,6 +19,7 @@ from cxray.api.events import Events
 from cxray.api.results import Result
 from cxray.api.session import Session
 from cxray.errors import CxrayError
+from cxray.ingest.read import progress_unit
 from cxray.ingest.schema import TABLES
 from cxray.workspace import DB_FILE, META, Workspace, default_path
 
@@ -57,7 +58,7 @@ def import_file(
     try:
         with (
             Session(Workspace(folder, backend=backend, create=True)) as session,
-            events.bar("import_progress", file=Path(file).name) as update,
+            events.bar("import_progress", unit=progress_unit(file), file=Path(file).name) as update,
         ):
             return session.import_file(
                 table, file, maps=maps, sep=sep, encoding=encoding, date_format=date_format,
@@ -135,7 +136,7 @@ def demo(
             raise CxrayError("demo_over_real", path=ws.backend_url or str(ws.path))
         if streamed:
             folder = out if out is not None else ws.path / f"demo-{profile}"
-            with events.bar("demo_writing", path=folder) as update:
+            with events.bar("demo_writing", unit="bytes", path=folder) as update:
                 paths = STREAMED_PROFILES[profile](
                     folder, seed=seed, as_of=day, lines=lines, customers=customers,
                     progress=update,
@@ -149,7 +150,7 @@ def demo(
             session = Session(ws)
             for table, path in paths.items():
                 begun = time.perf_counter()
-                with events.bar("import_progress", file=path.name) as update:
+                with events.bar("import_progress", file=path.name) as update:  # Parquet: rows
                     result = session.import_file(table, path, progress=update)
                 imported[table] = result.to_dict()
                 events.note(

@@ -20,6 +20,7 @@ class Events:
         """A line about what is starting (shown apart from results, e.g. on stderr)."""
 
     @contextlib.contextmanager
-    def bar(self, key: str, **params: Any) -> Iterator[Update]:
-        """A progress bar titled by ``key``: yields ``update(done, total)``."""
+    def bar(self, key: str, *, unit: str = "rows", **params: Any) -> Iterator[Update]:
+        """A progress bar titled by ``key``: yields ``update(done, total)``, counted in ``unit``
+        (``"rows"`` or ``"bytes"``; a shell shows the count and its rate per second)."""
         yield lambda done, total: None

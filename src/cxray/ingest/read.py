@@ -39,7 +39,7 @@ END_OF_FILE = "\u2063cxray: end of file\u2063"
 MALFORMED = "_malformed"  # set when a CSV line has more fields than the header
 EXTRA = "_extra"  # the cells beyond the header of a malformed line, joined by the delimiter
 
-Progress = Callable[[int, int], None]  # (bytes done, bytes total)
+Progress = Callable[[int, int], None]  # (done, total) in the unit of progress_unit()
 
 
 @dataclass
@@ -120,6 +120,17 @@ def open_table_file(
     if head.startswith(b"PAR1"):
         return _open_parquet(path)
     return _open_csv(path, head, sep=sep, encoding=encoding)
+
+
+def progress_unit(path: Path | str) -> str:
+    """What the reader's ``progress(done, total)`` counts for ``path``: ``"rows"`` (XLSX rows,
+    Parquet rows) or ``"bytes"`` (CSV/TSV, read as a stream)."""
+    try:
+        with Path(path).open("rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return "rows"
+    return "rows" if head in (b"PK\x03\x04", b"PAR1") else "bytes"
 
 
 def unique_header(names: list[str]) -> tuple[list[str], dict[str, str]]:
