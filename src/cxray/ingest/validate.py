@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cxray.errors import CxrayError
+from cxray.ingest.csv_source import CsvText, csv_text
 from cxray.ingest.read import EXTRA, MALFORMED, ROW, Progress, RawFile, cells_as_text
 from cxray.ingest.schema import Table
 
@@ -45,6 +46,8 @@ DATE_FORMATS = [
 # dd.mm.yy, as 1C prints dates: 00-68 are 2000-2068, 69-99 are 1969-1999
 SHORT_YEAR_FORMATS = ["%d.%m.%y", "%d.%m.%y %H:%M:%S", "%d.%m.%y %H:%M"]
 FOUR_DIGIT_YEAR = r"^([0-9]{4}-|[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}($|[ T]))"
+DMY_DOTS = r"[0-9]{2}\.[0-9]{2}\.[0-9]{4}"
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 TWO_DIGIT_YEAR = r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2}($| )"
 # m/d/yyyy or d/m/yyyy: which one is decided per column, from the values (see _slash_orders)
 SLASH_DATE = r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}($| )"
@@ -53,6 +56,8 @@ DMY_FORMATS = ["%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"]
 # what the XLSX reader makes of a date cell: read as a date whatever --date-format says
 CELL_DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f"]
 IDENTICAL_LINES = ("keep", "reject")
+# a number needing no cleaning (no thousands separators, at most one decimal comma or dot)
+PLAIN_NUMBER = r"[+-]?[0-9]+([.,][0-9]+)?"
 # what is left of a number once thousands separators are gone and the decimal mark is a dot
 NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 TRUE_WORDS = ("true", "1", "yes", "y", "t", "да", "д", "истина")
@@ -71,6 +76,15 @@ TYPED_KINDS = {
 # Temporary relations of a validation in its DuckDB connection: the raw cells, the parsed rows
 # with their first problem, the valid rows.
 RAW, PARSED, VALID = "_cx_raw", "_cx_parsed", "_cx_valid"
+
+# What DuckDB's read_csv takes for a missing cell (a short line): text no file holds, so that an
+# empty cell stays "" and the cells a short line lacks can be told apart (see _csv_raw_sql).
+CSV_NULL = "\u2063cxray: no cell\u2063"
+# the characters Python's str.strip() removes: a line of only these is a blank row
+BLANK = (
+    r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
+    r"\x{205f}\x{3000}]*"
+)
 
 # Columns of the rejects output, after the file's own columns.
 REJECT_COLUMNS = ("row", "column", "problem", "value")
@@ -104,6 +118,7 @@ class Validated:
     derived_amounts: int = 0  # valid rows whose amount is quantity x price
     identical_lines: int = 0  # kept lines identical to an earlier line of their order
     identical_amount: float = 0.0  # their amount
+    text: CsvText | None = None  # the UTF-8 text DuckDB reads a CSV file from (removed on close)
 
     def valid(self) -> pa.Table:
         """The valid rows as an Arrow table (in file order)."""
@@ -116,6 +131,8 @@ class Validated:
                     self.engine.execute(f"DROP {kind} IF EXISTS temp.{name}")
         if self.own_engine:
             self.engine.close()
+        if self.text is not None:
+            self.text.remove()
 
 
 def normalize_name(name: str) -> str:
@@ -226,9 +243,12 @@ def _number_sql(v: str) -> str:
         f"ELSE replace({s}, ',', '') END "
         f"ELSE replace({s}, ',', '.') END"
     )
-    # the pattern keeps out what a DOUBLE cast also accepts: nan, inf, infinity, 1_000
+    # the pattern keeps out what a DOUBLE cast also accepts: nan, inf, infinity, 1_000; plain
+    # numbers (12, -3.5, 1,25) skip the cleaning, which gives them the same value
     return (
-        f"CASE WHEN regexp_full_match({cleaned}, {_lit(NUMBER)}) "
+        f"CASE WHEN regexp_full_match({v}, {_lit(PLAIN_NUMBER)}) "
+        f"THEN TRY_CAST(replace({v}, ',', '.') AS DOUBLE) "
+        f"WHEN regexp_full_match({cleaned}, {_lit(NUMBER)}) "
         f"THEN TRY_CAST({cleaned} AS DOUBLE) END"
     )
 
@@ -254,8 +274,12 @@ def _parse_sql(
     if col_type in ("date", "timestamp"):
         long = "[" + ", ".join(_lit(f) for f in DATE_FORMATS) + "]"
         short = "[" + ", ".join(_lit(f) for f in SHORT_YEAR_FORMATS) + "]"
+        # the usual shapes first, read with the one format of DATE_FORMATS they fit
         parsed = (
-            f"CASE WHEN regexp_matches({v}, {_lit(FOUR_DIGIT_YEAR)}) "
+            f"CASE WHEN regexp_full_match({v}, {_lit(DMY_DOTS)}) "
+            f"THEN try_strptime({v}, '%d.%m.%Y') "
+            f"WHEN regexp_full_match({v}, {_lit(ISO_DATE)}) THEN try_strptime({v}, '%Y-%m-%d') "
+            f"WHEN regexp_matches({v}, {_lit(FOUR_DIGIT_YEAR)}) "
             f"THEN try_strptime({v}, {long}) "
             f"WHEN regexp_matches({v}, {_lit(TWO_DIGIT_YEAR)}) "
             f"THEN try_strptime({v}, {short}) END"
@@ -339,6 +363,7 @@ def _chunk_sql(
     selects = [_q(ROW), _q(MALFORMED), _q(EXTRA)]
     typed: list[tuple[str, str]] = []
     hidden: list[tuple[str, str]] = []
+    values: list[tuple[str, str]] = []  # parsed values, computed once: name -> SQL over t
     slash = [] if date_format is not None else _slash_columns(table, mapping, native)
     # the cells beyond the header are kept as the value, so nothing of the line is lost
     checks = [f"WHEN {_q(MALFORMED)} THEN ['malformed_line', NULL, {_q(EXTRA)}]"]
@@ -359,18 +384,26 @@ def _chunk_sql(
             problem = "bad_choice"
         else:
             parsed, problem = _parse_sql(col.type, t, date_format, cell_dates)
-        unparsed = f"({parsed}) IS NULL"
+        # each value is parsed once (column "v:name"); checks and outputs use the result
+        values.append((f"v:{col.name}", parsed))
+        parsed = _q(f"v:{col.name}")
+        unparsed = f"{parsed} IS NULL"
         if col.name in slash:
             is_slash = f"regexp_matches({t}, {_lit(SLASH_DATE)})"
             cast = "AS DATE" if col.type == "date" else "AS TIMESTAMP"
             mdy = f"CAST(try_strptime({t}, [{', '.join(map(_lit, MDY_FORMATS))}]) {cast})"
             dmy = f"CAST(try_strptime({t}, [{', '.join(map(_lit, DMY_FORMATS))}]) {cast})"
-            parsed = f"CASE WHEN {is_slash} THEN {mdy} ELSE {parsed} END"
-            hidden += [
+            values[-1] = (
+                f"v:{col.name}",
+                f"CASE WHEN {is_slash} THEN {mdy} ELSE {values[-1][1]} END",
+            )
+            values += [
                 (f"_s:{col.name}", f"CASE WHEN {is_slash} THEN {t} END"),
                 (f"_dm:{col.name}", f"CASE WHEN {is_slash} THEN {dmy} END"),
             ]
-            unparsed = f"({parsed}) IS NULL AND NOT ({is_slash} AND {dmy} IS NOT NULL)"
+            hidden += [(f"_s:{col.name}", _q(f"_s:{col.name}"))]
+            hidden += [(f"_dm:{col.name}", _q(f"_dm:{col.name}"))]
+            unparsed = f"{parsed} IS NULL AND {_q(f'_dm:{col.name}')} IS NULL"
         if col.required or (col.name == "line_no"):
             checks.append(f"WHEN {t} IS NULL THEN ['missing_value', {_lit(col.name)}, NULL]")
         if problem:
@@ -399,9 +432,11 @@ def _chunk_sql(
     outputs = [_q(ROW)] + [f"{sql} AS {_q(name)}" for name, sql in typed]
     outputs += [f"{sql} AS {_q(name)}" for name, sql in hidden]
     outputs += [f"{_q('x:' + name)} AS {_q(name)}" for name in mapping.extra]
+    parsed_values = "".join(f", {sql} AS {_q(name)}" for name, sql in values)
     return (
         f"WITH t AS (SELECT {', '.join(selects)} FROM {RAW}), "
-        f"p AS (SELECT *, {problem_sql} AS _p FROM t) "
+        f"v AS (SELECT *{parsed_values} FROM t), "
+        f"p AS (SELECT *, {problem_sql} AS _p FROM v) "
         f"SELECT {', '.join(outputs)}, _p[1] AS _problem, _p[2] AS _column, _p[3] AS _value FROM p"
     )
 
@@ -459,35 +494,49 @@ def validate(
     scannable = not raw.renamed and "file_row_number" not in raw.header
     # DuckDB prints these kinds as text exactly as cells_as_text does (not so numbers or times)
     sql_text = {name for name in as_text if raw.kinds[name] in ("integer", "boolean", "date")}
+    # CSV text: parsed by DuckDB itself (read_csv), in parallel
+    text = csv_text(raw) if raw.format == "csv" and raw.header else None
     try:
+        views = []
         if raw.format == "parquet" and scannable and not used & (set(as_text) - sql_text):
             # typed Parquet columns: DuckDB reads the file itself, in parallel
             header = ", ".join(
                 f"CAST({_q(h)} AS VARCHAR) AS {_q(h)}" if h in sql_text else _q(h)
                 for h in raw.header
             )
-            con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {RAW} AS SELECT {header}, "
+            views.append(
+                f"SELECT {header}, "
                 f"file_row_number + 2 AS {_q(ROW)}, FALSE AS {_q(MALFORMED)}, "
                 f"CAST(NULL AS VARCHAR) AS {_q(EXTRA)} "
                 f"FROM read_parquet({_lit(str(raw.path))}, file_row_number = true)"
             )
-            con.execute(f"CREATE OR REPLACE TEMP VIEW {PARSED} AS {sql}")
-            rows_read = raw.rows
-            # one pass over the file counts the rows with a problem and, when the file holds the
-            # whole natural key, whether any two valid rows share it
-            counts = "count(*) FILTER (WHERE _problem IS NOT NULL)"
-            keys = ", ".join(_q(k) for k in table.key if k in mapping.source_of)
-            if keys and not _derived_key(table, mapping):
-                counts += (
-                    f", count(*) FILTER (WHERE _problem IS NULL) - count(DISTINCT hash({keys})) "
-                    f"FILTER (WHERE _problem IS NULL)"
+        if text is not None:
+            # a short line with a quoted line break is only read serially
+            views += [_csv_raw_sql(raw, text, parallel=True), _csv_raw_sql(raw, text, False)]
+        scanned = False
+        for view in views:
+            try:
+                rows_read, unique = _scan_raw(
+                    con, view, sql, table, mapping, progress, raw, reject_parts
                 )
-            found = _scanned(con, f"SELECT {counts} FROM {PARSED}", progress, raw.rows).fetchone()
-            if found[0]:
-                reject_parts.append(con.sql(_rejected_sql(PARSED)).to_arrow_table())
-            unique = found[1] == 0 if len(found) > 1 else None
-        else:
+                scanned = True
+                break
+            except duckdb.Error as err:
+                # DuckDB refuses a line the Python reader takes (a line with more cells than the
+                # header, a stray quote, bytes that are not UTF-8): that reader reads the file,
+                # keeping its rules and its messages
+                if text is None:
+                    raise
+                if "quoted new lines" not in str(err):
+                    break
+        if text is not None and not scanned:
+            for name in (PARSED, RAW):
+                for kind in ("VIEW", "TABLE"):
+                    with contextlib.suppress(duckdb.Error):
+                        con.execute(f"DROP {kind} IF EXISTS temp.{name}")
+            text.remove()
+            text = None
+        if not scanned:
             rows_read, unique = 0, None
             for chunk in raw.chunks(progress):
                 rows_read += chunk.num_rows
@@ -512,16 +561,78 @@ def validate(
         dup_rejects, identical = _finish(
             con, table, mapping, bool(reject_parts), unique, day_first, identical_lines
         )
-        rejects = _combine_rejects(con, raw, reject_parts, dup_rejects)
+        rejects = _combine_rejects(con, raw, reject_parts, dup_rejects, text is not None)
     except BaseException:
-        Validated(con, 0, pa.table({}), mapping, 0, own).close()
+        Validated(con, 0, pa.table({}), mapping, 0, own, text=text).close()
         raise
     valid_rows = rows_read - parse_rejects - dup_rejects.num_rows
     return Validated(
         con, valid_rows, rejects, mapping, rows_read, own,
         derived_amounts=valid_rows if "amount" in mapping.derived else 0,
-        identical_lines=identical[0], identical_amount=identical[1],
+        identical_lines=identical[0], identical_amount=identical[1], text=text,
     )  # fmt: skip
+
+
+def _csv_raw_sql(raw: RawFile, text: CsvText, parallel: bool) -> str:
+    """The raw cells of CSV file ``raw`` as DuckDB's read_csv parses ``text``, as the Python
+    reader (:mod:`cxray.ingest.read`) gives them: text cells ("" for an empty or missing one),
+    rows numbered by record from 2 (the header is row 1), blank lines left out."""
+    names = [f"c{i}" for i in range(len(raw.header))]
+    columns = ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names)
+    cells = ", ".join(
+        f"coalesce({n}, '') AS {_q(h or f'_cx_blank_{i}')}"
+        for i, (n, h) in enumerate(zip(names, raw.header, strict=True))
+    )
+    # a line of one cell of whitespace is a blank line: numbered, not read
+    blank = f"regexp_full_match({names[0]}, {_lit(BLANK)})"
+    if len(names) > 1:
+        blank = f"{names[1]} IS NULL AND {blank}"
+    return (
+        f"SELECT {cells}, {_q(ROW)}, FALSE AS {_q(MALFORMED)}, "
+        f"CAST(NULL AS VARCHAR) AS {_q(EXTRA)} "
+        f"FROM (SELECT *, row_number() OVER () + 1 AS {_q(ROW)} FROM read_csv("
+        f"{_lit(str(text.path))}, columns = {{{columns}}}, header = true, skip = 0, "
+        f"delim = {_lit(raw.sep or ',')}, quote = '\"', escape = '\"', auto_detect = false, "
+        f"null_padding = true, nullstr = {_lit(CSV_NULL)}, parallel = {str(parallel).lower()})) "
+        f"WHERE NOT ({blank})"
+    )
+
+
+def _scan_raw(
+    con: duckdb.DuckDBPyConnection,
+    raw_sql: str,
+    sql: str,
+    table: Table,
+    mapping: Mapping,
+    progress: Progress | None,
+    raw: RawFile,
+    reject_parts: list[pa.Table],
+) -> tuple[int, bool | None]:
+    """Check the rows of a file DuckDB reads itself (``raw_sql``): :data:`RAW` is a view over the
+    file; :data:`PARSED` too (Parquet, parsed lazily) or, for CSV text, a table parsed once (the
+    text is parsed in file order, to number its rows: later passes read the table). Returns (rows
+    read, whether no two valid rows share the natural key: None when not counted); rejected rows
+    go to ``reject_parts``."""
+    total = raw.rows or raw.path.stat().st_size  # rows of Parquet, bytes of CSV
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {RAW} AS {raw_sql}")
+    if raw.format == "csv":
+        _scanned(con, f"CREATE OR REPLACE TEMP TABLE {PARSED} AS {sql}", progress, total)
+        progress = None
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {PARSED} AS {sql}")
+    # one pass over the file counts the rows, those with a problem and, when the file holds the
+    # whole natural key, whether any two valid rows share it
+    counts = "count(*), count(*) FILTER (WHERE _problem IS NOT NULL)"
+    keys = ", ".join(_q(k) for k in table.key if k in mapping.source_of)
+    if keys and not _derived_key(table, mapping):
+        counts += (
+            f", count(*) FILTER (WHERE _problem IS NULL) - count(DISTINCT hash({keys})) "
+            f"FILTER (WHERE _problem IS NULL)"
+        )
+    found = _scanned(con, f"SELECT {counts} FROM {PARSED}", progress, total).fetchone()
+    if found[1]:
+        reject_parts.append(con.sql(_rejected_sql(PARSED)).to_arrow_table())
+    return found[0], (found[2] == 0 if len(found) > 2 else None)
 
 
 def _slash_orders(
@@ -744,9 +855,14 @@ def _may_repeat(con: duckdb.DuckDBPyConnection, rows: str, columns: str) -> bool
 
 
 def _combine_rejects(
-    con: duckdb.DuckDBPyConnection, raw: RawFile, parts: list[pa.Table], dups: pa.Table
+    con: duckdb.DuckDBPyConnection,
+    raw: RawFile,
+    parts: list[pa.Table],
+    dups: pa.Table,
+    from_raw: bool = False,
 ) -> pa.Table:
-    """Rejected rows with their raw text; duplicates get their raw text read back from the file."""
+    """Rejected rows with their raw text; duplicates get their raw text read back from the file
+    (``from_raw``: from the view :data:`RAW` DuckDB reads the file through)."""
     header = [h for h in raw.header if h]
     names = header + ["_row", "_column", "_problem", "_value"]
     text = {n: pa.string() for n in header + ["_column", "_problem", "_value"]}
@@ -760,7 +876,17 @@ def _combine_rejects(
         problem = dict(
             zip(dups.column(ROW).to_pylist(), dups.column("_problem").to_pylist(), strict=True)
         )
-        for chunk in raw.chunks(None):
+        chunks = (
+            [
+                con.execute(
+                    f"SELECT * FROM {RAW} WHERE {_q(ROW)} IN (SELECT unnest(?::BIGINT[]))",
+                    [sorted(wanted)],
+                ).to_arrow_table()
+            ]
+            if from_raw
+            else raw.chunks(None)
+        )
+        for chunk in chunks:
             rows = chunk.filter(pc.is_in(chunk.column(ROW), pa.array(sorted(wanted))))
             if not rows.num_rows:
                 continue

@@ -1,0 +1,96 @@
+"""CSV/TSV text for DuckDB's own ``read_csv``: the file itself when it is UTF-8, a temporary UTF-8
+copy when it is Windows-1251 (transcoded as a stream, in large blocks).
+
+DuckDB parses the text in parallel and numbers the records in file order. It skips empty lines,
+which the Python reader (:mod:`cxray.ingest.read`) counts as rows, as a spreadsheet does; a file
+with an empty line before its last record is therefore left to the Python reader (None).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cxray.ingest.read import RawFile
+
+BLOCK = 8 * 1024 * 1024
+# an empty line: a line end right after another one (LF, CRLF or CR line ends)
+EMPTY_LINES = (b"\n\n", b"\n\r\n", b"\r\r")
+WHITESPACE = b" \t\r\n\x0b\x0c"
+
+
+@dataclass
+class CsvText:
+    """A UTF-8 file DuckDB reads for a CSV file; ``temporary`` when it is a transcoded copy."""
+
+    path: Path
+    temporary: bool = False
+
+    def remove(self) -> None:
+        if self.temporary:
+            self.path.unlink(missing_ok=True)
+
+
+class _EmptyLines:
+    """Watches blocks of a file for an empty line followed by more text."""
+
+    def __init__(self) -> None:
+        self.tail = b""
+        self.pending = False  # an empty line seen, only whitespace after it so far
+        self.found = False
+
+    def feed(self, block: bytes) -> bool:
+        """Whether an empty line with a record after it has been seen (so far)."""
+        if self.found or not block:
+            return self.found
+        if self.pending and block.strip(WHITESPACE):
+            self.found = True
+            return True
+        data = self.tail + block
+        at = min((i for i in (data.find(m) for m in EMPTY_LINES) if i >= 0), default=-1)
+        if at >= 0:
+            if data[at:].strip(WHITESPACE):
+                self.found = True
+            else:
+                self.pending = True
+        self.tail = data[-2:]
+        return self.found
+
+
+def csv_text(raw: RawFile) -> CsvText | None:
+    """The UTF-8 text of CSV file ``raw`` for DuckDB, or None when DuckDB cannot number its rows
+    as the Python reader does (an empty line before the last record) or the file is not in the
+    encoding it was taken for (the Python reader then names the row and the byte).
+    """
+    watch = _EmptyLines()
+    if raw.encoding in ("utf-8", "utf-8-sig"):
+        with raw.path.open("rb") as fh:
+            while block := fh.read(BLOCK):
+                if watch.feed(block):
+                    return None
+        return CsvText(raw.path)
+    if raw.encoding != "cp1251":
+        return None
+    fd, name = tempfile.mkstemp(prefix="cxray-", suffix=".csv")
+    out = CsvText(Path(name), temporary=True)
+    decoder = codecs.getincrementaldecoder("cp1251")()
+    try:
+        with os.fdopen(fd, "wb") as dst, raw.path.open("rb") as src:
+            while block := src.read(BLOCK):
+                if watch.feed(block):
+                    out.remove()
+                    return None
+                try:
+                    text = decoder.decode(block)
+                except UnicodeDecodeError:
+                    # the Python reader names the row and the byte
+                    out.remove()
+                    return None
+                dst.write(text.encode("utf-8"))
+    except BaseException:
+        out.remove()
+        raise
+    return out
