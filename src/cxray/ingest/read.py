@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -386,39 +386,83 @@ def _sheet_rows(sheet: object) -> Iterator[tuple[int, list[object]]]:
         yield number, (pad + values if pad else values)
 
 
-def _column_text(values: tuple[object, ...]) -> list[str]:
+def _column_text(values: tuple[object, ...]) -> pa.Array:
     """The cells of one column as text (see :func:`_cell_text`); text cells as they are.
 
-    A list, not a tuple: pyarrow builds an array from a list of str ~100x faster."""
+    Columns of one kind (text, numbers, dates: the usual export) are turned into text by Arrow,
+    the others cell by cell. pyarrow takes lists, not tuples (~100x faster)."""
     kinds = set(map(type, values))
     if kinds == {str}:
-        return list(values)  # type: ignore[arg-type]
-    if kinds <= {str, float}:  # numbers: _cell_text's rule inlined (the usual column)
+        return pa.array(list(values), pa.string())
+    if kinds == {float}:
+        return _numbers_text(values)  # type: ignore[arg-type]
+    if kinds == {dt.date}:
+        import pyarrow.compute as pc
+
+        return pc.strftime(pa.array(list(values), pa.date32()), format="%Y-%m-%d")
+    if kinds <= {str, float}:  # numbers and text: _cell_text's rule inlined
         whole = float.is_integer
-        return [
-            v if v.__class__ is str else (str(int(v)) if whole(v) else str(v))  # type: ignore
-            for v in values
-        ]
-    return [v if v.__class__ is str else _cell_text(v) for v in values]
+        return pa.array(
+            [v if v.__class__ is str else (str(int(v)) if whole(v) else str(v)) for v in values],  # type: ignore
+            pa.string(),
+        )
+    return pa.array([v if v.__class__ is str else _cell_text(v) for v in values], pa.string())
 
 
-def _xlsx_chunk(header: list[str], rows: list[list[object]], numbers: list[int]) -> pa.Table:
-    width = len(header)
-    padded = [r if len(r) == width else (r + [""] * width)[:width] for r in rows]
-    columns = {
-        name: pa.array(_column_text(values), pa.string())
-        for name, values in zip(header, zip(*padded, strict=True), strict=True)
-    }
+def _numbers_text(values: tuple[float, ...]) -> pa.Array:
+    """Number cells as :func:`_cell_text` writes them (``3.0`` -> ``3``, ``49.99``), by Arrow.
+
+    Arrow writes a fraction as Python does between 1e-4 and 1e15 (beyond, it chooses another
+    notation): those few cells are written by Python."""
+    import pyarrow.compute as pc
+
+    numbers = np.array(values, dtype=np.float64)
+    size = np.abs(numbers)
+    whole = (numbers == np.trunc(numbers)) & (size < 2.0**63)
+    text = pc.if_else(
+        pa.array(whole),
+        pa.array(np.where(whole, numbers, 0).astype(np.int64)).cast(pa.string()),
+        pa.array(numbers).cast(pa.string()),
+    )
+    odd = np.flatnonzero(~whole & ((size < 1e-4) | (size >= 1e15) | ~np.isfinite(numbers)))
+    if odd.size:
+        cells = text.to_pylist()
+        for i in odd:
+            cells[i] = _cell_text(values[i])
+        text = pa.array(cells, pa.string())
+    return text
+
+
+def _xlsx_chunk(header: list[str], rows: list[list[object]], first: int) -> pa.Table:
+    """Rows of a sheet (row ``first`` and the next ones) as text cells of ``header``'s columns,
+    without its blank rows."""
     n = len(rows)
-    columns[ROW] = pa.array(numbers, pa.int64())
-    columns[MALFORMED] = pa.array(np.zeros(n, dtype=bool))
-    columns[EXTRA] = pa.nulls(n, pa.string())
-    return pa.table(columns)
+    columns = list(zip(*rows, strict=True))  # every column of the sheet, also beyond the header
+    cells = {
+        name: _column_text(columns[i]) if i < len(columns) else pa.array([""] * n, pa.string())
+        for i, name in enumerate(header)
+    }
+    cells[ROW] = pa.array(np.arange(first, first + n, dtype=np.int64))
+    cells[MALFORMED] = pa.array(np.zeros(n, dtype=bool))
+    cells[EXTRA] = pa.nulls(n, pa.string())
+    table = pa.table(cells)
+    blank = _blank_rows(columns, n)
+    if blank:
+        keep = np.ones(n, dtype=bool)
+        keep[blank] = False
+        table = table.filter(pa.array(keep))
+    return table
 
 
-def _blank(values: list[object]) -> bool:
-    """Whether a row has no cell with something in it (spaces count as nothing)."""
-    return all(v.__class__ is str and not v.strip() for v in values)  # type: ignore[union-attr]
+def _blank_rows(columns: list[tuple[object, ...]], n: int) -> list[int]:
+    """The rows with no cell with something in it (spaces count as nothing): the rows whose
+    cells are blank text in the first column, then in the next one, ..."""
+    maybe: Iterable[int] = range(n)
+    for column in columns:
+        maybe = [i for i in maybe if (v := column[i]).__class__ is str and not v.strip()]  # type: ignore
+        if not maybe:
+            return []
+    return list(maybe)
 
 
 def _open_xlsx(path: Path) -> RawFile:
@@ -435,22 +479,22 @@ def _open_xlsx(path: Path) -> RawFile:
 
     def chunks(progress: Progress | None) -> Iterator[pa.Table]:
         # later calls read the workbook again: validation makes a second pass for duplicates
-        rows_iter = _sheet_rows(loaded.pop() if loaded else _first_sheet(path))
+        sheet = loaded.pop() if loaded else _first_sheet(path)
+        # the header is row 1 (a sheet starting lower has an empty first row: file_empty), so
+        # the sheet's rows are numbered from 1; columns before its first one are put back
+        pad: list[object] = [""] * sheet.start[1]
+        rows_iter = sheet.iter_rows()
         next(rows_iter, None)  # header
-        rows: list[list[object]] = []
-        numbers: list[int] = []
-        for number, values in rows_iter:
-            if _blank(values):
-                continue
-            rows.append(values)
-            numbers.append(number)
-            if len(rows) >= CHUNK_ROWS:
-                yield _xlsx_chunk(header, rows, numbers)
-                rows, numbers = [], []
-                if progress:
-                    progress(number, total)
-        if rows:
-            yield _xlsx_chunk(header, rows, numbers)
+        number = 2
+        while rows := list(itertools.islice(rows_iter, CHUNK_ROWS)):
+            if pad:
+                rows = [pad + r for r in rows]
+            chunk = _xlsx_chunk(header, rows, number)
+            number += len(rows)
+            if chunk.num_rows:
+                yield chunk
+            if progress:
+                progress(number - 1, total)
         if progress:
             progress(total, total)
 
