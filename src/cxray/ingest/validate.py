@@ -389,7 +389,8 @@ def _chunk_sql(
         parsed = _q(f"v:{col.name}")
         unparsed = f"{parsed} IS NULL"
         if col.name in slash:
-            is_slash = f"regexp_matches({t}, {_lit(SLASH_DATE)})"
+            # most values hold no slash: the pattern is only tried on those that do
+            is_slash = f"(contains({t}, '/') AND regexp_matches({t}, {_lit(SLASH_DATE)}))"
             cast = "AS DATE" if col.type == "date" else "AS TIMESTAMP"
             mdy = f"CAST(try_strptime({t}, [{', '.join(map(_lit, MDY_FORMATS))}]) {cast})"
             dmy = f"CAST(try_strptime({t}, [{', '.join(map(_lit, DMY_FORMATS))}]) {cast})"
