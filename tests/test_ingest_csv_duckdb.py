@@ -130,3 +130,21 @@ def test_a_byte_windows_1251_lacks_is_named_with_its_row(tmp_path):
         validate_module.validate(open_table_file(path, encoding="cp1251"), TABLES["orders"], {})
     assert info.value.key == "file_bad_encoding"
     assert str(info.value).startswith("orders.csv, row 4: ")
+
+
+@pytest.mark.parametrize(
+    ("blocks", "found"),
+    [
+        ([b"a\nb\n", b"\nc\n"], True),  # an empty line cut between two blocks
+        ([b"a\r\nb\r", b"\n\r\nc"], True),
+        ([b"a\r\nb\r\n", b"\r\n", b"  \r\n"], False),  # empty lines at the end only
+        ([b"a\nb\n\n", b" \n", b"c"], True),  # text after them, blocks later
+        ([b"a\r\nb\r\nc"], False),
+        ([b"a\rb\r\rc"], True),
+    ],
+)
+def test_empty_lines_before_a_record_are_found_across_blocks(blocks, found):
+    from cxray.ingest.csv_source import _EmptyLines
+
+    watch = _EmptyLines()
+    assert any([watch.feed(block) for block in blocks]) == found

@@ -49,14 +49,17 @@ class _EmptyLines:
         if self.pending and block.strip(WHITESPACE):
             self.found = True
             return True
-        data = self.tail + block
-        at = min((i for i in (data.find(m) for m in EMPTY_LINES) if i >= 0), default=-1)
-        if at >= 0:
-            if data[at:].strip(WHITESPACE):
-                self.found = True
-            else:
+        # the block itself, and the few bytes around its start (an empty line cut in two)
+        for data in (self.tail + block[:2], block):
+            marks = EMPTY_LINES if b"\r" in data else EMPTY_LINES[:1]  # LF only: one search
+            at = min((i for i in (data.find(m) for m in marks) if i >= 0), default=-1)
+            if at >= 0:
+                rest = data[at:] if data is block else block
+                if rest.strip(WHITESPACE):
+                    self.found = True
+                    return True
                 self.pending = True
-        self.tail = data[-2:]
+        self.tail = (self.tail + block)[-2:]
         return self.found
 
 
