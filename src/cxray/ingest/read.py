@@ -396,10 +396,8 @@ def _column_text(values: tuple[object, ...]) -> pa.Array:
         return pa.array(list(values), pa.string())
     if kinds == {float}:
         return _numbers_text(values)  # type: ignore[arg-type]
-    if kinds == {dt.date}:
-        import pyarrow.compute as pc
-
-        return pc.strftime(pa.array(list(values), pa.date32()), format="%Y-%m-%d")
+    if kinds == {dt.date}:  # Arrow writes dates as isoformat() does, yyyy-mm-dd
+        return pa.array(list(values), pa.date32()).cast(pa.string())
     if kinds <= {str, float}:  # numbers and text: _cell_text's rule inlined
         whole = float.is_integer
         return pa.array(
