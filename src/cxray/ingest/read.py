@@ -386,18 +386,18 @@ def _sheet_rows(sheet: object) -> Iterator[tuple[int, list[object]]]:
         yield number, (pad + values if pad else values)
 
 
-def _column_text(values: tuple[object, ...]) -> pa.Array:
+def _column_text(values: list[object]) -> pa.Array:
     """The cells of one column as text (see :func:`_cell_text`); text cells as they are.
 
     Columns of one kind (text, numbers, dates: the usual export) are turned into text by Arrow,
-    the others cell by cell. pyarrow takes lists, not tuples (~100x faster)."""
+    the others cell by cell. (pyarrow takes lists ~100x faster than tuples.)"""
     kinds = set(map(type, values))
     if kinds == {str}:
-        return pa.array(list(values), pa.string())
+        return pa.array(values, pa.string())
     if kinds == {float}:
         return _numbers_text(values)  # type: ignore[arg-type]
     if kinds == {dt.date}:  # Arrow writes dates as isoformat() does, yyyy-mm-dd
-        return pa.array(list(values), pa.date32()).cast(pa.string())
+        return pa.array(values, pa.date32()).cast(pa.string())
     if kinds <= {str, float}:  # numbers and text: _cell_text's rule inlined
         whole = float.is_integer
         return pa.array(
@@ -407,7 +407,7 @@ def _column_text(values: tuple[object, ...]) -> pa.Array:
     return pa.array([v if v.__class__ is str else _cell_text(v) for v in values], pa.string())
 
 
-def _numbers_text(values: tuple[float, ...]) -> pa.Array:
+def _numbers_text(values: list[float]) -> pa.Array:
     """Number cells as :func:`_cell_text` writes them (``3.0`` -> ``3``, ``49.99``), by Arrow.
 
     Arrow writes a fraction as Python does between 1e-4 and 1e15 (beyond, it chooses another
@@ -435,7 +435,11 @@ def _xlsx_chunk(header: list[str], rows: list[list[object]], first: int) -> pa.T
     """Rows of a sheet (row ``first`` and the next ones) as text cells of ``header``'s columns,
     without its blank rows."""
     n = len(rows)
-    columns = list(zip(*rows, strict=True))  # every column of the sheet, also beyond the header
+    width = max(map(len, rows), default=0)  # calamine gives every row the sheet's width
+    if any(len(r) != width for r in rows):
+        rows = [r + [""] * (width - len(r)) for r in rows]
+    # one list per column (faster than zip(*rows) on long chunks)
+    columns = [[r[i] for r in rows] for i in range(min(len(header), width))]
     cells = {
         name: _column_text(columns[i]) if i < len(columns) else pa.array([""] * n, pa.string())
         for i, name in enumerate(header)
@@ -444,7 +448,7 @@ def _xlsx_chunk(header: list[str], rows: list[list[object]], first: int) -> pa.T
     cells[MALFORMED] = pa.array(np.zeros(n, dtype=bool))
     cells[EXTRA] = pa.nulls(n, pa.string())
     table = pa.table(cells)
-    blank = _blank_rows(columns, n)
+    blank = _blank_rows(rows, columns)
     if blank:
         keep = np.ones(n, dtype=bool)
         keep[blank] = False
@@ -452,15 +456,19 @@ def _xlsx_chunk(header: list[str], rows: list[list[object]], first: int) -> pa.T
     return table
 
 
-def _blank_rows(columns: list[tuple[object, ...]], n: int) -> list[int]:
-    """The rows with no cell with something in it (spaces count as nothing): the rows whose
-    cells are blank text in the first column, then in the next one, ..."""
-    maybe: Iterable[int] = range(n)
+def _blank_rows(rows: list[list[object]], columns: list[list[object]]) -> list[int]:
+    """The rows with no cell with something in it (spaces count as nothing): none when a column
+    holds no text; else the rows whose cells are blank text in the first column, then in the
+    next one, ..., then beyond the header's columns."""
+    if any(str not in set(map(type, column)) for column in columns):
+        return []
+    maybe: Iterable[int] = range(len(rows))
     for column in columns:
         maybe = [i for i in maybe if (v := column[i]).__class__ is str and not v.strip()]  # type: ignore
         if not maybe:
             return []
-    return list(maybe)
+    beyond = len(columns)
+    return [i for i in maybe if all(v.__class__ is str and not v.strip() for v in rows[i][beyond:])]  # type: ignore
 
 
 def _open_xlsx(path: Path) -> RawFile:
