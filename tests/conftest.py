@@ -99,6 +99,16 @@ def clear_spark(session) -> None:
     session.catalog.clearCache()
 
 
+def one_line_error(result) -> str:
+    """The single stderr line of a failed CLI command, without the ``error:`` prefix."""
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    return lines[0].removeprefix("error: ")
+
+
 def d(text: str) -> dt.date:
     """A date from ISO text, for compact fixtures."""
     return dt.date.fromisoformat(text)

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import one_line_error
 from typer.testing import CliRunner
 
 from cxray.cli import app
@@ -49,16 +50,6 @@ def snapshot(ws: Path) -> dict[str, list[str]]:
 def _rows(w: Workspace, name: str) -> list[str]:
     data = w.con.table(name).to_pyarrow().to_pylist()
     return sorted(json.dumps(r, sort_keys=True, default=str) for r in data)
-
-
-def one_line_error(result) -> str:
-    """The single stderr line of a failed command, without the ``error:`` prefix."""
-    assert result.exit_code == 1, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0].removeprefix("error: ")
 
 
 @pytest.fixture

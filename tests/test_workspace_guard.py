@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import typer
+from conftest import one_line_error
 from typer.testing import CliRunner
 
 import cxray
@@ -29,15 +30,6 @@ ORDERS = "order_id;customer_id;order_date;amount\n1;A;15.03.2024;100\n2;B;16.03.
 
 def cli(*args: str):
     return CliRunner().invoke(app, list(args))
-
-
-def one_line_error(result) -> str:
-    assert result.exit_code == 1, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    return lines[0].removeprefix("error: ")
 
 
 def snapshot(folder: Path) -> dict[str, list]:

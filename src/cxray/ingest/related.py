@@ -25,16 +25,8 @@ import duckdb
 
 from cxray.errors import CxrayError
 from cxray.ingest.schema import TABLES, Column, Table
-from cxray.ingest.validate import VALID, Validated, normalize_name
+from cxray.ingest.validate import DUCK_TYPES, VALID, Validated, normalize_name
 
-_DUCK_TYPES = {
-    "string": "VARCHAR",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-    "float64": "DOUBLE",
-    "int64": "BIGINT",
-    "boolean": "BOOLEAN",
-}
 _LINES = "_cx_related_lines"
 
 
@@ -147,7 +139,7 @@ def latest_rows(checked: Validated, table: Table, related: list[Related]) -> dic
             elif col.name in mapped:
                 select.append(_latest(mapped[col.name], order))
             else:
-                select.append(f"CAST(NULL AS {_DUCK_TYPES[col.type]}) AS {_q(col.name)}")
+                select.append(f"CAST(NULL AS {DUCK_TYPES[col.type]}) AS {_q(col.name)}")
         select += [_latest(r, order) for r in columns if r.extra]
         key = ", ".join(_q(k) for k in spec.key)
         not_null = " AND ".join(f"{_q(k)} IS NOT NULL" for k in spec.key)

@@ -903,12 +903,16 @@ def _combine_rejects(
     return combined.sort_by(ROW)
 
 
+DUCK_TYPES = {
+    "string": "VARCHAR",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "float64": "DOUBLE",
+    "int64": "BIGINT",
+    "boolean": "BOOLEAN",
+}
+"""DuckDB's name of each canonical column type."""
+
+
 def _duck_type(col_type: str) -> str:
-    return {
-        "string": "VARCHAR",
-        "date": "DATE",
-        "timestamp": "TIMESTAMP",
-        "float64": "DOUBLE",
-        "int64": "BIGINT",
-        "boolean": "BOOLEAN",
-    }[col_type]
+    return DUCK_TYPES[col_type]
