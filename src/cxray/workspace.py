@@ -152,6 +152,11 @@ def default_path() -> Path:
     return Path(os.environ.get("CXRAY_WORKSPACE", DEFAULT_DIR))
 
 
+def holds_workspace(folder: Path | str | None) -> bool:
+    """Whether ``folder`` (default: :func:`default_path`) holds a workspace's DuckDB file."""
+    return (Path(folder) if folder is not None else default_path()).joinpath(DB_FILE).exists()
+
+
 SPARK_SCHEMES = ("pyspark", "spark")
 
 

@@ -91,12 +91,11 @@ def open(  # noqa: A001 - cxray.open reads like the built-in on purpose
 def exists(path: str | Path | None = None, *, backend: str | None = None) -> bool:
     """Whether :func:`open` finds a workspace: a backend URL always counts; a folder counts
     when it holds the workspace's database."""
-    from cxray.workspace import DB_FILE, default_path
+    from cxray.workspace import holds_workspace
 
     if backend or (path is not None and "://" in str(path)):
         return True
-    folder = Path(path) if path is not None else default_path()
-    return (folder / DB_FILE).exists()
+    return holds_workspace(path)
 
 
 def campaign(source: str | Path | dict[str, Any]) -> CampaignSession:

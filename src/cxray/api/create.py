@@ -21,7 +21,7 @@ from cxray.api.session import Session
 from cxray.errors import CxrayError
 from cxray.ingest.read import progress_unit
 from cxray.ingest.schema import TABLES
-from cxray.workspace import DB_FILE, META, Workspace, default_path
+from cxray.workspace import META, Workspace, default_path, holds_workspace
 
 
 def import_file(
@@ -77,7 +77,7 @@ def init(path: Path | str | None = None, *, backend: str | None = None) -> Resul
     the demo's included."""
     folder = Path(path) if path is not None else default_path()
     where = backend or str(folder)
-    if backend is None and (folder / DB_FILE).exists():
+    if backend is None and holds_workspace(folder):
         raise CxrayError("workspace_exists", path=where)
     with Workspace(folder, backend=backend, create=True) as ws:
         if backend is not None and any(ws.has(name) for name in (*TABLES, META)):
