@@ -15,6 +15,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -26,7 +27,7 @@ from rich.text import Text
 from cxray.api.events import Events
 from cxray.api.results import Result, to_json
 from cxray.errors import Reject, reject_text
-from cxray.phrases import warning_text
+from cxray.phrases import notice_text, warning_text
 from cxray.texts import TEXTS, t
 
 console = Console(soft_wrap=True)
@@ -99,13 +100,41 @@ class TerminalEvents(Events):
     ) -> Iterator[Callable[[int, int | None], None]]:
         with _progress(self.quiet) as bar:
             task = bar.add_task(t(key, **params), total=None, unit=unit)
-            yield lambda done, total: bar.update(task, completed=done, total=total)
+            yield _Bar(bar, task, t(key, **params))
+
+
+class _Bar:
+    """``update(done, total)`` of one progress bar; each step of the work (see
+    :func:`cxray.ingest.read.begin_step`) starts it again, titled with the step."""
+
+    def __init__(self, bar: Progress, task: TaskID, title: str) -> None:
+        self.bar, self.task, self.title = bar, task, title
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+
+    def step(self, step: str, unit: str, total: int | None) -> None:
+        title = f"{self.title}: {t('import_step_' + step)}"
+        self.bar.reset(self.task, total=total, description=title, unit=unit)
 
 
 def show_notices(result: Result) -> None:
     """The result's warnings, one line each on stderr, in the user's language."""
     for notice in result.warnings:
-        err_console.print(t(notice.code, **notice.params), highlight=False)
+        err_console.print(notice_text(notice), highlight=False)
+
+
+def money_headers(columns: list[str], currency: str | None) -> dict[str, str]:
+    """Money columns headed with the currency (``revenue, EUR``); none without a currency."""
+    if not currency:
+        return {}
+    return {c: t("money_in", label=c, currency=currency) for c in columns}
+
+
+def show_as_of(result: Result) -> None:
+    """The header line every report command starts with: the date its figures hold for."""
+    if result.as_of is not None:
+        say("as_of_line", as_of=result.as_of)
 
 
 def _share(value: float) -> str:
@@ -256,16 +285,19 @@ def show_table(
     columns: list[str] | None = None,
     title: str | None = None,
     formats: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> None:
-    """Print rows as a rich table; numbers right-aligned, floats with 2 decimals by default."""
+    """Print rows as a rich table; numbers right-aligned, floats with 2 decimals by default;
+    ``headers``: shown names of some columns (see :func:`money_headers`)."""
     columns = columns or (list(rows[0]) if rows else [])
     formats = formats or {}
+    headers = headers or {}
     table = Table(title=title)
     numeric = {
         c: all(isinstance(r.get(c), int | float) or r.get(c) is None for r in rows) for c in columns
     }
     for c in columns:
-        table.add_column(c, justify="right" if numeric[c] and rows else "left")
+        table.add_column(headers.get(c, c), justify="right" if numeric[c] and rows else "left")
     for r in rows:
         table.add_row(*[_fmt(r.get(c), formats.get(c)) for c in columns])
     console.print(table if rows else t("no_rows"))

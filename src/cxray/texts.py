@@ -158,6 +158,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # --- import summary -------------------------------------------------------------------
     "import_progress": {"en": "Importing {file}", "ru": "Импорт {file}"},
+    "import_step_reading": {"en": "reading", "ru": "чтение"},
+    "import_step_checking": {"en": "checking cells", "ru": "проверка ячеек"},
+    "import_step_repeats": {"en": "looking for repeated rows", "ru": "поиск повторов"},
+    "import_step_writing": {"en": "writing", "ru": "запись"},
     "import_done": {
         "en": "{table}: {read} rows read from {file}: {new} new, {updated} updated, "
         "{unchanged} unchanged, {rejected} rejected",
@@ -297,6 +301,121 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Слишком короткая история покупок для моделей CLV: оповещения по P(alive) "
         "не рассчитаны.",
     },
+    # --- workspace settings (cxray.workspace.SETTINGS) ------------------------------------
+    "setting_unknown": {
+        "en": "unknown setting '{setting}'; known settings: {known}",
+        "ru": "неизвестная настройка '{setting}'; известные настройки: {known}",
+    },
+    "setting_bad_value": {
+        "en": "{setting}: '{value}' is not a valid value; expected {expect}",
+        "ru": "{setting}: '{value}' — недопустимое значение; ожидается {expect}",
+    },
+    "setting_expect_currency": {
+        "en": "a currency code or symbol of 1 to 12 characters without spaces, e.g. EUR or ₽",
+        "ru": "код или символ валюты из 1-12 знаков без пробелов, например RUB или ₽",
+    },
+    "settings_title": {"en": "Workspace settings", "ru": "Настройки рабочей области"},
+    "setting_not_set": {"en": "(not set)", "ru": "(не задано)"},
+    "col_setting": {"en": "setting", "ru": "настройка"},
+    "col_setting_value": {"en": "value", "ru": "значение"},
+    "money_in": {"en": "{label}, {currency}", "ru": "{label}, {currency}"},
+    # --- coverage and fit warnings (cxray.analytics.coverage) -----------------------------
+    "as_of_required": {
+        "en": "--as-of is required: there is no dated row in {tables}",
+        "ru": "нужна дата --as-of: в таблицах {tables} нет строк с датой",
+    },
+    "as_of_line": {"en": "As of {as_of}", "ru": "На {as_of}"},
+    "span_weeks": {"en": "{n} weeks", "ru": "{n} нед."},
+    "span_months": {"en": "{n} months", "ru": "{n} мес."},
+    "coverage_regular": {
+        "en": "Regular clients need {need} months of orders; the data covers {span} "
+        "({first} to {last}), so no client can be regular yet.",
+        "ru": "Регулярным клиентам нужно {need} мес. заказов; данные охватывают {span} "
+        "({first} — {last}), поэтому регулярных клиентов пока быть не может.",
+    },
+    "coverage_yoy": {
+        "en": "Year-on-year change needs {need} months of orders; the data covers {span} "
+        "({first} to {last}): a change against a month before the data starts is not real.",
+        "ru": "Изменению к прошлому году нужно {need} мес. заказов; данные охватывают {span} "
+        "({first} — {last}): изменение к месяцу до начала данных не настоящее.",
+    },
+    "coverage_active": {
+        "en": "The active window is {need} months; the data covers {span} ({first} to "
+        "{last}): active, key and window revenue count only those.",
+        "ru": "Окно активности — {need} мес.; данные охватывают {span} ({first} — {last}): "
+        "активные, ключевые и выручка окна посчитаны только за это время.",
+    },
+    "coverage_xyz": {
+        "en": "XYZ classes measure revenue over {need} months; the data covers {span} "
+        "({first} to {last}): earlier months count as zero, so most classes read Z.",
+        "ru": "Классы XYZ меряют выручку за {need} мес.; данные охватывают {span} "
+        "({first} — {last}): ранние месяцы считаются нулевыми, поэтому почти всё попадает в Z.",
+    },
+    "coverage_clv": {
+        "en": "A CLV calibration needs at least {need} weeks of orders; the data covers {span} "
+        "({first} to {last}): P(alive) and CLV are not reliable.",
+        "ru": "Для обучения моделей CLV нужно не меньше {need} нед. заказов; данные охватывают "
+        "{span} ({first} — {last}): P(alive) и CLV ненадёжны.",
+    },
+    "clv_few_repeaters": {
+        "en": "Only {repeaters} customers bought again ({need} needed): the CLV models are "
+        "not reliable.",
+        "ru": "Повторно купили только {repeaters} клиентов (нужно {need}): модели CLV ненадёжны.",
+    },
+    "clv_degenerate": {
+        "en": "The purchase model is degenerate (BG/NBD r = {r:.3g}, alpha = {alpha:.3g}, "
+        "a = {a:.3g}, b = {b:.3g}; out of range: {parameters}): P(alive) and CLV mean nothing.",
+        "ru": "Модель покупок вырождена (BG/NBD r = {r:.3g}, alpha = {alpha:.3g}, a = {a:.3g}, "
+        "b = {b:.3g}; вне допустимого: {parameters}): P(alive) и CLV ничего не значат.",
+    },
+    "clv_spend_unbounded": {
+        "en": "The spend model has no finite mean (Gamma-Gamma q = {q:.3g}, at most 1): "
+        "customers without a repeat purchase get no expected value or CLV.",
+        "ru": "У модели трат нет конечного среднего (Gamma-Gamma q = {q:.3g}, не больше 1): "
+        "у клиентов без повторной покупки нет ожидаемой ценности и CLV.",
+    },
+    "clv_holdout_error": {
+        "en": "On the holdout the models predicted {predicted:,.0f} purchases against "
+        "{actual:,.0f} made ({error:+.0%}; more than {limit:.0%} off): read CLV with care.",
+        "ru": "На проверочном периоде модели предсказали {predicted:,.0f} покупок при "
+        "{actual:,.0f} фактических ({error:+.0%}; ошибка больше {limit:.0%}): CLV — с "
+        "осторожностью.",
+    },
+    "clv_not_fitted_reason": {
+        "en": "The CLV models cannot be fitted on orders up to {calibration_end}: no customer "
+        "bought twice by then.",
+        "ru": "Модели CLV нельзя обучить на заказах до {calibration_end}: к этой дате никто "
+        "не купил повторно.",
+    },
+    "alerts_empty_no_watched": {
+        "en": "No alerts: no regular or key clients yet, because the data covers {span}.",
+        "ru": "Сигналов нет: регулярных и ключевых клиентов пока нет, потому что данные "
+        "охватывают {span}.",
+    },
+    "alerts_empty_none_watched": {
+        "en": "No alerts: no client is regular or key as of {as_of}.",
+        "ru": "Сигналов нет: на {as_of} нет регулярных и ключевых клиентов.",
+    },
+    "alerts_empty_no_year_ago": {
+        "en": "No drift alerts: they compare the last {months} months with a year earlier, "
+        "and the data covers {span}.",
+        "ru": "Сигналов о падении нет: они сравнивают последние {months} мес. с тем же "
+        "временем год назад, а данные охватывают {span}.",
+    },
+    "alerts_empty_no_p_alive": {
+        "en": "No P(alive) alerts: the CLV models are missing or not reliable here.",
+        "ru": "Сигналов по P(alive) нет: модели CLV не обучены или ненадёжны.",
+    },
+    "feedback_empty_range": {
+        "en": "No answers up to {as_of}: the answers run from {first} to {last}.",
+        "ru": "Нет ответов до {as_of}: ответы есть с {first} по {last}.",
+    },
+    "feedback_empty_none": {
+        "en": "No answers in the workspace: import responses first (cxray import responses FILE).",
+        "ru": "В рабочей области нет ответов: сначала импортируйте их (cxray import responses "
+        "FILE).",
+    },
+    "warnings_title": {"en": "Read with care", "ru": "Читайте с осторожностью"},
     "bad_date_option": {
         "en": "{option}: '{value}' is not a date (yyyy-mm-dd or dd.mm.yyyy)",
         "ru": "{option}: '{value}' не дата (гггг-мм-дд или дд.мм.гггг)",

@@ -25,7 +25,7 @@ import json
 import os
 import sys
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +45,7 @@ from cxray.ingest.related import (
 )
 from cxray.ingest.related import drop as drop_related
 from cxray.ingest.schema import IMPORTS, REJECTS, TABLES, Table, empty_table
-from cxray.ingest.validate import VALID, Validated, parse_maps, validate
+from cxray.ingest.validate import VALID, Validated, parse_maps, validate, watching
 
 DEFAULT_DIR = "cxray-workspace"
 DB_FILE = "cxray.duckdb"
@@ -57,6 +57,49 @@ init`` made. A table, so that it travels with the data on every backend."""
 META_SCHEMA = {"key": "string", "value": "string"}
 """Tables cxray keeps besides the canonical ones (``_rejects``, ``_imports``, ``_followups``)
 are named with this prefix; :meth:`Workspace.replace_all` drops them with the canonical tables."""
+
+SETTINGS_TABLE = "_settings"
+"""The workspace's settings as key / value text (see :data:`SETTINGS`)."""
+SETTINGS_SCHEMA = {"key": "string", "value": "string"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A known setting: ``parse`` turns its text into a value or raises ValueError; ``expect``
+    is the text key saying what a valid value looks like; ``default`` is the value when unset."""
+
+    parse: Callable[[str], object]
+    expect: str
+    default: object = None
+
+    def check(self, key: str, value: object) -> object:
+        """``value`` parsed, or CxrayError ``setting_bad_value`` naming what is expected."""
+        try:
+            return self.parse(str(value))
+        except (TypeError, ValueError):
+            expect = {"key": self.expect, "params": {}}
+            raise CxrayError("setting_bad_value", setting=key, value=value, expect=expect) from None
+
+
+def _label(text: str) -> str:
+    """A short label (a currency code or symbol): 1 to 12 printable characters, no spaces."""
+    text = text.strip()
+    if not 0 < len(text) <= 12 or not text.isprintable() or any(c.isspace() for c in text):
+        raise ValueError(text)
+    return text
+
+
+SETTINGS: dict[str, Setting] = {
+    "currency": Setting(_label, "setting_expect_currency"),
+}
+"""Every setting a workspace keeps, one line each: name -> how it is checked and its default."""
+
+
+def _known_setting(key: str) -> str:
+    if key not in SETTINGS:
+        raise CxrayError("setting_unknown", setting=key, known=", ".join(SETTINGS))
+    return key
+
 
 # Rejected rows: the reason as a code (``problem``, a text key) with its parameters (``column``,
 # ``value``), never translated text. Workspaces made before this layout have a ``reason`` column
@@ -355,6 +398,37 @@ class Workspace:
                 self.replace(META, tbl.filter(tbl.key != key))
             self.append(META, pa.table({"key": [key], "value": [value]}), META_SCHEMA)
 
+    # --- settings (one store, the keys of SETTINGS) ---------------------------------------
+
+    def settings(self) -> dict[str, object]:
+        """Every known setting (:data:`SETTINGS`) with its value: stored, else its default."""
+        stored = {}
+        if self.has(SETTINGS_TABLE):
+            rows = self.con.table(SETTINGS_TABLE).to_pyarrow().to_pylist()
+            stored = {r["key"]: r["value"] for r in rows if r["key"] in SETTINGS}
+        return {
+            key: SETTINGS[key].parse(stored[key]) if key in stored else SETTINGS[key].default
+            for key in SETTINGS
+        }
+
+    def setting(self, key: str) -> object:
+        """The value of the setting ``key`` (CxrayError ``setting_unknown`` for a key that is
+        not in :data:`SETTINGS`)."""
+        return self.settings()[_known_setting(key)]
+
+    def set_setting(self, key: str, value: object) -> object:
+        """Check ``value`` for the setting ``key`` and store it (CxrayError
+        ``setting_unknown`` / ``setting_bad_value``); returns the value as stored."""
+        spec = SETTINGS[_known_setting(key)]
+        parsed = spec.check(key, value)
+        with self.transaction():
+            if self.has(SETTINGS_TABLE):
+                tbl = self.con.table(SETTINGS_TABLE)
+                self.replace(SETTINGS_TABLE, tbl.filter(tbl.key != key))
+            row = pa.table({"key": [key], "value": [str(parsed)]})
+            self.append(SETTINGS_TABLE, row, SETTINGS_SCHEMA)
+        return parsed
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """All-or-nothing on DuckDB; other backends apply statements as they come.
@@ -439,7 +513,12 @@ class Workspace:
             present |= {"contact_id"} if table == "contacts" else set()
             valid = self.con.table(VALID) if engine else ibis.memtable(checked.valid())
             valid = valid.drop(*(r.name for r in related)) if related else valid
-            with self.transaction():
+            writing = (
+                watching(engine, progress, checked.valid_rows, "writing", "rows")
+                if engine
+                else contextlib.nullcontext()
+            )
+            with self.transaction(), writing:
                 if table == "orders" and "line_no" not in checked.mapping.source_of:
                     valid = self._match_order_lines(valid)
                 counts = self._upsert(spec, valid, present, checked.valid_rows)

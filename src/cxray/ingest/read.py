@@ -40,6 +40,18 @@ MALFORMED = "_malformed"  # set when a CSV line has more fields than the header
 EXTRA = "_extra"  # the cells beyond the header of a malformed line, joined by the delimiter
 
 Progress = Callable[[int, int], None]  # (done, total) in the unit of progress_unit()
+# the steps of an import, each with its own progress: the file read, its cells checked, repeated
+# rows looked for (and order lines numbered), the rows written to the workspace
+STEPS = ("reading", "checking", "repeats", "writing")
+
+
+def begin_step(progress: Progress | None, step: str, unit: str, total: int | None = None) -> None:
+    """Tell ``progress`` that ``step`` (one of :data:`STEPS`) starts, counted in ``unit``
+    (``"rows"`` or ``"bytes"``) out of ``total``. A plain callable only ever gets the counts; one
+    with a ``step(step, unit, total)`` method (a shell's progress bar) is told of each step."""
+    start = getattr(progress, "step", None)
+    if start is not None:
+        start(step, unit, total)
 
 
 @dataclass

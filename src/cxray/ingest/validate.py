@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import duckdb
@@ -27,7 +28,16 @@ import pyarrow.compute as pc
 
 from cxray.errors import CxrayError
 from cxray.ingest.csv_source import CsvText, csv_text
-from cxray.ingest.read import EXTRA, MALFORMED, ROW, Progress, RawFile, cells_as_text
+from cxray.ingest.read import (
+    EXTRA,
+    MALFORMED,
+    ROW,
+    Progress,
+    RawFile,
+    begin_step,
+    cells_as_text,
+    progress_unit,
+)  # fmt: skip
 from cxray.ingest.schema import Table
 
 # Dates with a four-digit year. DuckDB's %Y also reads "24" as the year 24, so these formats are
@@ -74,8 +84,9 @@ TYPED_KINDS = {
 }
 
 # Temporary relations of a validation in its DuckDB connection: the raw cells, the parsed rows
-# with their first problem, the valid rows.
-RAW, PARSED, VALID = "_cx_raw", "_cx_parsed", "_cx_valid"
+# with their first problem, the valid rows; and, for CSV text, the cells as DuckDB read them (in
+# file order: a table's row ids number its records, as no window over the parallel read could).
+RAW, PARSED, VALID, TEXT = "_cx_raw", "_cx_parsed", "_cx_valid", "_cx_text"
 
 # What DuckDB's read_csv takes for a missing cell (a short line): text no file holds, so that an
 # empty cell stays "" and the cells a short line lacks can be told apart (see _csv_raw_sql).
@@ -125,10 +136,7 @@ class Validated:
         return self.engine.sql(f"SELECT * FROM {VALID}").to_arrow_table()
 
     def close(self) -> None:
-        for name in (VALID, PARSED, RAW):
-            for kind in ("VIEW", "TABLE"):
-                with contextlib.suppress(duckdb.Error):
-                    self.engine.execute(f"DROP {kind} IF EXISTS temp.{name}")
+        _drop(self.engine, VALID, PARSED, RAW, TEXT)
         if self.own_engine:
             self.engine.close()
         if self.text is not None:
@@ -487,7 +495,7 @@ def validate(
                 con.close()
             detail = str(err).splitlines()[0].split(": ", 1)[-1]
             raise CxrayError("bad_date_format", format=date_format, detail=detail) from None
-    # DuckDB's own progress is read by _scanned, never printed
+    # DuckDB's own progress is read by watching, never printed
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
     reject_parts: list[pa.Table] = []
@@ -505,20 +513,20 @@ def validate(
                 f"CAST({_q(h)} AS VARCHAR) AS {_q(h)}" if h in sql_text else _q(h)
                 for h in raw.header
             )
-            views.append(
+            views.append((None, (
                 f"SELECT {header}, "
                 f"file_row_number + 2 AS {_q(ROW)}, FALSE AS {_q(MALFORMED)}, "
                 f"CAST(NULL AS VARCHAR) AS {_q(EXTRA)} "
                 f"FROM read_parquet({_lit(str(raw.path))}, file_row_number = true)"
-            )
+            )))  # fmt: skip
         if text is not None:
             # a short line with a quoted line break is only read serially
             views += [_csv_raw_sql(raw, text, parallel=True), _csv_raw_sql(raw, text, False)]
         scanned = False
-        for view in views:
+        for records, view in views:
             try:
                 rows_read, unique = _scan_raw(
-                    con, view, sql, table, mapping, progress, raw, reject_parts
+                    con, records, view, sql, table, mapping, progress, raw, reject_parts
                 )
                 scanned = True
                 break
@@ -531,14 +539,12 @@ def validate(
                 if "quoted new lines" not in str(err):
                     break
         if text is not None and not scanned:
-            for name in (PARSED, RAW):
-                for kind in ("VIEW", "TABLE"):
-                    with contextlib.suppress(duckdb.Error):
-                        con.execute(f"DROP {kind} IF EXISTS temp.{name}")
+            _drop(con, PARSED, RAW, TEXT)
             text.remove()
             text = None
         if not scanned:
             rows_read, unique = 0, None
+            begin_step(progress, "reading", progress_unit(raw.path))
             for chunk in raw.chunks(progress):
                 rows_read += chunk.num_rows
                 con.register(RAW, text_cells(chunk, as_text))
@@ -559,9 +565,10 @@ def validate(
         parse_rejects = sum(part.num_rows for part in reject_parts)
         slash = [] if date_format is not None else _slash_columns(table, mapping, native)
         day_first = _slash_orders(con, raw, mapping, slash)
-        dup_rejects, identical = _finish(
-            con, table, mapping, bool(reject_parts), unique, day_first, identical_lines
-        )
+        with watching(con, progress, rows_read - parse_rejects, "repeats", "rows"):
+            dup_rejects, identical = _finish(
+                con, table, mapping, bool(reject_parts), unique, day_first, identical_lines
+            )
         rejects = _combine_rejects(con, raw, reject_parts, dup_rejects, text is not None)
     except BaseException:
         Validated(con, 0, pa.table({}), mapping, 0, own, text=text).close()
@@ -574,10 +581,13 @@ def validate(
     )  # fmt: skip
 
 
-def _csv_raw_sql(raw: RawFile, text: CsvText, parallel: bool) -> str:
-    """The raw cells of CSV file ``raw`` as DuckDB's read_csv parses ``text``, as the Python
-    reader (:mod:`cxray.ingest.read`) gives them: text cells ("" for an empty or missing one),
-    rows numbered by record from 2 (the header is row 1), blank lines left out."""
+def _csv_raw_sql(raw: RawFile, text: CsvText, parallel: bool) -> tuple[str, str]:
+    """(SQL of a table of the records of CSV file ``raw`` as DuckDB's read_csv parses ``text``,
+    the raw cells over that table as the Python reader (:mod:`cxray.ingest.read`) gives them).
+
+    The table keeps the records in file order (the parallel read preserves it), so its row ids
+    number them: rows from 2 (the header is row 1). The raw cells are text ("" for an empty or
+    missing one), blank lines numbered but left out."""
     names = [f"c{i}" for i in range(len(raw.header))]
     columns = ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names)
     cells = ", ".join(
@@ -588,19 +598,30 @@ def _csv_raw_sql(raw: RawFile, text: CsvText, parallel: bool) -> str:
     blank = f"regexp_full_match({names[0]}, {_lit(BLANK)})"
     if len(names) > 1:
         blank = f"{names[1]} IS NULL AND {blank}"
-    return (
-        f"SELECT {cells}, {_q(ROW)}, FALSE AS {_q(MALFORMED)}, "
-        f"CAST(NULL AS VARCHAR) AS {_q(EXTRA)} "
-        f"FROM (SELECT *, row_number() OVER () + 1 AS {_q(ROW)} FROM read_csv("
+    records = (
+        f"SELECT * FROM read_csv("
         f"{_lit(str(text.path))}, columns = {{{columns}}}, header = true, skip = 0, "
         f"delim = {_lit(raw.sep or ',')}, quote = '\"', escape = '\"', auto_detect = false, "
-        f"null_padding = true, nullstr = {_lit(CSV_NULL)}, parallel = {str(parallel).lower()})) "
-        f"WHERE NOT ({blank})"
+        f"null_padding = true, nullstr = {_lit(CSV_NULL)}, parallel = {str(parallel).lower()})"
     )
+    cells_sql = (
+        f"SELECT {cells}, rowid + 2 AS {_q(ROW)}, FALSE AS {_q(MALFORMED)}, "
+        f"CAST(NULL AS VARCHAR) AS {_q(EXTRA)} FROM {TEXT} WHERE NOT ({blank})"
+    )
+    return records, cells_sql
+
+
+def _drop(con: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """Drop the temporary relations ``names`` of a validation, views or tables, if they exist."""
+    for name in names:
+        for kind in ("VIEW", "TABLE"):
+            with contextlib.suppress(duckdb.Error):
+                con.execute(f"DROP {kind} IF EXISTS temp.{name}")
 
 
 def _scan_raw(
     con: duckdb.DuckDBPyConnection,
+    records: str | None,
     raw_sql: str,
     sql: str,
     table: Table,
@@ -610,16 +631,20 @@ def _scan_raw(
     reject_parts: list[pa.Table],
 ) -> tuple[int, bool | None]:
     """Check the rows of a file DuckDB reads itself (``raw_sql``): :data:`RAW` is a view over the
-    file; :data:`PARSED` too (Parquet, parsed lazily) or, for CSV text, a table parsed once (the
-    text is parsed in file order, to number its rows: later passes read the table). Returns (rows
-    read, whether no two valid rows share the natural key: None when not counted); rejected rows
-    go to ``reject_parts``."""
-    total = raw.rows or raw.path.stat().st_size  # rows of Parquet, bytes of CSV
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {RAW} AS {raw_sql}")
-    if raw.format == "csv":
-        _scanned(con, f"CREATE OR REPLACE TEMP TABLE {PARSED} AS {sql}", progress, total)
+    file (Parquet) or over the table :data:`TEXT` of its ``records`` (CSV text, read once, in
+    parallel and in file order); :data:`PARSED` is a view parsing them lazily (Parquet) or a table
+    parsed once. Returns (rows read, whether no two valid rows share the natural key: None when
+    not counted); rejected rows go to ``reject_parts``."""
+    if records is not None:
+        with watching(con, progress, raw.path.stat().st_size, "reading", "bytes"):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {TEXT} AS {records}")
+        rows = con.execute(f"SELECT count(*) FROM {TEXT}").fetchone()[0]
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {RAW} AS {raw_sql}")
+        with watching(con, progress, rows, "checking", "rows"):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {PARSED} AS {sql}")
         progress = None
     else:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {RAW} AS {raw_sql}")
         con.execute(f"CREATE OR REPLACE TEMP VIEW {PARSED} AS {sql}")
     # one pass over the file counts the rows, those with a problem and, when the file holds the
     # whole natural key, whether any two valid rows share it
@@ -630,7 +655,8 @@ def _scan_raw(
             f", count(*) FILTER (WHERE _problem IS NULL) - count(DISTINCT hash({keys})) "
             f"FILTER (WHERE _problem IS NULL)"
         )
-    found = _scanned(con, f"SELECT {counts} FROM {PARSED}", progress, total).fetchone()
+    with watching(con, progress, raw.rows or 0, "reading", "rows"):
+        found = con.execute(f"SELECT {counts} FROM {PARSED}").fetchone()
     if found[1]:
         reject_parts.append(con.sql(_rejected_sql(PARSED)).to_arrow_table())
     return found[0], (found[2] == 0 if len(found) > 2 else None)
@@ -703,28 +729,35 @@ def _rejected_sql(parsed: str) -> str:
     )
 
 
-def _scanned(
-    con: duckdb.DuckDBPyConnection, sql: str, progress: Progress | None, total: int
-) -> duckdb.DuckDBPyConnection:
-    """Run ``sql`` (returns the cursor to fetch from), reporting DuckDB's progress as it runs."""
+@contextlib.contextmanager
+def watching(
+    con: duckdb.DuckDBPyConnection, progress: Progress | None, total: int, step: str, unit: str
+) -> Iterator[None]:
+    """Report DuckDB's progress on the statements run in ``con`` inside the block to ``progress``
+    as ``step`` of the work (see :func:`cxray.ingest.read.begin_step`), out of ``total``."""
     if progress is None:
-        return con.execute(sql)
+        yield
+        return
+    begin_step(progress, step, unit, total)
     done = threading.Event()
+    shown = [0]
 
     def poll() -> None:
         while not done.wait(0.25):
             share = con.query_progress()
-            if share >= 0:
-                progress(int(total * share / 100), total)
+            # several statements each run from 0 to 100%: the bar only moves forward
+            if share >= 0 and int(total * share / 100) > shown[0]:
+                shown[0] = int(total * share / 100)
+                progress(shown[0], total)
 
     watcher = threading.Thread(target=poll, daemon=True)
     watcher.start()
     try:
-        return con.execute(sql)
+        yield
     finally:
         done.set()
         watcher.join()
-        progress(total, total)
+    progress(total, total)
 
 
 def _derived_key(table: Table, mapping: Mapping) -> bool:
