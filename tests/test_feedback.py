@@ -46,11 +46,11 @@ def test_nps_by_hand(load):
     [row] = [r for r in scores(responses, customers, as_of=AS_OF) if r.metric == "nps"]
     assert (row.promoters, row.passives, row.detractors, row.responses) == (5, 2, 3, 10)
     assert row.value == pytest.approx(20.0)
-    # var = (0.5 + 0.3 - 0.2**2) / 10 = 0.076; half = 1.96 * 100 * sqrt(0.076) = 54.0334...
-    half = 1.96 * 100 * math.sqrt(0.076)
-    assert half == pytest.approx(54.0334, abs=1e-4)
-    assert row.ci_low == pytest.approx(20 - 54.0334, abs=1e-4)
-    assert row.ci_high == pytest.approx(20 + 54.0334, abs=1e-4)
+    # the score interval (tests/test_feedback_intervals.py checks the statistic at its bounds)
+    # lies inside the scale, around the Wald interval 20 ± 1.96 * 100 * sqrt(0.076) = 20 ± 54.03
+    assert row.ci_low == pytest.approx(nps_interval(5, 2, 3)[1])
+    assert row.ci_high == pytest.approx(nps_interval(5, 2, 3)[2])
+    assert -100 < row.ci_low < 0 and 40 < row.ci_high < 100
     assert row.small and row.group == "(all)" and not row.incentivized
     assert row.to_dict()["value"] == pytest.approx(20.0)
     assert not scores(responses, customers, as_of=AS_OF, min_responses=10)[0].small
@@ -110,8 +110,10 @@ def test_grouping(load):
     # delivery: 9, 10, 10, 9, 9 -> 100; support: 7, 8, 0, 5, 6 -> -60
     assert by_tp["delivery"].value == pytest.approx(100.0)
     assert by_tp["support"].value == pytest.approx(-60.0)
-    # A promoter: p=1, d=0 -> var 0 -> CI collapses
-    assert by_tp["delivery"].ci_low == pytest.approx(100.0)
+    # delivery: 5 promoters of 5 -> the interval does not collapse: its low end is
+    # 100 * (5 - 1.96²) / (5 + 1.96²) = 100 * 1.1584 / 8.8416 = 13.10
+    assert by_tp["delivery"].ci_low == pytest.approx(100 * 1.1584 / 8.8416)
+    assert by_tp["delivery"].ci_high == pytest.approx(100.0)
     by_month = {r.group: r for r in scores(responses, customers, as_of=AS_OF, by="month")}
     assert set(by_month) == {"(all)", "2026-05"}
     by_survey = {r.group for r in scores(responses, customers, as_of=AS_OF, by="survey")}
@@ -120,7 +122,7 @@ def test_grouping(load):
         scores(responses, customers, as_of=AS_OF, by="region")
 
 
-def test_csi_ces_means_and_t_interval(load):
+def test_csi_ces_means_and_scale_interval(load):
     rows = [
         {"customer_id": "c1", "date": "2026-05-01", "metric": "csi", "score": 4.0, "survey": "q"},
         {"customer_id": "c2", "date": "2026-05-01", "metric": "csi", "score": 5.0, "survey": "q"},
@@ -134,15 +136,19 @@ def test_csi_ces_means_and_t_interval(load):
     customers = load("customers", CUSTOMERS)
     out = {r.metric: r for r in scores(responses, customers, as_of=AS_OF)}
     csi = out["csi"]
-    # mean 4, sample sd sqrt(((0)+1+1+0)/3) = sqrt(2/3), t(0.975, 3) = 3.182446
-    half = 3.182446 * math.sqrt(2 / 3) / 2
+    # 1.96² / 2 = 1.9208 answers added at 1 and at 5: n' = 7.8416, sum' = 16 + 1.9208 * 6 =
+    # 27.5248, mean' = 3.51010; sum of squares' = 66 + 1.9208 * 26 = 115.9408,
+    # var' = 115.9408 / 7.8416 - 3.51010² = 2.46455; half = 1.96 * sqrt(2.46455 / 7.8416) = 1.09881
     assert csi.value == pytest.approx(4.0) and csi.scale == 5
-    assert csi.ci_low == pytest.approx(4 - half, abs=1e-5)
-    assert csi.ci_high == pytest.approx(4 + half, abs=1e-5)
+    assert csi.ci_low == pytest.approx(3.51010 - 1.09881, abs=1e-4)
+    assert csi.ci_high == pytest.approx(3.51010 + 1.09881, abs=1e-4)
     ces = out["ces"]
-    # mean 4, sd sqrt(8), t(0.975, 1) = 12.706205, half = 12.706205 * sqrt(8) / sqrt(2) = 25.41
+    # 2 and 6 on 1-7 (the t interval was 4 ± 25.41): n' = 5.8416, mean' = (8 + 1.9208 * 8) /
+    # 5.8416 = 4, var' = (40 + 1.9208 * 50) / 5.8416 - 16 = 7.28814, half = 1.96 *
+    # sqrt(7.28814 / 5.8416) = 2.18927
     assert ces.value == pytest.approx(4.0) and ces.scale == 7
-    assert ces.ci_high == pytest.approx(4 + 12.706205 * 2, abs=1e-4)
+    assert ces.ci_low == pytest.approx(4 - 2.18927, abs=1e-4)
+    assert ces.ci_high == pytest.approx(4 + 2.18927, abs=1e-4)
     assert ces.promoters is None
 
 
@@ -333,9 +339,11 @@ def test_say_vs_do_by_hand(load):
     # not key: latest answers p1 10, p2 9, d1 2, d2 6, m1 8, late 0, ghost 10
     # -> P 3, passive 1, D 3 of 7 -> NPS 0
     assert seg["not key"].responses == 7 and seg["not key"].value == pytest.approx(0.0)
-    # var = (3/7 + 3/7 - 0) / 7
-    half = 1.96 * 100 * math.sqrt((6 / 7) / 7)
-    assert seg["not key"].ci_high == pytest.approx(half)
+    # NPS 0 of 3 / 1 / 3: symmetric interval from the score test (at delta = 0 the Wald
+    # half width is 1.96 * 100 * sqrt((6 / 7) / 7) = 68.6; the score interval is narrower here)
+    assert seg["not key"].ci_high == pytest.approx(nps_interval(3, 1, 3)[2])
+    assert seg["not key"].ci_low == pytest.approx(-seg["not key"].ci_high)
+    assert 0 < seg["not key"].ci_high < 1.96 * 100 * math.sqrt((6 / 7) / 7)
     # regular needs 2+ order dates in each 12-month period of the 24-month window; nobody has
     # two dates in (2024-06-30, 2025-06-30] -> no regular customer
     assert seg["regular"].responses == 0 and seg["not regular"].responses == 7

@@ -22,12 +22,16 @@ Duplicate answers are rejected at import (natural key customer_id, date, metric,
 Formulas:
 
 - NPS = 100 * (P - D) / n with P promoters, D detractors, n answers. Its 95% confidence interval
-  uses the variance of the trinomial: with p_P = P/n, p_D = D/n,
-  ``var = (p_P + p_D - (p_P - p_D) ** 2) / n`` and ``CI = NPS ± 1.96 * 100 * sqrt(var)`` (not
-  clipped to [-100, 100]).
-- CSI / CES: the mean with a Student t interval,
-  ``mean ± t(0.975, n - 1) * s / sqrt(n)`` with ``s`` the sample standard deviation; no interval
-  when n < 2.
+  is the score (Wilson-type) interval of the trinomial: the values d in [-100, 100] that the score
+  test does not reject, ``n * (NPS/100 - d/100) ** 2 / (q_P + q_D - (d/100) ** 2) <= 1.96 ** 2``,
+  with q_P, q_D the promoter and detractor shares that maximise the likelihood under
+  ``q_P - q_D = d/100``. It stays inside the scale and does not collapse on few answers: 4
+  promoters of 4 give [100 * (4 - 1.96²) / (4 + 1.96²); 100] = [2.0; 100]. Without passives it is
+  the Wilson interval of the promoter share, mapped to ``2 * p - 1``.
+- CSI / CES: the mean; its 95% interval is computed on the scale [low, high]: 1.96² / 2 answers
+  are added at each end of the scale (the Agresti-Coull adjustment, which for answers at the two
+  ends only is the Wilson interval), ``mean' ± 1.96 * sqrt(var' / n')`` from the adjusted count,
+  mean and variance, then cut to the scale. Equal answers do not collapse the interval.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
-from scipy import stats
+from scipy import optimize
 
 from cxray.analytics.structure import customer_status
 from cxray.analytics.windows import add_months, check_as_of
@@ -158,27 +162,75 @@ def _nps_group_py(score: float) -> str:
 
 
 def nps_interval(promoters: int, passives: int, detractors: int) -> tuple[float, float, float]:
-    """(NPS, CI low, CI high) from the three counts; NaNs when there is no answer."""
+    """(NPS, CI low, CI high) from the three counts (score interval, see the module notes);
+    NaNs when there is no answer."""
     n = promoters + passives + detractors
     if n == 0:
         return math.nan, math.nan, math.nan
-    p_p, p_d = promoters / n, detractors / n
-    nps = 100.0 * (p_p - p_d)
-    var = max(p_p + p_d - (p_p - p_d) ** 2, 0.0) / n
-    half = Z95 * 100.0 * math.sqrt(var)
-    return nps, nps - half, nps + half
+    observed = (promoters - detractors) / n
+
+    def excess(delta: float) -> float:  # score statistic minus its 95% critical value
+        return _nps_score(promoters, passives, detractors, observed, delta) - Z95 * Z95
+
+    eps = 1e-12
+    low = -1.0 if observed <= -1 + eps or excess(-1 + eps) <= 0 else None
+    high = 1.0 if observed >= 1 - eps or excess(1 - eps) <= 0 else None
+    if low is None:
+        low = optimize.brentq(excess, -1 + eps, min(observed, 1 - eps), xtol=1e-12)
+    if high is None:
+        high = optimize.brentq(excess, max(observed, -1 + eps), 1 - eps, xtol=1e-12)
+    return 100.0 * observed, 100.0 * low, 100.0 * high
 
 
-def mean_interval(n: int, total: float, total_sq: float) -> tuple[float, float, float]:
-    """(mean, CI low, CI high) from n, sum and sum of squares (t interval, 95%)."""
+def _nps_score(promoters: int, passives: int, detractors: int, observed: float, delta: float):
+    """The score statistic of ``q_P - q_D = delta`` at the constrained maximum likelihood."""
+    n = promoters + passives + detractors
+    if observed == delta:
+        return 0.0
+    x = _nps_detractor_share(promoters, passives, detractors, delta)
+    var = 2 * x + delta - delta * delta  # q_P + q_D - delta², with q_P = x + delta, q_D = x
+    if var <= 0:
+        return math.inf
+    return n * (observed - delta) ** 2 / var
+
+
+def _nps_detractor_share(promoters: int, passives: int, detractors: int, delta: float) -> float:
+    """The detractor share x maximising P log(x + delta) + M log(1 - 2x - delta) + D log x on
+    max(0, -delta) <= x <= (1 - delta) / 2; its derivative decreases in x."""
+
+    def term(count: int, share: float) -> float:
+        if count == 0:
+            return 0.0
+        return math.inf if share <= 0 else count / share
+
+    def slope(x: float) -> float:
+        return (
+            term(promoters, x + delta) + term(detractors, x) - 2 * term(passives, 1 - 2 * x - delta)
+        )
+
+    lo, hi = max(0.0, -delta), (1 - delta) / 2
+    if slope(lo) <= 0:
+        return lo
+    if slope(hi) >= 0:
+        return hi
+    return optimize.brentq(slope, lo, hi, xtol=1e-15)
+
+
+def mean_interval(
+    n: int, total: float, total_sq: float, low: float, high: float
+) -> tuple[float, float, float]:
+    """(mean, CI low, CI high) of answers on the scale [low, high] from n, their sum and sum of
+    squares: 1.96² / 2 answers added at each end of the scale, normal interval, cut to the scale
+    (see the module notes); NaNs without answers."""
     if n == 0:
         return math.nan, math.nan, math.nan
     mean = total / n
-    if n < 2:
-        return mean, math.nan, math.nan
-    var = max((total_sq - n * mean * mean) / (n - 1), 0.0)
-    half = float(stats.t.ppf(0.975, n - 1)) * math.sqrt(var / n)
-    return mean, mean - half, mean + half
+    extra = Z95 * Z95 / 2
+    n_adj = n + 2 * extra
+    mean_adj = (total + extra * (low + high)) / n_adj
+    var_adj = max((total_sq + extra * (low * low + high * high)) / n_adj - mean_adj**2, 0.0)
+    half = Z95 * math.sqrt(var_adj / n_adj)
+    return mean, max(low, mean_adj - half), min(high, mean_adj + half)
 
 
 def _num(value: float) -> float | None:
@@ -249,7 +301,10 @@ def _row(
             passives=m,
             detractors=d,
         )
-    value, low, high = mean_interval(n, float(agg["total"]), float(agg["total_sq"]))
+    bottom = SCALES[metric][0]
+    value, low, high = mean_interval(
+        n, float(agg["total"]), float(agg["total_sq"]), bottom, int(scale)
+    )
     return ScoreRow(**common, value=_num(value), ci_low=_num(low), ci_high=_num(high))
 
 
