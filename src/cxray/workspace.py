@@ -511,7 +511,7 @@ class Workspace:
             present |= set(checked.mapping.derived)  # amount from quantity x price
             present |= {"line_no"} if table == "orders" else set()
             present |= {"contact_id"} if table == "contacts" else set()
-            valid = self.con.table(VALID) if engine else ibis.memtable(checked.valid())
+            valid = self.con.table(VALID).drop(ROW) if engine else ibis.memtable(checked.valid())
             valid = valid.drop(*(r.name for r in related)) if related else valid
             writing = (
                 watching(engine, progress, checked.valid_rows, "writing", "rows")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import duckdb
 
 from cxray.errors import CxrayError
+from cxray.ingest.read import ROW
 from cxray.ingest.schema import TABLES, Column, Table
 from cxray.ingest.validate import DUCK_TYPES, VALID, Validated, normalize_name
 
@@ -121,13 +122,12 @@ def latest_rows(checked: Validated, table: Table, related: list[Related]) -> dic
         by_table.setdefault(r.table, []).append(r)
     keys = sorted({k for name in by_table for k in TABLES[name].key})
     date = table.date_column
-    wanted = [*keys, *([date] if date else []), *(r.name for r in related)]
-    # a table of its own: rowid is then the file order (DuckDB keeps insertion order)
+    wanted = [*keys, *([date] if date else []), *(r.name for r in related), ROW]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {_LINES} AS "
         f"SELECT {', '.join(_q(c) for c in dict.fromkeys(wanted))} FROM {VALID}"
     )
-    order = f"{_q(date)} DESC NULLS LAST, rowid DESC" if date else "rowid DESC"
+    order = f"{_q(date)} DESC NULLS LAST, {_q(ROW)} DESC" if date else f"{_q(ROW)} DESC"
     made = {}
     for name, columns in by_table.items():
         spec = TABLES[name]
