@@ -66,7 +66,8 @@ ORDERS = [
     line("c2", "2024-06-30", 15),
     # c3: first order after calibration_end: not a customer of the summary
     line("c3", "2024-04-02", 50),
-    # c4: a return-only day first (not a purchase), first purchase 02-10, a free order on 02-20
+    # c4: a return-only day first: its acquisition (the birth, time 0) but not a purchase; one
+    # repeat purchase 02-10 (31 days later); a free order on 02-20 is no purchase
     line("c4", "2024-01-10", -30),
     line("c4", "2024-02-10", 70),
     line("c4", "2024-02-20", 0),
@@ -84,7 +85,7 @@ ORDERS = [
 EXPECTED = {
     "c1": (2, 60, 90, (20 + 60) / 2, 1, 25.0),
     "c2": (0, 0, 0, 0.0, 1, 25.0),
-    "c4": (1, 10, 50, 0.0, 0, 0.0),
+    "c4": (1, 31, 81, 70.0, 0, 0.0),  # T: 01-10 to 03-31 = 21 + 29 + 31 days
     "c5": (1, 70, 86, 10.0, 0, 0.0),
     "c7": (0, 0, 30, 0.0, 0, 0.0),
 }
@@ -648,9 +649,14 @@ def test_small_workspace_end_to_end(load):
     customers = result.customers.set_index("customer_id")
     assert sorted(customers.index) == sorted(EXPECTED)
     assert customers.loc["c2", "p_alive"] == 1.0
-    assert np.all(np.isfinite(customers["clv"])) and np.all(customers["clv"] >= 0)
-    # c4's repeat purchase is a free order (monetary 0): it is left out of the Gamma-Gamma fit
-    assert result.params["gamma_gamma"]["repeat_customers"] == 2
+    repeaters = customers[customers["frequency"] > 0]["clv"]
+    assert np.all(np.isfinite(repeaters)) and np.all(repeaters >= 0)
+    # x = 0 (c2, c7): the population mean spend v p / (q - 1) is finite only when q > 1
+    q = result.params["gamma_gamma"]["q"]
+    first_only = customers[customers["frequency"] == 0]["clv"]
+    assert bool(np.all(np.isfinite(first_only))) == (q > 1)
+    # c1, c4 (its 02-10 purchase after a return-only acquisition day) and c5 repeat
+    assert result.params["gamma_gamma"]["repeat_customers"] == 3
     assert result.holdout_totals["actual"] == 2
     payload = json.loads(json.dumps(result.to_dict()))
     assert payload["settings"]["calibration_end"] == "2024-03-31"

@@ -31,7 +31,8 @@ def line(cid: str, date: str, amount: float, order_id: str | None = None, line_n
 
 AS_OF = d("2026-04-15")
 
-# Purchase occasions (positive-total days) are marked with *.
+# Purchase occasions (positive-total days) are marked with *. A customer's cohort is the month of
+# its first order day of any amount (a return or a net-negative day included).
 ORDERS = [
     # a: Jan cohort. Occasions 01-05*, 01-20*, 03-10*; 03-12 is a return-only day (no occasion)
     line("a", "2026-01-05", 60, "oa1", 1),  # two lines of one order on one date: one occasion
@@ -57,10 +58,11 @@ ORDERS = [
     # g: Feb cohort. Occasions 02-20*, 03-01*
     line("g", "2026-02-20", 60),
     line("g", "2026-03-01", 40),
-    # d: first line is a pure return day in Feb (not acquired then); acquired in Mar (03-05*)
+    # d: first line is a pure return day in Feb: acquired then (Feb cohort), first occasion 03-05*
     line("d", "2026-02-01", -40),
     line("d", "2026-03-05", 70),
-    # h: a sale and a larger return on 03-03 (net -30, not an occasion); acquired in Apr (04-05*)
+    # h: a sale and a larger return on 03-03 (net -30, not an occasion): acquired in Mar (Mar
+    # cohort), first occasion 04-05*
     line("h", "2026-03-03", 50),
     line("h", "2026-03-03", -80),
     line("h", "2026-04-05", 10),
@@ -118,15 +120,14 @@ def test_cohort_table_columns_order_and_grid(orders):
         ("2026-02", 2),
         ("2026-03", 0),
         ("2026-03", 1),
-        ("2026-04", 0),
     ]
 
 
 def test_cohort_sizes(orders):
     sizes = {c: r["cohort_size"] for (c, _), r in cells(cohort_table(orders, as_of=AS_OF)).items()}
-    # Jan: a, b, c, i; Feb: e, g; Mar: d (its Feb return does not acquire it);
-    # Apr: h (its net-negative Mar day does not acquire it)
-    assert sizes == {"2026-01": 4, "2026-02": 2, "2026-03": 1, "2026-04": 1}
+    # Jan: a, b, c, i; Feb: e, g and d (its Feb return is its first order day); Mar: h (its
+    # net-negative Mar day is its first order day); nobody is acquired in Apr
+    assert sizes == {"2026-01": 4, "2026-02": 3, "2026-03": 1}
 
 
 def test_cohort_customers_and_retention_with_gap_month(orders):
@@ -135,14 +136,13 @@ def test_cohort_customers_and_retention_with_gap_month(orders):
     # Apr b (20) -> 1/4 (c's April return alone is not buying)
     assert [t["2026-01", p]["customers"] for p in range(4)] == [4, 0, 2, 1]
     assert [t["2026-01", p]["retention"] for p in range(4)] == pytest.approx([1.0, 0.0, 0.5, 0.25])
-    # Feb cohort (2): Feb e, g; Mar g -> 1/2; Apr e -> 1/2
-    assert [t["2026-02", p]["customers"] for p in range(3)] == [2, 1, 1]
-    assert [t["2026-02", p]["retention"] for p in range(3)] == pytest.approx([1.0, 0.5, 0.5])
-    # Mar cohort (d): Mar 1; Apr nobody (zero row)
-    assert [t["2026-03", p]["customers"] for p in range(2)] == [1, 0]
-    assert [t["2026-03", p]["retention"] for p in range(2)] == pytest.approx([1.0, 0.0])
-    assert t["2026-04", 0]["customers"] == 1
-    assert t["2026-04", 0]["retention"] == pytest.approx(1.0)
+    # Feb cohort (3): Feb e, g (d's return-only day is no purchase) -> 2/3; Mar g, d -> 2/3;
+    # Apr e -> 1/3
+    assert [t["2026-02", p]["customers"] for p in range(3)] == [2, 2, 1]
+    assert [t["2026-02", p]["retention"] for p in range(3)] == pytest.approx([2 / 3, 2 / 3, 1 / 3])
+    # Mar cohort (h): Mar nobody (h's day nets to -30: no purchase); Apr h (04-05)
+    assert [t["2026-03", p]["customers"] for p in range(2)] == [0, 1]
+    assert [t["2026-03", p]["retention"] for p in range(2)] == pytest.approx([0.0, 1.0])
 
 
 def test_cohort_revenue_includes_returns(orders):
@@ -150,12 +150,11 @@ def test_cohort_revenue_includes_returns(orders):
     # Jan cohort: Jan 60+40+50 (a) + 200 (b) + 10 (c) + 20+20 (i) = 400; Feb 0;
     # Mar 30-10 (a) + 80 (b) = 100; Apr 20 (b; 999 after as_of ignored) - 5 (c's return) = 15
     assert [t["2026-01", p]["revenue"] for p in range(4)] == pytest.approx([400, 0, 100, 15])
-    # Feb cohort: Feb 50-20 (e) + 60 (g) = 90; Mar 40 (g); Apr 25 (e)
-    assert [t["2026-02", p]["revenue"] for p in range(3)] == pytest.approx([90, 40, 25])
-    # Mar cohort: Mar 70 (d's Feb -40 is before its acquisition: in no cell); Apr 0
-    assert [t["2026-03", p]["revenue"] for p in range(2)] == pytest.approx([70, 0])
-    # Apr cohort: 10 (h's Mar lines 50 - 80 are before its acquisition)
-    assert t["2026-04", 0]["revenue"] == pytest.approx(10)
+    # Feb cohort: Feb 50-20 (e) + 60 (g) - 40 (d's return) = 50; Mar 40 (g) + 70 (d) = 110;
+    # Apr 25 (e)
+    assert [t["2026-02", p]["revenue"] for p in range(3)] == pytest.approx([50, 110, 25])
+    # Mar cohort (h): Mar 50 - 80 = -30; Apr 10
+    assert [t["2026-03", p]["revenue"] for p in range(2)] == pytest.approx([-30, 10])
 
 
 def test_cohort_revenue_per_acquired_customer(orders):
@@ -165,21 +164,23 @@ def test_cohort_revenue_per_acquired_customer(orders):
     assert [t["2026-01", p]["revenue_per_customer"] for p in range(4)] == pytest.approx(
         [100, 0, 25, 3.75]
     )
-    # Feb: 90/2, 40/2, 25/2
+    # Feb: 50/3, 110/3, 25/3
     assert [t["2026-02", p]["revenue_per_customer"] for p in range(3)] == pytest.approx(
-        [45, 20, 12.5]
+        [50 / 3, 110 / 3, 25 / 3]
     )
-    assert t["2026-03", 0]["revenue_per_customer"] == pytest.approx(70)
+    assert t["2026-03", 0]["revenue_per_customer"] == pytest.approx(-30)
 
 
 def test_cohort_orders_after_as_of_ignored(orders):
-    # as_of 2026-02-15: only Jan and Feb exist; e (02-10) is in the Feb cohort, g (02-20) not yet
+    # as_of 2026-02-15: only Jan and Feb exist; d (02-01) and e (02-10) are in the Feb cohort,
+    # g (02-20) not yet
     t = cells(cohort_table(orders, as_of=d("2026-02-15")))
     assert sorted(t) == [("2026-01", 0), ("2026-01", 1), ("2026-02", 0)]
     assert t["2026-01", 0]["cohort_size"] == 4
     assert t["2026-01", 1]["customers"] == 0
-    assert t["2026-02", 0]["cohort_size"] == 1  # e only
-    assert t["2026-02", 0]["revenue"] == pytest.approx(30)  # 50 - 20
+    assert t["2026-02", 0]["cohort_size"] == 2  # d and e
+    assert t["2026-02", 0]["customers"] == 1  # e: d only returned
+    assert t["2026-02", 0]["revenue"] == pytest.approx(-10)  # 50 - 20 - 40
 
 
 def test_cohort_table_empty_when_no_orders_up_to_as_of(orders):
@@ -232,16 +233,17 @@ def test_cohort_table_months_across_year_boundary(load):
 
 def test_cohort_table_quarter_sizes_on_main_fixture(orders):
     t = cells(cohort_table(orders, as_of=AS_OF, period="quarter"))
-    # 2026-Q1: a, b, c, i, e, g, d = 7; 2026-Q2: h
-    # Q1 revenue 400 + 90 + 100 + 40 + 70 = 660 (d's -40 and h's Q1 lines excluded: before
-    # acquisition); Q2 (index 1): 15 (Jan) + 25 (e) = 40, buyers b and e
-    assert t["2026-Q1", 0]["cohort_size"] == 7
-    assert t["2026-Q1", 0]["revenue"] == pytest.approx(660)
-    assert t["2026-Q1", 1]["customers"] == 2
-    assert t["2026-Q1", 1]["retention"] == pytest.approx(2 / 7)
-    assert t["2026-Q1", 1]["revenue"] == pytest.approx(40)
-    assert t["2026-Q2", 0]["cohort_size"] == 1
-    assert sorted(t) == [("2026-Q1", 0), ("2026-Q1", 1), ("2026-Q2", 0)]
+    # 2026-Q1: a, b, c, i, e, g, d, h = 8 (every first order day is in Q1)
+    # Q1 buyers: all but h (its only Q1 day nets to -30) = 7
+    # Q1 revenue by customer: a 170, b 280, c 10, i 40, e 30, g 100, d 30, h -30 = 630
+    # Q2 (index 1): b 20, c -5, e 25, h 10 = 50; buyers b, e, h
+    assert t["2026-Q1", 0]["cohort_size"] == 8
+    assert t["2026-Q1", 0]["customers"] == 7
+    assert t["2026-Q1", 0]["revenue"] == pytest.approx(630)
+    assert t["2026-Q1", 1]["customers"] == 3
+    assert t["2026-Q1", 1]["retention"] == pytest.approx(3 / 8)
+    assert t["2026-Q1", 1]["revenue"] == pytest.approx(50)
+    assert sorted(t) == [("2026-Q1", 0), ("2026-Q1", 1)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,7 +256,7 @@ def test_activation_columns_and_order(orders):
     result = activation(orders, as_of=AS_OF, max_order=3)
     assert result.columns == tuple(ACTIVATION_COLUMNS)
     got = [(r["cohort"], r["k"]) for r in rows(result)]
-    cohorts = ["2026-01", "2026-02", "2026-03", "2026-04", ALL_COHORTS]
+    cohorts = ["2026-01", "2026-02", "2026-03", ALL_COHORTS]
     assert got == [(c, k) for c in cohorts for k in (1, 2, 3)]
 
 
@@ -293,11 +295,12 @@ def test_activation_jan_cohort_shares_and_medians(orders):
 
 def test_activation_same_date_lines_are_one_order(orders):
     t = steps(activation(orders, as_of=AS_OF, max_order=3))
-    # Feb cohort: e 02-10 (two orders, one occasion) -50-> 04-01; g 02-20 -9-> 03-01
-    # k=1: 2 customers, both made order 2 -> 1.0; median (9 + 50) / 2 = 29.5
-    assert t["2026-02", 1]["customers_k"] == 2
+    # Feb cohort: e 02-10 (two orders, one occasion) -50-> 04-01; g 02-20 -9-> 03-01;
+    # d 03-05 (its 02-01 return is no order)
+    # k=1: 3 customers, e and g made order 2 -> 2/3; median (9 + 50) / 2 = 29.5
+    assert t["2026-02", 1]["customers_k"] == 3
     assert t["2026-02", 1]["customers_next"] == 2
-    assert t["2026-02", 1]["share_next"] == pytest.approx(1.0)
+    assert t["2026-02", 1]["share_next"] == pytest.approx(2 / 3)
     assert t["2026-02", 1]["median_days"] == pytest.approx(29.5)
     # k=2: e and g have 2 orders, neither a 3rd; k=3: nobody -> share null
     assert (t["2026-02", 2]["customers_k"], t["2026-02", 2]["customers_next"]) == (2, 0)
@@ -312,14 +315,13 @@ def test_activation_same_date_lines_are_one_order(orders):
 
 def test_activation_return_days_are_not_orders(orders):
     t = steps(activation(orders, as_of=AS_OF, max_order=3))
-    # d: the 02-01 return is not an order: d is in the Mar cohort with one order
-    # h: the net-negative 03-03 day is not an order: h is in the Apr cohort with one order
-    for cohort in ("2026-03", "2026-04"):
-        assert (t[cohort, 1]["customers_k"], t[cohort, 1]["customers_next"]) == (1, 0)
-        assert t[cohort, 1]["share_next"] == pytest.approx(0.0)
-        assert t[cohort, 1]["median_days"] is None
-        assert t[cohort, 2]["customers_k"] == 0
-        assert t[cohort, 2]["share_next"] is None
+    # d: the 02-01 return is not an order: d's only order is 03-05 (Feb cohort, k=1 above)
+    # h: the net-negative 03-03 day is not an order: h (Mar cohort) has one order, 04-05
+    assert (t["2026-03", 1]["customers_k"], t["2026-03", 1]["customers_next"]) == (1, 0)
+    assert t["2026-03", 1]["share_next"] == pytest.approx(0.0)
+    assert t["2026-03", 1]["median_days"] is None
+    assert t["2026-03", 2]["customers_k"] == 0
+    assert t["2026-03", 2]["share_next"] is None
     # c's April return is not an order 2: c is counted at k=1 without a next order (see Jan k=1)
 
 
@@ -363,7 +365,7 @@ def test_activation_default_max_order_and_truncation(orders):
     assert full["all", 5]["share_next"] is None
     # max_order=1 still sees order 2 when computing k=1
     one = steps(activation(orders, as_of=AS_OF, max_order=1))
-    cohorts = ("2026-01", "2026-02", "2026-03", "2026-04", "all")
+    cohorts = ("2026-01", "2026-02", "2026-03", "all")
     assert sorted(one) == sorted((c, 1) for c in cohorts)
     assert one["all", 1] == full["all", 1]
     assert one["2026-01", 1] == full["2026-01", 1]

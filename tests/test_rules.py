@@ -18,8 +18,9 @@ Products: S-1 in line Cheese, M-1 in line Bread; C-9 has no product row.
 - regular (2 dates in each of the two years): C1 only (2026-06-01, 2025-12-01 | 2025-06-01,
   2024-12-01)
 - reachable: C2 (current contact and an interaction on 2026-01-01); C1 has no interaction
-- RFM (n = 4): recency C1 29, C2 60, C4 9, C5 0 -> r 2, 1, 3, 4; frequency C1 4, C2 1, C4 2,
-  C5 1 -> f 4, 1, 3, 1; monetary -> m 4, 2, 1, 3; fm = floor((f + m + 1) / 2) -> 4, 2, 2, 2;
+- RFM (n = 4; purchase days only: C4's return-only 2026-06-21 is none): recency C1 29, C2 60,
+  C4 10, C5 0 -> r 2, 1, 3, 4; frequency C1 4, C2 1, C4 1, C5 1 -> f 4, 1, 1, 1; monetary
+  -> m 4, 2, 1, 3; fm = floor((f + m + 1) / 2) -> 4, 2, 1, 2;
   segments C1 at_risk, C2 lost, C4 about_to_sleep, C5 potential_loyalist
 """
 
@@ -124,7 +125,7 @@ CASES = [
     ("revenue < 100", ["C3", "C4"]),
     ("revenue == 200", ["C2"]),
     ("recency_days <= 10", ["C4", "C5"]),
-    ("frequency >= 2", ["C1", "C4"]),
+    ("frequency >= 2", ["C1"]),  # C4's second date is a return-only day
     ('rfm_segment == "at_risk"', ["C1"]),
     ('rfm_segment in ["lost", "potential_loyalist"]', ["C2", "C5"]),
     ('rfm_segment == "about_to_sleep"', ["C4"]),

@@ -173,6 +173,9 @@ def test_customer_status_schema(base):
         "key",
         "window_revenue",
         "revenue_rank",
+        "sold",
+        "returned",
+        "returned_only",
     ]
     assert schema["reachable"].is_boolean() and schema["key"].is_boolean()
     assert schema["window_revenue"].is_float64()
@@ -289,7 +292,8 @@ def test_key_ties_broken_by_customer_id(load):
 
 
 def test_returns_reduce_revenue_and_negative_customers_are_not_ranked(load):
-    # r1 100 - 30 = 70; r2 50; r3 only a return (-20): active, but not ranked
+    # r1 100 - 30 = 70 (one day, net positive: a purchase day); r2 50; r3 only a return (-20):
+    # no purchase day, so neither active nor ranked, but counted as returned only
     # total of ranked revenue 70 + 50 = 120; key_share 0.5 -> 60: before r1 0 (key), r2 70 (no)
     tables = key_fixture(load, {"r1": [100, -30], "r2": [50], "r3": [-20]})
     status = by_id(customer_status(*tables, as_of=AS_OF, params=StructureParams(key_share=0.5)))
@@ -298,10 +302,25 @@ def test_returns_reduce_revenue_and_negative_customers_are_not_ranked(load):
         "r2": (50.0, 2, False),
         "r3": (-20.0, None, False),
     }
-    assert status["r3"]["active"]
+    assert not status["r3"]["active"] and status["r3"]["returned_only"]
+    assert status["r1"]["active"] and not status["r1"]["returned_only"]
+    assert {c: (r["sold"], r["returned"]) for c, r in status.items()} == {
+        "r1": (100.0, 30.0),
+        "r2": (50.0, 0.0),
+        "r3": (0.0, 20.0),
+    }
     f = funnel(*tables, as_of=AS_OF, params=StructureParams(key_share=0.5))
-    assert f.window_revenue == pytest.approx(120.0)
+    assert (f.active, f.returned_only) == (2, 1)
+    # the headline is net of returns for everybody: 70 + 50 - 20 = 100; the shares' base is the
+    # ranked customers' 120
+    assert f.window_revenue == pytest.approx(100.0)
+    assert f.ranked_revenue == pytest.approx(120.0)
     assert f.key_revenue_share == pytest.approx(70 / 120)
+    # sold 100 + 50 = 150, returned 30 + 20 = 50: return rate 1/3
+    assert (f.sold, f.returned) == (pytest.approx(150.0), pytest.approx(50.0))
+    assert f.return_rate == pytest.approx(1 / 3)
+    assert f.to_dict()["return_rate"] == pytest.approx(1 / 3)
+    assert f.to_dict()["returned_only"] == 1
 
 
 def test_empty_workspace(load):

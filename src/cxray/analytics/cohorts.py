@@ -11,20 +11,22 @@ Definitions
   (``period="quarter"``, labelled ``'YYYY-Qn'``). A period is handled as an integer index: the
   month index ``year * 12 + month - 1`` or the quarter index ``year * 4 + (month - 1) // 3``
   (portable integer arithmetic, no SQL intervals).
-- **Purchase occasion** (an "order" in the activation view): a distinct order *date* of a customer
-  whose lines that day add up to a positive amount (``> 1e-9``). Several lines or order ids on one
-  date are one occasion; a day of returns only (or of returns exceeding sales) is not an occasion.
-- **Acquisition**: a customer's acquisition date is its first purchase occasion; its **cohort** is
-  the period of that date. A customer whose first lines are returns is acquired later, at its first
-  positive day; a customer with no positive day is in no cohort. Both views use this one
-  definition, so a customer is in the same cohort in both.
-- **Buying in a period** (cohort table): the customer has at least one order line with a positive
-  amount in that period. This is looser than a purchase occasion (a day with a sale and a larger
-  return still counts), but the acquisition period always counts, so ``retention`` is 1.0 at
-  ``period_index`` 0.
+- **Purchase occasion** (an "order" in the activation view): a **purchase day** of
+  :mod:`cxray.analytics.purchases`, a distinct order *date* of a customer whose lines that day
+  net to a positive amount (``> 1e-9``). Several lines or order ids on one date are one occasion;
+  a day of returns only (or of returns exceeding sales, or of zero-value lines only) is not an
+  occasion.
+- **Acquisition**: a customer's acquisition date is its first order day of *any* amount (see
+  :mod:`cxray.analytics.purchases`), so a zero-value first order still sets it; its **cohort** is
+  the period of that date. Both views use this one definition, so a customer is in the same
+  cohort in both, and no later purchase moves it.
+- **Buying in a period** (cohort table): the customer has at least one purchase day in that
+  period, the same rule as the activation view's orders. A customer whose acquisition day is
+  not a purchase day (a zero-value order, a return) and who buys nothing else in its
+  acquisition period does not count as buying there, so ``retention`` at ``period_index`` 0 can
+  be below 1.0.
 - **Revenue** (cohort table) sums *all* lines of the cohort's customers in the period, returns
-  (negative lines) included. Lines dated before a customer's acquisition period (these can only be
-  non-positive days) belong to no cell of the table.
+  (negative lines) included.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from cxray.analytics.products import (
     _month_label,
     _months_from_data,
 )
+from cxray.analytics.purchases import order_days
 from cxray.analytics.windows import check_as_of
 
 __all__ = [
@@ -61,10 +64,6 @@ METRICS = ("customers", "retention", "revenue", "revenue_per_customer")
 
 ALL_COHORTS = "all"
 """The ``cohort`` label of the activation view's total rows (all cohorts together)."""
-
-# A day's total amount must exceed this to be a purchase occasion (absorbs the floating-point
-# residue of a sale and its full return on the same day).
-_EPS = 1e-9
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,33 +126,6 @@ def _periods_from_data(first_month: ir.IntegerScalar, last_month: int, period: s
 
 
 # --------------------------------------------------------------------------------------------
-# shared building blocks
-
-
-def _lines(orders: ir.Table, as_of: dt.date) -> ir.Table:
-    """Order lines on or before ``as_of`` with a customer and a date."""
-    return orders.filter(
-        orders.order_date <= ibis.literal(as_of),
-        orders.customer_id.notnull(),
-        orders.amount.notnull(),
-    )
-
-
-def _occasions(lines: ir.Table) -> ir.Table:
-    """Purchase occasions: one row ``(customer_id, order_date)`` per positive-total day."""
-    daily = lines.group_by(["customer_id", "order_date"]).aggregate(
-        total=lines.amount.cast("float64").sum()
-    )
-    return daily.filter(daily.total > _EPS).select("customer_id", "order_date")
-
-
-def _acquisitions(lines: ir.Table) -> ir.Table:
-    """``(customer_id, first_date)``: the date of each customer's first purchase occasion."""
-    occasions = _occasions(lines)
-    return occasions.group_by("customer_id").aggregate(first_date=occasions.order_date.min())
-
-
-# --------------------------------------------------------------------------------------------
 # public API
 
 
@@ -172,10 +144,10 @@ def cohort_table(
 
     - ``cohort`` (string): ``'YYYY-MM'`` or ``'YYYY-Qn'``, the acquisition period
     - ``period_index`` (int64): 0 = the acquisition period, 1 = the next calendar period, ...
-    - ``customers`` (int64): customers of the cohort with an order line of positive amount in the
-      period
+    - ``customers`` (int64): customers of the cohort with a purchase day in the period
     - ``cohort_size`` (int64): customers acquired in the cohort
-    - ``retention`` (float64): ``customers / cohort_size`` (1.0 at ``period_index`` 0)
+    - ``retention`` (float64): ``customers / cohort_size`` (below 1.0 at ``period_index`` 0 only
+      for customers acquired by a day that was no purchase, see the module notes)
     - ``revenue`` (float64): sum of ``amount`` over all the cohort's lines in the period, returns
       included (0.0 where there are none)
     - ``revenue_per_customer`` (float64): ``revenue / cohort_size``, i.e. per **acquired**
@@ -195,33 +167,29 @@ def cohort_table(
     check_as_of(as_of)
     check_period(period)
 
-    lines = _lines(orders, as_of)
-    first = _acquisitions(lines)
-    first = first.select(
-        customer_id=first.customer_id,
-        cidx=_period_index_expr(first.first_date, period),
-        first_month=_month_index_expr(first.first_date),
+    days = order_days(orders, as_of=as_of)
+    days = days.select(
+        customer_id=days.customer_id,
+        cidx=_period_index_expr(days.order_date.min().over(group_by="customer_id"), period),
+        pidx=_period_index_expr(days.order_date, period),
+        net=days.net,
+        bought=days.purchase.cast("int64"),
     )
-    sizes = first.group_by("cidx").aggregate(cohort_size=first.customer_id.count())
-
-    # per customer and period: revenue and whether any line was a sale
-    per = lines.select(
-        customer_id=lines.customer_id,
-        pidx=_period_index_expr(lines.order_date, period),
-        amount=lines.amount.cast("float64"),
+    # per customer and period: revenue and whether it had a purchase day
+    per = days.group_by(["customer_id", "cidx", "pidx"]).aggregate(
+        revenue=days.net.sum(), bought=days.bought.max()
     )
-    per = per.group_by(["customer_id", "pidx"]).aggregate(
-        revenue=per.amount.sum(), top=per.amount.max()
-    )
-    per = per.join(first, "customer_id")
-    per = per.filter(per.pidx >= per.cidx)
     cells = per.group_by(["cidx", "pidx"]).aggregate(
-        customers=(per.top > 0).cast("int64").sum(),
+        customers=per.bought.sum(),
         revenue=per.revenue.sum(),
+        # every customer has a row in its acquisition period (its first order day is there)
+        acquired=(per.pidx == per.cidx).cast("int64").sum(),
     )
+    sizes = cells.filter(cells.acquired > 0).select("cidx", cohort_size=cells.acquired)
 
     # the grid: every cohort x every period from the cohort's period to as_of's period
-    periods = _periods_from_data(first.first_month.min(), _month_index(as_of), period)
+    first_month = sizes.cidx.min() if period == "month" else sizes.cidx.min() * 3
+    periods = _periods_from_data(first_month, _month_index(as_of), period)
     grid = sizes.join(periods, sizes.cidx <= periods.idx).select(
         "cidx", "cohort_size", pidx=periods.idx
     )
@@ -280,8 +248,10 @@ def activation(
     Orders here are **purchase occasions**: distinct order dates of a customer with a positive
     total amount that day (see the module notes), numbered 1, 2, ... per customer in date order,
     counting only dates on or before ``as_of``. Cohorts are those of :func:`cohort_table` (the
-    period of order 1). For every cohort and every ``k`` in ``1..max_order``, zero-filled, plus a
-    total row per ``k`` over all cohorts with ``cohort = "all"`` (:data:`ALL_COHORTS`):
+    period of the acquisition, the first order day of any amount); a customer without a
+    purchase day has no order 1 and is counted nowhere here. For every cohort and every ``k`` in
+    ``1..max_order``, zero-filled, plus a total row per ``k`` over all cohorts with
+    ``cohort = "all"`` (:data:`ALL_COHORTS`):
 
     - ``cohort`` (string): ``'YYYY-MM'``, ``'YYYY-Qn'`` or ``"all"``
     - ``k`` (int64): the order number
@@ -303,12 +273,13 @@ def activation(
     check_period(period)
     _check_max_order(max_order)
 
-    occasions = _occasions(_lines(orders, as_of))
+    days = order_days(orders, as_of=as_of)
+    days = days.mutate(first_date=days.order_date.min().over(group_by="customer_id"))
+    occasions = days.filter(days.purchase)
     by_customer = ibis.window(group_by="customer_id", order_by="order_date")
     occasions = occasions.mutate(
         k=(ibis.row_number().over(by_customer) + 1).cast("int64"),
         next_date=occasions.order_date.lead().over(by_customer),
-        first_date=occasions.order_date.min().over(ibis.window(group_by="customer_id")),
     )
     steps = occasions.filter(occasions.k <= max_order)
     steps = steps.select(

@@ -3,8 +3,11 @@
 Every function takes Ibis tables with the canonical schema (see :mod:`cxray.ingest.schema`) and an
 explicit ``as_of`` date. The window is the trailing ``(as_of - window_months months, as_of]``
 (see :func:`cxray.analytics.windows.trailing_window`); the customers scored are those with at
-least one order line in it, i.e. the *active* customers of
+least one **purchase day** in it (a day whose lines net to more than zero, see
+:mod:`cxray.analytics.purchases`), i.e. the *active* customers of
 :func:`cxray.analytics.structure.customer_status` with ``active_window = window_months``.
+Return-only days never raise the frequency nor set the recency, and a customer with returns
+only is not scored.
 
 Scores (1 = worst, 5 = best). The customers are ranked in ascending order of "goodness" (recency:
 most days first; frequency and monetary: smallest first). Customers with equal values form a tied
@@ -38,6 +41,7 @@ import datetime as dt
 import ibis
 import ibis.expr.types as ir
 
+from cxray.analytics.purchases import order_days
 from cxray.analytics.windows import check_as_of, trailing_window
 
 __all__ = ["SEGMENTS", "SEGMENT_RULES", "rfm", "rfm_segments", "segment_of"]
@@ -95,15 +99,16 @@ def _score(value: ir.Value, n: ir.IntegerValue) -> ir.IntegerValue:
 def rfm(orders: ir.Table, *, as_of: dt.date, window_months: int = 24) -> ir.Table:
     """Recency, frequency, monetary value, their 1-5 scores and the RFM segment per customer.
 
-    One row per customer with at least one order line in ``(as_of - window_months months,
+    One row per customer with at least one purchase day in ``(as_of - window_months months,
     as_of]``. Columns, ordered by ``customer_id``:
 
     - ``customer_id``
-    - ``recency`` (int): days from the customer's last order date in the window to ``as_of``
-      (0 for an order on ``as_of``)
-    - ``frequency`` (int): distinct order dates in the window (several orders or lines on one
-      date count once)
-    - ``monetary`` (float): net revenue in the window (sum of ``amount``, returns negative)
+    - ``recency`` (int): days from the customer's last purchase day in the window to ``as_of``
+      (0 for a purchase on ``as_of``)
+    - ``frequency`` (int): purchase days in the window (several orders or lines on one date
+      count once; a day of returns only does not count)
+    - ``monetary`` (float): net revenue in the window (sum of ``amount`` of every line, returns
+      negative, return-only days included)
     - ``r_score``, ``f_score``, ``m_score`` (int 1-5): see the module notes; fewer days of
       recency, more dates and more revenue score higher
     - ``fm`` (int 1-5): ``round_half_up((f_score + m_score) / 2)``
@@ -117,13 +122,13 @@ def rfm(orders: ir.Table, *, as_of: dt.date, window_months: int = 24) -> ir.Tabl
         scores.filter(scores.segment == "cant_lose").to_pandas()
     """
     check_as_of(as_of)
-    window = trailing_window(as_of, window_months)
-    lines = orders.filter(window.contains(orders.order_date), orders.customer_id.notnull())
-    per_customer = lines.group_by("customer_id").aggregate(
-        last=lines.order_date.max(),
-        frequency=lines.order_date.nunique(),
-        monetary=lines.amount.sum(),
+    days = order_days(orders, window=trailing_window(as_of, window_months))
+    per_customer = days.group_by("customer_id").aggregate(
+        last=days.order_date.max(where=days.purchase),
+        frequency=days.purchase.cast("int64").sum(),
+        monetary=days.net.sum(),
     )
+    per_customer = per_customer.filter(per_customer.frequency > 0)
     base = per_customer.select(
         customer_id=per_customer.customer_id,
         # day numbers since 1970-01-01: portable date difference, no SQL intervals
@@ -192,5 +197,42 @@ def rfm_segments(rfm_table: ir.Table) -> ir.Table:
             "mean_recency",
             "mean_frequency",
             "mean_monetary",
+        )
+    )
+
+
+def rfm_segments_by(rfm_table: ir.Table, groups: ir.Table) -> ir.Table:
+    """The RFM segments of an :func:`rfm` result broken down by a customer attribute.
+
+    ``groups`` holds ``customer_id`` and ``group`` (see
+    :func:`cxray.analytics.groups.customer_groups`); a scored customer without a group value has
+    ``group`` null. One row per group and non-empty segment, ordered by ``group`` (nulls last)
+    then by the order of :data:`SEGMENT_RULES`. Columns: ``group``, ``segment``, ``customers``
+    (int), ``share`` (float: of the group's scored customers) and ``revenue`` (float: the
+    customers' total ``monetary``).
+    """
+    order = ibis.memtable(
+        {"segment": list(SEGMENTS), "_order": list(range(len(SEGMENTS)))},
+        schema={"segment": "string", "_order": "int64"},
+    )
+    joined = rfm_table.left_join(groups, "customer_id")
+    joined = joined.select(group=joined.group, segment=joined.segment, monetary=joined.monetary)
+    stats = joined.group_by(["group", "segment"]).aggregate(
+        customers=joined.count(), revenue=joined.monetary.sum()
+    )
+    stats = stats.join(order, "segment")
+    in_group = stats.customers.sum().over(group_by="group")
+    return (
+        stats.mutate(
+            share=stats.customers.cast("float64") / in_group.cast("float64"),
+            _null=stats.group.isnull().cast("int64"),
+        )
+        .order_by(["_null", "group", "_order"])
+        .select(
+            "group",
+            "segment",
+            customers=stats.customers.cast("int64"),
+            share="share",
+            revenue=stats.revenue.cast("float64"),
         )
     )

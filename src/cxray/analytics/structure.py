@@ -10,14 +10,21 @@ Definitions, with ``as_of`` the analysis date (windows are half-open, ``(start, 
   contacts, interactions and orders (a customer that appears only in orders is still a customer).
 - **reachable**: has at least one current contact person (``is_current`` true or null) and at least
   one interaction dated within the last ``contact_window`` days.
-- **active**: at least one order line dated within the last ``active_window`` months.
+- **active**: at least one **purchase day** (a day whose lines net to more than zero, see
+  :mod:`cxray.analytics.purchases`) within the last ``active_window`` months. A customer with
+  returns only in the window is not active; it is counted as *returned only*.
 - **regular**: active, and in each 12-month period of the active window (counted back from
   ``as_of``; the oldest period is the shorter remainder when the window is not a whole number of
-  years) orders on at least ``min_orders_per_year`` distinct dates.
+  years) purchase days on at least ``min_orders_per_year`` distinct dates.
 - **key**: the smallest set of customers, ranked by revenue in the active window (descending; ties
   broken by ``customer_id`` ascending), whose cumulative revenue reaches ``key_share`` of the
-  window's revenue. Only customers with positive net revenue in the window are ranked, and the
-  window's revenue is their total (so shares run from 0 to 1).
+  *ranked revenue*: only customers with positive net revenue in the window are ranked, and the
+  shares (key, Pareto) are of their total, so they run from 0 to 1.
+- **window revenue** (the headline): the net revenue of the window, every line of every customer
+  summed, returns included, customers whose returns exceed their purchases too. It is the ranked
+  revenue minus what the customers with a net of zero or less took away.
+- **returns**: ``sold`` is the amount of the positive lines, ``returned`` the amount of the
+  negative lines (as a positive number); the **return rate** is ``returned / sold`` (by amount).
 
 :func:`customer_status` is the single source of these definitions; :func:`funnel` counts its rows.
 """
@@ -32,6 +39,7 @@ from typing import Any, Literal
 import ibis
 import ibis.expr.types as ir
 
+from cxray.analytics.purchases import is_purchase, order_days, order_lines
 from cxray.analytics.windows import (
     Window,
     check_as_of,
@@ -113,9 +121,13 @@ class Funnel:
     """The client-base funnel at ``as_of``: how many customers are known, reachable, active,
     regular and key, how many key customers are regular, and the key customers' revenue share.
 
-    ``window_revenue`` is the active window's revenue (the total of customers with positive net
-    revenue in the window); ``key_revenue_share`` is the key customers' part of it (at least
-    ``params.key_share`` whenever there is revenue, 0.0 when there is none).
+    ``window_revenue`` is the active window's net revenue, every customer's lines summed
+    (returns and customers with a negative net included); ``ranked_revenue`` is the total of the
+    customers with positive net revenue, the base of ``key_revenue_share`` (at least
+    ``params.key_share`` whenever there is revenue, 0.0 when there is none) and of the Pareto
+    shares. ``sold`` and ``returned`` are the window's positive lines and returns (as a positive
+    amount), ``return_rate`` is ``returned / sold`` (None without sales), and ``returned_only``
+    counts the customers with order lines in the window but no purchase day.
     """
 
     as_of: dt.date
@@ -128,6 +140,15 @@ class Funnel:
     key_revenue_share: float
     window_revenue: float
     params: StructureParams
+    ranked_revenue: float = 0.0
+    sold: float = 0.0
+    returned: float = 0.0
+    returned_only: int = 0
+
+    @property
+    def return_rate(self) -> float | None:
+        """Returned amount / sold amount in the active window (None without sales)."""
+        return self.returned / self.sold if self.sold > 0 else None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: ``as_of`` as an ISO date string, counts as ints, shares and revenue
@@ -142,6 +163,11 @@ class Funnel:
             "key_regular": int(self.key_regular),
             "key_revenue_share": float(self.key_revenue_share),
             "window_revenue": float(self.window_revenue),
+            "ranked_revenue": float(self.ranked_revenue),
+            "sold": float(self.sold),
+            "returned": float(self.returned),
+            "return_rate": self.return_rate,
+            "returned_only": int(self.returned_only),
             "params": asdict(self.params),
         }
 
@@ -157,11 +183,51 @@ def _ids(col: ir.Column) -> ir.Table:
 
 
 def active_customers(orders: ir.Table, *, as_of: dt.date, active_window: int = 24) -> ir.Table:
-    """``customer_id`` of the *active* customers at ``as_of`` (an order line within the last
+    """``customer_id`` of the *active* customers at ``as_of`` (a purchase day within the last
     ``active_window`` months): the ``active`` of :func:`customer_status`, without the rest."""
     check_as_of(as_of)
-    lines = _window_lines(orders, trailing_window(as_of, active_window))
-    return lines.select("customer_id").distinct()
+    days = order_days(orders, window=trailing_window(as_of, active_window))
+    return days.filter(days.purchase).select("customer_id").distinct()
+
+
+def window_figures(
+    orders: ir.Table,
+    *,
+    as_of: dt.date,
+    params: StructureParams = StructureParams(),  # noqa: B008 (frozen, immutable default)
+) -> ir.Table:
+    """Per customer with order lines in the active window: ``revenue`` (net), ``sold``,
+    ``returned``, ``purchase_days`` and ``regular`` (see :func:`customer_status`), from one
+    pass over the window's lines (by customer and day, then by customer)."""
+    lines = order_lines(orders, window=trailing_window(as_of, params.active_window))
+    amount = lines.amount.cast("float64")
+    days = lines.group_by(["customer_id", "order_date"]).aggregate(
+        net=amount.sum(),
+        sold=amount.sum(where=amount > 0),
+        returned=amount.sum(where=amount < 0),
+    )
+    purchase = is_purchase(days.net)
+    periods = yearly_periods(as_of, params.active_window)
+    counts = {
+        f"_p{i}": (purchase & period.contains(days.order_date)).cast("int64").sum()
+        for i, period in enumerate(periods)
+    }
+    per = days.group_by("customer_id").aggregate(
+        revenue=days.net.sum(),
+        sold=days.sold.sum(),
+        returned=-days.returned.sum(),
+        purchase_days=purchase.cast("int64").sum(),
+        **counts,
+    )
+    regular = ibis.and_(*[per[name] >= params.min_orders_per_year for name in counts])
+    return per.select(
+        "customer_id",
+        "revenue",
+        sold=per.sold.fill_null(0.0),
+        returned=per.returned.fill_null(0.0),
+        purchase_days="purchase_days",
+        regular=regular,
+    )
 
 
 def _window_lines(orders: ir.Table, window: Window) -> ir.Table:
@@ -231,18 +297,21 @@ def customer_status(
     - ``customer_id`` (string)
     - ``reachable`` (bool): a current contact (``is_current`` true or null) and an interaction
       within ``(as_of - contact_window days, as_of]``
-    - ``active`` (bool): an order line within ``(as_of - active_window months, as_of]`` (any
-      line counts, a return included)
-    - ``regular`` (bool): active, with order lines on at least ``min_orders_per_year`` distinct
-      dates in each 12-month period of the active window (see
+    - ``active`` (bool): a purchase day (lines netting to more than zero) within
+      ``(as_of - active_window months, as_of]``; a return-only day does not count
+    - ``regular`` (bool): active, with purchase days on at least ``min_orders_per_year``
+      distinct dates in each 12-month period of the active window (see
       :func:`cxray.analytics.windows.yearly_periods`); several lines or orders on one date count
       as one date
     - ``key`` (bool): among the fewest top-revenue customers whose cumulative revenue reaches
-      ``key_share`` of the window's revenue
+      ``key_share`` of the ranked revenue (see the module notes)
     - ``window_revenue`` (float): net revenue (sum of ``amount``, returns negative) in the active
       window, 0.0 when none
     - ``revenue_rank`` (int): 1-based rank by window revenue (descending, ties by ``customer_id``);
       null for customers without positive window revenue
+    - ``sold``, ``returned`` (float): the window's positive lines and returns (negative lines, as
+      a positive amount), 0.0 when none
+    - ``returned_only`` (bool): returns in the window but no purchase day there
 
     Known customers are the distinct ids of ``customers`` (unless their ``first_contact_date`` is
     after ``as_of``), ``contacts`` (taken as they stand: the table holds the current state, not a
@@ -268,11 +337,9 @@ def customer_status(
     touched_ids = _ids(touched.customer_id)
     reachable_ids = current_ids.filter(current_ids.customer_id.isin(touched_ids.customer_id))
 
-    # active, revenue and key, in the active window
-    active_window = trailing_window(as_of, params.active_window)
-    lines = _window_lines(orders, active_window)
-    revenue = lines.group_by("customer_id").aggregate(revenue=lines.amount.sum())
-    ranked = _ranked(revenue, "customer_id")
+    # one pass over the active window's lines: per customer and day, then per customer
+    per = window_figures(orders, as_of=as_of, params=params)
+    ranked = _ranked(per.select("customer_id", "revenue"), "customer_id")
     before = ranked.cum_revenue - ranked.revenue
     ranked = ranked.select(
         customer_id="customer_id",
@@ -280,31 +347,20 @@ def customer_status(
         key=before < ranked.total_revenue * (params.key_share - _TOL),
     )
 
-    # regular: enough distinct order dates in every yearly period of the active window
-    periods = yearly_periods(as_of, params.active_window)
-    dated = lines.select(
-        "customer_id", "order_date", period=_period_index(lines.order_date, periods)
-    )
-    per_period = dated.group_by(["customer_id", "period"]).aggregate(
-        dates=dated.order_date.nunique()
-    )
-    enough = per_period.filter(per_period.dates >= params.min_orders_per_year)
-    regular_ids = (
-        enough.group_by("customer_id")
-        .aggregate(periods=enough.period.nunique())
-        .filter(lambda t: t.periods == len(periods))
-        .select("customer_id")
-    )
-
-    joined = known.left_join(revenue, "customer_id").left_join(ranked, "customer_id")
+    joined = known.left_join(per, "customer_id").left_join(ranked, "customer_id")
+    days = joined.purchase_days.fill_null(0)
+    returned = joined.returned.fill_null(0.0).cast("float64")
     return joined.select(
         customer_id=joined.customer_id,
         reachable=joined.customer_id.isin(reachable_ids.customer_id),
-        active=joined.revenue.notnull(),
-        regular=joined.customer_id.isin(regular_ids.customer_id),
+        active=days > 0,
+        regular=joined.regular.fill_null(False),
         key=joined.key.fill_null(False),
         window_revenue=joined.revenue.fill_null(0.0).cast("float64"),
         revenue_rank=joined.revenue_rank,
+        sold=joined.sold.fill_null(0.0).cast("float64"),
+        returned=returned,
+        returned_only=(days == 0) & (returned > 0),
     ).order_by("customer_id")
 
 
@@ -344,12 +400,16 @@ def funnel(
         key=count(status.key),
         key_regular=count(status.key & status.regular),
         key_revenue=status.window_revenue.sum(where=status.key).fill_null(0.0),
-        window_revenue=status.window_revenue.sum(where=status.revenue_rank.notnull()).fill_null(
+        ranked_revenue=status.window_revenue.sum(where=status.revenue_rank.notnull()).fill_null(
             0.0
         ),
+        window_revenue=status.window_revenue.sum().fill_null(0.0),
+        sold=status.sold.sum().fill_null(0.0),
+        returned=status.returned.sum().fill_null(0.0),
+        returned_only=count(status.returned_only),
     )
     row = counts.to_pyarrow().to_pylist()[0]
-    total = float(row["window_revenue"] or 0.0)
+    total = float(row["ranked_revenue"] or 0.0)
     key_revenue = float(row["key_revenue"] or 0.0)
     return Funnel(
         as_of=as_of,
@@ -360,8 +420,12 @@ def funnel(
         key=int(row["key"] or 0),
         key_regular=int(row["key_regular"] or 0),
         key_revenue_share=key_revenue / total if total > 0 else 0.0,
-        window_revenue=total,
+        window_revenue=float(row["window_revenue"] or 0.0),
         params=params,
+        ranked_revenue=total,
+        sold=float(row["sold"] or 0.0),
+        returned=float(row["returned"] or 0.0),
+        returned_only=int(row["returned_only"] or 0),
     )
 
 

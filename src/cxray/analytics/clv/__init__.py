@@ -2,7 +2,7 @@
 
 The flow, with ``calibration_end`` the analysis date:
 
-1. :func:`rfm_summary` computes, in the backend, one row per customer whose first purchase is on or
+1. :func:`rfm_summary` computes, in the backend, one row per customer acquired on or
    before ``calibration_end``: ``frequency``, ``recency``, ``T`` and ``monetary`` (and, with a
    ``holdout_end``, the purchases actually made after ``calibration_end``).
 2. :func:`summary_counts` groups identical summaries with a ``weight`` count, also in the backend,
@@ -17,16 +17,19 @@ The flow, with ``calibration_end`` the analysis date:
 Definitions (all from calendar days; ``unit`` is ``day`` = 1 day, ``week`` = 7 days or
 ``month`` = 365.25 / 12 days):
 
-- a **purchase day** of a customer is a date whose order lines sum to a positive amount, or whose
-  lines are all zero-value (a free order, as some CDNOW first purchases are). Several lines or
-  orders on one day are one purchase. A day whose lines net to zero or less because of a return
-  (a negative line) is not a purchase, and its amount is not counted anywhere;
-- ``frequency`` x: the number of purchase days after the first purchase day, up to and including
+- a **purchase day** of a customer is a date whose order lines net to a positive amount (the
+  one definition of :mod:`cxray.analytics.purchases`). Several lines or orders on one day are one
+  purchase. A day of returns only, a day whose returns exceed its sales and a day of zero-value
+  lines only are not purchases;
+- the customer's **birth** (time 0 of the models) is its acquisition, its first order day of
+  any amount, so a zero-value first order (as eight CDNOW customers have) starts a customer with
+  no repeat purchase yet;
+- ``frequency`` x: the number of purchase days after the birth, up to and including
   ``calibration_end`` (the repeat purchases);
-- ``recency`` t_x: days from the first to the last purchase day (0 when x = 0), in units;
-- ``T``: days from the first purchase day to ``calibration_end``, in units;
-- ``monetary``: the mean revenue of the repeat purchase days (the first day's revenue is left out,
-  as in the literature), 0 when x = 0;
+- ``recency`` t_x: days from the birth to the last repeat purchase day (0 when x = 0), in units;
+- ``T``: days from the birth to ``calibration_end``, in units;
+- ``monetary``: the mean net revenue of the repeat purchase days (the first day's revenue is left
+  out, as in the literature), 0 when x = 0;
 - ``holdout_purchases`` / ``holdout_revenue``: purchase days in ``(calibration_end, holdout_end]``
   and their revenue.
 

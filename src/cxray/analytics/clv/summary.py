@@ -14,6 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from cxray.analytics.clv.base import _check_date, _unit_days
+from cxray.analytics.purchases import is_purchase
 
 _SUMMARY_KEY = ("frequency", "recency", "T")
 
@@ -27,7 +28,8 @@ def rfm_summary(
 ) -> ir.Table:
     """Per-customer ``frequency, recency, T, monetary`` at ``calibration_end`` (a lazy expression).
 
-    One row per customer whose first purchase day is on or before ``calibration_end``, with the
+    One row per customer acquired (first order day of any amount) on or before
+    ``calibration_end``, with the
     columns ``customer_id, frequency, recency, T, monetary`` and, when ``holdout_end`` is given,
     ``holdout_purchases`` (purchase days in ``(calibration_end, holdout_end]``) and
     ``holdout_revenue`` (their revenue). See :mod:`cxray.analytics.clv` for the definitions;
@@ -58,32 +60,32 @@ def rfm_summary(
         lines.amount.notnull(),
         lines.day <= ibis.literal(last),
     )
-    days = lines.group_by(["customer_id", "day"]).aggregate(
-        revenue=lines.amount.sum(), min_amount=lines.amount.min()
-    )
-    # a purchase day has a positive total, or only zero-value lines (a free order, not a return)
-    days = days.filter((days.revenue > 0) | (days.min_amount >= 0)).drop("min_amount")
+    days = lines.group_by(["customer_id", "day"]).aggregate(revenue=lines.amount.sum())
+    days = days.mutate(purchase=is_purchase(days.revenue))
 
     cal_days = days.filter(days.day <= cal_end)
+    # the acquisition: the first order day of any amount (a zero-value first order counts)
     firsts = cal_days.group_by("customer_id").aggregate(first_day=cal_days.day.min())
-    j = days.join(firsts, "customer_id")  # only customers with a first purchase by calibration_end
+    j = days.join(firsts, "customer_id")  # only customers acquired by calibration_end
     j = j.mutate(offset=j.day.delta(j.first_day, unit="day").cast("int64"), in_cal=j.day <= cal_end)
+    repeat = j.in_cal & j.purchase & (j.offset > 0)
     aggregates: dict[str, ir.Value] = {
         "first_day": j.first_day.min(),
-        "n_days": j.day.count(where=j.in_cal),
-        "last_offset": j.offset.max(where=j.in_cal),
-        "repeat_revenue": j.revenue.sum(where=j.in_cal & (j.offset > 0)),
+        "n_repeat": repeat.cast("int64").sum(),
+        "last_offset": j.offset.max(where=repeat),
+        "repeat_revenue": j.revenue.sum(where=repeat),
     }
     if holdout_end is not None:
-        aggregates["ho_days"] = j.day.count(where=~j.in_cal)
-        aggregates["ho_revenue"] = j.revenue.sum(where=~j.in_cal)
+        holdout = ~j.in_cal & j.purchase
+        aggregates["ho_days"] = holdout.cast("int64").sum()
+        aggregates["ho_revenue"] = j.revenue.sum(where=holdout)
     per = j.group_by("customer_id").aggregate(**aggregates)
 
-    frequency = (per.n_days - 1).cast("int64")
+    frequency = per.n_repeat.fill_null(0).cast("int64")
     columns: dict[str, ir.Value] = {
         "customer_id": per.customer_id,
         "frequency": frequency,
-        "recency": per.last_offset.cast("float64") / unit_days,
+        "recency": per.last_offset.fill_null(0).cast("float64") / unit_days,
         "T": cal_end.delta(per.first_day, unit="day").cast("float64") / unit_days,
         "monetary": ibis.ifelse(
             frequency > 0,
