@@ -110,3 +110,53 @@ def test_what_the_readers_progress_counts(tmp_path):
     assert progress_unit(orders_csv(tmp_path)) == "bytes"
     assert progress_unit(tmp_path / "o.xlsx") == "rows"
     assert progress_unit(tmp_path / "o.parquet") == "rows"
+
+
+class StepRecorder:
+    """A progress that shows steps, as a shell's bar does: records each step and, when it
+    starts, DuckDB's memory limit of the workspace connection."""
+
+    def __init__(self, con) -> None:
+        self.con, self.steps, self.limits, self.counts = con, [], [], []
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self.counts.append((self.steps[-1][0] if self.steps else None, done, total))
+
+    def step(self, step: str, unit: str, total: int | None) -> None:
+        self.steps.append((step, unit))
+        self.limits.append(self.con.execute("SELECT current_setting('memory_limit')").fetchone())
+
+
+def test_each_step_of_a_csv_import_is_reported_under_the_import_memory_limit(tmp_path):
+    from cxray.workspace import Workspace
+
+    with Workspace(tmp_path / "ws", create=True) as ws:
+        con = ws.con.con
+        before = con.execute("SELECT current_setting('memory_limit')").fetchone()
+        con.execute("SET memory_limit = '1GB'")
+        one_gb = con.execute("SELECT current_setting('memory_limit')").fetchone()
+        con.execute("RESET memory_limit")
+        assert one_gb != before  # the test can tell the limits apart
+        seen = StepRecorder(con)
+        result = ws.import_file("orders", orders_csv(tmp_path), progress=seen)
+        assert result.new == 2
+        # the file's bytes read, its 2 rows checked, repeats looked for, 2 rows written
+        assert seen.steps == [
+            ("reading", "bytes"), ("checking", "rows"), ("repeats", "rows"), ("writing", "rows"),
+        ]  # fmt: skip
+        assert seen.limits == [one_gb] * 4
+        assert ("writing", 2, 2) in seen.counts
+        assert ("reading", len(ORDERS.encode()), len(ORDERS.encode())) in seen.counts
+        # the connection gets its own limit back
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone() == before
+
+
+def test_the_terminal_bar_is_titled_with_each_step():
+    bar = Progress(disable=True)
+    task = bar.add_task("Importing orders.csv", total=None, unit="bytes")
+    update = terminal._Bar(bar, task, "Importing orders.csv")
+    update(10, 10)
+    update.step("checking", "rows", 2)
+    shown = bar.tasks[0]
+    assert shown.description == f"Importing orders.csv: {t('import_step_checking')}"
+    assert (shown.completed, shown.total, shown.fields["unit"]) == (0, 2, "rows")

@@ -49,6 +49,9 @@ from cxray.ingest.validate import VALID, Validated, parse_maps, validate, watchi
 
 DEFAULT_DIR = "cxray-workspace"
 DB_FILE = "cxray.duckdb"
+# DuckDB's memory while an import checks and writes a file (its temporary tables spill to disk
+# beyond it): a file of 10M lines then fits a laptop
+IMPORT_MEMORY_LIMIT = "1GB"
 INTERNAL_PREFIX = "_"
 META = "_meta"
 """What cxray notes about the workspace itself, as key / value text: ``kind`` is ``demo`` for a
@@ -486,6 +489,7 @@ class Workspace:
         checked = validate(
             raw, with_related(spec, related), pairs, progress=progress, engine=engine,
             date_format=date_format, identical_lines=identical_lines,
+            memory_limit=IMPORT_MEMORY_LIMIT,
         )  # fmt: skip
         related_counts: dict[str, dict[str, int]] = {}
         try:

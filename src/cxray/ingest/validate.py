@@ -97,6 +97,8 @@ BLANK = (
     r"\x{205f}\x{3000}]*"
 )
 
+MEMORY_LIMIT = "SELECT current_setting('memory_limit')"
+
 # Columns of the rejects output, after the file's own columns.
 REJECT_COLUMNS = ("row", "column", "problem", "value")
 
@@ -131,6 +133,7 @@ class Validated:
     identical_lines: int = 0  # kept lines identical to an earlier line of their order
     identical_amount: float = 0.0  # their amount
     text: CsvText | None = None  # the UTF-8 text DuckDB reads a CSV file from (removed on close)
+    memory_limit: str | None = None  # the engine's memory limit before validation (restored)
 
     def valid(self) -> pa.Table:
         """The valid rows as an Arrow table (in file order)."""
@@ -140,6 +143,12 @@ class Validated:
 
     def close(self) -> None:
         _drop(self.engine, VALID, PARSED, RAW, TEXT)
+        if self.memory_limit is not None:
+            # the default back as it was (the limit is shown rounded: setting it from its text
+            # would shrink it), else the text of the limit that was set
+            self.engine.execute("RESET memory_limit")
+            if self.engine.execute(MEMORY_LIMIT).fetchone()[0] != self.memory_limit:
+                self.engine.execute(f"SET memory_limit = {_lit(self.memory_limit)}")
         if self.own_engine:
             self.engine.close()
         if self.text is not None:
@@ -462,6 +471,7 @@ def validate(
     *,
     date_format: str | None = None,
     identical_lines: str = "keep",
+    memory_limit: str | None = None,
 ) -> Validated:
     """Read every row of ``raw``, type it for ``table`` and split valid rows from rejected ones.
 
@@ -476,9 +486,10 @@ def validate(
     show, and refused (CxrayError, nothing read) when they do not show it.
 
     The work runs in ``engine`` (a DuckDB workspace passes its own connection, so rows never leave
-    it) or in a new in-memory DuckDB. A Parquet file whose typed columns fit the canonical types is
-    read by DuckDB itself and parsed lazily: its valid rows are a view over the file, read once
-    more when the caller stores them.
+    it) or in a new in-memory DuckDB, held to ``memory_limit`` (DuckDB's syntax, e.g. ``"1GB"``:
+    what does not fit spills to disk) until :meth:`Validated.close`. A Parquet file whose typed
+    columns fit the canonical types is read by DuckDB itself and parsed lazily: its valid rows are
+    a view over the file, read once more when the caller stores them.
     """
     if identical_lines not in IDENTICAL_LINES:
         raise CxrayError(
@@ -498,6 +509,10 @@ def validate(
                 con.close()
             detail = str(err).splitlines()[0].split(": ", 1)[-1]
             raise CxrayError("bad_date_format", format=date_format, detail=detail) from None
+    before = None
+    if memory_limit is not None:
+        before = con.execute(MEMORY_LIMIT).fetchone()[0]
+        con.execute(f"SET memory_limit = {_lit(memory_limit)}")
     # DuckDB's own progress is read by watching, never printed
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
@@ -574,13 +589,14 @@ def validate(
             )
         rejects = _combine_rejects(con, raw, reject_parts, dup_rejects, text is not None)
     except BaseException:
-        Validated(con, 0, pa.table({}), mapping, 0, own, text=text).close()
+        Validated(con, 0, pa.table({}), mapping, 0, own, text=text, memory_limit=before).close()
         raise
     valid_rows = rows_read - parse_rejects - dup_rejects.num_rows
     return Validated(
         con, valid_rows, rejects, mapping, rows_read, own,
         derived_amounts=valid_rows if "amount" in mapping.derived else 0,
         identical_lines=identical[0], identical_amount=identical[1], text=text,
+        memory_limit=before,
     )  # fmt: skip
 
 
