@@ -163,8 +163,9 @@ def test_json_payloads_carry_no_translated_text(workspace):
         texts.set_lang("en")
         en = ws.whitespace(as_of="2026-12-31")
     assert ru.to_dict() == en.to_dict()
-    # no product lines known: a warning code, shown in the user's language by the shells
-    assert [w.code for w in en.warnings] == ["whitespace_needs_lines"]
+    # no product lines known, and 11 months of orders against the 24-month window: warning
+    # codes, shown in the user's language by the shells
+    assert [w.code for w in en.warnings] == ["coverage_active", "whitespace_needs_lines"]
 
 
 def test_open_accepts_a_backend_url_in_place_of_a_path(tmp_path):

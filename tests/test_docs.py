@@ -55,6 +55,9 @@ PYTHON_TWINS = {
     "feedback themes": ".feedback.themes(",
     "followups list": ".followups(",
     "followups close": ".close_followup(",
+    "settings list": ".settings(",
+    "settings get": ".get_setting(",
+    "settings set": ".set_setting(",
 }
 
 

@@ -19,20 +19,24 @@ from rich.table import Table
 import cxray
 from cxray import texts
 from cxray.api import DEMO_AS_OF, TABLES, parse_day
+from cxray.api.results import Result
 from cxray.errors import CxrayError
-from cxray.phrases import alert_text, note_text, plan_title, step_label
+from cxray.phrases import alert_text, note_text, notice_text, plan_title, step_label
 from cxray.terminal import (
     TerminalEvents,
     console,
     err_console,
+    money_headers,
     print_json,
     say,
     show_abc_matrix,
+    show_as_of,
     show_balance,
     show_funnel,
     show_measurement,
     show_notices,
     show_rejects,
+    show_returns,
     show_table,
 )
 from cxray.texts import t
@@ -127,6 +131,11 @@ def _open(*, read_only: bool = True) -> cxray.api.Session:
 
 def _has_workspace() -> bool:
     return cxray.api.exists(_state["workspace"], backend=_state["backend"])
+
+
+def _currency(ws: cxray.api.Session) -> str | None:
+    """The workspace's ``currency`` setting, shown in money headings (None: unset)."""
+    return ws.get_setting("currency") if ws.workspace is not None else None
 
 
 def user_errors(fn: Callable) -> Callable:
@@ -353,6 +362,10 @@ AsOf = Annotated[
     typer.Option(help="Analysis date, yyyy-mm-dd or dd.mm.yyyy (default: the latest order date)."),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+SegmentBy = Annotated[
+    str | None,
+    typer.Option(help="A customer column (segment, region, ...) to break the figures down by."),
+]
 
 
 @app.command()
@@ -376,21 +389,33 @@ def structure(
     xyz_x: Annotated[float, typer.Option(help="XYZ: highest CV of monthly revenue for X.")] = 0.10,
     xyz_y: Annotated[float, typer.Option(help="XYZ: highest CV for Y.")] = 0.25,
     xyz_months: Annotated[int, typer.Option(help="Months of revenue for ABC-XYZ.")] = 12,
+    segment_by: SegmentBy = None,
     as_json: Json = False,
 ) -> None:
     """The client-base funnel known -> reachable -> active -> regular -> key, the Pareto curve,
-    and ABC-XYZ classes of customers and SKUs."""
+    ABC-XYZ classes of customers and SKUs, and returns (return rate by amount, customers who
+    only returned). --segment-by COLUMN adds the funnel per value of a customer column."""
     with _open() as ws:
         result = ws.structure(
             parse_day(as_of, "--as-of"), contact_window=contact_window,
             active_window=active_window, min_orders_per_year=min_orders_per_year,
             key_share=key_share, abc_a=abc_a, abc_b=abc_b, xyz_x=xyz_x, xyz_y=xyz_y,
-            xyz_months=xyz_months,
+            xyz_months=xyz_months, segment_by=segment_by,
         )  # fmt: skip
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
+    show_notices(result)
     show_funnel(result.value)
+    show_returns(result.value, result.tables["returns"])
+    if segment_by is not None:
+        show_table(
+            result.tables["by_segment"],
+            columns=["group", "known", "active", "regular", "key", "window_revenue"],
+            formats={"window_revenue": ",.0f"},
+            title=t("by_segment_title", column=segment_by),
+        )
     show_table(
         [
             {
@@ -403,7 +428,8 @@ def structure(
         title=t("pareto_title"),
     )
     for by, name in (("customer", "abc_customers"), ("sku", "abc_skus")):
-        show_abc_matrix(result.tables[name], title=t("abc_title", by=t(f"by_{by}")))
+        title = t("abc_title", by=t(f"by_{by}"), count=t(f"abc_count_{by}"))
+        show_abc_matrix(result.tables[name], title=title)
     say("abc_legend", a=abc_a, b=abc_b, x=xyz_x, y=xyz_y)
 
 
@@ -428,14 +454,18 @@ def products(
             parse_day(as_of, "--as-of"), customer=customer, by=by,
             months=None if as_json else months, limit=None if as_json else limit,
         )  # fmt: skip
+        currency = _currency(ws)
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
+    show_notices(result)
     show_table(
         result.to_dict(),
         columns=[
             "customer_id",
             "key",
+            *(["name"] if by == "sku" else []),
             "month",
             "revenue",
             "quantity",
@@ -445,6 +475,7 @@ def products(
             "yoy_pct",
         ],
         formats={"mom_pct": ".1%", "yoy_pct": ".1%"},
+        headers=money_headers(["revenue", "mom_change", "yoy_change"], currency),
         title=t("products_title", as_of=result.as_of),
     )
 
@@ -463,19 +494,27 @@ def whitespace(
     ] = 0.3,
     window: Annotated[int, typer.Option(help="Months of the active window.")] = 24,
     limit: Annotated[int, typer.Option(help="Rows to show in the table view.")] = 30,
+    segment_by: Annotated[
+        str, typer.Option(help="Customer column whose values make the peer groups.")
+    ] = "segment",
+    min_peers: Annotated[
+        int, typer.Option(help="Peer groups with fewer peers than this give no opportunities.")
+    ] = 5,
     as_json: Json = False,
 ) -> None:
     """White space: product lines a customer does not buy although its peers (active customers
-    of the same segment) do, ranked by potential (the median revenue of that line among the
-    peers who buy it)."""
+    with the same value of --segment-by, default segment) do, ranked by potential (the median
+    revenue of that line among the peers who buy it)."""
     with _open() as ws:
         result = ws.whitespace(
             parse_day(as_of, "--as-of"), customer=customer, min_peer_share=min_peer_share,
-            window=window, limit=None if as_json else limit,
+            window=window, limit=None if as_json else limit, segment_by=segment_by,
+            min_peers=min_peers,
         )  # fmt: skip
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
     show_notices(result)
     if result.tables.get("matrix"):
         show_table(result.tables["matrix"], title=t("whitespace_matrix_title", customer=customer))
@@ -491,16 +530,21 @@ def whitespace(
 def rfm(
     as_of: AsOf = None,
     window: Annotated[int, typer.Option(help="Months of history scored.")] = 24,
+    segment_by: SegmentBy = None,
     as_json: Json = False,
 ) -> None:
-    """RFM: recency (days since the last order), frequency (order dates) and monetary value
-    (revenue) in the window, 1-5 scores by quintiles and named segments (champions, loyal, at
-    risk, hibernating, lost, ...). JSON has every customer and the segment summary."""
+    """RFM: recency (days since the last purchase day), frequency (purchase days: days whose
+    lines net to more than zero) and monetary value (net revenue) in the window, 1-5 scores by
+    quintiles and named segments (champions, loyal, at risk, hibernating, lost, ...). JSON has
+    every customer and the segment summary; --segment-by COLUMN adds the segments per value."""
     with _open() as ws:
-        result = ws.rfm(parse_day(as_of, "--as-of"), window=window)
+        result = ws.rfm(parse_day(as_of, "--as-of"), window=window, segment_by=segment_by)
+        currency = _currency(ws)
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
+    show_notices(result)
     segments = [{**seg, "segment": t(f"rfm_{seg['segment']}")} for seg in result.tables["segments"]]
     show_table(
         segments,
@@ -510,8 +554,15 @@ def rfm(
             "mean_frequency": ",.1f",
             "mean_monetary": ",.0f",
         },
+        headers=money_headers(["mean_monetary"], currency),
         title=t("rfm_title", as_of=result.as_of),
     )
+    if segment_by is not None:
+        show_table(
+            [{**r, "segment": t(f"rfm_{r['segment']}")} for r in result.tables["by_segment"]],
+            formats={"share": ".1%", "revenue": ",.0f"},
+            title=t("by_segment_title", column=segment_by),
+        )
     say("rfm_legend")
 
 
@@ -539,6 +590,8 @@ def cohorts(
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
+    show_notices(result)
     grid, steps, day = result.cohorts, result.activation, result.as_of
     labels = sorted({r["cohort"] for r in grid})[-cohorts_shown:]
     cells = {(r["cohort"], r["period_index"]): r for r in grid}
@@ -606,9 +659,12 @@ def clv(
             holdout_end=parse_day(holdout_end, "--holdout-end"), unit=unit, horizon=horizon,
             discount_rate=discount_rate, margin=margin,
         )  # fmt: skip
+        currency = _currency(ws)
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
+    show_notices(result)
     end = result.as_of
     bg, gg = result.value.params["bg_nbd"], result.value.params["gamma_gamma"]
     show_table(
@@ -636,6 +692,7 @@ def clv(
     show_table(
         top.to_dict("records"),
         formats={"p_alive": ".1%", "recency": ",.1f", "T": ",.1f", "expected_purchases": ",.1f"},
+        headers=money_headers(["monetary", "expected_value", "clv"], currency),
         title=t("clv_top_title", n=limit, horizon=horizon, unit=unit),
     )
     if result.value.validation is not None:
@@ -674,9 +731,14 @@ def alerts(
     if as_json:
         print_json(result)
         return
-    show_notices(result)
+    show_as_of(result)
+    why = [n for n in result.warnings if n.code.startswith("alerts_empty_")]
+    show_notices(Result(result.kind, {}, warnings=[n for n in result.warnings if n not in why]))
     if not result.value:
-        console.print(t("alerts_none", as_of=result.as_of))
+        for notice in why:  # why there is none, in place of the bare "no alerts"
+            console.print(notice_text(notice), highlight=False)
+        if not why:
+            console.print(t("alerts_none", as_of=result.as_of))
         return
     say("alerts_title", n=len(result.value), as_of=result.as_of)
     for alert in result.value:
@@ -698,9 +760,32 @@ def report(
         Path | None,
         typer.Option(help="Folder of campaign YAML files (default: the workspace's campaigns/)."),
     ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(
+            help="Currency shown in money headings, e.g. EUR (default: the workspace's "
+            "`currency` setting; none when unset)."
+        ),
+    ] = None,
+    calibration_end: Annotated[
+        str | None,
+        typer.Option(
+            help="With --holdout-end: last date the CLV models learn from for the holdout "
+            "check (default: the latest order date), as in `cxray clv`."
+        ),
+    ] = None,
+    holdout_end: Annotated[
+        str | None,
+        typer.Option(
+            help="Add the CLV holdout check: purchases after the calibration end up to this "
+            "date, predicted against actual (table and chart), as in `cxray clv`."
+        ),
+    ] = None,
+    segment_by: SegmentBy = None,
 ) -> None:
     """Write the X-ray as one self-contained HTML file (opens offline): funnel, Pareto, ABC-XYZ,
-    product-line trends, white space, RFM segments and cross-sell opportunities."""
+    product-line trends, white space, RFM segments and cross-sell opportunities; with
+    --holdout-end also the CLV holdout check."""
     from cxray.report.html import render_html
     from cxray.report.xlsx import write_xlsx
 
@@ -712,13 +797,19 @@ def report(
             parse_day(as_of, "--as-of"),
             campaigns=campaigns,
             progress=lambda step: spinner.update(t("report_step", step=step)),
+            currency=currency,
+            calibration_end=parse_day(calibration_end, "--calibration-end"),
+            holdout_end=parse_day(holdout_end, "--holdout-end"),
+            segment_by=segment_by,
         )
+    show_as_of(result)
+    show_notices(result)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(result.value, lang=language), encoding="utf-8")
     say("report_written", path=out)
     if xlsx is not None:
         xlsx.parent.mkdir(parents=True, exist_ok=True)
-        write_xlsx(result.value, xlsx)
+        write_xlsx(result.value, xlsx, lang=language)
         say("report_written", path=xlsx)
 
 
@@ -764,6 +855,8 @@ def campaign_plan(file: CampaignFile, as_of: AsOf = None, as_json: Json = False)
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
+    show_notices(result)
     plan = result.value
     console.print(plan_title(plan), highlight=False)
     show_table(
@@ -823,6 +916,8 @@ def campaign_measure(file: CampaignFile, as_of: AsOf = None, as_json: Json = Fal
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
+    show_notices(result)
     show_measurement(result.value)
 
 
@@ -853,6 +948,8 @@ def contacts_health(
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
+    show_notices(result)
     rows, day = result.contacts, result.as_of
     counts: dict[str, int] = {}
     for r in rows:
@@ -929,6 +1026,8 @@ def feedback_scores(
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
+    show_notices(result)
     rows, invalid, unknown, day = (
         result.value,
         result.invalid,
@@ -1011,6 +1110,8 @@ def feedback_themes(
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
+    show_notices(result)
     found = result.value
     for group, items in found.items():
         show_table(
@@ -1062,6 +1163,8 @@ def followups_list(
     if as_json:
         print_json(result)
         return
+    show_as_of(result)
+    show_notices(result)
     new, summary, rows, day = result.new, result.summary, result.tasks, result.as_of
     say("followups_summary", new=new, **summary)
     cols = ["task_id", "customer_id", "metric", "score", "owner", "due_date", "status", "comment"]
@@ -1085,6 +1188,61 @@ def followups_close(
             task_id, resolution=resolution, date=parse_day(date, "--date")
         ).as_of
     say("followup_closed", task=task_id, date=day)
+
+
+settings_app = _Typer(
+    help="Workspace settings, kept in the workspace: list them, read one, set one "
+    "(e.g. `cxray settings set currency EUR`).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(settings_app, name="settings")
+SettingKey = Annotated[str, typer.Argument(help="The setting, e.g. currency.")]
+
+
+@settings_app.command("list")
+@user_errors
+def settings_list(as_json: Json = False) -> None:
+    """Every setting the workspace knows with its value ("(not set)" where unset)."""
+    with _open() as ws:
+        result = ws.settings()
+    if as_json:
+        print_json(result)
+        return
+    rows = [
+        {t("col_setting"): key, t("col_setting_value"): t("setting_not_set") if v is None else v}
+        for key, v in result.value.items()
+    ]
+    show_table(rows, title=t("settings_title"))
+
+
+@settings_app.command("get")
+@user_errors
+def settings_get(key: SettingKey, as_json: Json = False) -> None:
+    """The value of one setting ("(not set)" when unset; null in JSON)."""
+    with _open() as ws:
+        value = ws.get_setting(key)
+    if as_json:
+        print_json({"key": key, "value": value})
+        return
+    console.print(t("setting_not_set") if value is None else str(value), highlight=False)
+
+
+@settings_app.command("set")
+@user_errors
+def settings_set(
+    key: SettingKey,
+    value: Annotated[str, typer.Argument(help="The new value (checked for the setting).")],
+    as_json: Json = False,
+) -> None:
+    """Check and store one setting in the workspace (refused, with what is expected, for an
+    unknown setting or a bad value)."""
+    with _open(read_only=False) as ws:
+        result = ws.set_setting(key, value)
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"{key} = {result.value}", highlight=False)
 
 
 def run() -> None:  # pragma: no cover - console entry point alias

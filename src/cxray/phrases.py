@@ -18,6 +18,7 @@ from cxray.texts import LANGS, current_lang, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.analytics.alerts import Alert
+    from cxray.api.results import Notice
     from cxray.comms.measure import MeasureWarning
     from cxray.comms.plan import Note, Plan, Step
 
@@ -25,6 +26,7 @@ __all__ = [
     "alert_text",
     "error_text",
     "note_text",
+    "notice_text",
     "plan_title",
     "step_label",
     "warning_text",
@@ -116,6 +118,28 @@ def warning_text(warning: MeasureWarning, lang: str | None = None) -> str:
     if warning.code == "control_too_small":
         key += "_" + warning.values["reason"]
     return t(key, lang=_lang(lang), **warning.values)
+
+
+# --------------------------------------------------------------------------------------------
+# result notices (cxray.api.results.Notice: coverage and fit warnings, empty sections)
+
+
+def span_text(params: dict, lang: str | None = None) -> str:
+    """How long the data is (notice parameters ``weeks`` / ``months``): weeks under three
+    months, months from then on."""
+    if params.get("months", 0) < 3:
+        return t("span_weeks", lang=_lang(lang), n=params.get("weeks", 0))
+    return t("span_months", lang=_lang(lang), n=params["months"])
+
+
+def notice_text(notice: Notice, lang: str | None = None) -> str:
+    """A result's notice as a sentence (its span in words, listed parameters joined)."""
+    params = dict(notice.params)
+    if "weeks" in params:
+        params["span"] = span_text(params, lang)
+    if isinstance(params.get("parameters"), list):
+        params["parameters"] = ", ".join(params["parameters"]) or "-"
+    return t(notice.code, lang=_lang(lang), **params)
 
 
 # --------------------------------------------------------------------------------------------

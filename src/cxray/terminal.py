@@ -264,6 +264,26 @@ def show_funnel(funnel: Any) -> None:
     )
 
 
+def show_returns(funnel: Any, customers: list[dict], top: int = 10) -> None:
+    """The active window's revenue figures and returns, and the customers who returned most."""
+    rate = funnel.return_rate
+    say(
+        "returns_summary",
+        net=funnel.window_revenue,
+        ranked=funnel.ranked_revenue,
+        sold=funnel.sold,
+        returned=funnel.returned,
+        rate="-" if rate is None else f"{rate:.1%}",
+        returned_only=funnel.returned_only,
+    )
+    if customers:
+        show_table(
+            customers[:top],
+            formats={"return_rate": ".1%", "sold": ",.0f", "returned": ",.0f", "net": ",.0f"},
+            title=t("returns_title", n=min(top, len(customers)), total=len(customers)),
+        )
+
+
 def show_abc_matrix(cells: list[dict], *, title: str) -> None:
     table = Table(title=title)
     table.add_column(t("col_class"))

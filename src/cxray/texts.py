@@ -117,12 +117,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "{column}: '{value}' не целое число",
     },
     "bad_date": {
-        "en": "{column}: '{value}' is not a date (yyyy-mm-dd or dd.mm.yyyy)",
-        "ru": "{column}: '{value}' не дата (гггг-мм-дд или дд.мм.гггг)",
+        "en": "{column}: '{value}' is not a date (yyyy-mm-dd, dd.mm.yyyy, dd.mm.yy, m/d/yyyy or "
+        "d/m/yyyy; another format: --date-format)",
+        "ru": "{column}: '{value}' не дата (гггг-мм-дд, дд.мм.гггг, дд.мм.гг, м/д/гггг или "
+        "д/м/гггг; другой формат: --date-format)",
     },
     "bad_timestamp": {
-        "en": "{column}: '{value}' is not a date and time",
-        "ru": "{column}: '{value}' не дата и время",
+        "en": "{column}: '{value}' is not a date and time (another format: --date-format)",
+        "ru": "{column}: '{value}' не дата и время (другой формат: --date-format)",
     },
     "bad_boolean": {
         "en": "{column}: '{value}' is not yes/no",
@@ -388,18 +390,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "не купил повторно.",
     },
     "alerts_empty_no_watched": {
-        "en": "No alerts: no regular or key clients yet, because the data covers {span}.",
-        "ru": "Сигналов нет: регулярных и ключевых клиентов пока нет, потому что данные "
-        "охватывают {span}.",
+        "en": "No alerts: no regular or key clients, and the data covers only {span} "
+        "({first} to {last}).",
+        "ru": "Сигналов нет: нет регулярных и ключевых клиентов, а данные охватывают только "
+        "{span} ({first} — {last}).",
     },
     "alerts_empty_none_watched": {
         "en": "No alerts: no client is regular or key as of {as_of}.",
         "ru": "Сигналов нет: на {as_of} нет регулярных и ключевых клиентов.",
     },
     "alerts_empty_no_year_ago": {
-        "en": "No drift alerts: they compare the last {months} months with a year earlier, "
+        "en": "No drift alerts: they compare the last {recent_months} months with a year earlier, "
         "and the data covers {span}.",
-        "ru": "Сигналов о падении нет: они сравнивают последние {months} мес. с тем же "
+        "ru": "Сигналов о падении нет: они сравнивают последние {recent_months} мес. с тем же "
         "временем год назад, а данные охватывают {span}.",
     },
     "alerts_empty_no_p_alive": {
@@ -481,12 +484,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "есть действующий контакт и взаимодействие за последние {days} дн.",
     },
     "def_active": {
-        "en": "an order in the last {months} months",
-        "ru": "есть заказ за последние {months} мес.",
+        "en": "a purchase day (lines netting above zero) in the last {months} months",
+        "ru": "есть день покупки (сумма строк больше нуля) за последние {months} мес.",
     },
     "def_regular": {
-        "en": "orders on >= {n} dates in every 12 months of the active window",
-        "ru": "заказы в >= {n} разных дат в каждые 12 месяцев активного окна",
+        "en": "purchases on >= {n} dates in every 12 months of the active window",
+        "ru": "покупки в >= {n} разных дат в каждые 12 месяцев активного окна",
     },
     "def_key": {
         "en": "the fewest customers giving {share:.0%} of the window's revenue",
@@ -498,6 +501,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "{key} ключевых клиентов дают {share:.1%} выручки активного окна; "
         "регулярных среди них {key_regular}",
     },
+    "returns_summary": {
+        "en": "Active window: net revenue {net:,.0f} (every customer, returns subtracted); "
+        "{ranked:,.0f} from customers with a positive net (the base of the key and Pareto "
+        "shares); sold {sold:,.0f}, returned {returned:,.0f}: return rate {rate} by amount; "
+        "{returned_only} customers only returned",
+        "ru": "Активное окно: чистая выручка {net:,.0f} (все клиенты, за вычетом возвратов); "
+        "{ranked:,.0f} от клиентов с положительным итогом (база долей ключевых и Парето); "
+        "продано {sold:,.0f}, возвращено {returned:,.0f}: доля возвратов {rate} по сумме; "
+        "только возвращали: {returned_only} клиентов",
+    },
+    "returns_title": {
+        "en": "Returns: the {n} of {total} customers who returned most",
+        "ru": "Возвраты: {n} из {total} клиентов с наибольшими возвратами",
+    },
+    "by_segment_title": {
+        "en": "By {column}",
+        "ru": "В разрезе {column}",
+    },
     "pareto_title": {
         "en": "Pareto: customers needed for a share of revenue",
         "ru": "Парето: сколько клиентов дают долю выручки",
@@ -505,8 +526,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_revenue_share": {"en": "revenue share", "ru": "доля выручки"},
     "col_share_of_buyers": {"en": "% of buyers", "ru": "% покупателей"},
     "abc_title": {
-        "en": "ABC-XYZ of {by} (customers / revenue per cell)",
-        "ru": "ABC-XYZ по {by} (число / выручка в ячейке)",
+        "en": "ABC-XYZ of {by} ({count} / revenue per cell)",
+        "ru": "ABC-XYZ по {by} (число {count} / выручка в ячейке)",
     },
     "by_customer": {"en": "customers", "ru": "клиентам"},
     "by_sku": {"en": "SKUs", "ru": "SKU"},
@@ -1153,6 +1174,222 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_mom_pct": {"en": "MoM %", "ru": "к пред. мес., %"},
     "col_yoy": {"en": "YoY", "ru": "к году назад"},
     "col_yoy_pct": {"en": "YoY %", "ru": "к году назад, %"},
+    # month labels in words, and the labels analytics use for missing values
+    "months_short": {
+        "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+        "ru": "янв фев мар апр май июн июл авг сен окт ноя дек",
+    },
+    "month_label": {"en": "{month} {year}", "ru": "{month} {year}"},
+    "label_unknown": {"en": "(unknown)", "ru": "(неизвестно)"},
+    "label_no_sku": {"en": "(no SKU)", "ru": "(без SKU)"},
+    "label_none": {"en": "(none)", "ru": "(нет)"},
+    "label_all": {"en": "(all)", "ru": "(все)"},
+    "cohort_curves_one_year": {
+        "en": "All customers so far were acquired in {year}: the curves compare acquisition "
+        "years, so they appear once a second year starts. The table above shows the retention "
+        "of each quarter's cohort.",
+        "ru": "Все клиенты пока привлечены в {year} году: кривые сравнивают годы привлечения и "
+        "появятся, когда начнётся второй год. Удержание когорт каждого квартала — в таблице "
+        "выше.",
+    },
+    "clv_key_alive_bands": {
+        "en": "{n} key clients: one bar per band of P(alive), the number of clients in it",
+        "ru": "Ключевых клиентов: {n}; полоса — интервал P(alive) и число клиентов в нём",
+    },
+    "clv_key_at_risk": {
+        "en": "Key clients with P(alive) below 50%: {n}",
+        "ru": "Ключевые клиенты с P(alive) ниже 50%: {n}",
+    },
+    "clv_holdout_heading": {
+        "en": "Holdout check: the models learnt from orders up to {start} and predicted the "
+        "purchases to {end}",
+        "ru": "Проверка на отложенном периоде: модели обучены на заказах по {start} и "
+        "предсказали покупки по {end}",
+    },
+    "clv_holdout_read": {
+        "en": "Customers grouped by their repeat purchases up to {start}; purchases per "
+        "customer after it, actual against predicted. Close lines mean the forecast can be "
+        "trusted.",
+        "ru": "Клиенты сгруппированы по числу повторных покупок по {start}; покупки на "
+        "клиента после этой даты, факт и прогноз. Близкие линии — прогнозу можно доверять.",
+    },
+    "col_calibration_repeats": {
+        "en": "repeat purchases to calibration end",
+        "ru": "повторных покупок в периоде обучения",
+    },
+    "col_actual_mean": {"en": "actual per customer", "ru": "факт на клиента"},
+    "col_predicted_mean": {"en": "predicted per customer", "ru": "прогноз на клиента"},
+    "col_actual_total": {"en": "actual total", "ru": "факт, всего"},
+    "col_predicted_total": {"en": "predicted total", "ru": "прогноз, всего"},
+    "legend_actual": {"en": "actual", "ru": "факт"},
+    "legend_predicted": {"en": "predicted", "ru": "прогноз"},
+    "row_total": {"en": "total", "ru": "итого"},
+    "nps_by_month_short": {
+        "en": "NPS answers in {n} month(s) so far: the trend line needs two months or more.",
+        "ru": "Ответы NPS пока есть за месяцев: {n}; линии динамики нужно два месяца и больше.",
+    },
+    "abc_count_customer": {"en": "customers", "ru": "клиентов"},
+    "abc_count_sku": {"en": "SKUs", "ru": "SKU"},
+    "entity_customer": {"en": "customers", "ru": "клиенты"},
+    "entity_sku": {"en": "SKUs", "ru": "SKU"},
+    "kind_plan": {"en": "plan", "ru": "план"},
+    "kind_measure": {"en": "measurement", "ru": "замер"},
+    "kind_error": {"en": "error", "ru": "ошибка"},
+    # XLSX report: sheet names (at most 31 characters) and column headers
+    "xlsx_sheet_funnel": {"en": "funnel", "ru": "Воронка"},
+    "xlsx_sheet_pareto": {"en": "Pareto", "ru": "Парето"},
+    "xlsx_sheet_abc_xyz_customers": {"en": "ABC-XYZ customers", "ru": "ABC-XYZ клиенты"},
+    "xlsx_sheet_abc_xyz_skus": {"en": "ABC-XYZ SKUs", "ru": "ABC-XYZ SKU"},
+    "xlsx_sheet_abc_xyz_matrix": {"en": "ABC-XYZ matrix", "ru": "ABC-XYZ матрица"},
+    "xlsx_sheet_line_trends": {"en": "product lines by month", "ru": "Линии по месяцам"},
+    "xlsx_sheet_whitespace_matrix": {"en": "white space", "ru": "Белые пятна"},
+    "xlsx_sheet_opportunities": {"en": "opportunities", "ru": "Возможности"},
+    "xlsx_sheet_rfm": {"en": "RFM customers", "ru": "RFM клиенты"},
+    "xlsx_sheet_rfm_segments": {"en": "RFM segments", "ru": "RFM сегменты"},
+    "xlsx_sheet_cohorts_quarterly": {"en": "cohorts by quarter", "ru": "Когорты по кварталам"},
+    "xlsx_sheet_activation": {"en": "activation", "ru": "Активация"},
+    "xlsx_sheet_clv": {"en": "CLV", "ru": "CLV"},
+    "xlsx_sheet_clv_holdout": {"en": "CLV holdout check", "ru": "CLV проверка"},
+    "xlsx_sheet_campaigns": {"en": "campaigns", "ru": "Кампании"},
+    "xlsx_sheet_alerts": {"en": "alerts", "ru": "Оповещения"},
+    "xlsx_sheet_warnings": {"en": "warnings", "ru": "Предупреждения"},
+    "xlsx_col_as_of": {"en": "as of", "ru": "на дату"},
+    "xlsx_col_code": {"en": "code", "ru": "код"},
+    "xlsx_col_warning": {"en": "warning", "ru": "предупреждение"},
+    "xlsx_col_stage": {"en": "stage", "ru": "этап"},
+    "xlsx_col_customers": {"en": "customers", "ru": "клиентов"},
+    "xlsx_col_share_of_known": {"en": "share of known", "ru": "доля от известных"},
+    "xlsx_col_rank": {"en": "rank", "ru": "место"},
+    "xlsx_col_customer_id": {"en": "customer", "ru": "клиент"},
+    "xlsx_col_revenue": {"en": "revenue", "ru": "выручка"},
+    "xlsx_col_revenue_share": {"en": "revenue share", "ru": "доля выручки"},
+    "xlsx_col_cum_revenue_share": {
+        "en": "cumulative revenue share",
+        "ru": "накопленная доля выручки",
+    },
+    "xlsx_col_cum_customer_share": {
+        "en": "cumulative customer share",
+        "ru": "накопленная доля клиентов",
+    },
+    "xlsx_col_key": {"en": "key client", "ru": "ключевой"},
+    "xlsx_col_abc_xyz_customers_key": {"en": "customer", "ru": "клиент"},
+    "xlsx_col_abc_xyz_skus_key": {"en": "SKU", "ru": "SKU"},
+    "xlsx_col_rfm_segment": {"en": "RFM segment", "ru": "RFM-сегмент"},
+    "xlsx_col_rfm_segments_segment": {"en": "RFM segment", "ru": "RFM-сегмент"},
+    "xlsx_col_cum_share": {"en": "cumulative share", "ru": "накопленная доля"},
+    "xlsx_col_abc": {"en": "ABC", "ru": "ABC"},
+    "xlsx_col_cv": {"en": "CV of monthly revenue", "ru": "коэфф. вариации выручки"},
+    "xlsx_col_xyz": {"en": "XYZ", "ru": "XYZ"},
+    "xlsx_col_abc_xyz": {"en": "ABC-XYZ", "ru": "ABC-XYZ"},
+    "xlsx_col_by": {"en": "of", "ru": "объект"},
+    "xlsx_col_n": {"en": "count", "ru": "число"},
+    "xlsx_col_product_line": {"en": "product line", "ru": "товарная линия"},
+    "xlsx_col_month": {"en": "month", "ru": "месяц"},
+    "xlsx_col_mom_change": {"en": "MoM", "ru": "к пред. мес."},
+    "xlsx_col_mom_pct": {"en": "MoM %", "ru": "к пред. мес., %"},
+    "xlsx_col_yoy_change": {"en": "YoY", "ru": "к году назад"},
+    "xlsx_col_yoy_pct": {"en": "YoY %", "ru": "к году назад, %"},
+    "xlsx_col_segment": {"en": "segment", "ru": "сегмент"},
+    "xlsx_col_peers": {"en": "peers", "ru": "похожих клиентов"},
+    "xlsx_col_peer_buyers": {"en": "peers buying", "ru": "из них покупают"},
+    "xlsx_col_peer_share": {"en": "share of peers buying", "ru": "доля покупающих"},
+    "xlsx_col_potential": {"en": "potential", "ru": "потенциал"},
+    "xlsx_col_recency": {"en": "recency", "ru": "давность"},
+    "xlsx_col_frequency": {"en": "frequency", "ru": "частота"},
+    "xlsx_col_monetary": {"en": "monetary", "ru": "сумма"},
+    "xlsx_col_r_score": {"en": "R score", "ru": "балл R"},
+    "xlsx_col_f_score": {"en": "F score", "ru": "балл F"},
+    "xlsx_col_m_score": {"en": "M score", "ru": "балл M"},
+    "xlsx_col_fm": {"en": "FM score", "ru": "балл FM"},
+    "xlsx_col_share": {"en": "share", "ru": "доля"},
+    "xlsx_col_mean_recency": {"en": "mean days since last order", "ru": "дней с последнего заказа"},
+    "xlsx_col_mean_frequency": {"en": "mean order dates", "ru": "дат заказов в среднем"},
+    "xlsx_col_mean_monetary": {"en": "mean revenue", "ru": "средняя выручка"},
+    "xlsx_col_cohort": {"en": "cohort", "ru": "когорта"},
+    "xlsx_col_period_index": {
+        "en": "quarters since first order",
+        "ru": "кварталов с первого заказа",
+    },
+    "xlsx_col_cohort_size": {"en": "cohort size", "ru": "размер когорты"},
+    "xlsx_col_retention": {"en": "retention", "ru": "доля покупающих"},
+    "xlsx_col_revenue_per_customer": {"en": "revenue per customer", "ru": "выручка на клиента"},
+    "xlsx_col_k": {"en": "orders k", "ru": "заказов k"},
+    "xlsx_col_customers_k": {"en": "made k", "ru": "сделали k"},
+    "xlsx_col_customers_next": {"en": "made k+1", "ru": "сделали k+1"},
+    "xlsx_col_share_next": {"en": "share k+1", "ru": "доля k+1"},
+    "xlsx_col_median_days": {"en": "median days", "ru": "медиана дней"},
+    "xlsx_col_T": {"en": "age T", "ru": "возраст T"},
+    "xlsx_col_p_alive": {"en": "P(alive)", "ru": "P(активен)"},
+    "xlsx_col_expected_purchases": {"en": "expected purchases", "ru": "ожидаемых покупок"},
+    "xlsx_col_expected_value": {
+        "en": "expected value of a purchase",
+        "ru": "ожидаемая сумма покупки",
+    },
+    "xlsx_col_clv": {"en": "CLV", "ru": "CLV"},
+    "xlsx_col_bucket": {
+        "en": "repeat purchases to calibration end",
+        "ru": "повторных покупок в периоде обучения",
+    },
+    "xlsx_col_actual_mean": {"en": "actual per customer", "ru": "факт на клиента"},
+    "xlsx_col_predicted_mean": {"en": "predicted per customer", "ru": "прогноз на клиента"},
+    "xlsx_col_actual_total": {"en": "actual total", "ru": "факт, всего"},
+    "xlsx_col_predicted_total": {"en": "predicted total", "ru": "прогноз, всего"},
+    "xlsx_col_campaign": {"en": "campaign", "ru": "кампания"},
+    "xlsx_col_kind": {"en": "kind", "ru": "вид"},
+    "xlsx_col_error": {"en": "error", "ru": "ошибка"},
+    "xlsx_col_verdict": {"en": "verdict", "ru": "вывод"},
+    "xlsx_col_target": {"en": "target group", "ru": "целевая группа"},
+    "xlsx_col_control": {"en": "control group", "ru": "контрольная группа"},
+    "xlsx_col_uplift": {"en": "uplift", "ru": "прирост"},
+    "xlsx_col_ci_low": {"en": "95% CI low", "ru": "95% ДИ, от"},
+    "xlsx_col_ci_high": {"en": "95% CI high", "ru": "95% ДИ, до"},
+    "xlsx_col_final": {"en": "final audience", "ru": "итоговая аудитория"},
+    "xlsx_col_regular": {"en": "regular", "ru": "регулярный"},
+    "xlsx_col_key_year_ago": {"en": "key a year ago", "ru": "ключевой год назад"},
+    "xlsx_col_regular_year_ago": {"en": "regular a year ago", "ru": "регулярный год назад"},
+    "xlsx_col_weeks_since_last": {
+        "en": "weeks since last purchase",
+        "ru": "недель с последней покупки",
+    },
+    "xlsx_col_repeat_purchases": {"en": "repeat purchases", "ru": "повторных покупок"},
+    "xlsx_col_lines": {"en": "product lines", "ru": "товарные линии"},
+    "xlsx_col_months": {"en": "months", "ru": "месяцев"},
+    "xlsx_col_revenue_recent": {
+        "en": "revenue, recent months",
+        "ru": "выручка за последние месяцы",
+    },
+    "xlsx_col_revenue_year_ago": {"en": "revenue a year earlier", "ru": "выручка годом ранее"},
+    "xlsx_col_change": {"en": "change", "ru": "изменение"},
+    "xlsx_col_change_pct": {"en": "change %", "ru": "изменение, %"},
+    "sec_returns": {"en": "Returns", "ru": "Возвраты"},
+    "read_returns": {
+        "en": "Return rate by amount in the active window ({months} months): returned amount / "
+        "sold amount. A return is a negative order line; a day of returns only is no purchase.",
+        "ru": "Доля возвратов по сумме в активном окне ({months} мес.): возвращено / продано. "
+        "Возврат — строка заказа с отрицательной суммой; день одних возвратов — не покупка.",
+    },
+    "returns_note": {
+        "en": "Net revenue {net} (every customer, returns subtracted; {ranked} from customers "
+        "with a positive net, the base of the key and Pareto shares). Sold {sold}, returned "
+        "{returned}: return rate {rate}. Customers who only returned: {only}.",
+        "ru": "Чистая выручка {net} (все клиенты, за вычетом возвратов; {ranked} — от клиентов с "
+        "положительным итогом, база долей ключевых и Парето). Продано {sold}, возвращено "
+        "{returned}: доля возвратов {rate}. Клиентов, которые только возвращали: {only}.",
+    },
+    "returns_by_line": {"en": "By product line", "ru": "По товарным линиям"},
+    "returns_top_customers": {
+        "en": "The {n} customers who returned most",
+        "ru": "{n} клиентов с наибольшими возвратами",
+    },
+    "col_sold": {"en": "sold", "ru": "продано"},
+    "col_returned": {"en": "returned", "ru": "возвращено"},
+    "col_return_rate": {"en": "return rate", "ru": "доля возвратов"},
+    "col_returned_only": {"en": "only returned", "ru": "только возвраты"},
+    "sec_by_segment": {"en": "By {column}", "ru": "В разрезе: {column}"},
+    "read_by_segment": {
+        "en": "The funnel and the RFM segments for each value of the customers' {column} column.",
+        "ru": "Воронка и RFM-сегменты для каждого значения колонки клиентов {column}.",
+    },
     "sec_whitespace": {"en": "White space", "ru": "Белые пятна"},
     "read_whitespace": {
         "en": "Revenue of the top {n} customers by product line in the active window; a "

@@ -37,6 +37,8 @@ CASES: dict[str, list[str]] = {
     **{f"campaign-plan-{c}": ["campaign", "plan", f"{{campaigns}}/{c}.yaml"] for c in CAMPAIGNS},
     **{f"campaign-measure-{c}": ["campaign", "measure", f"{{campaigns}}/{c}.yaml"] for c in PAST},
     "followups-list": ["followups", "list"],
+    "settings-list": ["settings", "list"],
+    "settings-get": ["settings", "get", "currency"],
 }
 
 

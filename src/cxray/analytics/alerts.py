@@ -144,6 +144,15 @@ def watched(
     return j.filter(j.key | j.regular | j.key_year_ago | j.regular_year_ago)
 
 
+def watched_count(status: ir.Table, status_year_ago: ir.Table) -> int:
+    """How many customers :func:`watched` would return: regular or key at ``as_of`` or a year
+    before (``status`` / ``status_year_ago``: the customer status at those dates)."""
+    now = status.filter(status.key | status.regular).select("customer_id")
+    then = status_year_ago.filter(status_year_ago.key | status_year_ago.regular)
+    both = now.union(then.select("customer_id"), distinct=True)
+    return int(both.count().to_pyarrow().as_py())
+
+
 def fading(
     watched_rows: pd.DataFrame, clv_customers: pd.DataFrame, *, p_alive_threshold: float = 0.5
 ) -> pd.DataFrame:

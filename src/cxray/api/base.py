@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 import ibis.expr.types as ir
 
 from cxray.api.dates import DateLike, parse_day
+from cxray.api.results import Notice
 from cxray.errors import CxrayError
 from cxray.ingest.schema import TABLES, empty_table
 from cxray.workspace import Workspace, as_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.analytics.clv import ClvResult
+    from cxray.analytics.coverage import Shortfall, Span
     from cxray.analytics.structure import StructureParams
 
 CLV_DEFAULTS = {"unit": "week", "horizon": 52, "discount_rate": 0.1, "margin": 1.0}
@@ -31,6 +33,11 @@ CLV_DEFAULTS = {"unit": "week", "horizon": 52, "discount_rate": 0.1, "margin": 1
 def rows_of(expr: ir.Table) -> list[dict]:
     """An executed Ibis table as a list of row dicts."""
     return expr.to_pyarrow().to_pylist()
+
+
+def notices(found: list[Shortfall]) -> list[Notice]:
+    """The analytics' shortfalls as result notices."""
+    return [Notice(s.code, dict(s.params)) for s in found]
 
 
 class SessionBase:
@@ -115,21 +122,58 @@ class SessionBase:
 
     def latest_order_date(self) -> dt.date | None:
         """The date of the latest order (None without orders)."""
-        orders = self.tables()["orders"]
-        return self._once(
-            ("latest",), lambda: as_date(orders.order_date.max().to_pyarrow().as_py())
-        )
+        return self.latest_date("orders")
 
-    def resolve_as_of(self, as_of: DateLike = None, name: str = "as_of") -> dt.date:
-        """``as_of`` as a date; by default the date of the latest order (CxrayError without
-        orders)."""
+    def latest_date(self, *tables: str) -> dt.date | None:
+        """The latest date of the canonical ``tables`` (their date columns: ``order_date`` of
+        orders, ``date`` of responses, ``sent_at`` of sends ...), None when they are empty."""
+        found = [self._once(("latest", name), lambda name=name: self._latest(name))
+                 for name in tables]  # fmt: skip
+        days = [d for d in found if d is not None]
+        return max(days) if days else None
+
+    def _latest(self, name: str) -> dt.date | None:
+        column = self.tables()[name][TABLES[name].date_column]
+        return as_date(column.max().to_pyarrow().as_py())
+
+    def resolve_as_of(
+        self, as_of: DateLike = None, name: str = "as_of", *, reads: tuple[str, ...] = ("orders",)
+    ) -> dt.date:
+        """``as_of`` as a date; by default the latest date of the tables the question
+        ``reads`` (the orders unless told; CxrayError when they are empty)."""
         day = parse_day(as_of, name)
         if day is not None:
             return day
-        latest = self.latest_order_date()
+        latest = self.latest_date(*reads)
         if latest is None:
-            raise CxrayError("bad_parameter", detail="--as-of is required: there are no orders")
+            raise CxrayError("as_of_required", tables=", ".join(reads))
         return latest
+
+    # --- coverage and fit checks ------------------------------------------------------------
+
+    def order_span(self, as_of: dt.date) -> Span:
+        """The first and last order date up to ``as_of`` (once per session and date)."""
+        from cxray.analytics.coverage import order_span
+
+        return self._once(("span", as_of), lambda: order_span(self.tables()["orders"], as_of))
+
+    def coverage(self, as_of: dt.date, **windows: int) -> list[Notice]:
+        """A notice for every figure of ``windows`` (figure -> months, 0 for the rule's own:
+        see :data:`cxray.analytics.coverage.RULES`) that the orders up to ``as_of`` are too
+        short for."""
+        from cxray.analytics.coverage import window_shortfalls
+
+        return notices(window_shortfalls(self.order_span(as_of), **windows))
+
+    def clv_checks(self, end: dt.date, fit: ClvResult | None) -> list[Notice]:
+        """Why a CLV fitted up to ``end`` should not be trusted (a short calibration, few repeat
+        buyers, a degenerate fit, a large holdout error), or ``clv_not_fitted``."""
+        from cxray.analytics.coverage import calibration_shortfalls, fit_shortfalls
+
+        found = notices(calibration_shortfalls(self.order_span(end)))
+        if fit is None:
+            return [*found, Notice("clv_not_fitted_reason", {"calibration_end": end})]
+        return found + notices(fit_shortfalls(fit.params, fit.holdout_totals))
 
     # --- shared intermediates ---------------------------------------------------------------
 

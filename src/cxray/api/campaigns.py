@@ -16,6 +16,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from cxray.api.dates import DateLike
 
 
+READS = ("orders", "sends")
+"""A campaign's default as-of: the latest date of the orders and the sends (its audience and
+uplift read the orders, its frequency caps and groups the sends)."""
+
+
 @dataclass(frozen=True)
 class Exported:
     """What :meth:`CampaignSession.export` did: the ``plan`` and the ``export`` (files, rows)."""
@@ -57,7 +62,7 @@ class CampaignSession:
         exists; ``needs_clv`` lists the rules that need the CLV models fitted."""
         need_clv: list[str] = []
         if self.session is not None:
-            need_clv = self._needs_clv(self.session.resolve_as_of(None))
+            need_clv = self._needs_clv(self.session.resolve_as_of(None, reads=READS))
         payload = {"ok": True, "campaign": self.campaign.to_dict(), "needs_clv": need_clv}
         return Result("campaign_check", payload, value=self.campaign)
 
@@ -68,7 +73,7 @@ class CampaignSession:
         from cxray.comms.plan import plan_campaign
 
         session = self._session()
-        day = session.resolve_as_of(as_of)
+        day = session.resolve_as_of(as_of, reads=READS)
         clv = session.clv_fit(day) if self._needs_clv(day) else None
         plan = plan_campaign(
             self.campaign, session.tables(), as_of=day, clv=clv, status=session.customer_status(day)
@@ -95,7 +100,7 @@ class CampaignSession:
         from cxray.comms.measure import measure_from_campaign
 
         session = self._session()
-        day = session.resolve_as_of(as_of)
+        day = session.resolve_as_of(as_of, reads=READS)
         result = measure_from_campaign(self.campaign, session.tables(), as_of=day)
         payload = result.to_dict()
         groups = [{"group": g, **payload[g]} for g in ("target", "control") if g in payload]

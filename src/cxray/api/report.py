@@ -16,8 +16,11 @@ from typing import Any
 from cxray.analytics import products, structure
 from cxray.analytics.alerts import Alert
 from cxray.analytics.clv import ClvResult
+from cxray.analytics.returns import return_rates
 from cxray.analytics.structure import Funnel
+from cxray.analytics.windows import trailing_window
 from cxray.api.base import SessionBase, rows_of
+from cxray.api.results import Notice
 from cxray.errors import CxrayError
 
 
@@ -55,11 +58,20 @@ class ReportData:
     feedback: dict[str, Any] = field(default_factory=dict)  # scores, by_month, saydo, themes
     followups: dict[str, Any] | None = None  # summary and overdue tasks (None: not tracked)
     names: dict[str, str] = field(default_factory=dict)  # customer_id -> name
+    # returns in the active window: "customers" (with a return), "lines" (per product line)
+    returns: dict[str, list[dict]] = field(default_factory=dict)
+    segment_by: str | None = None  # the customer column of the breakdowns (None: none)
+    by_segment: dict[str, list[dict]] = field(default_factory=dict)  # "structure", "rfm"
+    clv_holdout: ClvResult | None = None  # CLV fitted with a holdout (validation table)
+    currency: str | None = None  # shown in money headings; None: none shown
+    warnings: list[Notice] = field(default_factory=list)  # coverage and fit, each once
 
     def to_dict(self) -> dict[str, Any]:
         """The report's headline figures as codes and numbers (the JSON twin of its summary)."""
         return {
             "as_of": self.as_of,
+            "currency": self.currency,
+            "warnings": [w.to_dict() for w in self.warnings],
             "structure": self.funnel.to_dict(),
             "alerts": [a.to_dict() for a in self.alerts],
             "campaigns": [
@@ -71,6 +83,7 @@ class ReportData:
                 for c in self.campaigns
             ],
             "followups": self.followups["summary"] if self.followups else None,
+            "clv_holdout": None if self.clv_holdout is None else self.clv_holdout.holdout_totals,
         }
 
     def tables(self) -> dict[str, list[dict]]:
@@ -84,6 +97,11 @@ class ReportData:
             "rfm_segments": self.rfm_segments,
             "cohorts": self.cohorts,
             "activation": self.activation,
+            **(
+                {}
+                if self.clv_holdout is None
+                else {"clv_holdout": self.clv_holdout.validation.to_dict("records")}
+            ),
         }
 
 
@@ -122,9 +140,15 @@ def collect(
     as_of: dt.date,
     campaigns: Path | str | list[Path] | None = None,
     progress: Callable[[str], None] | None = None,
+    currency: str | None = None,
+    clv_holdout: ClvResult | None = None,
+    segment_by: str | None = None,
 ) -> ReportData:
     """Run every question the report answers through ``session`` (a
-    :class:`cxray.api.session.Session`, which calls this from ``report()``) as of ``as_of``."""
+    :class:`cxray.api.session.Session`, which calls this from ``report()``) as of ``as_of``;
+    ``currency`` is the label of money headings (None: none); ``clv_holdout``, a CLV fit with a
+    holdout (:meth:`Session.clv` with ``holdout_end``), adds the holdout check; ``segment_by``
+    (a customer column) breaks the funnel and RFM down and makes the white-space peer groups."""
     step = progress or (lambda _name: None)
     tb = session.tables()
     c, o, p = tb["customers"], tb["orders"], tb["products"]
@@ -132,19 +156,30 @@ def collect(
     window = params.active_window
 
     step("structure")
-    shape = session.structure(as_of)
+    shape = session.structure(as_of, segment_by=segment_by)
     classes = {by: rows_of(structure.abc_xyz(o, as_of=as_of, by=by)) for by in ("customer", "sku")}
+    named = p.filter(p.sku.notnull() & p.name.notnull()).select("sku", "name")
+    sku_names = {r["sku"]: r["name"] for r in rows_of(named)}
+    classes["sku"] = [{**r, "name": sku_names.get(r["key"])} for r in classes["sku"]]
     matrix = {"customer": shape.tables["abc_customers"], "sku": shape.tables["abc_skus"]}
 
     step("products")
     trends = rows_of(products.line_trends(o, p, as_of=as_of, months=window))
+    line_returns = rows_of(
+        return_rates(o, p, as_of=as_of, by="line", window=trailing_window(as_of, window))
+    )
 
     step("whitespace")
-    space = session.whitespace(as_of, window=window, matrix=True)
+    space = session.whitespace(
+        as_of, window=window, matrix=True, segment_by=segment_by or "segment"
+    )
     lines, opps = space.to_arrow("matrix").to_pylist(), space.to_dict()
 
     step("rfm")
-    scored = session.rfm(as_of, window=window)
+    scored = session.rfm(as_of, window=window, segment_by=segment_by)
+    by_segment = {}
+    if segment_by is not None:
+        by_segment = {"structure": shape.by_segment, "rfm": scored.tables["by_segment"]}
 
     step("cohorts")
     grouped = session.cohorts(as_of, period="quarter")
@@ -158,7 +193,8 @@ def collect(
     ]
 
     step("alerts")
-    found = session.alerts(as_of).value
+    alerted = session.alerts(as_of)
+    found = alerted.value
 
     step("campaigns")
     if campaigns is None or isinstance(campaigns, str | Path):
@@ -170,6 +206,7 @@ def collect(
 
     step("feedback")
     voice = feedback_data(session, as_of=as_of)
+    heard = [session.feedback.scores(as_of)] if voice else []
     tracked = None
     if session.workspace is not None:
         listed = session.followups(as_of, sync=False)
@@ -202,7 +239,32 @@ def collect(
         feedback=voice,
         followups=tracked,
         names=names,
+        clv_holdout=clv_holdout,
+        currency=currency,
+        returns={"customers": shape.tables["returns"], "lines": line_returns},
+        segment_by=segment_by,
+        by_segment=by_segment,
+        warnings=distinct(
+            [
+                *shape.warnings,
+                *session.coverage(as_of, yoy=0),
+                *space.warnings,
+                *scored.warnings,
+                *session.clv_checks(as_of, value),
+                *alerted.warnings,
+                *(w for r in heard for w in r.warnings),
+            ]
+        ),
     )
+
+
+def distinct(found: list[Notice]) -> list[Notice]:
+    """The notices in order, each once (several sections raise the same one)."""
+    seen: list[Notice] = []
+    for notice in found:
+        if notice not in seen:
+            seen.append(notice)
+    return seen
 
 
 def feedback_data(session: SessionBase, *, as_of: dt.date) -> dict[str, Any]:

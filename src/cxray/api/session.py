@@ -35,6 +35,32 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["DateLike", "Session", "parse_day"]
 
 
+def _groups(customers: Any, column: str | None, default: str | None = None) -> Any:
+    """:func:`cxray.analytics.groups.customer_groups` of ``column`` (None without one; the
+    ``default`` column may be missing: None then too); CxrayError for an unknown column."""
+    from cxray.analytics.groups import customer_groups
+
+    if column is None or (column == default and column not in customers.columns):
+        return None
+    try:
+        return customer_groups(customers, column)
+    except ValueError as err:
+        raise CxrayError("bad_parameter", detail=f"--segment-by: {err}") from None
+
+
+def _customer_returns(status: Any) -> Any:
+    """The customers of a customer status with a return in the active window, the largest
+    returned amount first: sold, returned, net, return rate by amount and returned-only."""
+    import ibis
+
+    rows = status.filter(status.returned > 0)
+    rate = ibis.cases((rows.sold > 0, rows.returned / rows.sold), else_=None).cast("float64")
+    return rows.select(
+        "customer_id", "sold", "returned", net=rows.window_revenue, return_rate=rate,
+        returned_only="returned_only",
+    ).order_by([ibis.desc("returned"), "customer_id"])  # fmt: skip
+
+
 class Session(SessionBase):
     """The questions cxray answers, over one workspace (see :func:`cxray.open`).
 
@@ -80,6 +106,23 @@ class Session(SessionBase):
         rejects = [r.to_dict() for r in result.first_rejects]
         return Result("import", result.to_dict(), {"first_rejects": rejects}, value=result)
 
+    def settings(self) -> Result:
+        """Every workspace setting with its value (None where unset and without a default);
+        see :data:`cxray.workspace.SETTINGS`."""
+        values = self._ws().settings()
+        rows = [{"key": k, "value": v} for k, v in values.items()]
+        return Result("settings", values, {"settings": rows}, value=values)
+
+    def get_setting(self, key: str) -> Any:
+        """The value of the workspace setting ``key`` (CxrayError for an unknown key)."""
+        return self._ws().setting(key)
+
+    def set_setting(self, key: str, value: Any) -> Result:
+        """Check and store the workspace setting ``key`` (a writable session; CxrayError for an
+        unknown key or a bad value)."""
+        stored = self._writable().set_setting(key, value)
+        return Result("setting", {"key": key, "value": stored}, value=stored)
+
     # --- the client base --------------------------------------------------------------------
 
     def structure(
@@ -95,19 +138,26 @@ class Session(SessionBase):
         xyz_x: float = 0.10,
         xyz_y: float = 0.25,
         xyz_months: int = 12,
+        segment_by: str | None = None,
     ) -> Result:
         """The funnel known -> reachable -> active -> regular -> key, the Pareto curve and the
-        ABC-XYZ matrices of customers and SKUs."""
+        ABC-XYZ matrices of customers and SKUs; returns in the active window (``sold``,
+        ``returned``, ``return_rate``, ``returned_only`` customers; table ``returns``: every
+        customer with a return). ``segment_by``: any customer column (``segment``, ``region``,
+        ...) for the funnel per value (``by_segment``)."""
         from cxray.analytics import structure as st
 
         day = self.resolve_as_of(as_of)
         params = st.StructureParams(contact_window, active_window, min_orders_per_year, key_share)
         abc = dict(window_months=xyz_months, a_share=abc_a, b_share=abc_b, x_cv=xyz_x, y_cv=xyz_y)
         tb = self.tables()
+        groups = _groups(tb["customers"], segment_by)
+        status = self.customer_status(day, params)
         funnel = st.funnel(
             tb["customers"], tb["contacts"], tb["interactions"], tb["orders"],
-            as_of=day, params=params, status=self.customer_status(day, params),
+            as_of=day, params=params, status=status,
         )  # fmt: skip
+        returns = rows_of(_customer_returns(status))
         curve = rows_of(st.pareto(tb["orders"], as_of=day, window_months=active_window))
         matrices = {
             by: rows_of(st.abc_xyz_matrix(st.abc_xyz(tb["orders"], as_of=day, by=by, **abc)))
@@ -119,6 +169,7 @@ class Session(SessionBase):
             "pareto": points,
             "pareto_curve": st.sample_curve(curve),
             "abc_xyz": {"customers": matrices["customer"], "skus": matrices["sku"]},
+            "returns": returns,
         }
         stages = [
             {"stage": s, "customers": getattr(funnel, s)}
@@ -130,8 +181,13 @@ class Session(SessionBase):
             "pareto_curve": curve,
             "abc_customers": matrices["customer"],
             "abc_skus": matrices["sku"],
+            "returns": returns,
         }
-        return Result("structure", payload, tables, value=funnel, as_of=day)
+        if groups is not None:
+            payload["segment_by"] = segment_by
+            payload["by_segment"] = tables["by_segment"] = rows_of(st.funnel_by(status, groups))
+        warnings = self.coverage(day, regular=0, active=active_window, xyz=xyz_months)
+        return Result("structure", payload, tables, value=funnel, as_of=day, warnings=warnings)
 
     def products(
         self,
@@ -143,9 +199,13 @@ class Session(SessionBase):
         limit: int | None = None,
     ) -> Result:
         """Revenue and quantity per customer, SKU (or product ``by="line"``) and calendar month
-        with MoM and YoY change. Every month of every series by default; ``months`` (and
-        ``limit``) keep only the latest months (the top rows), computing only those."""
+        with MoM and YoY change, SKUs with their product names. Every month of every series by
+        default; ``months`` (and ``limit``) keep only the latest months (the top rows),
+        computing only those. Tables ``returns_sku`` and ``returns_line``: sold, returned and
+        the return rate by amount per SKU and per product line over the same months."""
         from cxray.analytics import products as pr
+        from cxray.analytics.returns import return_rates
+        from cxray.analytics.windows import Window, add_months
 
         if by not in ("sku", "line"):
             raise CxrayError("bad_parameter", detail="--by must be sku or line")
@@ -162,7 +222,17 @@ class Session(SessionBase):
                 customer_id=customer,
             )  # fmt: skip
         table = expr.to_pyarrow()
-        return Result("products", table.to_pylist, {"products": table}, as_of=day)
+        window = None
+        if months is not None:  # the calendar months shown
+            first = add_months(day.replace(day=1), -(max(months, 1) - 1))
+            window = Window(first - dt.timedelta(days=1), day)
+        tables: dict[str, Any] = {"products": table}
+        for key in ("sku", "line"):
+            tables[f"returns_{key}"] = rows_of(
+                return_rates(orders, items, as_of=day, by=key, window=window, customer_id=customer)
+            )
+        return Result("products", table.to_pylist, tables, as_of=day,
+                      warnings=self.coverage(day, yoy=0))  # fmt: skip
 
     def whitespace(
         self,
@@ -173,47 +243,66 @@ class Session(SessionBase):
         window: int = 24,
         limit: int | None = None,
         matrix: bool = False,
+        segment_by: str = "segment",
+        min_peers: int = 5,
     ) -> Result:
-        """Product lines a customer does not buy although its peers do, by potential. Table
-        ``matrix``: the customer x product-line revenue of the window, for ``customer`` when one
-        is given, for every active customer with ``matrix=True``."""
+        """Product lines a customer does not buy although its peers do, by potential. Peers: the
+        other active customers with the same value of ``segment_by`` (any customer column);
+        groups with fewer than ``min_peers`` peers give no opportunities. Table ``matrix``: the
+        customer x product-line revenue of the window (lines by revenue, largest first), for
+        ``customer`` when one is given, for every active customer with ``matrix=True``."""
         from cxray.analytics import whitespace as wsp
 
         day = self.resolve_as_of(as_of)
         tb = self.tables()
+        _groups(tb["customers"], segment_by, "segment")  # an unknown column: one clear error
         expr = wsp.opportunities(
             tb["orders"], tb["products"], tb["customers"], as_of=day,
             window_months=window, min_peer_share=min_peer_share, customer_id=customer,
+            segment_by=segment_by, min_peers=min_peers,
         )  # fmt: skip
         found = (expr if limit is None else expr.limit(limit)).to_pyarrow()
         tables: dict[str, Any] = {"opportunities": found}
         if customer is not None or matrix:
             m = wsp.line_matrix(
-                tb["orders"], tb["products"], tb["customers"], as_of=day, window_months=window
-            )
+                tb["orders"], tb["products"], tb["customers"], as_of=day, window_months=window,
+                segment_by=segment_by,
+            )  # fmt: skip
             tables["matrix"] = rows_of(
                 m if customer is None else m.filter(m.customer_id == customer)
             )
-        warnings = []
+        warnings = self.coverage(day, active=window)
         if not (tb["products"].product_line.notnull().sum().to_pyarrow().as_py() or 0):
             warnings.append(Notice("whitespace_needs_lines"))
         return Result("whitespace", found.to_pylist, tables, as_of=day, warnings=warnings)
 
-    def rfm(self, as_of: DateLike = None, *, window: int = 24) -> Result:
-        """Recency, frequency and monetary scores 1-5 of every customer with orders in the
-        window, their segments, and the segment summary."""
+    def rfm(
+        self, as_of: DateLike = None, *, window: int = 24, segment_by: str | None = None
+    ) -> Result:
+        """Recency, frequency and monetary scores 1-5 of every customer with a purchase day in
+        the window, their segments, and the segment summary; ``segment_by`` (any customer
+        column) adds the segments per value of that column (``by_segment``)."""
         from cxray.analytics import rfm as rf
 
         day = self.resolve_as_of(as_of)
+        groups = _groups(self.tables()["customers"], segment_by)
         scores = rf.rfm(self.tables()["orders"], as_of=day, window_months=window)
+        tables: dict[str, Any] = {}
         with scores.cache() as cached:  # the customers and their summary from one scoring
             customers = cached.to_pyarrow()
-            segments = rows_of(rf.rfm_segments(cached))
+            tables["segments"] = segments = rows_of(rf.rfm_segments(cached))
+            tables["customers"] = customers
+            if groups is not None:
+                tables["by_segment"] = rows_of(rf.rfm_segments_by(cached, groups))
 
         def payload() -> dict[str, Any]:
-            return {"as_of": day, "segments": segments, "customers": customers.to_pylist()}
+            out = {"as_of": day, "segments": segments, "customers": customers.to_pylist()}
+            if groups is not None:
+                out |= {"segment_by": segment_by, "by_segment": tables["by_segment"]}
+            return out
 
-        return Result("rfm", payload, {"segments": segments, "customers": customers}, as_of=day)
+        return Result("rfm", payload, tables, as_of=day,
+                      warnings=self.coverage(day, active=window))  # fmt: skip
 
     def cohorts(
         self, as_of: DateLike = None, *, period: str = "month", metric: str = "retention"
@@ -256,7 +345,8 @@ class Session(SessionBase):
         tables: dict[str, Any] = {"customers": result.customers[list(CUSTOMER_COLUMNS)]}
         if result.validation is not None:
             tables["validation"] = result.validation
-        return Result("clv", result.to_dict, tables, value=result, as_of=end)
+        warnings = self.clv_checks(end, result)
+        return Result("clv", result.to_dict, tables, value=result, as_of=end, warnings=warnings)
 
     def alerts(
         self,
@@ -272,18 +362,50 @@ class Session(SessionBase):
         from cxray.analytics.windows import add_months
 
         day = self.resolve_as_of(as_of)
+        fit = self.clv_fit(day)
+        status, before = self.customer_status(day), self.customer_status(add_months(day, -12))
         found = find_alerts(
             self.tables(), as_of=day, p_alive_threshold=p_alive_threshold,
-            drift_threshold=drift_threshold, months=months, clv=self.clv_fit(day),
-            status=self.customer_status(day),
-            status_year_ago=self.customer_status(add_months(day, -12)),
+            drift_threshold=drift_threshold, months=months, clv=fit,
+            status=status, status_year_ago=before,
         )  # fmt: skip
         rows = [a.to_dict() for a in found]
-        warnings = [] if self.clv_fit(day) is not None else [Notice("alerts_without_clv")]
+        from cxray.analytics.coverage import SPEND_ONLY
+
+        # alerts read P(alive) only: spend checks do not concern them, and without a fit
+        # alerts_without_clv says what clv_not_fitted_reason would
+        skip = (*SPEND_ONLY, "clv_not_fitted_reason")
+        checks = [n for n in self.clv_checks(day, fit) if n.code not in skip]
+        warnings = [] if fit is not None else [Notice("alerts_without_clv")]
+        warnings += self.coverage(day, regular=0) + checks
+        if not found:
+            usable = fit is not None and not checks
+            warnings += self._why_no_alerts(day, months, status, before, usable_clv=usable)
         return Result(
             "alerts", {"as_of": day, "alerts": rows}, {"alerts": rows}, value=found,
             as_of=day, warnings=warnings,
         )  # fmt: skip
+
+    def _why_no_alerts(
+        self, day: dt.date, months: int, status: Any, before: Any, *, usable_clv: bool
+    ) -> list[Notice]:
+        """Why there are no alerts: nobody to watch (and whether the data is too short to
+        have anybody), no year-earlier months for drift, no usable P(alive)."""
+        from cxray.analytics.alerts import watched_count
+        from cxray.analytics.coverage import RULES, covers
+
+        span = self.order_span(day)
+        spans = span.to_params()
+        if not watched_count(status, before):
+            if not covers(span, RULES["regular"]):  # type: ignore[arg-type]
+                return [Notice("alerts_empty_no_watched", spans)]
+            return [Notice("alerts_empty_none_watched", {"as_of": day})]
+        found = []
+        if not covers(span, 12 + months):
+            found.append(Notice("alerts_empty_no_year_ago", {"recent_months": months, **spans}))
+        if not usable_clv:
+            found.append(Notice("alerts_empty_no_p_alive"))
+        return found
 
     # --- communications ---------------------------------------------------------------------
 
@@ -360,13 +482,33 @@ class Session(SessionBase):
         *,
         campaigns: Path | str | list[Path] | None = None,
         progress: Callable[[str], None] | None = None,
+        currency: str | None = None,
+        calibration_end: DateLike = None,
+        holdout_end: DateLike = None,
+        segment_by: str | None = None,
     ) -> Result:
         """Everything the X-ray report shows (``result.value``, a
         :class:`cxray.api.report.ReportData`); write it with ``cxray.report.html.render_html``
         and ``cxray.report.xlsx.write_xlsx``. ``campaigns``: a folder of campaign files or a
-        list of files (default: the workspace's ``campaigns/`` folder)."""
+        list of files (default: the workspace's ``campaigns/`` folder). ``currency`` labels
+        the money headings (default: the workspace's ``currency`` setting; none when unset).
+        ``result.warnings``: what the data is too short for, and CLV fits not to trust.
+        With ``holdout_end``, the report adds the CLV holdout check, fitted as
+        ``clv(calibration_end, holdout_end=holdout_end)`` fits it. ``segment_by`` (a customer
+        column) breaks the funnel and RFM down by its values and makes the white-space peers."""
         from cxray.api.report import collect
 
+        if currency is None and self.workspace is not None:
+            currency = self.workspace.setting("currency")  # type: ignore[assignment]
+        elif currency is not None:
+            from cxray.workspace import SETTINGS
+
+            currency = SETTINGS["currency"].check("currency", currency)  # type: ignore[assignment]
+        holdout = None
+        if parse_day(holdout_end, "--holdout-end") is not None:
+            holdout = self.clv(calibration_end, holdout_end=holdout_end).value
         data = collect(self, as_of=self.resolve_as_of(as_of), campaigns=campaigns,
-                       progress=progress)  # fmt: skip
-        return Result("report", data.to_dict(), data.tables(), value=data, as_of=data.as_of)
+                       progress=progress, currency=currency, clv_holdout=holdout,
+                       segment_by=segment_by)  # fmt: skip
+        return Result("report", data.to_dict(), data.tables(), value=data, as_of=data.as_of,
+                      warnings=data.warnings)  # fmt: skip

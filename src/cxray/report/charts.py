@@ -66,6 +66,19 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     return ticks
 
 
+def bands(values: Sequence[float], edges: Sequence[float]) -> list[list[float]]:
+    """The values in each band [edges[i], edges[i + 1]); the last band also holds its upper edge.
+    Values outside the edges are left out."""
+    out: list[list[float]] = [[] for _ in edges[:-1]]
+    last = len(out) - 1
+    for v in values:
+        for i in range(len(out)):
+            if edges[i] <= v < edges[i + 1] or (i == last and v == edges[-1]):
+                out[i].append(v)
+                break
+    return out
+
+
 def hbar_chart(
     labels: Sequence[str],
     values: Sequence[float],
@@ -126,10 +139,12 @@ def line_chart(
     legend: bool = True,
     dashed: Sequence[str] = (),
     colors: dict[str, str] | None = None,
+    y_title: str | None = None,
 ) -> str:
     """Lines over a shared x axis (categorical labels, or numeric positions via ``x_numeric``).
 
-    ``markers`` draws dashed horizontal reference lines (label -> y value).
+    ``markers`` draws dashed horizontal reference lines (label -> y value); ``y_title`` (e.g.
+    the currency) is written above the y axis.
     """
     left, right, top, bottom = 64, 16, 14, 44
     legend_h = (20 * math.ceil(len(series) / 4)) if legend and len(series) > 1 else 0
@@ -152,6 +167,11 @@ def line_chart(
         return top + plot_h * (1 - (y - lo) / ((hi - lo) or 1))
 
     parts = [_svg_open(width, total_h)]
+    if y_title:
+        parts.append(
+            f"<text x='4' y='{top - 2}' font-size='11' {FONT} fill='#6b7280'>"
+            f"{escape(y_title)}</text>"
+        )
     for tick in ticks:
         y = py(tick)
         parts.append(

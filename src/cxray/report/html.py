@@ -7,9 +7,10 @@ from html import escape
 
 from cxray import __version__
 from cxray.api.report import ReportData
-from cxray.phrases import alert_text, error_text, step_label, warning_text
+from cxray.phrases import alert_text, error_text, notice_text, step_label, warning_text
 from cxray.report import charts
 from cxray.report.charts import number, percent
+from cxray.report.labels import month_label, value_label
 from cxray.texts import t
 
 TOP_CUSTOMERS = 20  # rows of the white-space heat map
@@ -23,6 +24,9 @@ SEGMENT_LABELS = {
     "not regular": "not_regular",
 }
 COHORTS_SHOWN = 16  # latest quarterly cohorts in the heat map
+SECTION_NOTICES = ("alerts_empty_",)  # why a section is empty: shown in that section
+MAX_BARS = 30  # more customers than this: one bar per band of values, not per customer
+AT_RISK_SHOWN = 20  # key clients listed below 50% P(alive) in the banded view
 
 CSS = """
 body{font-family:'DejaVu Sans',Arial,sans-serif;color:#111827;margin:0;background:#f9fafb}
@@ -44,6 +48,8 @@ background:repeating-linear-gradient(45deg,#fff,#fff 4px,#f3f4f6 4px,#f3f4f6 8px
 .grid2{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}
 .grid2>div{flex:1 1 520px} .note{color:#6b7280;font-size:12px}
 .up{color:#15803d} .down{color:#b91c1c}
+.warn{background:#fffbeb;border:1px solid #f59e0b;border-radius:8px;padding:8px 16px;margin:12px 0}
+.warn ul{margin:6px 0;padding-left:20px} .warn li{margin:3px 0;font-size:14px}
 svg.chart{width:100%;height:auto;display:block}
 table.heat thead th{white-space:normal;max-width:84px;font-size:12px}
 table.heat td{font-size:12px;min-width:40px;padding:3px 5px}
@@ -62,9 +68,23 @@ def render_html(data: ReportData, *, lang: str = "en") -> str:
 
     tr.lang = lang  # type: ignore[attr-defined]  (for the cxray.phrases functions)
 
+    def money(key: str, /, **kw: object) -> str:
+        """A money heading, with the currency when the report has one (``revenue, EUR``)."""
+        label = t(key, lang=lang, **kw)
+        if not data.currency:
+            return label
+        return t("money_in", lang=lang, label=label, currency=data.currency)
+
+    tr.money = money  # type: ignore[attr-defined]
+    tr.month = lambda month: month_label(month, lang)  # type: ignore[attr-defined]
+    tr.value = lambda value: value_label(value, lang)  # type: ignore[attr-defined]
+
     sections = [
         _summary(data, tr),
+        _warnings(data, tr),
         _funnel(data, tr),
+        _returns(data, tr),
+        _by_segment(data, tr),
         _pareto(data, tr),
         _abc(data, tr),
         _trends(data, tr),
@@ -103,7 +123,7 @@ def _summary(d: ReportData, tr) -> str:
         (number(f.regular), tr("stage_regular")),
         (number(f.key), tr("stage_key")),
         (percent(f.key_revenue_share, 1), tr("card_key_share")),
-        (number(f.window_revenue), tr("card_window_revenue")),
+        (number(f.window_revenue), tr.money("card_window_revenue")),
     ]
     html = "".join(
         f"<div class='card'><b>{escape(v)}</b><span>{escape(k)}</span></div>" for v, k in cards
@@ -113,6 +133,16 @@ def _summary(d: ReportData, tr) -> str:
         f"<p class='sub'>{escape(tr('report_subtitle', as_of=d.as_of))}</p>"
         f"<div class='cards'>{html}</div>"
     )
+
+
+def _warnings(d: ReportData, tr) -> str:
+    """What the data is too short for and which fits not to trust, before any figure."""
+    shown = [w for w in d.warnings if not w.code.startswith(SECTION_NOTICES)]
+    if not shown:
+        return ""
+    items = "".join(f"<li>{escape(notice_text(w, tr.lang))}</li>" for w in shown)
+    title = escape(tr("warnings_title"))
+    return f"<div class='warn' id='warnings'><b>{title}</b><ul>{items}</ul></div>"
 
 
 def _funnel(d: ReportData, tr) -> str:
@@ -238,23 +268,24 @@ def _trends(d: ReportData, tr) -> str:
             yoy=percent(last.get("yoy_pct"), 1),
         )
         chart = charts.line_chart(
-            [m[2:] for m in recent],
+            [tr.month(m) for m in recent],
             series,
             width=360,
             height=170,
             legend=False,
             dashed=[last_year],
             colors={this_year: charts.PALETTE[0], last_year: "#9ca3af"},
+            y_title=d.currency,
         )
-        minis.append(f"<div><h4>{escape(line)}</h4><p>{escape(caption)}</p>{chart}</div>")
-    legend = tr("trend_legend", month=months[-1])
+        minis.append(f"<div><h4>{escape(tr.value(line))}</h4><p>{escape(caption)}</p>{chart}</div>")
+    legend = tr("trend_legend", month=tr.month(months[-1]))
     rows_html = []
     last = months[-1]
     for line in lines:
         r = by_line[line].get(last, {})
         rows_html.append(
             (
-                line,
+                tr.value(line),
                 number(r.get("revenue")),
                 number(r.get("mom_change")),
                 percent(r.get("mom_pct"), 1),
@@ -265,10 +296,10 @@ def _trends(d: ReportData, tr) -> str:
     table = charts.data_table(
         [
             tr("col_line"),
-            tr("col_revenue_month", month=last),
-            tr("col_mom"),
+            tr.money("col_revenue_month", month=tr.month(last)),
+            tr.money("col_mom"),
             tr("col_mom_pct"),
-            tr("col_yoy"),
+            tr.money("col_yoy"),
             tr("col_yoy_pct"),
         ],
         rows_html,
@@ -287,20 +318,97 @@ def _customer_label(d: ReportData, customer_id: str) -> str:
     return f"{name} ({customer_id})" if name and name != customer_id else customer_id
 
 
+def _returns(d: ReportData, tr) -> str:
+    """Return rates by amount: the window's total, per product line, the customers who
+    returned most (and how many only returned)."""
+    f = d.funnel
+    if not f.returned:
+        return ""
+    rate = percent(f.return_rate, 1) if f.return_rate is not None else "-"
+    note = tr(
+        "returns_note", net=number(f.window_revenue), ranked=number(f.ranked_revenue),
+        sold=number(f.sold), returned=number(f.returned), rate=rate, only=number(f.returned_only),
+    )  # fmt: skip
+
+    def rate_of(r: dict) -> str:
+        return percent(r["return_rate"], 1) if r["return_rate"] is not None else "-"
+
+    lines = [r for r in d.returns.get("lines", []) if r["returned"]]
+    line_table = charts.data_table(
+        [tr("col_line"), tr.money("col_sold"), tr.money("col_returned"), tr("col_return_rate")],
+        [(tr.value(r["key"]), number(r["sold"]), number(r["returned"]), rate_of(r)) for r in lines],
+        numeric=[False, True, True, True],
+    )
+    top = d.returns.get("customers", [])[:TOP_CUSTOMERS]
+    customer_table = charts.data_table(
+        [tr("col_customer"), tr.money("col_sold"), tr.money("col_returned"),
+         tr("col_return_rate"), tr("col_returned_only")],
+        [
+            (_customer_label(d, r["customer_id"]), number(r["sold"]), number(r["returned"]),
+             rate_of(r), "✓" if r["returned_only"] else "")
+            for r in top
+        ],
+        numeric=[False, True, True, True, False],
+    )  # fmt: skip
+    return _section(
+        "returns",
+        tr("sec_returns"),
+        tr("read_returns", months=f.params.active_window),
+        f"<p>{escape(note)}</p><h3>{escape(tr('returns_by_line'))}</h3>{line_table}"
+        f"<h3>{escape(tr('returns_top_customers', n=len(top)))}</h3>{customer_table}",
+    )
+
+
+def _by_segment(d: ReportData, tr) -> str:
+    """The funnel and the RFM segments per value of the ``segment_by`` customer column."""
+    if not d.by_segment:
+        return ""
+    stages = ["known", "active", "regular", "key"]
+    funnel = charts.data_table(
+        [d.segment_by or "", *[tr(f"stage_{s}") for s in stages], tr.money("col_revenue")],
+        [
+            (
+                tr.value(r["group"] or "(none)"),
+                *[number(r[s]) for s in stages],
+                number(r["window_revenue"]),
+            )
+            for r in d.by_segment.get("structure", [])
+        ],
+        numeric=[False] + [True] * (len(stages) + 1),
+    )
+    rfm = charts.data_table(
+        [d.segment_by or "", tr("col_segment"), tr("col_customers"), tr("col_share")],
+        [
+            (tr.value(r["group"] or "(none)"), tr(f"rfm_{r['segment']}"), number(r["customers"]),
+             percent(r["share"], 1))
+            for r in d.by_segment.get("rfm", [])
+        ],
+        numeric=[False, False, True, True],
+    )  # fmt: skip
+    return _section(
+        "by-segment",
+        tr("sec_by_segment", column=d.segment_by),
+        tr("read_by_segment", column=d.segment_by),
+        f"{funnel}<h3>{escape(tr('sec_rfm'))}</h3>{rfm}",
+    )
+
+
 def _whitespace(d: ReportData, tr) -> str:
     if not d.line_matrix:
-        return _section("whitespace", tr("sec_whitespace"), tr("read_whitespace"), tr("no_rows"))
+        read = tr("read_whitespace", n=TOP_CUSTOMERS)
+        return _section("whitespace", tr("sec_whitespace"), read, tr("no_rows"))
     revenue: dict[str, float] = defaultdict(float)
     cells: dict[tuple[str, str], float] = {}
     for r in d.line_matrix:
         revenue[r["customer_id"]] += r["revenue"]
         cells[(r["customer_id"], r["product_line"])] = r["revenue"]
     top = sorted(revenue, key=lambda k: (-revenue[k], k))[:TOP_CUSTOMERS]
-    lines = sorted({r["product_line"] for r in d.line_matrix})
+    # the matrix lists each customer's lines by their total revenue, largest first
+    lines = list(dict.fromkeys(r["product_line"] for r in d.line_matrix))
     grid = [[cells.get((c, line), 0.0) for line in lines] for c in top]
     table = charts.heat_table(
         [_customer_label(d, c) for c in top],
-        lines,
+        [tr.value(line) for line in lines],
         grid,
         fmt=lambda v: charts.compact(v),
         zero_label="·",
@@ -342,7 +450,7 @@ def _rfm(d: ReportData, tr) -> str:
             tr("col_revenue_share"),
             tr("col_recency"),
             tr("col_frequency"),
-            tr("col_monetary"),
+            tr.money("col_monetary"),
         ],
         rows,
         numeric=[False] + [True] * 5,
@@ -360,9 +468,9 @@ def _opportunities(d: ReportData, tr) -> str:
         by_line[r["product_line"]].append(r)
     line_rows = sorted(by_line.items(), key=lambda kv: -sum(r["potential"] for r in kv[1]))
     line_table = charts.data_table(
-        [tr("col_line"), tr("col_customers_gap"), tr("col_potential_total")],
+        [tr("col_line"), tr("col_customers_gap"), tr.money("col_potential_total")],
         [
-            (line, number(len(rs)), number(sum(r["potential"] for r in rs)))
+            (tr.value(line), number(len(rs)), number(sum(r["potential"] for r in rs)))
             for line, rs in line_rows
         ],
         numeric=[False, True, True],
@@ -379,8 +487,8 @@ def _opportunities(d: ReportData, tr) -> str:
     rows = [
         (
             _customer_label(d, r["customer_id"]),
-            r["segment"] or "",
-            r["product_line"],
+            tr.value(r["segment"] or ""),
+            tr.value(r["product_line"]),
             percent(r["peer_share"]),
             f"{r['peer_buyers']}/{r['peers']}",
             number(r["potential"]),
@@ -395,7 +503,7 @@ def _opportunities(d: ReportData, tr) -> str:
             tr("col_line"),
             tr("col_peer_share"),
             tr("col_peer_buyers"),
-            tr("col_potential"),
+            tr.money("col_potential"),
         ],
         rows,
         numeric=[False, False, False, True, True, True],
@@ -428,6 +536,15 @@ def _cohorts(d: ReportData, tr) -> str:
         fmt=lambda v: percent(v),
         corner=tr("col_cohort_quarters"),
     )
+    acquired = sorted({r["cohort"][:4] for r in d.cohorts})
+    if len(acquired) < 2:  # curves per acquisition year compare nothing: say why they are left out
+        note = tr("cohort_curves_one_year", year=acquired[0])
+        return _section(
+            "cohorts",
+            tr("sec_cohorts"),
+            tr("read_cohorts"),
+            f"{heat}<h3>{escape(tr('cohort_curves'))}</h3><p class='note'>{escape(note)}</p>",
+        )
     # retention curves: the mean retention by quarters since acquisition, per acquisition year
     by_year: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     for r in d.cohorts:
@@ -479,7 +596,8 @@ def _activation(d: ReportData, tr) -> str:
 
 def _clv(d: ReportData, tr) -> str:
     if d.clv is None:
-        return _section("clv", tr("sec_clv"), tr("read_clv"), tr("clv_not_fitted"))
+        content = escape(tr("clv_not_fitted")) + _clv_holdout(d, tr)
+        return _section("clv", tr("sec_clv"), tr("read_clv"), content)
     customers = d.clv.customers
     values = customers["clv"].fillna(0.0)
     # distribution: customers and total CLV per power-of-ten band
@@ -506,8 +624,8 @@ def _clv(d: ReportData, tr) -> str:
             tr("col_customer"),
             tr("col_p_alive"),
             tr("col_expected_purchases"),
-            tr("col_expected_value"),
-            tr("col_clv"),
+            tr.money("col_expected_value"),
+            tr.money("col_clv"),
         ],
         [
             (
@@ -521,18 +639,7 @@ def _clv(d: ReportData, tr) -> str:
         ],
         numeric=[False, True, True, True, True],
     )
-    alive = customers.set_index("customer_id")["p_alive"]
-    keys = [k for k in d.key_customers if k in alive.index]
-    key_chart = (
-        charts.hbar_chart(
-            [_customer_label(d, k) for k in keys],
-            [float(alive[k]) for k in keys],
-            value_labels=[percent(float(alive[k])) for k in keys],
-            colors=["#dc2626" if alive[k] < 0.5 else charts.PALETTE[0] for k in keys],
-        )
-        if keys
-        else tr("no_rows")
-    )
+    key_chart = _key_alive(d, tr, customers.set_index("customer_id")["p_alive"])
     bg = d.clv.params["bg_nbd"]
     params = tr(
         "clv_params_line",
@@ -547,16 +654,134 @@ def _clv(d: ReportData, tr) -> str:
         "clv",
         tr("sec_clv"),
         tr("read_clv"),
-        f"<h3>{escape(tr('clv_distribution'))}</h3>{dist}"
+        f"{_notes(d, tr, 'clv_', 'coverage_clv')}"
+        f"<h3>{escape(tr.money('clv_distribution'))}</h3>{dist}"
         f"<h3>{escape(tr('clv_top'))}</h3>{table}"
         f"<h3>{escape(tr('clv_key_alive'))}</h3>{key_chart}"
-        f"<p class='note'>{escape(params)}</p>",
+        f"<p class='note'>{escape(params)}</p>{_clv_holdout(d, tr)}",
     )
+
+
+def _key_alive(d: ReportData, tr, alive) -> str:
+    """P(alive) of the key clients: a bar each; when they are more than MAX_BARS, one bar per
+    band of 10 points (labelled by its value when all its clients share it, e.g. "100%") and
+    the list of those below 50%."""
+    keys = [k for k in d.key_customers if k in alive.index]
+    if not keys:
+        return escape(tr("no_rows"))
+    red, blue = "#dc2626", charts.PALETTE[0]
+    if len(keys) <= MAX_BARS:
+        return charts.hbar_chart(
+            [_customer_label(d, k) for k in keys],
+            [float(alive[k]) for k in keys],
+            value_labels=[percent(float(alive[k])) for k in keys],
+            colors=[red if alive[k] < 0.5 else blue for k in keys],
+        )
+    edges = [i / 10 for i in range(11)]
+    bands = charts.bands([float(alive[k]) for k in keys], edges)[::-1]  # highest band first
+    lows = edges[:-1][::-1]
+    labels = [
+        percent(vs[0]) if vs and len({percent(v) for v in vs}) == 1 else
+        f"{percent(low)}–{percent(low + 0.1)}"
+        for vs, low in zip(bands, lows, strict=True)
+    ]  # fmt: skip
+    chart = charts.hbar_chart(
+        labels,
+        [len(vs) for vs in bands],
+        value_labels=[number(len(vs)) for vs in bands],
+        colors=[red if low < 0.5 else blue for low in lows],
+    )
+    at_risk = sorted((k for k in keys if alive[k] < 0.5), key=lambda k: (alive[k], k))
+    table = (
+        charts.data_table(
+            [tr("col_customer"), tr("col_p_alive")],
+            [(_customer_label(d, k), percent(float(alive[k]), 1)) for k in at_risk[:AT_RISK_SHOWN]],
+            numeric=[False, True],
+        )
+        if at_risk
+        else ""
+    )
+    return (
+        f"<p class='note'>{escape(tr('clv_key_alive_bands', n=number(len(keys))))}</p>{chart}"
+        f"<h4>{escape(tr('clv_key_at_risk', n=number(len(at_risk))))}</h4>{table}"
+    )
+
+
+def _clv_holdout(d: ReportData, tr) -> str:
+    """The holdout check of a CLV fit with a holdout: purchases per customer after the
+    calibration end, actual against predicted, by calibration repeat purchases; and totals."""
+    fit = d.clv_holdout
+    if fit is None or fit.validation is None:
+        return ""
+    start, end = fit.settings["calibration_end"], fit.settings["holdout_end"]
+    rows = fit.validation.to_dict("records")
+    totals = fit.holdout_totals or {}
+
+    def mean(value: float | None) -> float | None:
+        return None if value is None or value != value else float(value)  # NaN: no customer
+
+    chart = charts.line_chart(
+        [r["bucket"] for r in rows],
+        {
+            tr("legend_actual"): [mean(r["actual_mean"]) for r in rows],
+            tr("legend_predicted"): [mean(r["predicted_mean"]) for r in rows],
+        },
+        y_format=lambda v: number(v, 1),
+        y_min=0,
+        dashed=[tr("legend_predicted")],
+    )
+    body = [
+        (
+            r["bucket"],
+            number(r["customers"]),
+            number(mean(r["actual_mean"]), 2),
+            number(mean(r["predicted_mean"]), 2),
+            number(r["actual_total"], 1),
+            number(r["predicted_total"], 1),
+        )
+        for r in rows
+    ]
+    body.append(
+        (
+            tr("row_total"),
+            number(totals.get("customers")),
+            "",
+            "",
+            number(totals.get("actual"), 1),
+            number(totals.get("predicted"), 1),
+        )
+    )
+    table = charts.data_table(
+        [
+            tr("col_calibration_repeats"),
+            tr("col_customers"),
+            tr("col_actual_mean"),
+            tr("col_predicted_mean"),
+            tr("col_actual_total"),
+            tr("col_predicted_total"),
+        ],
+        body,
+        numeric=[False] + [True] * 5,
+    )
+    return (
+        f"<h3 id='clv-holdout'>{escape(tr('clv_holdout_heading', start=start, end=end))}</h3>"
+        f"<p class='read'>{escape(tr('clv_holdout_read', start=start))}</p>"
+        f"<div class='grid2'><div>{chart}</div>{table}</div>"
+    )
+
+
+def _notes(d: ReportData, tr, *codes: str) -> str:
+    """The report's notices whose code starts with one of ``codes``, as a box in a section."""
+    found = [w for w in d.warnings if w.code.startswith(codes)]
+    items = "".join(f"<li>{escape(notice_text(w, tr.lang))}</li>" for w in found)
+    return f"<div class='warn'><ul>{items}</ul></div>" if found else ""
 
 
 def _alerts(d: ReportData, tr) -> str:
     if not d.alerts:
-        return _section("alerts", tr("sec_alerts"), tr("read_alerts"), tr("no_rows"))
+        why = [w for w in d.warnings if w.code.startswith("alerts_empty_")]
+        text = "".join(f"<p>{escape(notice_text(w, tr.lang))}</p>" for w in why)
+        return _section("alerts", tr("sec_alerts"), tr("read_alerts"), text or tr("no_rows"))
     rows = [
         (tr(f"alert_kind_{a.kind}"), _customer_label(d, a.customer_id), alert_text(a, tr.lang))
         for a in d.alerts
@@ -686,7 +911,7 @@ def _voice(d: ReportData, tr) -> str:
     ][-24:]
     trend = (
         charts.line_chart(
-            [r.group for r in months],
+            [tr.month(r.group) for r in months],
             {"NPS": [r.value for r in months]},
             legend=False,
             y_format=lambda v: f"{v:.0f}",
@@ -695,12 +920,12 @@ def _voice(d: ReportData, tr) -> str:
             markers={"0": 0.0},
         )
         if len(months) > 1
-        else ""
+        else f"<p class='note'>{escape(tr('nps_by_month_short', n=len(months)))}</p>"
     )
     say = fb["saydo"]
     say_rows = [
         (
-            tr(f"group_{g.group}") if g.group != "(all)" else g.group,
+            tr(f"group_{g.group}") if g.group != "(all)" else tr.value(g.group),
             number(g.customers),
             number(g.revenue_before),
             number(g.revenue_after),

@@ -1,18 +1,29 @@
-"""The report's tables as an XLSX workbook: one sheet per section, filters and frozen headers."""
+"""The report's tables as an XLSX workbook: one sheet per section, filters and frozen headers.
+
+Sheets and columns are named by code in :func:`report_sheets`; :func:`write_xlsx` writes them in
+the report's language (sheet names, headers, coded values such as stages and RFM segments, and
+the placeholders of missing values), months as dates shown as "Dec 2010".
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import xlsxwriter
 
 from cxray.api.report import ReportData
-from cxray.phrases import error_text
+from cxray.phrases import error_text, notice_text
+from cxray.report.labels import value_label
+from cxray.texts import TEXTS, current_lang, t
+
+MONTH = re.compile(r"^\d{4}-\d{2}$")  # a month column's value, written as a date
 
 
-def report_sheets(data: ReportData) -> dict[str, list[dict]]:
-    """Sheet name -> rows; the same tables the HTML report shows, in full."""
+def report_sheets(data: ReportData, lang: str | None = None) -> dict[str, list[dict]]:
+    """Sheet name -> rows; the same tables the HTML report shows, in full (texts such as
+    errors in ``lang``)."""
     funnel = data.funnel.to_dict()
     stages = ["known", "reachable", "active", "regular", "key"]
     return {
@@ -42,11 +53,16 @@ def report_sheets(data: ReportData) -> dict[str, list[dict]]:
         "cohorts_quarterly": data.cohorts,
         "activation": data.activation,
         "clv": [] if data.clv is None else data.clv.to_dict()["customers"],
+        **(
+            {}
+            if data.clv_holdout is None or data.clv_holdout.validation is None
+            else {"clv_holdout": data.clv_holdout.validation.to_dict("records")}
+        ),
         "campaigns": [
             {
                 "campaign": c.campaign.id if c.campaign else None,
                 "kind": "plan" if c.plan else "measure" if c.measurement else "error",
-                "error": None if c.error is None else error_text(c.error),
+                "error": None if c.error is None else error_text(c.error, lang),
                 **(
                     {
                         "final": len(c.plan.final_ids),
@@ -76,29 +92,70 @@ def report_sheets(data: ReportData) -> dict[str, list[dict]]:
             | {"lines": "; ".join(f"{ln['product_line']} {ln['change']:.0f}" for ln in a.lines)}
             for a in data.alerts
         ],
+        "warnings": [
+            {"as_of": data.as_of, "code": w.code, "warning": notice_text(w, lang)}
+            for w in data.warnings
+        ],
     }
 
 
-def write_xlsx(data: ReportData, path: Path | str) -> Path:
-    """Write every report table to ``path`` and return it."""
+#: coded values translated in the sheets: (sheet, column) -> text key prefix
+CODED = {
+    ("funnel", "stage"): "stage_",
+    ("abc_xyz_matrix", "by"): "entity_",
+    ("rfm", "segment"): "rfm_",
+    ("rfm_segments", "segment"): "rfm_",
+    ("campaigns", "kind"): "kind_",
+    ("campaigns", "verdict"): "verdict_",
+    ("alerts", "kind"): "alert_kind_",
+}
+
+
+def _header(kind: str, code: str, lang: str | None, sheet: str = "") -> str:
+    """A sheet name (``kind`` "sheet") or column header ("col") in ``lang``: the text of the
+    column in its sheet (``xlsx_col_<sheet>_<code>``) or else of the code; the code itself
+    when it has no text."""
+    for key in (f"xlsx_{kind}_{sheet}_{code}", f"xlsx_{kind}_{code}"):
+        if key in TEXTS:
+            return t(key, lang=lang)
+    return code
+
+
+def _value(sheet: str, column: str, value: object, lang: str) -> object:
+    """A cell's value in ``lang``: coded values by their text, placeholders translated."""
+    prefix = CODED.get((sheet, column))
+    if prefix and isinstance(value, str) and f"{prefix}{value}" in TEXTS:
+        return t(f"{prefix}{value}", lang=lang)
+    return value_label(value, lang)
+
+
+def write_xlsx(data: ReportData, path: Path | str, *, lang: str | None = None) -> Path:
+    """Write every report table to ``path`` in ``lang`` (default: the current language) and
+    return it."""
+    lang = lang or current_lang()
     path = Path(path)
     book = xlsxwriter.Workbook(str(path), {"constant_memory": False})
     bold = book.add_format({"bold": True, "bg_color": "#F3F4F6", "border": 1})
     money = book.add_format({"num_format": "#,##0.00"})
     share = book.add_format({"num_format": "0.0%"})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
-    for name, rows in report_sheets(data).items():
-        sheet = book.add_worksheet(name[:31])
-        columns = list(dict.fromkeys(k for r in rows for k in r)) if rows else ["(no rows)"]
-        for j, col in enumerate(columns):
-            sheet.write(0, j, col, bold)
-            sheet.set_column(j, j, max(12, min(40, len(col) + 2)))
+    locale = "[$-419]" if lang == "ru" else "[$-409]"  # month names in the report's language
+    month = book.add_format({"num_format": f"{locale}mmm yyyy"})
+    for name, rows in report_sheets(data, lang).items():
+        sheet = book.add_worksheet(_header("sheet", name, lang)[:31])
+        columns = list(dict.fromkeys(k for r in rows for k in r)) if rows else []
+        headers = [_header("col", c, lang, name) for c in columns] or [t("no_rows", lang=lang)]
+        for j, title in enumerate(headers):
+            sheet.write(0, j, title, bold)
+            sheet.set_column(j, j, max(12, min(40, len(title) + 2)))
         for i, row in enumerate(rows, start=1):
             for j, col in enumerate(columns):
-                value = row.get(col)
+                value = _value(name, col, row.get(col), lang)
                 if value is None:
                     continue
-                if isinstance(value, dt.date | dt.datetime):
+                if col == "month" and isinstance(value, str) and MONTH.match(value):
+                    sheet.write_datetime(i, j, dt.datetime.strptime(value, "%Y-%m"), month)
+                elif isinstance(value, dt.date | dt.datetime):
                     sheet.write_datetime(i, j, value, day)
                 elif isinstance(value, float):
                     fmt = share if ("share" in col or col.endswith("_pct")) else money
