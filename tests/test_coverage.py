@@ -241,7 +241,7 @@ def test_empty_alerts_say_why(tmp_path):
     assert out.stdout.splitlines() == [
         "As of 2011-01-25",
         "No drift alerts: they compare the last 3 months with a year earlier, and the data "
-        "covers 8 weeks.",
+        "covers 8 weeks (2010-12-01 to 2011-01-25).",
         "No P(alive) alerts: the CLV models are missing or not reliable here.",
     ]
 

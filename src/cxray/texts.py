@@ -401,9 +401,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "alerts_empty_no_year_ago": {
         "en": "No drift alerts: they compare the last {recent_months} months with a year earlier, "
-        "and the data covers {span}.",
+        "and the data covers {span} ({first} to {last}).",
         "ru": "Сигналов о падении нет: они сравнивают последние {recent_months} мес. с тем же "
-        "временем год назад, а данные охватывают {span}.",
+        "временем год назад, а данные охватывают {span} ({first} — {last}).",
     },
     "alerts_empty_no_p_alive": {
         "en": "No P(alive) alerts: the CLV models are missing or not reliable here.",
