@@ -29,6 +29,11 @@ GOOD_ORDERS = [
     ["3", "ООО Ромашка", "01.04.2024", "10"],
 ]
 
+# what a date that is none of the shapes read says
+NOT_A_DATE = (
+    "(yyyy-mm-dd, dd.mm.yyyy, dd.mm.yy, m/d/yyyy or d/m/yyyy; another format: --date-format)"
+)
+
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -115,7 +120,7 @@ def test_rows_with_a_bad_date_or_amount_are_rejected_and_the_valid_rows_kept(ws,
     assert (result.rows_read, result.new, result.rejected) == (4, 2, 2)
     assert [r["order_id"] for r in table_rows(ws, "orders")] == ["1", "4"]
     assert reasons(result) == [
-        (3, "order_date: '32.03.2024' is not a date (yyyy-mm-dd or dd.mm.yyyy)"),
+        (3, f"order_date: '32.03.2024' is not a date {NOT_A_DATE}"),
         (4, "amount: 'двести' is not a number"),
     ]
 
@@ -133,7 +138,7 @@ def test_the_rejects_file_keeps_the_original_cells_with_row_and_reason(ws, tmp_p
     assert rejects_files(ws) == [Path(result.rejects_path)]
     assert read_rejects_csv(Path(result.rejects_path)) == [
         {"order_id": "2", "customer_id": "Пётр", "order_date": "вчера", "amount": "1 234,56",
-         "row": "3", "reason": "order_date: 'вчера' is not a date (yyyy-mm-dd or dd.mm.yyyy)",
+         "row": "3", "reason": f"order_date: 'вчера' is not a date {NOT_A_DATE}",
          "problem": "bad_date"},
     ]  # fmt: skip
 
@@ -434,7 +439,8 @@ def test_rejects_are_stored_as_codes_whatever_the_language(tmp_path):
         Reject(5, "duplicate_row", None, "2"),
     ]
     assert [reject_text(r, "ru") for r in first["en"]] == [
-        "order_date: '32.03.2024' не дата (гггг-мм-дд или дд.мм.гггг)",
+        "order_date: '32.03.2024' не дата (гггг-мм-дд, дд.мм.гггг, дд.мм.гг, м/д/гггг или "
+        "д/м/гггг; другой формат: --date-format)",
         "customer_id: значение обязательно",
         "повторяет строку 2",
     ]

@@ -1284,6 +1284,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "xlsx_col_by": {"en": "of", "ru": "объект"},
     "xlsx_col_n": {"en": "count", "ru": "число"},
     "xlsx_col_product_line": {"en": "product line", "ru": "товарная линия"},
+    "xlsx_col_name": {"en": "name", "ru": "название"},
     "xlsx_col_month": {"en": "month", "ru": "месяц"},
     "xlsx_col_mom_change": {"en": "MoM", "ru": "к пред. мес."},
     "xlsx_col_mom_pct": {"en": "MoM %", "ru": "к пред. мес., %"},

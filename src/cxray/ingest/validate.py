@@ -588,6 +588,8 @@ def validate(
                 con, table, mapping, bool(reject_parts), unique, day_first, identical_lines
             )
         rejects = _combine_rejects(con, raw, reject_parts, dup_rejects, text is not None)
+        if text is not None:  # the raw cells of the rejects are taken: their memory is free
+            _drop(con, RAW, TEXT)
     except BaseException:
         Validated(con, 0, pa.table({}), mapping, 0, own, text=text, memory_limit=before).close()
         raise
