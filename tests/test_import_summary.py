@@ -207,6 +207,25 @@ def test_related_columns_update_held_rows_and_keep_their_other_columns(ws, tmp_p
     ]
 
 
+def test_the_import_log_has_a_row_for_each_table_the_file_filled(ws, tmp_path):
+    path = write(tmp_path / "lines.csv", LINES)
+    ws.import_file("orders", path, maps=LINE_MAPS)
+    ws.import_file("orders", path, maps=LINE_MAPS)
+    log = rows(
+        ws,
+        "select import_id, table_name, rows_read, rows_new, rows_updated, rows_unchanged, "
+        "rows_rejected from _imports order by imported_at, table_name",
+    )
+    # 6 lines read; 2 customers (C1, C2) and 2 products (A1, B2) given, new the first time and
+    # unchanged the second; the three rows of an import share its id
+    assert [tuple(r.values())[1:] for r in log] == [
+        ("customers", 2, 2, 0, 0, 0), ("orders", 6, 6, 0, 0, 0), ("products", 2, 2, 0, 0, 0),
+        ("customers", 2, 0, 0, 2, 0), ("orders", 6, 0, 0, 6, 0), ("products", 2, 0, 0, 2, 0),
+    ]  # fmt: skip
+    ids = [r["import_id"] for r in log]
+    assert ids[0] == ids[1] == ids[2] != ids[3] == ids[4] == ids[5]
+
+
 def test_related_values_come_from_valid_lines_only_and_an_attribute_can_be_named(ws, tmp_path):
     # line 3 (C2, France) is rejected for its amount: C2 keeps only what its valid line says
     text = LINES.replace(

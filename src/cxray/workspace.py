@@ -528,7 +528,7 @@ class Workspace:
                 counts = self._upsert(spec, valid, present, checked.valid_rows)
                 related_counts = self._upsert_related(checked, spec, related)
                 self._log_rejects(import_id, table, file, digest, checked)
-                self._log_import(import_id, table, file, digest, checked, counts)
+                self._log_import(import_id, table, file, digest, checked, counts, related_counts)
                 if self.meta("kind") is None:  # a user's file: the demo must not replace it
                     self.set_meta("kind", "real")
         finally:
@@ -812,19 +812,26 @@ class Workspace:
         digest: str,
         checked: Validated,
         counts: tuple,
+        related: dict[str, dict[str, int]] | None = None,
     ) -> None:
+        """One row of the import log for ``table``, and one per related table the file filled
+        (``--map``: its rows read are the keys the file gave it, none rejected)."""
+        rows = [(table, checked.rows_read, *counts, checked.rejects.num_rows)]
+        for name, c in (related or {}).items():
+            given = c["new"] + c["updated"] + c["unchanged"]
+            rows.append((name, given, c["new"], c["updated"], c["unchanged"], 0))
+        now = dt.datetime.now()
+        numbers = ("rows_read", "rows_new", "rows_updated", "rows_unchanged", "rows_rejected")
         data = pa.table(
             {
-                "import_id": [import_id],
-                "table_name": [table],
-                "file": [str(file)],
-                "sha256": [digest],
-                "imported_at": pa.array([dt.datetime.now()], pa.timestamp("us")),
-                "rows_read": pa.array([checked.rows_read], pa.int64()),
-                "rows_new": pa.array([counts[0]], pa.int64()),
-                "rows_updated": pa.array([counts[1]], pa.int64()),
-                "rows_unchanged": pa.array([counts[2]], pa.int64()),
-                "rows_rejected": pa.array([checked.rejects.num_rows], pa.int64()),
+                "import_id": [import_id] * len(rows),
+                "table_name": [r[0] for r in rows],
+                "file": [str(file)] * len(rows),
+                "sha256": [digest] * len(rows),
+                "imported_at": pa.array([now] * len(rows), pa.timestamp("us")),
+                **{
+                    n: pa.array([r[i + 1] for r in rows], pa.int64()) for i, n in enumerate(numbers)
+                },
             }
         )
         self.append(IMPORTS, data, IMPORTS_SCHEMA)
