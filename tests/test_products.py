@@ -89,7 +89,7 @@ def test_columns_order_and_zero_filled_months(data):
     orders, products = data
     result = product_dynamics(orders, products, as_of=AS_OF)
     assert result.columns == (
-        "customer_id", "key", "month", "revenue", "quantity",
+        "customer_id", "key", "name", "month", "revenue", "quantity",
         "mom_change", "mom_pct", "yoy_change", "yoy_pct",
     )  # fmt: skip
     got = rows(result)
@@ -245,6 +245,7 @@ def test_without_idle_keys_only_keys_bought_in_the_computed_months_get_rows(load
     expected = {
         "customer_id": "c1",
         "key": "s2",
+        "name": None,  # PRODUCTS has no names
         "month": "2026-03",
         "revenue": 90.0,
         "quantity": 1.0,

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from html import escape
 
 import openpyxl
+import pandas as pd
 import pytest
 from conftest import d
 
+from cxray.analytics.clv import ClvResult
 from cxray.api import Session
+from cxray.report import charts
 from cxray.report.html import render_html
+from cxray.report.labels import month_label
 from cxray.report.xlsx import report_sheets, write_xlsx
-from cxray.texts import LANGS, TEXTS
+from cxray.texts import LANGS, TEXTS, t
 
 SECTIONS = (
     "funnel",
@@ -31,7 +37,7 @@ SECTIONS = (
 
 
 @pytest.fixture
-def report_data(load):
+def report_tables(load):
     customers = load(
         "customers",
         [
@@ -104,7 +110,13 @@ def report_data(load):
             ],
         ),
     }
-    return Session.from_tables(tables).report(as_of=d("2026-12-31")).value
+    return tables
+
+
+@pytest.fixture
+def report_data(report_tables):
+    # three active customers: each has 2 peers, below the default min_peers of 5
+    return Session.from_tables(report_tables).report(as_of=d("2026-12-31"), min_peers=2).value
 
 
 def test_collect_gives_every_section_data(report_data):
@@ -157,6 +169,179 @@ def test_xlsx_has_the_same_tables(report_data, tmp_path):
     path = write_xlsx(report_data, tmp_path / "r.xlsx")
     book = openpyxl.load_workbook(path, read_only=True)
     sheets = report_sheets(report_data)
-    assert book.sheetnames == list(sheets)
-    for name, rows in sheets.items():
-        assert book[name].max_row == len(rows) + 1, name
+    titles = [t(f"xlsx_sheet_{name}", lang="en") for name in sheets]
+    assert book.sheetnames == titles
+    for title, rows in zip(titles, sheets.values(), strict=True):
+        assert book[title].max_row == len(rows) + 1, title
+
+
+# --- report defects on short or messy data -------------------------------------------------
+
+
+def section(html: str, anchor: str) -> str:
+    """The HTML of one report section."""
+    return re.search(rf"<section id='{anchor}'>.*?</section>", html, re.S).group(0)
+
+
+def visible_text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_empty_white_space_has_no_placeholder(report_data, lang):
+    empty = dataclasses.replace(report_data, line_matrix=[], opportunities=[])
+    html = render_html(empty, lang=lang)
+    text = visible_text(section(html, "whitespace"))
+    assert "{n}" not in text and "{" not in text
+    assert t("no_rows", lang=lang) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_acquisition_year_gives_a_note_not_an_empty_chart(report_data, lang):
+    # every customer of the fixture bought first in January 2025: one acquisition year
+    assert {r["cohort"][:4] for r in report_data.cohorts} == {"2025"}
+    part = section(render_html(report_data, lang=lang), "cohorts")
+    assert "<svg" not in part
+    assert escape(t("cohort_curves_one_year", lang=lang, year="2025")) in part
+
+
+def test_two_acquisition_years_draw_the_curves(report_data):
+    later = [
+        {**r, "cohort": "2026-Q1", "period_index": i, "retention": 0.5}
+        for i, r in enumerate(report_data.cohorts[:3])
+    ]
+    two = dataclasses.replace(report_data, cohorts=report_data.cohorts + later)
+    part = section(render_html(two, lang="en"), "cohorts")
+    assert "<svg" in part and "<path d='M" in part
+    assert t("cohort_curves_one_year", lang="en", year="2025")[:20] not in part
+
+
+def _clv(p_alive: dict[str, float]) -> ClvResult:
+    ids = list(p_alive)
+    customers = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "p_alive": [p_alive[k] for k in ids],
+            "expected_purchases": [1.0] * len(ids),
+            "expected_value": [100.0] * len(ids),
+            "clv": [100.0] * len(ids),
+        }
+    )
+    bg = {"r": 1.0, "alpha": 1.0, "a": 1.0, "b": 1.0, "log_likelihood": -1.0, "customers": 1}
+    return ClvResult(params={"bg_nbd": bg}, customers=customers, settings={})
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_hundreds_of_identical_p_alive_bars_become_one_row(report_data, lang):
+    keys = [f"K{i:03d}" for i in range(289)]
+    data = dataclasses.replace(report_data, clv=_clv(dict.fromkeys(keys, 1.0)), key_customers=keys)
+    part = section(render_html(data, lang=lang), "clv")
+    # 10 bands of 10 points (the distribution chart has its own bars): far from 289 bars
+    assert part.count("<rect") <= 10 + 7
+    # the one filled band is labelled by the value all its clients share: "100%" with 289
+    assert re.search(r">100%<.*?>289<", part, re.S)
+    at_risk = escape(t("clv_key_at_risk", lang=lang, n="0"))
+    assert "K0" not in part.split(at_risk)[1]  # no client is listed: none is below 50%
+
+
+def test_many_key_clients_list_those_below_half(report_data):
+    # 35 key clients at 95% and 5 at 20%, 30%, ..., 60%... by hand: below 50% are the
+    # clients at 0.2, 0.3 and 0.4, listed lowest first
+    alive = {f"K{i:02d}": 0.95 for i in range(35)}
+    alive.update({"L2": 0.2, "L3": 0.3, "L4": 0.4, "L5": 0.5, "L6": 0.6})
+    data = dataclasses.replace(report_data, clv=_clv(alive), key_customers=list(alive))
+    part = section(render_html(data, lang="en"), "clv")
+    assert t("clv_key_at_risk", lang="en", n="3") in part
+    listed = re.findall(r"<td class=''>(L\d)</td>", part)
+    assert listed == ["L2", "L3", "L4"]
+    assert re.search(r">95%<.*?>35<", part, re.S)
+
+
+def test_few_key_clients_keep_one_bar_each(report_data):
+    alive = {"A": 0.9, "B": 0.3, "C": 1.0}
+    data = dataclasses.replace(report_data, clv=_clv(alive), key_customers=list(alive))
+    part = section(render_html(data, lang="en"), "clv")
+    for name in ("ООО Альфа (A)", "Beta (B)", "Gamma (C)"):
+        assert escape(name) in part
+
+
+def test_bands_by_hand():
+    edges = [i / 10 for i in range(11)]
+    found = charts.bands([0.0, 0.05, 0.1, 0.55, 0.99, 1.0], edges)
+    assert found[0] == [0.0, 0.05] and found[1] == [0.1] and found[5] == [0.55]
+    assert found[9] == [0.99, 1.0]  # the last band holds its upper edge
+    assert sum(len(b) for b in found) == 6
+
+
+def test_month_labels_in_words():
+    assert month_label("2010-12", "en") == "Dec 2010"
+    assert month_label("2010-12", "ru") == "дек 2010"
+    assert month_label("2026-01", "ru") == "янв 2026"
+    assert month_label("2025-Q1", "en") == "2025-Q1"  # not a month: as it is
+
+
+@pytest.mark.parametrize(("lang", "last"), [("en", "Dec 2026"), ("ru", "дек 2026")])
+def test_month_axes_and_headers_read_as_months(report_data, lang, last):
+    html = render_html(report_data, lang=lang)
+    trends = section(html, "trends")
+    ticks = re.findall(r"<text [^>]*>([^<]*)</text>", trends)
+    assert not [x for x in ticks if re.fullmatch(r"\d\d-\d\d", x)]  # no "26-02"
+    assert last in trends and escape(t("col_revenue_month", lang=lang, month=last)) in trends
+
+
+def test_unknown_line_is_translated(report_data):
+    rows = [{**r, "product_line": "(unknown)"} for r in report_data.line_trends]
+    data = dataclasses.replace(report_data, line_trends=rows)
+    html = render_html(data, lang="ru")
+    assert "(неизвестно)" in section(html, "trends") and "(unknown)" not in html
+
+
+def test_russian_xlsx_is_russian(report_data, tmp_path):
+    rows = [{**r, "product_line": "(unknown)"} for r in report_data.line_trends]
+    data = dataclasses.replace(report_data, line_trends=rows)
+    path = write_xlsx(data, tmp_path / "r.xlsx", lang="ru")
+    book = openpyxl.load_workbook(path)
+    sheets = report_sheets(data, "ru")
+    assert book.sheetnames == [t(f"xlsx_sheet_{name}", lang="ru") for name in sheets]
+    cyrillic = re.compile("[а-яё]", re.I)
+    for ws in book.worksheets:
+        for cell in ws[1]:
+            header = str(cell.value)
+            # every header is Russian, but for the names of the methods (ABC, XYZ, CLV, P(...))
+            assert cyrillic.search(header) or header in {"ABC", "XYZ", "ABC-XYZ", "CLV", "SKU"}, (
+                ws.title,
+                header,
+            )
+    trends = book[t("xlsx_sheet_line_trends", lang="ru")]
+    assert trends["A2"].value == "(неизвестно)"
+    # months are dates shown as month and year in Russian
+    assert trends["B2"].is_date and trends["B2"].number_format == "[$-419]mmm yyyy"
+    funnel = book[t("xlsx_sheet_funnel", lang="ru")]
+    assert [funnel.cell(r, 1).value for r in range(2, 4)] == ["известные", "достижимые"]
+
+
+def test_english_xlsx_keeps_english(report_data, tmp_path):
+    book = openpyxl.load_workbook(write_xlsx(report_data, tmp_path / "r.xlsx", lang="en"))
+    assert book.sheetnames[0] == "funnel"
+    assert [c.value for c in book["funnel"][1]] == ["stage", "customers", "share of known"]
+
+
+def test_report_shows_the_clv_holdout_check(report_tables):
+    session = Session.from_tables(report_tables)
+    data = session.report(
+        as_of=d("2026-12-31"), calibration_end=d("2025-12-31"), holdout_end=d("2026-12-31")
+    ).value
+    # A, B and C buy on the 10th of every month: 11 repeat purchases in 2025 (bucket 7+) and
+    # 12 purchase days each in 2026: 36 actual purchases in the holdout
+    totals = data.to_dict()["clv_holdout"]
+    assert totals["customers"] == 3 and totals["actual"] == 36
+    for lang in LANGS:
+        part = section(render_html(data, lang=lang), "clv")
+        assert "id='clv-holdout'" in part and "<path d='M" in part.split("clv-holdout")[1]
+        row = re.search(r"<tr><td class=''>7\+</td>(.*?)</tr>", part).group(1)
+        assert re.findall(r">([^<]*)</td>", row)[0] == "3"
+        assert "36.0" in row
+        assert escape(t("row_total", lang=lang)) in part
+    plain = session.report(as_of=d("2026-12-31")).value
+    assert plain.to_dict()["clv_holdout"] is None
+    assert "clv-holdout" not in render_html(plain, lang="en")

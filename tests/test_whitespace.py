@@ -10,6 +10,8 @@ from cxray.analytics.whitespace import line_matrix, opportunities
 
 AS_OF = d("2026-06-30")
 # window (24 months): (2024-06-30, 2026-06-30]
+# The peer groups of these fixtures are small: the tests of the peer rules pass min_peers=1 (the
+# default, 5, is tested on its own below).
 
 _order_no = iter(range(1, 10_000))
 
@@ -103,7 +105,7 @@ def test_line_matrix(data):
 
 def test_opportunities_default_threshold(data):
     orders, products, customers = data
-    result = opportunities(orders, products, customers, as_of=AS_OF)
+    result = opportunities(orders, products, customers, as_of=AS_OF, min_peers=1)
     assert result.columns == (
         "customer_id", "segment", "product_line", "peers", "peer_buyers", "peer_share",
         "potential",
@@ -146,20 +148,26 @@ def test_opportunities_default_threshold(data):
 def test_threshold_equal_is_kept(data):
     orders, products, customers = data
     # 1/4 = 0.25 exactly: the retail C rows (only r3 buys C) now appear
-    got = rows(opportunities(orders, products, customers, as_of=AS_OF, min_peer_share=0.25))
+    got = rows(
+        opportunities(orders, products, customers, as_of=AS_OF, min_peers=1, min_peer_share=0.25)
+    )
     c_rows = {r["customer_id"]: r for r in got if r["product_line"] == "C"}
     assert set(c_rows) == {"r1", "r2", "r4", "r5"}
     assert c_rows["r1"]["peer_share"] == 0.25 and c_rows["r1"]["potential"] == 10.0
     # 2/9 < 0.25: n2's C (buyers r3, n1) still out
     assert "n2" not in c_rows
     # 1.0 keeps only lines every peer buys
-    full = rows(opportunities(orders, products, customers, as_of=AS_OF, min_peer_share=1.0))
+    full = rows(
+        opportunities(orders, products, customers, as_of=AS_OF, min_peers=1, min_peer_share=1.0)
+    )
     assert [(r["customer_id"], r["product_line"]) for r in full] == [("r5", "A"), ("h3", "D")]
 
 
 def test_threshold_just_above_drops(data):
     orders, products, customers = data
-    got = rows(opportunities(orders, products, customers, as_of=AS_OF, min_peer_share=0.5001))
+    got = rows(
+        opportunities(orders, products, customers, as_of=AS_OF, min_peers=1, min_peer_share=0.5001)
+    )
     assert [(r["customer_id"], r["product_line"]) for r in got] == [
         ("n1", "A"),  # 5/9 = 0.556
         ("n2", "A"),
@@ -170,7 +178,9 @@ def test_threshold_just_above_drops(data):
 
 def test_customer_filter(data):
     orders, products, customers = data
-    got = rows(opportunities(orders, products, customers, as_of=AS_OF, customer_id="h3"))
+    got = rows(
+        opportunities(orders, products, customers, as_of=AS_OF, min_peers=1, customer_id="h3")
+    )
     assert [(r["customer_id"], r["product_line"], r["potential"]) for r in got] == [
         ("h3", "A", 1000.0),
         ("h3", "D", 6.0),
@@ -182,7 +192,7 @@ def test_no_segments_all_active_customers_are_peers(data, load):
     customers = load("customers", [{"customer_id": c["customer_id"]} for c in CUSTOMERS])
     got = {
         (r["customer_id"], r["product_line"]): r
-        for r in rows(opportunities(orders, products, customers, as_of=AS_OF))
+        for r in rows(opportunities(orders, products, customers, as_of=AS_OF, min_peers=1))
     }
     # everybody's peers are the 9 other active customers; A: 5 buyers, median 300 (see above)
     r5 = got["r5", "A"]
@@ -207,7 +217,9 @@ def test_customer_alone_in_its_segment_has_no_peers(load):
     )
     products = load("products", PRODUCTS)
     customers = load("customers", [{"customer_id": "s1", "segment": "solo"}])
-    got = rows(opportunities(orders, products, customers, as_of=AS_OF, min_peer_share=0.5))
+    got = rows(
+        opportunities(orders, products, customers, as_of=AS_OF, min_peers=1, min_peer_share=0.5)
+    )
     # s1 (segment solo, alone): no peers, no rows, although u1 and u2 buy B
     # u1, u2 (no segment): peers are all others. u2 misses A: buyers s1, u1 = 2/2, median 15
     assert [(r["customer_id"], r["product_line"], r["peers"], r["potential"]) for r in got] == [
@@ -219,10 +231,88 @@ def test_customer_alone_in_its_segment_has_no_peers(load):
 def test_bad_min_peer_share(data, share):
     orders, products, customers = data
     with pytest.raises(ValueError, match="min_peer_share"):
-        opportunities(orders, products, customers, as_of=AS_OF, min_peer_share=share)
+        opportunities(orders, products, customers, as_of=AS_OF, min_peers=1, min_peer_share=share)
 
 
 def test_bad_window(data):
     orders, products, customers = data
     with pytest.raises(ValueError, match="months"):
         line_matrix(orders, products, customers, as_of=AS_OF, window_months=0)
+
+
+def test_min_peers_default_five(data):
+    orders, products, customers = data
+    # default min_peers=5: retail customers have 4 peers, horeca 3 - 1 = 2: no rows for them;
+    # only n1 and n2 (no segment: the 9 other active customers are their peers) keep theirs
+    got = rows(opportunities(orders, products, customers, as_of=AS_OF))
+    assert [(r["customer_id"], r["product_line"], r["peers"]) for r in got] == [
+        ("n1", "A", 9),
+        ("n2", "A", 9),
+    ]
+    # min_peers=4: the retail rows (4 peers) come back, horeca (2 peers) still not
+    four = rows(opportunities(orders, products, customers, as_of=AS_OF, min_peers=4))
+    assert {r["segment"] for r in four} == {"retail", None}
+    with pytest.raises(ValueError, match="min_peers"):
+        opportunities(orders, products, customers, as_of=AS_OF, min_peers=0)
+
+
+def test_segment_by_any_customer_column(data, load):
+    orders, products, _ = data
+    region = {"r1": "north", "r2": "north", "h1": "north", "h2": "north"}
+    region |= {"r3": "south", "r4": "south", "r5": "south", "h3": "south"}
+    customers = load(
+        "customers",
+        [{**c, "region": region.get(c["customer_id"])} for c in CUSTOMERS],
+    )
+    got = {
+        (r["customer_id"], r["product_line"]): r
+        for r in rows(
+            opportunities(
+                orders, products, customers, as_of=AS_OF, segment_by="region", min_peers=3
+            )
+        )
+    }
+    # north (r1, r2, h1, h2): A buyers r1 100, r2 200, h2 1000 -> h1 misses A: 3/3, median 200
+    h1 = got["h1", "A"]
+    assert (h1["segment"], h1["peers"], h1["peer_buyers"], h1["potential"]) == (
+        "north",
+        3,
+        3,
+        200.0,
+    )
+    # south (r3, r4, r5, h3): A buyers r3 300, r4 400 -> r5 misses A: 2/3, median 350
+    r5 = got["r5", "A"]
+    assert (r5["segment"], r5["peers"], r5["peer_buyers"], r5["potential"]) == (
+        "south",
+        3,
+        2,
+        350.0,
+    )
+    # the matrix carries the region as the segment
+    m = rows(line_matrix(orders, products, customers, as_of=AS_OF, segment_by="region"))
+    assert {r["customer_id"]: r["segment"] for r in m}["r3"] == "south"
+    with pytest.raises(ValueError, match="country"):
+        opportunities(orders, products, customers, as_of=AS_OF, segment_by="country")
+
+
+def test_matrix_lines_ordered_by_revenue(load):
+    # line totals: A 10, B 500, C 100 -> B, C, A for every customer (not alphabetical)
+    orders = load(
+        "orders",
+        [
+            line("x1", "2025-01-01", 10, "a1"),
+            line("x1", "2025-01-02", 100, "c1"),
+            line("y1", "2025-01-01", 500, "b1"),
+        ],
+    )
+    products = load("products", PRODUCTS)
+    customers = load("customers", [{"customer_id": "x1"}, {"customer_id": "y1"}])
+    got = rows(line_matrix(orders, products, customers, as_of=AS_OF))
+    assert [(r["customer_id"], r["product_line"]) for r in got] == [
+        ("x1", "B"),
+        ("x1", "C"),
+        ("x1", "A"),
+        ("y1", "B"),
+        ("y1", "C"),
+        ("y1", "A"),
+    ]

@@ -511,6 +511,7 @@ def whitespace(
             window=window, limit=None if as_json else limit, segment_by=segment_by,
             min_peers=min_peers,
         )  # fmt: skip
+        currency = _currency(ws)
     if as_json:
         print_json(result)
         return
@@ -521,6 +522,7 @@ def whitespace(
     show_table(
         result.to_dict(),
         formats={"peer_share": ".0%"},
+        headers=money_headers(["potential"], currency),
         title=t("whitespace_title", as_of=result.as_of),
     )
 
@@ -782,6 +784,9 @@ def report(
         ),
     ] = None,
     segment_by: SegmentBy = None,
+    min_peers: Annotated[
+        int, typer.Option(help="White space: peer groups with fewer peers give no opportunities.")
+    ] = 5,
 ) -> None:
     """Write the X-ray as one self-contained HTML file (opens offline): funnel, Pareto, ABC-XYZ,
     product-line trends, white space, RFM segments and cross-sell opportunities; with
@@ -801,6 +806,7 @@ def report(
             calibration_end=parse_day(calibration_end, "--calibration-end"),
             holdout_end=parse_day(holdout_end, "--holdout-end"),
             segment_by=segment_by,
+            min_peers=min_peers,
         )
     show_as_of(result)
     show_notices(result)

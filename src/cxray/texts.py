@@ -7,6 +7,7 @@ else the ``CXRAY_LANG`` environment variable, else English.
 from __future__ import annotations
 
 import os
+import string
 
 LANGS = ("en", "ru")
 _current: str | None = None
@@ -1534,8 +1535,26 @@ def current_lang() -> str:
     return env if env in LANGS else "en"
 
 
+class _RussianNumbers(string.Formatter):
+    """Numbers as Russian writes them: ``1 234 567,89`` (no-break spaces between thousands, a
+    decimal comma) for ``{n:,}``, ``{x:.2f}`` and the like; other fields as they are."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        text = format(value, format_spec)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and format_spec:
+            return text.replace(",", "\u00a0").replace(".", ",")
+        return text
+
+
+_RU = _RussianNumbers()
+
+
 def t(key: str, /, *, lang: str | None = None, **params: object) -> str:
-    """The text ``key`` in ``lang`` (default: the current language), formatted with ``params``."""
+    """The text ``key`` in ``lang`` (default: the current language), formatted with ``params``
+    (in Russian, numbers with a format are written the Russian way: ``1 234,56``)."""
+    lang = lang or current_lang()
     entry = TEXTS[key]
-    template = entry.get(lang or current_lang()) or entry["en"]
-    return template.format(**params) if params else template
+    template = entry.get(lang) or entry["en"]
+    if not params:
+        return template
+    return _RU.format(template, **params) if lang == "ru" else template.format(**params)

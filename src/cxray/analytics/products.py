@@ -42,6 +42,7 @@ __all__ = [
     "line_trends",
     "product_dynamics",
     "with_product_line",
+    "with_product_name",
 ]
 
 NO_SKU = "(no sku)"
@@ -131,6 +132,16 @@ def with_product_line(lines: ir.Table, products: ir.Table) -> ir.Table:
     return joined.mutate(product_line=key).drop("_p_sku", "_p_line")
 
 
+def with_product_name(table: ir.Table, products: ir.Table, column: str) -> ir.Table:
+    """``table`` with a ``name`` column: the product name of the SKU in ``column`` (null when the
+    SKU has no product row or no name; one name per SKU, should products hold a SKU twice)."""
+    if "name" not in products.columns:
+        return table.mutate(name=ibis.null().cast("string"))
+    names = products.group_by(_n_sku=products.sku).aggregate(_n_name=products.name.max())
+    joined = table.left_join(names, table[column] == names._n_sku)
+    return joined.mutate(name=joined._n_name.cast("string")).drop("_n_sku", "_n_name")
+
+
 def _with_changes(series: ir.Table, monthly: ir.Table, keys: list[str], first: str) -> ir.Table:
     """Add MoM and YoY changes to ``series``: one row per ``keys`` and month index ``idx``.
 
@@ -210,6 +221,7 @@ def product_dynamics(
     month (its first order line overall, whatever the key) to ``as_of``'s month, zero-filled:
 
     - ``customer_id``, ``key``
+    - ``name`` (string, ``by="sku"`` only): the SKU's product name, null without one
     - ``month`` (string ``'YYYY-MM'``)
     - ``revenue`` (float): sum of ``amount`` (returns are negative lines and reduce it), 0.0 in
       months without lines
@@ -300,9 +312,13 @@ def product_dynamics(
         quantity=series.quantity.fill_null(0.0).cast("float64"),
     )
     series = _with_changes(series, monthly, ["customer_id", "key"], "first_idx")
+    named = by == "sku"
+    if named:
+        series = with_product_name(series, products, "key")
     return series.select(
         "customer_id",
         "key",
+        *(["name"] if named else []),
         month=_month_label(series.idx),
         revenue=series.revenue,
         quantity=series.quantity,

@@ -56,7 +56,9 @@ __all__ = [
     "abc_xyz_matrix",
     "customer_status",
     "funnel",
+    "funnel_by",
     "pareto",
+    "window_figures",
 ]
 
 # Relative tolerance for "reaches a share" comparisons: floating-point sums differ in their last
@@ -622,3 +624,33 @@ def sample_curve(curve: list[dict], points: int = 100) -> list[dict]:
         }
         for r in picked
     ]
+
+
+def funnel_by(status: ir.Table, groups: ir.Table) -> ir.Table:
+    """The funnel of a :func:`customer_status` broken down by a customer attribute.
+
+    ``groups`` holds ``customer_id`` and ``group`` (see
+    :func:`cxray.analytics.groups.customer_groups`); a known customer without a value is in the
+    null group. One row per group, ordered by ``window_revenue`` (largest first), then ``group``
+    (nulls last). Columns: ``group``, ``known``, ``reachable``, ``active``, ``regular``, ``key``,
+    ``returned_only`` (ints) and ``window_revenue``, ``sold``, ``returned`` (floats).
+    """
+    joined = status.left_join(groups, "customer_id")
+
+    def count(flag: ir.BooleanValue) -> ir.IntegerValue:
+        return flag.cast("int64").sum().fill_null(0)
+
+    per = joined.group_by("group").aggregate(
+        known=joined.customer_id.count(),
+        reachable=count(joined.reachable),
+        active=count(joined.active),
+        regular=count(joined.regular),
+        key=count(joined.key),
+        returned_only=count(joined.returned_only),
+        window_revenue=joined.window_revenue.sum(),
+        sold=joined.sold.sum(),
+        returned=joined.returned.sum(),
+    )
+    return per.order_by(
+        [ibis.desc("window_revenue"), per.group.isnull().cast("int64"), "group"]
+    )

@@ -7,15 +7,18 @@ explicit ``as_of`` date. The window is the trailing ``(as_of - window_months mon
 Definitions:
 
 - **active customers**: :func:`cxray.analytics.structure.active_customers` with
-  ``active_window = window_months`` (at least one order line in the window).
+  ``active_window = window_months`` (at least one purchase day in the window).
 - **product lines**: the non-null ``product_line`` values of the products whose SKUs have order
   lines in the window. Revenue of lines without a SKU, or whose SKU has no product row or no
   line, belongs to no product line and is left out here.
 - a customer **bought** a line when its net window revenue on the line is positive (above 1e-9,
   which absorbs the floating-point residue of sums that net out); otherwise the line is
   **white space** for it (a line bought and fully returned is white space).
-- **segment**: the customer's ``segment`` in ``customers`` (null when it has no row, no value, or
-  the table has no ``segment`` column).
+- **segment**: the customer's value of the ``segment_by`` column of ``customers`` (default
+  ``segment``; any customer column, e.g. ``region`` or ``country``): null when it has no row, no
+  value, or (for ``segment`` only) the table has no such column.
+- product lines are listed by their total window revenue over all active customers, largest
+  first (ties by name), so a matrix reads from the biggest line.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import ibis
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
+from cxray.analytics.groups import customer_groups
 from cxray.analytics.products import NO_SKU, UNKNOWN_LINE, with_product_line
 from cxray.analytics.structure import active_customers
 from cxray.analytics.windows import check_as_of, trailing_window
@@ -40,15 +44,18 @@ _EPS = 1e-9
 _TOL = 1e-9
 
 
-def _active(orders: ir.Table, customers: ir.Table, as_of: dt.date, window_months: int) -> ir.Table:
+def _active(
+    orders: ir.Table, customers: ir.Table, as_of: dt.date, window_months: int, segment_by: str
+) -> ir.Table:
     """``customer_id`` and ``segment`` of the active customers (see the module notes)."""
     active = active_customers(orders, as_of=as_of, active_window=window_months)
-    if "segment" in customers.columns:
-        segments = customers.group_by("customer_id").aggregate(segment=customers.segment.max())
-    else:
+    if segment_by == "segment" and "segment" not in customers.columns:
         segments = (
             customers.select("customer_id").distinct().mutate(segment=ibis.null().cast("string"))
         )
+    else:
+        groups = customer_groups(customers, segment_by)
+        segments = groups.select("customer_id", segment=groups.group)
     joined = active.left_join(segments, "customer_id")
     return joined.select(customer_id=joined.customer_id, segment=joined.segment.cast("string"))
 
@@ -60,34 +67,42 @@ def line_matrix(
     *,
     as_of: dt.date,
     window_months: int = 24,
+    segment_by: str = "segment",
 ) -> ir.Table:
     """Customer x product line revenue in the trailing window, in long format.
 
     One row for every active customer and every product line (see the module notes), 0.0 where
     the customer had no line of it in the window (white space). Columns, ordered by
-    ``customer_id`` then ``product_line``:
+    ``customer_id`` then by the product line's total revenue (largest first, ties by name):
 
     - ``customer_id``
-    - ``segment`` (string, null when the customer has none)
+    - ``segment`` (string): the customer's ``segment_by`` value, null when it has none
     - ``product_line``
     - ``revenue`` (float): the customer's net revenue on the line in the window (returns are
       negative lines), 0.0 when none
 
     An active customer whose window lines all lack a product line still appears, with 0.0 in
-    every line. Raises ``ValueError`` unless ``window_months`` is a positive whole number.
+    every line. Raises ``ValueError`` unless ``window_months`` is a positive whole number, or
+    when ``customers`` has no ``segment_by`` column (other than ``segment``).
 
     Example::
 
         m = line_matrix(orders, products, customers, as_of=date(2026, 6, 30))
         m.pivot_wider(names_from="product_line", values_from="revenue").to_pandas()
     """
-    return _matrix(orders, products, customers, as_of, window_months).order_by(
-        ["customer_id", "product_line"]
-    )
+    matrix = _matrix(orders, products, customers, as_of, window_months, segment_by)
+    line_total = matrix.revenue.sum().over(group_by="product_line")
+    matrix = matrix.mutate(_total=line_total)
+    return matrix.order_by(["customer_id", ibis.desc("_total"), "product_line"]).drop("_total")
 
 
 def _matrix(
-    orders: ir.Table, products: ir.Table, customers: ir.Table, as_of: dt.date, window_months: int
+    orders: ir.Table,
+    products: ir.Table,
+    customers: ir.Table,
+    as_of: dt.date,
+    window_months: int,
+    segment_by: str = "segment",
 ) -> ir.Table:
     """:func:`line_matrix` in no particular order (what the other computations start from)."""
     check_as_of(as_of)
@@ -97,7 +112,7 @@ def _matrix(
     lines = lines.filter(~lines.product_line.isin([NO_SKU, UNKNOWN_LINE]))
     revenue = lines.group_by(["customer_id", "product_line"]).aggregate(revenue=lines.amount.sum())
     product_lines = revenue.select("product_line").distinct()
-    grid = _active(orders, customers, as_of, window_months).cross_join(product_lines)
+    grid = _active(orders, customers, as_of, window_months, segment_by).cross_join(product_lines)
     joined = grid.left_join(revenue, ["customer_id", "product_line"])
     return joined.select(
         customer_id=joined.customer_id,
@@ -155,6 +170,8 @@ def opportunities(
     window_months: int = 24,
     min_peer_share: float = 0.3,
     customer_id: str | None = None,
+    segment_by: str = "segment",
+    min_peers: int = 5,
 ) -> ir.Table:
     """Product lines a customer does not buy while many of its peers do, with a revenue potential.
 
@@ -169,15 +186,19 @@ def opportunities(
       the two middle values for an even number of buyers)
 
     Rows with ``peer_share >= min_peer_share`` are kept (a share exactly equal to the threshold is
-    kept); a customer without peers (alone in its segment) gets no rows. Columns, ordered by
+    kept), and only where the customer has at least ``min_peers`` peers (default 5): a share of
+    a smaller group says little, and a customer alone in its segment gets no rows. The segment is
+    the customer's value of the ``segment_by`` column (any customer column, default
+    ``segment``). Columns, ordered by
     ``potential`` descending, then ``customer_id``, ``product_line``:
 
     ``customer_id``, ``segment``, ``product_line``, ``peers`` (int), ``peer_buyers`` (int),
     ``peer_share`` (float), ``potential`` (float).
 
     ``customer_id`` restricts the rows to one customer (its peers are still all the others).
-    Raises ``ValueError`` unless ``0 < min_peer_share <= 1`` and ``window_months`` is a positive
-    whole number.
+    Raises ``ValueError`` unless ``0 < min_peer_share <= 1``, ``min_peers`` is a whole number of
+    at least 1 and ``window_months`` is a positive whole number, or when ``customers`` has no
+    ``segment_by`` column (other than ``segment``).
 
     Example::
 
@@ -194,7 +215,9 @@ def opportunities(
         raise ValueError(
             f"min_peer_share must be a number with 0 < min_peer_share <= 1, got {min_peer_share!r}"
         )
-    matrix = _matrix(orders, products, customers, as_of, window_months)
+    if isinstance(min_peers, bool) or not isinstance(min_peers, int) or min_peers < 1:
+        raise ValueError(f"min_peers must be a whole number of at least 1, got {min_peers!r}")
+    matrix = _matrix(orders, products, customers, as_of, window_months, segment_by)
 
     in_segment = _buyer_stats(matrix.filter(matrix.segment.notnull()), ["segment"])
     overall = _buyer_stats(matrix, [])
@@ -227,7 +250,7 @@ def opportunities(
         peer_buyers=buyers.fill_null(0).cast("int64"),
         potential=potential.cast("float64"),
     )
-    rows = rows.filter(rows.peers > 0)
+    rows = rows.filter(rows.peers >= min_peers)
     rows = rows.mutate(peer_share=rows.peer_buyers.cast("float64") / rows.peers.cast("float64"))
     rows = rows.filter(rows.peer_share >= min_peer_share * (1 - _TOL))
     return rows.select(

@@ -143,12 +143,14 @@ def collect(
     currency: str | None = None,
     clv_holdout: ClvResult | None = None,
     segment_by: str | None = None,
+    min_peers: int = 5,
 ) -> ReportData:
     """Run every question the report answers through ``session`` (a
     :class:`cxray.api.session.Session`, which calls this from ``report()``) as of ``as_of``;
     ``currency`` is the label of money headings (None: none); ``clv_holdout``, a CLV fit with a
     holdout (:meth:`Session.clv` with ``holdout_end``), adds the holdout check; ``segment_by``
-    (a customer column) breaks the funnel and RFM down and makes the white-space peer groups."""
+    (a customer column) breaks the funnel and RFM down and makes the white-space peer groups,
+    which give opportunities from ``min_peers`` peers on."""
     step = progress or (lambda _name: None)
     tb = session.tables()
     c, o, p = tb["customers"], tb["orders"], tb["products"]
@@ -171,7 +173,7 @@ def collect(
 
     step("whitespace")
     space = session.whitespace(
-        as_of, window=window, matrix=True, segment_by=segment_by or "segment"
+        as_of, window=window, matrix=True, segment_by=segment_by or "segment", min_peers=min_peers
     )
     lines, opps = space.to_arrow("matrix").to_pylist(), space.to_dict()
 

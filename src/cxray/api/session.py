@@ -486,6 +486,7 @@ class Session(SessionBase):
         calibration_end: DateLike = None,
         holdout_end: DateLike = None,
         segment_by: str | None = None,
+        min_peers: int = 5,
     ) -> Result:
         """Everything the X-ray report shows (``result.value``, a
         :class:`cxray.api.report.ReportData`); write it with ``cxray.report.html.render_html``
@@ -495,7 +496,8 @@ class Session(SessionBase):
         ``result.warnings``: what the data is too short for, and CLV fits not to trust.
         With ``holdout_end``, the report adds the CLV holdout check, fitted as
         ``clv(calibration_end, holdout_end=holdout_end)`` fits it. ``segment_by`` (a customer
-        column) breaks the funnel and RFM down by its values and makes the white-space peers."""
+        column) breaks the funnel and RFM down by its values and makes the white-space peers;
+        ``min_peers`` as in :meth:`whitespace`."""
         from cxray.api.report import collect
 
         if currency is None and self.workspace is not None:
@@ -509,6 +511,6 @@ class Session(SessionBase):
             holdout = self.clv(calibration_end, holdout_end=holdout_end).value
         data = collect(self, as_of=self.resolve_as_of(as_of), campaigns=campaigns,
                        progress=progress, currency=currency, clv_holdout=holdout,
-                       segment_by=segment_by)  # fmt: skip
+                       segment_by=segment_by, min_peers=min_peers)  # fmt: skip
         return Result("report", data.to_dict(), data.tables(), value=data, as_of=data.as_of,
                       warnings=data.warnings)  # fmt: skip
