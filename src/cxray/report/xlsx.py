@@ -8,6 +8,7 @@ the placeholders of missing values), months as dates shown as "Dec 2010".
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 
@@ -151,8 +152,8 @@ def write_xlsx(data: ReportData, path: Path | str, *, lang: str | None = None) -
         for i, row in enumerate(rows, start=1):
             for j, col in enumerate(columns):
                 value = _value(name, col, row.get(col), lang)
-                if value is None:
-                    continue
+                if value is None or (isinstance(value, float) and math.isnan(value)):
+                    continue  # an empty cell (e.g. a mean over no customer)
                 if col == "month" and isinstance(value, str) and MONTH.match(value):
                     sheet.write_datetime(i, j, dt.datetime.strptime(value, "%Y-%m"), month)
                 elif isinstance(value, dt.date | dt.datetime):
