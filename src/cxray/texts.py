@@ -1225,6 +1225,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "legend_actual": {"en": "actual", "ru": "факт"},
     "legend_predicted": {"en": "predicted", "ru": "прогноз"},
     "row_total": {"en": "total", "ru": "итого"},
+    "col_ci95": {"en": "95% CI", "ru": "95% ДИ"},
     "nps_by_month_short": {
         "en": "NPS answers in {n} month(s) so far: the trend line needs two months or more.",
         "ru": "Ответы NPS пока есть за месяцев: {n}; линии динамики нужно два месяца и больше.",

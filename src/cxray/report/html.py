@@ -848,7 +848,7 @@ def _communications(d: ReportData, tr) -> str:
                     tr("group_target"),
                     tr("group_control"),
                     tr("col_uplift"),
-                    "95% CI",
+                    tr("col_ci95"),
                     "p",
                 ],
                 rows,
@@ -902,7 +902,14 @@ def _voice(d: ReportData, tr) -> str:
             )
         )
     scores = charts.data_table(
-        [tr("col_metric"), tr("col_answers"), tr("col_value"), "95% CI", "P/N/D", tr("col_small")],
+        [
+            tr("col_metric"),
+            tr("col_answers"),
+            tr("col_value"),
+            tr("col_ci95"),
+            "P/N/D",
+            tr("col_small"),
+        ],
         rows,
         numeric=[False, True, True, True, True, False],
     )
@@ -921,6 +928,8 @@ def _voice(d: ReportData, tr) -> str:
         )
         if len(months) > 1
         else f"<p class='note'>{escape(tr('nps_by_month_short', n=len(months)))}</p>"
+        if months
+        else escape(tr("no_rows"))
     )
     say = fb["saydo"]
     say_rows = [
@@ -959,7 +968,7 @@ def _voice(d: ReportData, tr) -> str:
         for s in say.segments
     ]
     seg_table = charts.data_table(
-        [tr("col_group"), "NPS", "95% CI", tr("col_answers")],
+        [tr("col_group"), "NPS", tr("col_ci95"), tr("col_answers")],
         seg_rows,
         numeric=[False, True, True, True],
     )
