@@ -76,7 +76,7 @@ STEPS = [
     (
         step("global_control", {"share": 0.03}),
         "global control group (3.0% of all customers)",
-        "глобальная контрольная группа (3.0% всех клиентов)",
+        "глобальная контрольная группа (3,0% всех клиентов)",
     ),
     (
         step("full_price", {"days": 30}),
@@ -91,7 +91,7 @@ STEPS = [
     (
         step("global_control", {"share": 0}, off=True),
         "global control group (0.0% of all customers) (check off)",
-        "глобальная контрольная группа (0.0% всех клиентов) (проверка отключена)",
+        "глобальная контрольная группа (0,0% всех клиентов) (проверка отключена)",
     ),
 ]
 
@@ -235,3 +235,11 @@ def test_error_text():
     assert error_text(err, "en") == "x.yaml: holdout is required"
     assert error_text(err, "ru") == "x.yaml: не указано обязательное поле holdout"
     assert error_text(ValueError("as_of must be a date"), "ru") == "as_of must be a date"
+
+
+def test_russian_texts_write_numbers_the_russian_way():
+    # 70,117 lines and 12,140,254.21: thousands by no-break spaces, a decimal comma
+    ru = texts.t("import_identical_lines", lang="ru", n=70117, amount=12140254.21)
+    assert "70\u00a0117" in ru and "12\u00a0140\u00a0254,21" in ru
+    en = texts.t("import_identical_lines", lang="en", n=70117, amount=12140254.21)
+    assert "70,117" in en and "12,140,254.21" in en
