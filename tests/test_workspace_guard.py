@@ -227,6 +227,22 @@ def test_subcommands_and_demo_take_the_workspace_option_after_their_name(tmp_pat
     assert not missing.exists()
 
 
+def test_a_command_group_takes_the_workspace_option_after_its_name(tmp_path, orders):
+    folder = str(tmp_path / "ws")
+    assert cli("import", "orders", str(orders), "--workspace", folder).exit_code == 0
+    missing = tmp_path / "missing"
+
+    found = cli("followups", "-w", folder, "list", "--json")
+    lost = one_line_error(cli("followups", "-w", str(missing), "list"))
+
+    assert found.exit_code == 0, found.output
+    assert lost == f"no workspace at {missing}: {NO_WORKSPACE_HINT}"
+    # the option after the subcommand wins over the one after the group
+    both = cli("followups", "-w", str(missing), "list", "-w", folder, "--json")
+    assert both.exit_code == 0, both.output
+    assert not missing.exists()
+
+
 def test_the_backend_option_works_after_the_command(tmp_path, orders):
     url = f"sqlite:///{tmp_path / 'cx.sqlite'}"
 

@@ -85,8 +85,21 @@ def _with_workspace(fn: Callable) -> Callable:
     return wrapper
 
 
+def _group_workspace(workspace: WorkspaceOption = None, backend: BackendOption = None) -> None:
+    # the workspace options given after a group's name (cxray campaign -w DIR plan ...)
+    if workspace is not None:
+        _state["workspace"] = workspace
+    if backend is not None:
+        _state["backend"] = backend
+
+
 class _Typer(typer.Typer):
-    """A Typer app whose every command takes the workspace options (see _with_workspace)."""
+    """A Typer app whose every command, and the group itself (``cxray campaign -w DIR plan``),
+    takes the workspace options (see _with_workspace)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.callback()(_group_workspace)  # the main app replaces it with its own
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
         register = super().command(*args, **kwargs)
