@@ -160,3 +160,17 @@ def test_the_terminal_bar_is_titled_with_each_step():
     shown = bar.tasks[0]
     assert shown.description == f"Importing orders.csv: {t('import_step_checking')}"
     assert (shown.completed, shown.total, shown.fields["unit"]) == (0, 2, "rows")
+
+
+def test_a_windows_1251_file_is_converted_as_a_step_of_its_own(tmp_path):
+    from cxray.workspace import Workspace
+
+    text = "order_id;customer_id;order_date;amount;channel\n1;C1;15.03.2024;10,5;магазин\n"
+    path = tmp_path / "orders-1c.csv"
+    path.write_bytes(text.encode("cp1251"))
+    with Workspace(tmp_path / "ws", create=True) as ws:
+        seen = StepRecorder(ws.con.con)
+        assert ws.import_file("orders", path, progress=seen).new == 1
+    size = len(text.encode("cp1251"))
+    assert [s for s, _ in seen.steps] == ["decoding", "reading", "checking", "repeats", "writing"]
+    assert ("decoding", size, size) in seen.counts

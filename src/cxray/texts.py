@@ -161,6 +161,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # --- import summary -------------------------------------------------------------------
     "import_progress": {"en": "Importing {file}", "ru": "Импорт {file}"},
+    "import_step_decoding": {
+        "en": "converting from Windows-1251",
+        "ru": "перекодирование из Windows-1251",
+    },
     "import_step_reading": {"en": "reading", "ru": "чтение"},
     "import_step_checking": {"en": "checking cells", "ru": "проверка ячеек"},
     "import_step_repeats": {"en": "looking for repeated rows", "ru": "поиск повторов"},

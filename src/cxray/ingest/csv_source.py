@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cxray.ingest.read import RawFile
+from cxray.ingest.read import Progress, RawFile, begin_step
 
 BLOCK = 8 * 1024 * 1024
 # an empty line: a line end right after another one (LF, CRLF or CR line ends)
@@ -63,10 +63,12 @@ class _EmptyLines:
         return self.found
 
 
-def csv_text(raw: RawFile) -> CsvText | None:
+def csv_text(raw: RawFile, progress: Progress | None = None) -> CsvText | None:
     """The UTF-8 text of CSV file ``raw`` for DuckDB, or None when DuckDB cannot number its rows
     as the Python reader does (an empty line before the last record) or the file is not in the
     encoding it was taken for (the Python reader then names the row and the byte).
+
+    Transcoding is the ``"decoding"`` step of ``progress``, counted in bytes of the file.
     """
     watch = _EmptyLines()
     if raw.encoding in ("utf-8", "utf-8-sig"):
@@ -80,6 +82,8 @@ def csv_text(raw: RawFile) -> CsvText | None:
     fd, name = tempfile.mkstemp(prefix="cxray-", suffix=".csv")
     out = CsvText(Path(name), temporary=True)
     decoder = codecs.getincrementaldecoder("cp1251")()
+    size, done = raw.path.stat().st_size, 0
+    begin_step(progress, "decoding", "bytes", size)
     try:
         with os.fdopen(fd, "wb") as dst, raw.path.open("rb") as src:
             while block := src.read(BLOCK):
@@ -93,6 +97,9 @@ def csv_text(raw: RawFile) -> CsvText | None:
                     out.remove()
                     return None
                 dst.write(text.encode("utf-8"))
+                done += len(block)
+                if progress is not None:
+                    progress(done, size)
     except BaseException:
         out.remove()
         raise

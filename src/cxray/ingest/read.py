@@ -40,9 +40,10 @@ MALFORMED = "_malformed"  # set when a CSV line has more fields than the header
 EXTRA = "_extra"  # the cells beyond the header of a malformed line, joined by the delimiter
 
 Progress = Callable[[int, int], None]  # (done, total) in the unit of progress_unit()
-# the steps of an import, each with its own progress: the file read, its cells checked, repeated
-# rows looked for (and order lines numbered), the rows written to the workspace
-STEPS = ("reading", "checking", "repeats", "writing")
+# the steps of an import, each with its own progress: a Windows-1251 file converted to UTF-8, the
+# file read, its cells checked, repeated rows looked for (and order lines numbered), the rows
+# written to the workspace
+STEPS = ("decoding", "reading", "checking", "repeats", "writing")
 
 
 def begin_step(progress: Progress | None, step: str, unit: str, total: int | None = None) -> None:

@@ -522,7 +522,7 @@ def validate(
     # DuckDB prints these kinds as text exactly as cells_as_text does (not so numbers or times)
     sql_text = {name for name in as_text if raw.kinds[name] in ("integer", "boolean", "date")}
     # CSV text: parsed by DuckDB itself (read_csv), in parallel
-    text = csv_text(raw) if raw.format == "csv" and raw.header else None
+    text = csv_text(raw, progress) if raw.format == "csv" and raw.header else None
     try:
         views = []
         if raw.format == "parquet" and scannable and not used & (set(as_text) - sql_text):
