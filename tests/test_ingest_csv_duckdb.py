@@ -92,7 +92,7 @@ def test_duckdb_reads_csv_exactly_as_the_python_reader(tmp_path, monkeypatch, ca
 
     got = _outcome(path)
     with monkeypatch.context() as m:
-        m.setattr(validate_module, "csv_text", lambda raw: None)
+        m.setattr(validate_module, "csv_text", lambda raw, progress=None: None)
         expected = _outcome(path)
 
     assert got == expected
@@ -110,8 +110,8 @@ def test_a_windows_1251_file_is_read_from_a_temporary_utf8_copy_removed_after_im
 
     copies: list[Path] = []
 
-    def watched(raw):
-        found = csv_text(raw)
+    def watched(raw, progress=None):
+        found = csv_text(raw, progress)
         copies.append(found.path)
         return found
 
