@@ -148,3 +148,31 @@ def test_empty_lines_before_a_record_are_found_across_blocks(blocks, found):
 
     watch = _EmptyLines()
     assert any([watch.feed(block) for block in blocks]) == found
+
+
+def test_rows_of_a_large_file_read_in_parallel_keep_their_numbers(tmp_path):
+    # 600,000 lines (about 40 MB: many blocks of DuckDB's parallel reader); the lines whose
+    # order id is a multiple of 99,991 carry an amount that is not a number. Line i (from 1) is
+    # row i + 1 of the file (the header is row 1), so the rejects must be exactly those rows,
+    # each with its own order id and a whitespace-only line (row 300,002) numbered but not read.
+    n, bad_every = 600_000, 99_991
+    pad = "x" * 40
+    lines = []
+    for i in range(1, n + 1):
+        if i == 300_001:
+            lines.append("   ")
+            continue
+        amount = "abc" if i % bad_every == 0 else f"{i % 1000},5"
+        lines.append(f"{i};C{i % 5000};01.02.2024;{amount};{pad}")
+    path = tmp_path / "big.csv"
+    path.write_text(H + "\n".join(lines) + "\n", encoding="utf-8")
+    with Workspace(tmp_path / "ws", create=True) as ws:
+        result = ws.import_file("orders", path)
+        stored = ws.sql("select count(*) as n, sum(cast(order_id as bigint)) as s from orders")
+    bad = [i for i in range(1, n + 1) if i % bad_every == 0]
+    assert [(r.row, r.value) for r in result.first_rejects] == [(i + 1, "abc") for i in bad][:5]
+    assert result.rows_read == n - 1  # the whitespace line is not a row
+    assert result.rejected == len(bad) == 6
+    # the valid order ids are every line number but the blank one and the rejected ones
+    expected_sum = n * (n + 1) // 2 - 300_001 - sum(bad)
+    assert stored.to_pylist() == [{"n": n - 1 - len(bad), "s": expected_sum}]

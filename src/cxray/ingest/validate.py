@@ -37,7 +37,7 @@ from cxray.ingest.read import (
     begin_step,
     cells_as_text,
     progress_unit,
-)  # fmt: skip
+)
 from cxray.ingest.schema import Table
 
 # Dates with a four-digit year. DuckDB's %Y also reads "24" as the year 24, so these formats are
@@ -97,7 +97,8 @@ BLANK = (
     r"\x{205f}\x{3000}]*"
 )
 
-MEMORY_LIMIT = "SELECT current_setting('memory_limit')"
+# DuckDB's memory limit, as text
+MEMORY_LIMIT_SQL = "SELECT current_setting('memory_limit')"
 
 # Columns of the rejects output, after the file's own columns.
 REJECT_COLUMNS = ("row", "column", "problem", "value")
@@ -119,8 +120,8 @@ class Validated:
 
     The valid rows stay in the DuckDB connection that checked them, as the temporary relation
     :data:`VALID` (canonical columns in schema order, extra attributes, then the row number
-    :data:`ROW`; in no particular order); :meth:`close` drops
-    it (and closes the connection when validation opened its own).
+    :data:`ROW`; in no particular order); :meth:`close` drops it (and closes the connection when
+    validation opened its own).
     """
 
     engine: duckdb.DuckDBPyConnection
@@ -147,7 +148,7 @@ class Validated:
             # the default back as it was (the limit is shown rounded: setting it from its text
             # would shrink it), else the text of the limit that was set
             self.engine.execute("RESET memory_limit")
-            if self.engine.execute(MEMORY_LIMIT).fetchone()[0] != self.memory_limit:
+            if self.engine.execute(MEMORY_LIMIT_SQL).fetchone()[0] != self.memory_limit:
                 self.engine.execute(f"SET memory_limit = {_lit(self.memory_limit)}")
         if self.own_engine:
             self.engine.close()
@@ -511,7 +512,7 @@ def validate(
             raise CxrayError("bad_date_format", format=date_format, detail=detail) from None
     before = None
     if memory_limit is not None:
-        before = con.execute(MEMORY_LIMIT).fetchone()[0]
+        before = con.execute(MEMORY_LIMIT_SQL).fetchone()[0]
         con.execute(f"SET memory_limit = {_lit(memory_limit)}")
     # DuckDB's own progress is read by watching, never printed
     con.execute("SET enable_progress_bar = true")
