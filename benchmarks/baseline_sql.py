@@ -41,6 +41,9 @@ class SqlContender:
     def warm_up(self) -> None:
         import cxray.analytics.clv  # noqa: F401
 
+        # the Arrow conversion of a first result, as the cxray contender's warm-up does
+        duckdb.connect().execute("SELECT 1 AS x").to_arrow_table().to_pylist()
+
     def resume(self) -> None:
         self.con = duckdb.connect(str(self.db))
 
@@ -87,6 +90,9 @@ class SqlContender:
                   AND customer_id IS NOT NULL
             ),
             revenue AS (SELECT customer_id, sum(amount) AS revenue FROM win GROUP BY 1),
+            purchase_days AS (  -- a purchase day: the day's lines net to more than zero
+                SELECT customer_id, order_date FROM win GROUP BY 1, 2 HAVING sum(amount) > 1e-9
+            ),
             ranked AS (
                 SELECT *, sum(revenue) OVER (ORDER BY revenue DESC, customer_id
                                              ROWS UNBOUNDED PRECEDING) AS cum,
@@ -97,14 +103,14 @@ class SqlContender:
             regular AS (
                 SELECT customer_id FROM (
                     SELECT customer_id, order_date > {d} - INTERVAL 12 MONTH AS recent,
-                           count(DISTINCT order_date) AS dates
-                    FROM win GROUP BY 1, 2)
+                           count(*) AS dates
+                    FROM purchase_days GROUP BY 1, 2)
                 WHERE dates >= 2 GROUP BY 1 HAVING count(*) = 2
             )
             SELECT
                 (SELECT count(*) FROM known WHERE customer_id IS NOT NULL) AS known,
                 (SELECT count(*) FROM reachable WHERE customer_id IS NOT NULL) AS reachable,
-                (SELECT count(*) FROM revenue) AS active,
+                (SELECT count(DISTINCT customer_id) FROM purchase_days) AS active,
                 (SELECT count(*) FROM regular) AS regular,
                 (SELECT count(*) FROM key) AS key,
                 (SELECT count(*) FROM key JOIN regular USING (customer_id)) AS key_regular,
@@ -245,9 +251,11 @@ class SqlContender:
                 WHERE product_line IS NOT NULL
                 GROUP BY 1, 2
             ),
-            active AS (
+            active AS (  -- a purchase day (lines netting above zero) in the window
                 SELECT a.customer_id, s.segment
-                FROM (SELECT DISTINCT customer_id FROM win) a
+                FROM (SELECT DISTINCT customer_id FROM (
+                          SELECT customer_id FROM win GROUP BY customer_id, order_date
+                          HAVING sum(amount) > 1e-9)) a
                 LEFT JOIN (SELECT customer_id, max(segment) AS segment FROM customers GROUP BY 1) s
                   USING (customer_id)
             )
@@ -284,7 +292,7 @@ class SqlContender:
             SELECT customer_id, segment, product_line, peers, peer_buyers,
                    peer_buyers / peers AS peer_share, potential
             FROM gaps
-            WHERE peers > 0 AND peer_buyers / peers >= 0.3 * (1 - 1e-9)
+            WHERE peers >= 5 AND peer_buyers / peers >= 0.3 * (1 - 1e-9)
             ORDER BY potential DESC, customer_id, product_line
         """)
         return {
@@ -299,13 +307,18 @@ class SqlContender:
         d = self.as_of()
         self.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE rfm AS
-            WITH base AS (
-                SELECT customer_id, date_diff('day', max(order_date), {d}) AS recency,
-                       count(DISTINCT order_date) AS frequency, sum(amount) AS monetary
+            WITH days AS (
+                SELECT customer_id, order_date, sum(amount) AS net
                 FROM orders
                 WHERE order_date > {d} - INTERVAL 24 MONTH AND order_date <= {d}
-                  AND customer_id IS NOT NULL
-                GROUP BY 1
+                  AND customer_id IS NOT NULL AND amount IS NOT NULL
+                GROUP BY 1, 2
+            ),
+            base AS (  -- purchase days (net > 0) only; monetary: every line's net
+                SELECT customer_id,
+                       date_diff('day', max(order_date) FILTER (net > 1e-9), {d}) AS recency,
+                       count(*) FILTER (net > 1e-9) AS frequency, sum(net) AS monetary
+                FROM days GROUP BY 1 HAVING count(*) FILTER (net > 1e-9) > 0
             ),
             scored AS (
                 SELECT *,
@@ -338,27 +351,26 @@ class SqlContender:
     def step_cohorts(self) -> dict:
         d = self.as_of()
         self.con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE occasions AS
-            SELECT customer_id, order_date FROM orders
+            CREATE OR REPLACE TEMP TABLE days AS
+            SELECT customer_id, order_date, sum(amount) AS net, sum(amount) > 1e-9 AS purchase
+            FROM orders
             WHERE order_date <= {d} AND customer_id IS NOT NULL AND amount IS NOT NULL
-            GROUP BY 1, 2 HAVING sum(amount) > 1e-9
+            GROUP BY 1, 2
         """)
         grid = self.rows(f"""
-            WITH firsts AS (
+            WITH firsts AS (  -- acquisition: the first order day of any amount
                 SELECT customer_id, min(order_date) AS first_date,
                        year(min(order_date)) * 12 + month(min(order_date)) - 1 AS cidx
-                FROM occasions GROUP BY 1
+                FROM days GROUP BY 1
             ),
             sizes AS (SELECT cidx, count(*) AS cohort_size FROM firsts GROUP BY 1),
-            per AS (
+            per AS (  -- buying in a period: a purchase day in it
                 SELECT customer_id, year(order_date) * 12 + month(order_date) - 1 AS pidx,
-                       sum(amount) AS revenue, max(amount) AS top
-                FROM orders
-                WHERE order_date <= {d} AND customer_id IS NOT NULL AND amount IS NOT NULL
-                GROUP BY 1, 2
+                       sum(net) AS revenue, bool_or(purchase) AS bought
+                FROM days GROUP BY 1, 2
             ),
             cells AS (
-                SELECT f.cidx, p.pidx, count(*) FILTER (p.top > 0) AS customers,
+                SELECT f.cidx, p.pidx, count(*) FILTER (p.bought) AS customers,
                        sum(p.revenue) AS revenue
                 FROM per p JOIN firsts f USING (customer_id)
                 WHERE p.pidx >= f.cidx GROUP BY 1, 2
@@ -377,16 +389,18 @@ class SqlContender:
             ORDER BY cohort, period_index
         """)
         steps = self.rows("""
-            WITH numbered AS (
+            WITH cohort_of AS (
+                SELECT customer_id, strftime(min(order_date), '%Y-%m') AS cohort
+                FROM days GROUP BY 1
+            ),
+            numbered AS (  -- orders: purchase days; the cohort: the acquisition month
                 SELECT customer_id,
                        row_number() OVER w AS k,
-                       date_diff('day', order_date, lead(order_date) OVER w) AS days,
-                       strftime(min(order_date) OVER (PARTITION BY customer_id), '%Y-%m')
-                           AS cohort
-                FROM occasions
+                       date_diff('day', order_date, lead(order_date) OVER w) AS days
+                FROM days WHERE purchase
                 WINDOW w AS (PARTITION BY customer_id ORDER BY order_date)
             ),
-            steps AS (SELECT * FROM numbered WHERE k <= 5),
+            steps AS (SELECT * FROM numbered JOIN cohort_of USING (customer_id) WHERE k <= 5),
             per_cohort AS (
                 SELECT c.cohort, k.k, count(s.customer_id) AS customers_k,
                        count(s.days) AS customers_next, median(s.days) AS median_days
@@ -422,13 +436,19 @@ class SqlContender:
                 FROM orders
                 WHERE customer_id IS NOT NULL AND order_date IS NOT NULL
                   AND amount IS NOT NULL AND order_date <= {d}
-                GROUP BY 1, 2 HAVING sum(amount) > 0 OR min(amount) >= 0
+                GROUP BY 1, 2
             ),
-            per AS (
-                SELECT customer_id, min(day) AS first_day, max(day) AS last_day,
-                       count(*) - 1 AS frequency,
-                       sum(revenue) - arg_min(revenue, day) AS repeat_revenue
-                FROM days GROUP BY 1
+            births AS (  -- the first order day of any amount
+                SELECT customer_id, min(day) AS first_day FROM days GROUP BY 1
+            ),
+            per AS (  -- repeat purchases: later days whose lines net to more than zero
+                SELECT b.customer_id, b.first_day,
+                       coalesce(max(d.day), b.first_day) AS last_day,
+                       count(d.day) AS frequency, coalesce(sum(d.revenue), 0) AS repeat_revenue
+                FROM births b
+                LEFT JOIN days d
+                  ON d.customer_id = b.customer_id AND d.day > b.first_day AND d.revenue > 1e-9
+                GROUP BY 1, 2
             )
             SELECT customer_id, frequency,
                    date_diff('day', first_day, last_day) / 7 AS recency,

@@ -105,13 +105,16 @@ class CxrayContender:
         self.by = products_by
 
     def warm_up(self) -> None:
-        """Import the API (and the analytics it runs) and Ibis' DuckDB backend (not timed: a
-        process start does it)."""
+        """Import the API (and the analytics it runs), Ibis' DuckDB backend and the modules its
+        first result loads (not timed: a process start does it)."""
         import ibis
 
         import cxray  # noqa: F401
 
-        ibis.duckdb  # noqa: B018 (ibis loads its backends lazily, on first use)
+        # ibis loads its backends, and the Arrow / pandas conversions, lazily, on first use
+        con = ibis.duckdb.connect()
+        con.sql("SELECT 1 AS x").to_pyarrow()
+        con.disconnect()
 
     def resume(self) -> None:
         """The workspace file persists: nothing to reload."""

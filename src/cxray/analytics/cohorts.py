@@ -35,6 +35,7 @@ import datetime as dt
 from typing import Literal
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
 from cxray.analytics.products import (
@@ -43,7 +44,7 @@ from cxray.analytics.products import (
     _month_label,
     _months_from_data,
 )
-from cxray.analytics.purchases import order_days
+from cxray.analytics.purchases import days_in, order_days
 from cxray.analytics.windows import check_as_of
 
 __all__ = [
@@ -134,6 +135,7 @@ def cohort_table(
     *,
     as_of: dt.date,
     period: Literal["month", "quarter"] = "month",
+    days: ir.Table | None = None,
 ) -> ir.Table:
     """Acquisition cohorts x periods since acquisition, in long format (one row per cell).
 
@@ -155,7 +157,8 @@ def cohort_table(
       revenue per head and its cumulative sum as revenue per acquired customer to date
 
     Rows are ordered by ``cohort`` then ``period_index``. The last (``as_of``'s) period counts
-    only up to ``as_of``. Raises ``ValueError`` for an unknown ``period``; :data:`METRICS` lists
+    only up to ``as_of``. ``days``: :func:`cxray.analytics.purchases.order_days` of ``orders``,
+    when already computed. Raises ``ValueError`` for an unknown ``period``; :data:`METRICS` lists
     the value columns a caller may pivot (validate a user's choice with :func:`check_metric`).
 
     Example::
@@ -167,7 +170,7 @@ def cohort_table(
     check_as_of(as_of)
     check_period(period)
 
-    days = order_days(orders, as_of=as_of)
+    days = order_days(orders, as_of=as_of) if days is None else days_in(days, as_of=as_of)
     days = days.select(
         customer_id=days.customer_id,
         cidx=_period_index_expr(days.order_date.min().over(group_by="customer_id"), period),
@@ -215,8 +218,14 @@ def _step_stats(steps: ir.Table, keys: list[str]) -> ir.Table:
     ``steps`` holds one row per customer and order number ``k`` with ``days`` to the next order
     (null when there is none). The median of ``n`` sorted values is the mean of the values at the
     1-based positions ``p`` with ``n <= 2 * p <= n + 2`` (the middle one, or the two middle ones);
-    computed with window functions, because SQLite has no median.
+    computed with window functions where the backend has no median (SQLite).
     """
+    if ibis.get_backend(steps).has_operation(ops.Median):  # an exact median, as below
+        return steps.group_by(keys).aggregate(
+            customers_k=steps.customer_id.count(),
+            customers_next=steps.days.notnull().cast("int64").sum(),
+            median_days=steps.days.cast("float64").median(),
+        )
     counts = steps.group_by(keys).aggregate(
         customers_k=steps.customer_id.count(),
         customers_next=steps.days.notnull().cast("int64").sum(),
@@ -242,6 +251,7 @@ def activation(
     as_of: dt.date,
     period: Literal["month", "quarter"] = "month",
     max_order: int = 5,
+    days: ir.Table | None = None,
 ) -> ir.Table:
     """How each acquisition cohort moves from order ``k`` to order ``k + 1``.
 
@@ -262,8 +272,9 @@ def activation(
       the ``customers_next`` customers (the mean of the two middle values for an even count);
       null when ``customers_next`` is 0
 
-    Rows are ordered by ``cohort`` (``"all"`` last) then ``k``. Raises ``ValueError`` for an
-    unknown ``period`` or a ``max_order`` that is not a whole number greater than 0.
+    Rows are ordered by ``cohort`` (``"all"`` last) then ``k``; ``days`` as in
+    :func:`cohort_table`. Raises ``ValueError`` for an unknown ``period`` or a ``max_order``
+    that is not a whole number greater than 0.
 
     Example::
 
@@ -273,7 +284,7 @@ def activation(
     check_period(period)
     _check_max_order(max_order)
 
-    days = order_days(orders, as_of=as_of)
+    days = order_days(orders, as_of=as_of) if days is None else days_in(days, as_of=as_of)
     days = days.mutate(first_date=days.order_date.min().over(group_by="customer_id"))
     occasions = days.filter(days.purchase)
     by_customer = ibis.window(group_by="customer_id", order_by="order_date")

@@ -30,7 +30,14 @@ import ibis.expr.types as ir
 
 from cxray.analytics.windows import Window
 
-__all__ = ["PURCHASE_EPS", "acquisitions", "is_purchase", "order_days", "order_lines"]
+__all__ = [
+    "PURCHASE_EPS",
+    "acquisitions",
+    "days_in",
+    "is_purchase",
+    "order_days",
+    "order_lines",
+]
 
 PURCHASE_EPS = 1e-9
 """A day's net amount must exceed this to be a purchase day."""
@@ -63,8 +70,12 @@ def order_days(
 ) -> ir.Table:
     """One row per customer and order day (see the module notes) of :func:`order_lines`.
 
-    Columns: ``customer_id``, ``order_date``, ``net`` (float: the day's amounts summed) and
-    ``purchase`` (bool: ``net > PURCHASE_EPS``).
+    Columns: ``customer_id``, ``order_date``, ``net`` (float: the day's amounts summed),
+    ``sold`` (float: its positive lines), ``returned`` (float: its negative lines, as a positive
+    amount) and ``purchase`` (bool: ``net > PURCHASE_EPS``).
+
+    The analytics that count purchases take this table as ``days=`` when a caller (the API's
+    session) has it computed once already; they then filter it to their own window.
 
     Example::
 
@@ -72,10 +83,24 @@ def order_days(
         days.filter(days.purchase).count()  # purchase days up to as_of
     """
     lines = order_lines(orders, as_of=as_of, window=window)
+    amount = lines.amount.cast("float64")
     days = lines.group_by(["customer_id", "order_date"]).aggregate(
-        net=lines.amount.cast("float64").sum()
+        net=amount.sum(),
+        sold=amount.sum(where=amount > 0).fill_null(0.0),
+        returned=(-amount.sum(where=amount < 0)).fill_null(0.0),
     )
     return days.mutate(purchase=is_purchase(days.net))
+
+
+def days_in(
+    days: ir.Table, *, as_of: dt.date | None = None, window: Window | None = None
+) -> ir.Table:
+    """The rows of an :func:`order_days` table on or before ``as_of`` and within ``window``."""
+    if as_of is not None:
+        days = days.filter(days.order_date <= ibis.literal(as_of))
+    if window is not None:
+        days = days.filter(window.contains(days.order_date))
+    return days
 
 
 def acquisitions(orders: ir.Table, *, as_of: dt.date | None = None) -> ir.Table:

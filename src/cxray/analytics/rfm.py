@@ -41,7 +41,7 @@ import datetime as dt
 import ibis
 import ibis.expr.types as ir
 
-from cxray.analytics.purchases import order_days
+from cxray.analytics.purchases import days_in, order_days
 from cxray.analytics.windows import check_as_of, trailing_window
 
 __all__ = ["SEGMENTS", "SEGMENT_RULES", "rfm", "rfm_segments", "segment_of"]
@@ -96,7 +96,13 @@ def _score(value: ir.Value, n: ir.IntegerValue) -> ir.IntegerValue:
     return (1 + (5 * rank0) // n).cast("int64")
 
 
-def rfm(orders: ir.Table, *, as_of: dt.date, window_months: int = 24) -> ir.Table:
+def rfm(
+    orders: ir.Table,
+    *,
+    as_of: dt.date,
+    window_months: int = 24,
+    days: ir.Table | None = None,
+) -> ir.Table:
     """Recency, frequency, monetary value, their 1-5 scores and the RFM segment per customer.
 
     One row per customer with at least one purchase day in ``(as_of - window_months months,
@@ -114,6 +120,7 @@ def rfm(orders: ir.Table, *, as_of: dt.date, window_months: int = 24) -> ir.Tabl
     - ``fm`` (int 1-5): ``round_half_up((f_score + m_score) / 2)``
     - ``segment``: see :data:`SEGMENT_RULES`
 
+    ``days``: :func:`cxray.analytics.purchases.order_days` of ``orders``, when already computed.
     Raises ``ValueError`` unless ``window_months`` is a positive whole number.
 
     Example::
@@ -122,7 +129,11 @@ def rfm(orders: ir.Table, *, as_of: dt.date, window_months: int = 24) -> ir.Tabl
         scores.filter(scores.segment == "cant_lose").to_pandas()
     """
     check_as_of(as_of)
-    days = order_days(orders, window=trailing_window(as_of, window_months))
+    window = trailing_window(as_of, window_months)
+    if days is None:
+        days = order_days(orders, window=window)
+    else:
+        days = days_in(days, window=window)
     per_customer = days.group_by("customer_id").aggregate(
         last=days.order_date.max(where=days.purchase),
         frequency=days.purchase.cast("int64").sum(),

@@ -39,7 +39,7 @@ from typing import Any, Literal
 import ibis
 import ibis.expr.types as ir
 
-from cxray.analytics.purchases import is_purchase, order_days, order_lines
+from cxray.analytics.purchases import days_in, order_days
 from cxray.analytics.windows import (
     Window,
     check_as_of,
@@ -197,18 +197,15 @@ def window_figures(
     *,
     as_of: dt.date,
     params: StructureParams = StructureParams(),  # noqa: B008 (frozen, immutable default)
+    days: ir.Table | None = None,
 ) -> ir.Table:
     """Per customer with order lines in the active window: ``revenue`` (net), ``sold``,
-    ``returned``, ``purchase_days`` and ``regular`` (see :func:`customer_status`), from one
-    pass over the window's lines (by customer and day, then by customer)."""
-    lines = order_lines(orders, window=trailing_window(as_of, params.active_window))
-    amount = lines.amount.cast("float64")
-    days = lines.group_by(["customer_id", "order_date"]).aggregate(
-        net=amount.sum(),
-        sold=amount.sum(where=amount > 0),
-        returned=amount.sum(where=amount < 0),
-    )
-    purchase = is_purchase(days.net)
+    ``returned``, ``purchase_days`` and ``regular`` (see :func:`customer_status`), from the
+    window's order days (:func:`cxray.analytics.purchases.order_days`; ``days``: that table of
+    ``orders`` when already computed)."""
+    window = trailing_window(as_of, params.active_window)
+    days = order_days(orders, window=window) if days is None else days_in(days, window=window)
+    purchase = days.purchase
     periods = yearly_periods(as_of, params.active_window)
     counts = {
         f"_p{i}": (purchase & period.contains(days.order_date)).cast("int64").sum()
@@ -217,7 +214,7 @@ def window_figures(
     per = days.group_by("customer_id").aggregate(
         revenue=days.net.sum(),
         sold=days.sold.sum(),
-        returned=-days.returned.sum(),
+        returned=days.returned.sum(),
         purchase_days=purchase.cast("int64").sum(),
         **counts,
     )
@@ -291,6 +288,7 @@ def customer_status(
     *,
     as_of: dt.date,
     params: StructureParams = StructureParams(),  # noqa: B008 (frozen, immutable default)
+    days: ir.Table | None = None,
 ) -> ir.Table:
     """One row per known customer with its place in the client-base structure at ``as_of``.
 
@@ -320,6 +318,7 @@ def customer_status(
     history), and ``interactions`` and ``orders`` dated on or before ``as_of``.
 
     This is the single source of the definitions: :func:`funnel` and audience rules build on it.
+    ``days``: :func:`cxray.analytics.purchases.order_days` of ``orders``, when already computed.
     The result is a lazy Ibis table ordered by ``customer_id``.
 
     Example::
@@ -340,7 +339,7 @@ def customer_status(
     reachable_ids = current_ids.filter(current_ids.customer_id.isin(touched_ids.customer_id))
 
     # one pass over the active window's lines: per customer and day, then per customer
-    per = window_figures(orders, as_of=as_of, params=params)
+    per = window_figures(orders, as_of=as_of, params=params, days=days)
     ranked = _ranked(per.select("customer_id", "revenue"), "customer_id")
     before = ranked.cum_revenue - ranked.revenue
     ranked = ranked.select(
@@ -431,7 +430,13 @@ def funnel(
     )
 
 
-def pareto(orders: ir.Table, *, as_of: dt.date, window_months: int = 24) -> ir.Table:
+def pareto(
+    orders: ir.Table,
+    *,
+    as_of: dt.date,
+    window_months: int = 24,
+    status: ir.Table | None = None,
+) -> ir.Table:
     """Customers ranked by revenue in the trailing window, with cumulative shares (a Pareto curve).
 
     Only customers with positive net revenue in ``(as_of - window_months months, as_of]`` appear.
@@ -444,13 +449,19 @@ def pareto(orders: ir.Table, *, as_of: dt.date, window_months: int = 24) -> ir.T
     - ``cum_revenue_share``: running share up to and including this customer (1.0 at the end)
     - ``cum_customer_share``: rank / number of ranked customers
 
+    ``status``: the :func:`customer_status` at ``as_of`` with ``active_window = window_months``,
+    when already computed (its window revenue is the same).
+
     Example: the customers giving 80% of revenue are those whose previous ``cum_revenue_share``
     is below 0.8.
     """
     check_as_of(as_of)
     _check_window_months(window_months)
-    lines = _window_lines(orders, trailing_window(as_of, window_months))
-    revenue = lines.group_by("customer_id").aggregate(revenue=lines.amount.sum())
+    if status is not None:
+        revenue = status.select("customer_id", revenue=status.window_revenue)
+    else:
+        lines = _window_lines(orders, trailing_window(as_of, window_months))
+        revenue = lines.group_by("customer_id").aggregate(revenue=lines.amount.sum())
     ranked = _ranked(revenue, "customer_id")
     ranked = ranked.mutate(n=ranked.customer_id.count())
     return ranked.select(
@@ -473,6 +484,7 @@ def abc_xyz(
     b_share: float = 0.95,
     x_cv: float = 0.10,
     y_cv: float = 0.25,
+    days: ir.Table | None = None,
 ) -> ir.Table:
     """ABC (revenue contribution) and XYZ (month-to-month stability) classes per customer or SKU.
 
@@ -491,6 +503,9 @@ def abc_xyz(
     Columns, ordered by ``rank``: ``rank``, ``key`` (the customer id or SKU), ``revenue``,
     ``cum_share`` (cumulative revenue share including the entity), ``abc``, ``cv``, ``xyz`` and
     ``abc_xyz`` (e.g. ``'AX'``).
+
+    ``days`` (``by="customer"`` only): :func:`cxray.analytics.purchases.order_days` of
+    ``orders``, when already computed.
 
     Raises ``ValueError`` unless ``0 < a_share < b_share <= 1``, ``0 <= x_cv < y_cv``, ``by`` is
     ``"customer"`` or ``"sku"`` and ``window_months`` is a positive whole number.
@@ -511,30 +526,37 @@ def abc_xyz(
 
     column = "customer_id" if by == "customer" else "sku"
     window = trailing_window(as_of, window_months)
-    lines = orders.filter(window.contains(orders.order_date), orders[column].notnull())
     periods = month_periods(as_of, window_months)
-    lines = lines.select(
-        key=lines[column],
-        amount=lines.amount,
-        month=_period_index(lines.order_date, periods),
-    )
+    if by == "customer" and days is not None:  # the order days hold each day's net already
+        lines = days_in(days, window=window)
+        lines = lines.select(
+            key=lines.customer_id,
+            amount=lines.net,
+            month=_period_index(lines.order_date, periods),
+        )
+    else:
+        lines = orders.filter(window.contains(orders.order_date), orders[column].notnull())
+        lines = lines.select(
+            key=lines[column],
+            amount=lines.amount,
+            month=_period_index(lines.order_date, periods),
+        )
 
     # revenue per (entity, month with lines); zero months are not materialised
     monthly = lines.group_by(["key", "month"]).aggregate(m=lines.amount.sum())
     n = float(window_months)
-    # two-pass variance, stable for constant series: sum of squared deviations over the months
-    # with lines, plus mean^2 for each month without any
-    monthly = monthly.mutate(mean=monthly.m.sum().over(group_by="key") / n)
+    # one pass: the population variance over the n months (months without lines are zeros and
+    # add nothing to either sum) is (sum of squares - sum^2 / n) / n; rounding can leave a tiny
+    # negative number for a constant series, hence the floor at 0
     stats = monthly.group_by("key").aggregate(
-        revenue=monthly.m.sum(),
-        mean=monthly.mean.max(),
-        sq_dev=((monthly.m - monthly.mean) * (monthly.m - monthly.mean)).sum(),
-        months=monthly.month.count(),
+        revenue=monthly.m.sum(), squares=(monthly.m * monthly.m).sum()
     )
     ranked = _ranked(stats, "key")
     before = (ranked.cum_revenue - ranked.revenue) / ranked.total_revenue
-    variance = (ranked.sq_dev + (n - ranked.months) * ranked.mean * ranked.mean) / n
-    cv = variance.sqrt() / ranked.mean
+    mean = ranked.revenue / n
+    variance = (ranked.squares - ranked.revenue * mean) / n
+    variance = ibis.cases((variance > 0, variance), else_=0.0)
+    cv = variance.sqrt() / mean
     classes = ranked.select(
         rank=ranked["rank"],
         key=ranked.key,
@@ -651,6 +673,4 @@ def funnel_by(status: ir.Table, groups: ir.Table) -> ir.Table:
         sold=joined.sold.sum(),
         returned=joined.returned.sum(),
     )
-    return per.order_by(
-        [ibis.desc("window_revenue"), per.group.isnull().cast("int64"), "group"]
-    )
+    return per.order_by([ibis.desc("window_revenue"), per.group.isnull().cast("int64"), "group"])

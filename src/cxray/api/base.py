@@ -191,11 +191,20 @@ class SessionBase:
         def make() -> ir.Table:
             expr = st.customer_status(
                 tb["customers"], tb["contacts"], tb["interactions"], tb["orders"],
-                as_of=day, params=params,
+                as_of=day, params=params, days=self.order_days(),
             )  # fmt: skip
             return self._cached(expr)
 
         return self._once(("status", day, params), make)
+
+    def order_days(self) -> ir.Table:
+        """:func:`cxray.analytics.purchases.order_days` of every order line (net, sold,
+        returned, purchase day), computed once per session and kept in the backend: what
+        structure, RFM and cohorts count, each filtered to its own date and window."""
+        from cxray.analytics.purchases import order_days
+
+        orders = self.tables()["orders"]
+        return self._once(("order_days",), lambda: self._cached(order_days(orders)))
 
     def _cached(self, expr: ir.Table) -> ir.Table:
         """``expr`` kept in the backend for the session; lazy where the backend cannot cache it

@@ -158,9 +158,14 @@ class Session(SessionBase):
             as_of=day, params=params, status=status,
         )  # fmt: skip
         returns = rows_of(_customer_returns(status))
-        curve = rows_of(st.pareto(tb["orders"], as_of=day, window_months=active_window))
+        curve = rows_of(
+            st.pareto(tb["orders"], as_of=day, window_months=active_window, status=status)
+        )
+        days = self.order_days()
         matrices = {
-            by: rows_of(st.abc_xyz_matrix(st.abc_xyz(tb["orders"], as_of=day, by=by, **abc)))
+            by: rows_of(
+                st.abc_xyz_matrix(st.abc_xyz(tb["orders"], as_of=day, by=by, days=days, **abc))
+            )
             for by in ("customer", "sku")
         }
         points = st.pareto_points(curve)
@@ -286,7 +291,9 @@ class Session(SessionBase):
 
         day = self.resolve_as_of(as_of)
         groups = _groups(self.tables()["customers"], segment_by)
-        scores = rf.rfm(self.tables()["orders"], as_of=day, window_months=window)
+        scores = rf.rfm(
+            self.tables()["orders"], as_of=day, window_months=window, days=self.order_days()
+        )
         tables: dict[str, Any] = {}
         with scores.cache() as cached:  # the customers and their summary from one scoring
             customers = cached.to_pyarrow()
@@ -316,8 +323,9 @@ class Session(SessionBase):
         ch.check_metric(metric)
         day = self.resolve_as_of(as_of)
         orders = self.tables()["orders"]
-        grid = rows_of(ch.cohort_table(orders, as_of=day, period=period))
-        steps = rows_of(ch.activation(orders, as_of=day, period=period))
+        days = self.order_days()
+        grid = rows_of(ch.cohort_table(orders, as_of=day, period=period, days=days))
+        steps = rows_of(ch.activation(orders, as_of=day, period=period, days=days))
         payload = {"as_of": day, "period": period, "cohorts": grid, "activation": steps}
         return Result("cohorts", payload, {"cohorts": grid, "activation": steps}, as_of=day)
 
