@@ -146,8 +146,23 @@ def progress_unit(path: Path | str) -> str:
     return "rows" if head in (b"PK\x03\x04", b"PAR1") else "bytes"
 
 
+# Names of the columns the checks put beside a file's own (cxray.ingest.validate): a file column
+# of such a name is renamed as a repeat is ("_row (2)"), so it never takes their place.
+INTERNAL_NAMES = frozenset(
+    {ROW, MALFORMED, EXTRA, "_problem", "_column", "_value", "_p", "_dup", "_first", "_key_n",
+     "_key_first", "_all_n", "_all_first", "file_row_number"}
+)  # fmt: skip
+INTERNAL_PREFIXES = ("t:", "v:", "x:", "_s:", "_dm:", "_cx_")
+
+
+def internal_name(name: str) -> bool:
+    """Whether a file column named ``name`` would collide with a column the checks add."""
+    return name in INTERNAL_NAMES or name.startswith(INTERNAL_PREFIXES)
+
+
 def unique_header(names: list[str]) -> tuple[list[str], dict[str, str]]:
-    """Rename later repeats of a non-empty column name to ``name (2)``, ``name (3)`` ...
+    """Rename later repeats of a non-empty column name to ``name (2)``, ``name (3)`` ..., and a
+    name the checks use themselves (:func:`internal_name`) as if it were a repeat.
 
     Returns the header and {new name: name in the file}. Empty names are left as they are (their
     columns are never read).
@@ -158,10 +173,10 @@ def unique_header(names: list[str]) -> tuple[list[str], dict[str, str]]:
     renamed: dict[str, str] = {}
     for name in names:
         seen[name] = seen.get(name, 0) + 1
-        if not name or seen[name] == 1:
+        if not name or (seen[name] == 1 and not internal_name(name)):
             header.append(name)
             continue
-        k = seen[name]
+        k = max(seen[name], 2)
         while f"{name} ({k})" in taken:
             k += 1
         new = f"{name} ({k})"

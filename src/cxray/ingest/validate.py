@@ -266,12 +266,18 @@ def _number_sql(v: str) -> str:
     )
     # the pattern keeps out what a DOUBLE cast also accepts: nan, inf, infinity, 1_000; plain
     # numbers (12, -3.5, 1,25) skip the cleaning, which gives them the same value
+    # a number beyond a double's range (1e309, 400 digits) reads as infinity: no number either
+    plain = _finite(f"TRY_CAST(replace({v}, ',', '.') AS DOUBLE)")
     return (
-        f"CASE WHEN regexp_full_match({v}, {_lit(PLAIN_NUMBER)}) "
-        f"THEN TRY_CAST(replace({v}, ',', '.') AS DOUBLE) "
+        f"CASE WHEN regexp_full_match({v}, {_lit(PLAIN_NUMBER)}) THEN {plain} "
         f"WHEN regexp_full_match({cleaned}, {_lit(NUMBER)}) "
-        f"THEN TRY_CAST({cleaned} AS DOUBLE) END"
+        f"THEN {_finite(f'TRY_CAST({cleaned} AS DOUBLE)')} END"
     )
+
+
+def _finite(number: str) -> str:
+    """``number`` (a DOUBLE), NULL when it is infinite."""
+    return f"nullif(nullif({number}, 'inf'::DOUBLE), '-inf'::DOUBLE)"
 
 
 def _parse_sql(
@@ -291,7 +297,8 @@ def _parse_sql(
         return _number_sql(v), "bad_number"
     if col_type == "int64":
         n = _number_sql(v)
-        return f"CASE WHEN {n} = round({n}) THEN CAST({n} AS BIGINT) END", "bad_integer"
+        # TRY_CAST: a whole number beyond 64 bits (1e20) is no integer here
+        return f"CASE WHEN {n} = round({n}) THEN TRY_CAST({n} AS BIGINT) END", "bad_integer"
     if col_type in ("date", "timestamp"):
         long = "[" + ", ".join(_lit(f) for f in DATE_FORMATS) + "]"
         short = "[" + ", ".join(_lit(f) for f in SHORT_YEAR_FORMATS) + "]"
@@ -448,6 +455,12 @@ def _chunk_sql(
         for name in ("quantity", "price"):
             t = _q("t:" + name)
             checks.append(f"WHEN {t} IS NULL THEN ['amount_underivable', {_lit(name)}, NULL]")
+        # finite factors whose product is not (1e200 x 1e200)
+        product = f"{q} * {p}"
+        checks.append(
+            f"WHEN NOT isfinite({product}) "
+            f"THEN ['bad_number', 'amount', CAST({product} AS VARCHAR)]"
+        )
     for name, source in mapping.extra.items():
         selects.append(f"NULLIF(trim({_q(source)}), '') AS {_q('x:' + name)}")
     problem_sql = "CASE " + " ".join(checks) + " END"
