@@ -7,7 +7,9 @@ prints one line and exits 1.
 
 from __future__ import annotations
 
+import errno
 import inspect
+import os
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -151,6 +153,13 @@ def _currency(ws: cxray.api.Session) -> str | None:
     return ws.get_setting("currency") if ws.workspace is not None else None
 
 
+def _output_file(path: Path) -> Path:
+    """``path``, checked before any work is done: a folder cannot be written as a file."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    return path
+
+
 def user_errors(fn: Callable) -> Callable:
     """Print a CxrayError (or a bad parameter) as one line and exit 1."""
 
@@ -167,6 +176,11 @@ def user_errors(fn: Callable) -> Callable:
             raise typer.Exit(1) from None
         except ValueError as err:
             err_console.print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except OSError as err:  # an output path that is a folder, a file not writable ...
+            reason = err.strerror or str(err)
+            line = t("cannot_write", path=err.filename or "", reason=reason)
+            err_console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper
@@ -810,6 +824,9 @@ def report(
     language = (lang or texts.current_lang()).lower()[:2]
     if language not in texts.LANGS:
         raise CxrayError("bad_parameter", detail=f"--lang must be one of {', '.join(texts.LANGS)}")
+    for path in (out, xlsx):
+        if path is not None:
+            _output_file(path)
     with _open() as ws, console.status("") as spinner:
         result = ws.report(
             parse_day(as_of, "--as-of"),

@@ -428,6 +428,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{option}: '{value}' is not a date (yyyy-mm-dd or dd.mm.yyyy)",
         "ru": "{option}: '{value}' не дата (гггг-мм-дд или дд.мм.гггг)",
     },
+    "date_option_out_of_range": {
+        "en": "{option}: {value} is out of range (from {first} to {last})",
+        "ru": "{option}: {value} вне допустимого диапазона (от {first} до {last})",
+    },
+    "cannot_write": {
+        "en": "cannot write {path}: {reason}",
+        "ru": "не удалось записать {path}: {reason}",
+    },
     "unknown_profile": {
         "en": "unknown demo profile '{profile}'; profiles: {known}",
         "ru": "неизвестный демо-профиль '{profile}'; профили: {known}",

@@ -1,0 +1,63 @@
+"""Bad options and outputs end in one line and exit 1, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from typer.testing import CliRunner
+
+from cxray.api import parse_day
+from cxray.cli import app
+from cxray.errors import CxrayError
+
+ORDERS = "order_id;customer_id;order_date;amount\n1;C1;15.03.2024;10,5\n2;C2;16.03.2024;3\n"
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(ORDERS, encoding="utf-8")
+    folder = tmp_path / "ws"
+    assert (
+        CliRunner().invoke(app, ["-w", str(folder), "import", "orders", str(path)]).exit_code == 0
+    )
+    return folder
+
+
+def run(workspace, *args: str):
+    return CliRunner().invoke(app, ["-w", str(workspace), *args])
+
+
+def error_line(result) -> str:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31", "3000-01-01"])
+def test_an_as_of_outside_the_calendar_windows_reach_is_refused(workspace, day):
+    line = error_line(run(workspace, "structure", "--as-of", day))
+    assert line == f"error: --as-of: {day} is out of range (from 1900-01-01 to 2999-12-31)"
+
+
+def test_the_range_holds_for_dates_given_to_the_api_too():
+    assert parse_day("1900-01-01") == dt.date(1900, 1, 1)
+    assert parse_day(dt.date(2999, 12, 31)) == dt.date(2999, 12, 31)
+    with pytest.raises(CxrayError) as err:
+        parse_day(dt.datetime(1, 1, 1, 12, 0), "--holdout-end")
+    assert err.value.key == "date_option_out_of_range"
+    assert err.value.params["option"] == "--holdout-end"
+
+
+def test_a_report_written_to_a_folder_is_refused_before_any_work(workspace, tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = run(workspace, "report", "--out", str(folder))
+    line = error_line(result)
+    assert line.startswith(f"error: cannot write {folder}: ")
+    # refused before the report was computed: nothing said about its as-of
+    assert "As of" not in result.output
+    assert list(folder.iterdir()) == []
