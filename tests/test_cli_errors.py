@@ -61,3 +61,27 @@ def test_a_report_written_to_a_folder_is_refused_before_any_work(workspace, tmp_
     # refused before the report was computed: nothing said about its as-of
     assert "As of" not in result.output
     assert list(folder.iterdir()) == []
+
+
+def test_demo_out_that_is_a_file_is_refused_before_the_workspace_is_filled(tmp_path):
+    taken = tmp_path / "taken"
+    taken.write_text("mine", encoding="utf-8")
+    folder = tmp_path / "ws"
+    result = CliRunner().invoke(app, ["demo", "-w", str(folder), "--out", str(taken), "--quiet"])
+    line = error_line(result)
+    assert line.startswith(f"error: cannot write {taken}: ")
+    assert not folder.exists()
+    assert taken.read_text(encoding="utf-8") == "mine"
+
+
+def test_outputs_are_checked_as_files_or_folders(tmp_path):
+    from cxray.api.outputs import output_file, output_folder
+
+    taken = tmp_path / "taken.csv"
+    taken.write_text("mine", encoding="utf-8")
+    assert output_file(taken) == taken  # a file is overwritten by a report, as before
+    assert output_folder(tmp_path / "new") == tmp_path / "new"  # made when written
+    with pytest.raises(NotADirectoryError):
+        output_folder(taken)
+    with pytest.raises(IsADirectoryError):
+        output_file(tmp_path)

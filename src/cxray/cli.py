@@ -7,9 +7,7 @@ prints one line and exits 1.
 
 from __future__ import annotations
 
-import errno
 import inspect
-import os
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -21,6 +19,7 @@ from rich.table import Table
 import cxray
 from cxray import texts
 from cxray.api import DEMO_AS_OF, TABLES, parse_day
+from cxray.api.outputs import output_file
 from cxray.api.results import Result
 from cxray.errors import CxrayError
 from cxray.phrases import alert_text, note_text, notice_text, plan_title, step_label
@@ -151,13 +150,6 @@ def _has_workspace() -> bool:
 def _currency(ws: cxray.api.Session) -> str | None:
     """The workspace's ``currency`` setting, shown in money headings (None: unset)."""
     return ws.get_setting("currency") if ws.workspace is not None else None
-
-
-def _output_file(path: Path) -> Path:
-    """``path``, checked before any work is done: a folder cannot be written as a file."""
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    return path
 
 
 def user_errors(fn: Callable) -> Callable:
@@ -826,7 +818,7 @@ def report(
         raise CxrayError("bad_parameter", detail=f"--lang must be one of {', '.join(texts.LANGS)}")
     for path in (out, xlsx):
         if path is not None:
-            _output_file(path)
+            output_file(path)
     with _open() as ws, console.status("") as spinner:
         result = ws.report(
             parse_day(as_of, "--as-of"),

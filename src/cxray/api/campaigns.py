@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxray.api.outputs import output_folder
 from cxray.api.results import Notice, Result
 from cxray.comms.campaign import Campaign, check_campaign, load_campaign
 
@@ -86,6 +87,7 @@ class CampaignSession:
         ``<id>-control.csv`` into the folder ``out``."""
         from cxray.comms.export import export_lists
 
+        out = output_folder(out)
         planned = self.plan(as_of)
         result = export_lists(planned.value, self._session().tables(), out)
         payload = {"plan": planned.to_dict(), "export": result.to_dict()}

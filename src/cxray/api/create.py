@@ -16,6 +16,7 @@ from typing import Any
 
 from cxray.api.dates import parse_day
 from cxray.api.events import Events
+from cxray.api.outputs import output_folder
 from cxray.api.results import Result
 from cxray.api.session import Session
 from cxray.errors import CxrayError
@@ -127,7 +128,7 @@ def demo(
         )
     events = events or Events()
     day = parse_day(as_of, "--as-of") or DEFAULT_AS_OF
-    out = Path(out) if out is not None else None
+    out = output_folder(out) if out is not None else None
     started = time.perf_counter()
     events.status("demo_generating", profile=profile, seed=seed, as_of=day)
     imported: dict[str, Any] = {}
