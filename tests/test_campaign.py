@@ -352,3 +352,31 @@ def test_brief_texts_must_be_text():
 def test_numbers_are_taken_as_text_for_ids():
     campaign = check_campaign(changed(id=2026, promoted={"skus": [10023, "A-1"]}))
     assert campaign.id == "2026" and campaign.promoted_skus == ("10023", "A-1")
+
+
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path):
+    # a "billion laughs" file: each line doubles the one before, 2^30 items from 1 KB
+    lines = ["a0: &a0 [x, x]"] + [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 30)]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    with pytest.raises(CxrayError) as err:
+        load_campaign(path)
+    assert err.value.key == "campaign_not_yaml"
+    assert "aliases (*name) are not allowed" in str(err.value)
+
+
+def test_a_campaign_file_beyond_the_size_limit_is_refused_unread(tmp_path):
+    path = write(tmp_path, VALID + "#" + "x" * 1_000_000 + "\n")
+    with pytest.raises(CxrayError) as err:
+        load_campaign(path)
+    assert err.value.key == "campaign_too_large"
+    assert err.value.params["limit"] == 1_000_000
+
+
+def test_an_audience_beyond_the_rule_limit_is_refused_at_once(tmp_path):
+    rules = "".join(f'  - segment = "s{i}"\n' for i in range(201))
+    text = VALID.replace("audience:\n", "audience:\n" + rules, 1)
+    with pytest.raises(CxrayError) as err:
+        load_campaign(write(tmp_path, text))
+    assert err.value.key == "campaign_too_many_rules"
+    # 201 added to the 3 rules of VALID
+    assert (err.value.params["n"], err.value.params["limit"]) == (201 + 3, 200)

@@ -655,6 +655,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{file}: {field} must be text, got {value}",
         "ru": "{file}: {field} должно быть текстом, получено {value}",
     },
+    "campaign_too_many_rules": {
+        "en": "{file}: {field} has {n:,} rules; a campaign takes at most {limit}",
+        "ru": "{file}: в {field} {n:,} правил; в кампании их не больше {limit}",
+    },
+    "campaign_too_large": {
+        "en": "{file}: {size:,} bytes is too large for a campaign file (at most {limit:,})",
+        "ru": "{file}: {size:,} байт — слишком большой файл кампании (не больше {limit:,})",
+    },
     "campaign_not_list": {
         "en": "{file}: {field} must be a list (one item per line starting with '- '), got {value}",
         "ru": "{file}: {field} должно быть списком (по элементу в строке, начиная с '- '), "

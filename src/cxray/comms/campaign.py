@@ -60,6 +60,25 @@ import yaml
 from cxray.comms.rules import Rule, parse_rule
 from cxray.errors import CxrayError
 
+# A brief's audience or exclusions are a few lines: a file beyond these is refused at once
+# (checking rules against each other grows with their square; YAML aliases can expand a 1 KB file
+# into gigabytes, so a campaign file has none).
+MAX_RULES = 200
+MAX_FILE_BYTES = 1_000_000
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without aliases (``*name``)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a campaign file", mark
+            )
+        return super().compose_node(parent, index)
+
+
 __all__ = [
     "BRIEF_FIELDS",
     "BRIEF_KEYS",
@@ -327,6 +346,8 @@ class _Checker:
             value = [value]
         if not isinstance(value, list):
             raise self.error("campaign_not_list", field=field, value=_type_name(value))
+        if len(value) > MAX_RULES:
+            raise self.error("campaign_too_many_rules", field=field, n=len(value), limit=MAX_RULES)
         return tuple(
             parse_rule(item, where=f"{self.file}, {field}[{i + 1}]: ")
             for i, item in enumerate(value)
@@ -512,6 +533,10 @@ def load_campaign(path: str | Path) -> Campaign:
     source = str(path)
     if not path.is_file():
         raise CxrayError("file_not_found", file=source)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise CxrayError(
+            "campaign_too_large", file=source, size=path.stat().st_size, limit=MAX_FILE_BYTES
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -519,7 +544,7 @@ def load_campaign(path: str | Path) -> Campaign:
             "campaign_not_yaml", file=source, detail=f"not UTF-8 text: {exc}"
         ) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NoAliasLoader)  # a safe loader, without aliases
     except ValueError as exc:  # PyYAML builds dates itself: 2026-13-01 fails there
         raise CxrayError("campaign_not_yaml", file=source, detail=str(exc)) from None
     except yaml.YAMLError as exc:
