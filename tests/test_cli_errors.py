@@ -85,3 +85,39 @@ def test_outputs_are_checked_as_files_or_folders(tmp_path):
         output_folder(taken)
     with pytest.raises(IsADirectoryError):
         output_file(tmp_path)
+
+
+def test_a_password_in_a_backend_url_is_never_shown(tmp_path):
+    from cxray.workspace import masked_url
+
+    url = "postgres://admin:S3cret-pw@db.example:5432/crm"
+    assert masked_url(url) == "postgres://admin:***@db.example:5432/crm"
+    assert masked_url("sqlite:///tmp/x.sqlite") == "sqlite:///tmp/x.sqlite"
+    # a backend that cannot be opened: the one-line error names the URL without the password
+    result = CliRunner().invoke(app, ["--backend", url, "status"])
+    line = error_line(result)
+    assert "S3cret-pw" not in result.output
+    assert "admin:***@db.example" in line
+
+
+def test_a_workspace_another_process_writes_is_busy_in_one_line(workspace):
+    import subprocess
+    import sys
+
+    # another process holds the workspace open for writing until its stdin closes
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('open', flush=True); "
+         "sys.stdin.read()", str(workspace / "cxray.duckdb")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        line = error_line(run(workspace, "status"))
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert line == (
+        f"error: the workspace {workspace} is in use by another cxray process (an import?); "
+        "try again when it has finished"
+    )

@@ -239,6 +239,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "cannot open backend {url}: {detail}",
         "ru": "не удаётся открыть хранилище {url}: {detail}",
     },
+    "workspace_busy": {
+        "en": "the workspace {path} is in use by another cxray process (an import?); "
+        "try again when it has finished",
+        "ru": "рабочая область {path} занята другим процессом cxray (идёт импорт?); "
+        "повторите, когда он закончит",
+    },
     "workspace_open_twice": {
         "en": "the workspace {path} is already open in this process in another mode (read-only "
         "or writable): close that session first",

@@ -198,6 +198,16 @@ def default_path() -> Path:
     return Path(os.environ.get("CXRAY_WORKSPACE", DEFAULT_DIR))
 
 
+def masked_url(url: str) -> str:
+    """``url`` with its password, if any, shown as ``***``."""
+    parts = urllib.parse.urlsplit(url) if "://" in url else None
+    if parts is None or not parts.password:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
 def holds_workspace(folder: Path | str | None) -> bool:
     """Whether ``folder`` (default: :func:`default_path`) holds a workspace's DuckDB file."""
     return (Path(folder) if folder is not None else default_path()).joinpath(DB_FILE).exists()
@@ -307,10 +317,16 @@ class Workspace:
                 self.con = ibis.duckdb.connect(str(db), read_only=read_only)
         except Exception as err:  # a wrong URL, a locked file, a missing driver
             if "different configuration" in str(err):  # DuckDB: open read-only and writable
-                raise CxrayError("workspace_open_twice", path=str(self.path)) from err
-            raise CxrayError(
-                "backend_failed", url=self.backend_url or str(db), detail=str(err).splitlines()[0]
-            ) from err
+                raise CxrayError("workspace_open_twice", path=str(self.path)) from None
+            if "Could not set lock" in str(err):  # DuckDB: another process writes the file
+                raise CxrayError("workspace_busy", path=str(self.path)) from None
+            url = self.backend_url or str(db)
+            detail = str(err).splitlines()[0]
+            # a password in the URL is never shown, nor any echo of it in the driver's message
+            secret = urllib.parse.urlsplit(url).password if "://" in url else None
+            if secret:
+                detail = detail.replace(secret, "***")
+            raise CxrayError("backend_failed", url=masked_url(url), detail=detail) from None
         self.is_duckdb = self.con.name == "duckdb"
         if self.is_duckdb:  # the terminal shows cxray's own progress, not DuckDB's
             self.con.raw_sql("SET enable_progress_bar_print = false")
@@ -479,7 +495,9 @@ class Workspace:
         """
         spec = _spec(table)
         if self.meta("kind") == "demo":  # a user's rows must not mix with synthetic ones
-            raise CxrayError("import_into_demo", path=self.backend_url or str(self.path))
+            raise CxrayError(
+                "import_into_demo", path=masked_url(self.backend_url or str(self.path))
+            )
         file = Path(file)
         # "Country=customers.region": related columns, read with the rows (cxray.ingest.related)
         pairs, related = split_maps(spec, parse_maps(maps))

@@ -19,7 +19,7 @@ from cxray.api.dates import DateLike, parse_day
 from cxray.api.results import Notice
 from cxray.errors import CxrayError
 from cxray.ingest.schema import TABLES, empty_table
-from cxray.workspace import Workspace, as_date
+from cxray.workspace import Workspace, as_date, masked_url
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.analytics.clv import ClvResult
@@ -79,7 +79,9 @@ class SessionBase:
         self.close()
 
     def __repr__(self) -> str:
-        where = self.workspace.backend_url or self.path if self.workspace else "tables"
+        where = "tables"
+        if self.workspace:
+            where = masked_url(self.workspace.backend_url or str(self.path))
         return f"<cxray session {where}>"
 
     def tables(self) -> dict[str, ir.Table]:

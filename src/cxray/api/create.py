@@ -22,7 +22,7 @@ from cxray.api.session import Session
 from cxray.errors import CxrayError
 from cxray.ingest.read import progress_unit
 from cxray.ingest.schema import TABLES
-from cxray.workspace import META, Workspace, default_path, holds_workspace
+from cxray.workspace import META, Workspace, default_path, holds_workspace, masked_url
 
 
 def import_file(
@@ -134,7 +134,7 @@ def demo(
     imported: dict[str, Any] = {}
     with Workspace(workspace, backend=backend, create=True) as ws:
         if ws.meta("kind") == "real":  # imported files or `cxray init`: never replace them
-            raise CxrayError("demo_over_real", path=ws.backend_url or str(ws.path))
+            raise CxrayError("demo_over_real", path=masked_url(ws.backend_url or str(ws.path)))
         if streamed:
             folder = out if out is not None else ws.path / f"demo-{profile}"
             with events.bar("demo_writing", unit="bytes", path=folder) as update:
