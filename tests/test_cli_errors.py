@@ -121,3 +121,38 @@ def test_a_workspace_another_process_writes_is_busy_in_one_line(workspace):
         f"error: the workspace {workspace} is in use by another cxray process (an import?); "
         "try again when it has finished"
     )
+
+
+def test_what_cxray_writes_is_readable_by_the_user_only(tmp_path):
+    import os
+    import stat
+
+    before = os.umask(0o022)  # a usual umask: files 0644 unless cxray says otherwise
+    try:
+        path = tmp_path / "orders.csv"
+        path.write_text(ORDERS + "3;;17.03.2024;4\n", encoding="utf-8")
+        folder = tmp_path / "ws"
+        result = CliRunner().invoke(app, ["-w", str(folder), "import", "orders", str(path)])
+        assert result.exit_code == 0, result.output
+        report = tmp_path / "report.html"
+        assert (
+            CliRunner().invoke(app, ["-w", str(folder), "report", "--out", str(report)]).exit_code
+            == 0
+        )
+    finally:
+        os.umask(before)
+    written = [folder, folder / "cxray.duckdb", *(folder / "rejects").iterdir(), report]
+    assert len(written) == 4  # the one rejected row has its rejects file
+    for item in written:
+        mode = stat.S_IMODE(item.stat().st_mode)
+        assert mode & 0o077 == 0, f"{item}: {oct(mode)}"
+
+
+def test_a_workspace_made_through_the_api_is_private(tmp_path):
+    import stat
+
+    from cxray.workspace import Workspace
+
+    with Workspace(tmp_path / "ws", create=True):
+        pass
+    assert stat.S_IMODE((tmp_path / "ws").stat().st_mode) == 0o700

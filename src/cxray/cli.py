@@ -8,6 +8,7 @@ prints one line and exits 1.
 from __future__ import annotations
 
 import inspect
+import os
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -123,6 +124,7 @@ app = _Typer(
 )
 
 _state: dict[str, Any] = {"workspace": None, "backend": None}
+PRIVATE_UMASK = 0o077  # files 0600, folders 0700
 
 
 @app.callback()
@@ -137,6 +139,9 @@ def main(
     _state["backend"] = backend
     code = (lang or "").lower()[:2]
     texts.set_lang(code if code in texts.LANGS else None)
+    # what cxray writes holds personal data (the database, rejected rows, exports, the report):
+    # readable by the user only
+    os.umask(PRIVATE_UMASK)
 
 
 def _open(*, read_only: bool = True) -> cxray.api.Session:

@@ -304,8 +304,10 @@ class Workspace:
         db = self.path / DB_FILE
         if self.backend_url is None and not db.exists() and not create:
             raise CxrayError("no_workspace", path=str(self.path))
-        if create:
-            self.path.mkdir(parents=True, exist_ok=True)
+        if create and not self.path.exists():
+            # the workspace holds personal data: its folder is the user's only
+            self.path.mkdir(parents=True, mode=0o700)
+            self.path.chmod(0o700)
         self._owns_con = True  # False when cxray joined a Spark session it did not start
         self._in_transaction = False
         try:
