@@ -307,3 +307,21 @@ def test_the_report_shows_the_warnings_and_why_alerts_are_empty(tmp_path):
     assert "Regular clients need 12 months of orders; the data covers 8 weeks" in head
     assert "No drift alerts: they compare the last 3 months" in alerts.split("</section>")[0]
     assert "As of 2011-01-25" in html  # the report's date, in its subtitle
+
+
+def test_the_report_says_why_its_feedback_scores_are_empty(tmp_path):
+    from cxray.report.html import render_html
+
+    orders = [{"order_id": "o1", "customer_id": "A", "order_date": d("2026-03-31"),
+               "amount": 10.0}]  # fmt: skip
+    answers = [{"customer_id": "A", "date": d("2026-04-05"), "metric": "nps", "score": 9.0,
+                "survey": "s"}]  # fmt: skip
+    folder = workspace_with(tmp_path, "fbreport", orders=orders, responses=answers)
+    with cxray.open(folder) as ws:
+        xray = ws.report()  # as of the last order: every answer is later
+    voice = html_section(render_html(xray.value), "voice")
+    assert "No answers up to 2026-03-31: the answers run from 2026-04-05 to 2026-04-05." in voice
+
+
+def html_section(html: str, anchor: str) -> str:
+    return html.split(f"<section id='{anchor}'>")[1].split("</section>")[0]

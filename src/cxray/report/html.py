@@ -24,7 +24,7 @@ SEGMENT_LABELS = {
     "not regular": "not_regular",
 }
 COHORTS_SHOWN = 16  # latest quarterly cohorts in the heat map
-SECTION_NOTICES = ("alerts_empty_",)  # why a section is empty: shown in that section
+SECTION_NOTICES = ("alerts_empty_", "feedback_empty_")  # why a section is empty: shown there
 MAX_BARS = 30  # more customers than this: one bar per band of values, not per customer
 AT_RISK_SHOWN = 20  # key clients listed below 50% P(alive) in the banded view
 
@@ -1034,6 +1034,7 @@ def _voice(d: ReportData, tr) -> str:
         "voice",
         tr("sec_voice"),
         tr("read_voice"),
+        f"{_notes(d, tr, 'feedback_empty_')}"
         f"{scores}<p class='note'>{escape(tr('scores_legend'))}</p>"
         f"<h3>{escape(tr('nps_by_month'))}</h3>{trend}"
         f"<h3>{escape(tr('saydo_heading'))}</h3>{say_table}"
