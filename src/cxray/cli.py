@@ -319,6 +319,7 @@ def sql(
     _rejects, _imports)."""
     with _open() as ws:
         result = ws.sql(query)
+    show_notices(result)
     if as_json:
         print_json(result)
         return

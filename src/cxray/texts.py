@@ -256,6 +256,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "разрешён только один запрос на чтение (SELECT или WITH ...)",
     },
     "sql_failed": {"en": "query failed: {detail}", "ru": "ошибка запроса: {detail}"},
+    "sql_not_allowed": {
+        "en": "a query reads the workspace's tables only: {what} is not allowed",
+        "ru": "запрос читает только таблицы рабочей области: {what} не разрешено",
+    },
+    "sql_timeout": {
+        "en": "the query was stopped after {seconds} s",
+        "ru": "запрос остановлен через {seconds} с",
+    },
+    "sql_truncated": {
+        "en": "only the first {rows:,} rows are shown; add LIMIT, filters or aggregates",
+        "ru": "показаны только первые {rows:,} строк; добавьте LIMIT, фильтры или агрегаты",
+    },
     "no_workspace": {
         "en": "no workspace at {path}: run `cxray init`, import files or run `cxray demo` first",
         "ru": "нет рабочей области {path}: сначала выполните `cxray init`, импортируйте файлы "

@@ -46,6 +46,7 @@ from cxray.ingest.related import (
 from cxray.ingest.related import drop as drop_related
 from cxray.ingest.schema import IMPORTS, REJECTS, TABLES, Table, empty_table
 from cxray.ingest.validate import VALID, Validated, parse_maps, validate, watching
+from cxray.sql_sandbox import sandboxed_query
 
 DEFAULT_DIR = "cxray-workspace"
 DB_FILE = "cxray.duckdb"
@@ -385,8 +386,13 @@ class Workspace:
             )
         return result
 
-    def sql(self, query: str) -> pa.Table:
-        """Run one read-only query (SELECT / WITH ...) against the workspace tables."""
+    def sql(self, query: str, max_rows: int | None = None) -> pa.Table:
+        """Run one read-only query (SELECT / WITH ...) against the workspace tables, returning at
+        most ``max_rows`` rows (all when None).
+
+        On DuckDB the query is sandboxed (:mod:`cxray.sql_sandbox`): it reads the workspace's
+        tables only (no files, URLs or extensions) and is stopped after
+        :data:`~cxray.sql_sandbox.TIMEOUT_SECONDS`."""
         import sqlglot
         from sqlglot import exp
 
@@ -396,8 +402,11 @@ class Workspace:
             raise CxrayError("sql_failed", detail=str(err).splitlines()[0]) from None
         if len(statements) != 1 or not isinstance(statements[0], exp.Query):
             raise CxrayError("sql_not_read_only")
+        if self.is_duckdb:
+            return sandboxed_query(self.con.con, query, max_rows)
         try:
-            return self.con.sql(query).to_pyarrow()
+            expr = self.con.sql(query)
+            return (expr.limit(max_rows) if max_rows is not None else expr).to_pyarrow()
         except Exception as err:
             raise CxrayError("sql_failed", detail=str(err).strip().splitlines()[0]) from None
 

@@ -34,6 +34,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["DateLike", "Session", "parse_day"]
 
+# rows a query returns at most (the API's default; `cxray sql` shows them)
+SQL_MAX_ROWS = 100_000
+
 
 def _groups(customers: Any, column: str | None, default: str | None = None) -> Any:
     """:func:`cxray.analytics.groups.customer_groups` of ``column`` (None without one; the
@@ -75,10 +78,17 @@ class Session(SessionBase):
         payload = [r.to_dict() for r in rows]
         return Result("status", payload, {"tables": payload}, value=rows)
 
-    def sql(self, query: str) -> Result:
-        """One read-only query (SELECT / WITH ...) in the backend's SQL dialect."""
-        table = self._ws().sql(query)
-        return Result("sql", table.to_pylist(), {"rows": table}, value=table)
+    def sql(self, query: str, *, max_rows: int = SQL_MAX_ROWS) -> Result:
+        """One read-only query (SELECT / WITH ...) in the backend's SQL dialect: its first
+        ``max_rows`` rows, with the warning ``sql_truncated`` when there were more. On DuckDB it
+        reads the workspace's tables only and is stopped after a minute
+        (:mod:`cxray.sql_sandbox`)."""
+        table = self._ws().sql(query, max_rows=max_rows + 1)
+        warnings = []
+        if table.num_rows > max_rows:
+            table = table.slice(0, max_rows)
+            warnings.append(Notice("sql_truncated", {"rows": max_rows}))
+        return Result("sql", table.to_pylist(), {"rows": table}, value=table, warnings=warnings)
 
     def import_file(
         self,
