@@ -131,11 +131,12 @@ def test_note_text():
     unparsed = Note("note_unparsed_promise", {"value": "often", "channel": "email"})
     assert note_text(unparsed, "en") == (
         "promised frequency 'often' in consents on email is not understood "
-        "(write e.g. 2/month, 1/week, 4/quarter, 1/day): treated as no promise"
+        "(write e.g. 2/month, 1/week, twice a month, ежемесячно): its customers get nothing"
     )
     assert note_text(unparsed, "ru") == (
         "обещанная частота 'often' в согласиях по email не распознана "
-        "(пишите, например, 2/month, 1/week, 4/quarter, 1/day): считается, что обещания нет"
+        "(пишите, например, 2/month, 1/week, 2 раза в месяц, ежемесячно): этим клиентам "
+        "ничего не отправляется"
     )
     skipped = Note("note_dormant_skipped", {"channel": "sms"})
     assert note_text(skipped, "en") == (

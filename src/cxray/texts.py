@@ -869,6 +869,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "this send would exceed the frequency promised on {channel}",
         "ru": "отправка превысит обещанную частоту по {channel}",
     },
+    "step_unreadable_promise": {
+        "en": "the frequency promised on {channel} cannot be read",
+        "ru": "обещанную частоту по {channel} не удалось прочитать",
+    },
     "step_global_cap": {
         "en": "global cap: {sends} sends in {days} days reached",
         "ru": "общий лимит: уже {sends} отправок за {days} дн.",
@@ -892,9 +896,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "step_off": {"en": "{label} (check off)", "ru": "{label} (проверка отключена)"},
     "note_unparsed_promise": {
         "en": "promised frequency '{value}' in consents on {channel} is not understood "
-        "(write e.g. 2/month, 1/week, 4/quarter, 1/day): treated as no promise",
+        "(write e.g. 2/month, 1/week, twice a month, ежемесячно): its customers get nothing",
         "ru": "обещанная частота '{value}' в согласиях по {channel} не распознана "
-        "(пишите, например, 2/month, 1/week, 4/quarter, 1/day): считается, что обещания нет",
+        "(пишите, например, 2/month, 1/week, 2 раза в месяц, ежемесячно): этим клиентам "
+        "ничего не отправляется",
     },
     "note_dormant_skipped": {
         "en": "dormant check skipped: no send on {channel} records an open or a click",

@@ -71,6 +71,7 @@ from cxray.analytics.structure import StructureParams
 from cxray.analytics.text import strip_spaces
 from cxray.analytics.windows import add_months, day_window
 from cxray.comms.campaign import Campaign
+from cxray.comms.channels import channel_column, channel_name
 from cxray.comms.holdout import CONTROL, assign, balance, in_global_control
 from cxray.comms.rules import (
     CLV_FIELDS,
@@ -94,6 +95,7 @@ __all__ = [
 ALWAYS_ON_STEPS: tuple[str, ...] = (
     "no_opt_in",
     "promised_frequency",
+    "unreadable_promise",
     "global_cap",
     "recent_optout",
     "dormant",
@@ -103,7 +105,8 @@ ALWAYS_ON_STEPS: tuple[str, ...] = (
 """Names of the always-on exclusion steps, in waterfall order (``full_price`` only for
 discount campaigns)."""
 
-_OLDEST = dt.date(1900, 1, 1)  # stands for a missing consent date: older than any real one
+_OLDEST = dt.date(1900, 1, 1)  # a missing opt-in date: older than any real one
+_NEWEST = dt.date(9999, 12, 31)  # a missing opt-out date: newer than any real one
 
 _PERIODS: dict[str, str] = {}
 for _unit, _words in {
@@ -117,7 +120,26 @@ for _unit, _words in {
         _PERIODS[_word] = _unit
 
 _PROMISE = re.compile(
-    r"^\s*(\d+)\s*(?:times\s+|x\s*|раза?\s+)?(?:/|per\s+|a\s+|an\s+|every\s+|в\s+)\s*(\w+)\.?\s*$",
+    r"^(?:(\d+|[^\W\d_]+)\s*)?(?:times?\s+|x\s*|раза?\s+)?"
+    r"(?:/|per\s+|a\s+|an\s+|every\s+|each\s+|в\s+)\s*(\w+)\.?$",
+    re.IGNORECASE,
+)
+# "twice a month", "раз в неделю", "два раза в месяц"
+_COUNT_WORDS = {
+    "once": 1, "twice": 2, "thrice": 3, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "раз": 1, "один": 1, "одна": 1, "одно": 1, "два": 2, "две": 2, "три": 3, "четыре": 4,
+    "пять": 5,
+}  # fmt: skip
+# "weekly", "ежемесячно": once per period
+_ONCE_PER = {
+    "daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
+    "yearly": "year", "annually": "year", "ежедневно": "day", "еженедельно": "week",
+    "ежемесячно": "month", "ежеквартально": "quarter", "ежегодно": "year",
+}  # fmt: skip
+# "no more than 2/month", "не чаще 2 раз в месяц": the same promise
+_AT_MOST = re.compile(
+    r"^(?:не\s+чаще|не\s+более|no\s+more\s+than|not\s+more\s+than|at\s+most|up\s+to|"
+    r"max\.?|maximum|максимум)\s+",
     re.IGNORECASE,
 )
 
@@ -127,8 +149,11 @@ def parse_promised_frequency(text: object) -> tuple[int, str] | None:
     ``month``, ``quarter``, ``year``; None when it cannot be read.
 
     Forms: ``N/period`` (``2/month``, ``1/week``, ``4/quarter``, ``1/day``, ``1/year``),
-    ``N per period``, ``N times a period``, ``N в месяц``, ``N раза в неделю``; periods may be
-    plural or short (``2/mo``, ``1/wk``, ``3/мес``) and case does not matter.
+    ``N per period``, ``N times a period``, ``N в месяц``, ``N раза в неделю``; counts in words
+    (``twice a month``, ``once a week``, ``раз в неделю``, ``два раза в месяц``); once per period
+    (``weekly``, ``monthly``, ``ежемесячно``, ``еженедельно``); after ``no more than`` / ``at
+    most`` / ``не чаще`` / ``не более``. Periods may be plural or short (``2/mo``, ``1/wk``,
+    ``3/мес``) and case does not matter.
 
     >>> parse_promised_frequency("2/month")
     (2, 'month')
@@ -137,13 +162,18 @@ def parse_promised_frequency(text: object) -> tuple[int, str] | None:
     """
     if not isinstance(text, str):
         return None
-    m = _PROMISE.match(text)
+    plain = _AT_MOST.sub("", " ".join(text.split()).lower())
+    if plain.rstrip(".") in _ONCE_PER:
+        return 1, _ONCE_PER[plain.rstrip(".")]
+    m = _PROMISE.match(plain)
     if not m:
         return None
-    unit = _PERIODS.get(m.group(2).lower())
-    if unit is None:
+    unit = _PERIODS.get(m.group(2))
+    word = m.group(1)
+    count = 1 if word is None else int(word) if word.isdigit() else _COUNT_WORDS.get(word)
+    if unit is None or count is None:
         return None
-    return int(m.group(1)), unit
+    return count, unit
 
 
 def promise_period_start(period: str, as_of: dt.date) -> dt.date:
@@ -289,10 +319,18 @@ def _sent_sends(sends: ir.Table, as_of: dt.date) -> ir.Table:
 def _channel_consents(consents: ir.Table, channel: str, as_of: dt.date) -> ir.Table:
     rows = consents.filter(
         consents.customer_id.notnull(),
-        _norm(consents.channel) == channel,
+        channel_column(consents.channel) == channel,
         consents.date.isnull() | (consents.date <= ibis.literal(as_of)),
     )
-    return rows.mutate(_day=rows.date.fill_null(ibis.literal(_OLDEST)), _status=_norm(rows.status))
+    status = _norm(rows.status)
+    # an undated opt-out is the newest word (it wins over every opt-in), an undated opt-in the
+    # oldest: missing dates never send a message the customer refused
+    day = ibis.cases(
+        (rows.date.notnull(), rows.date),
+        (status == "opt_out", ibis.literal(_NEWEST)),
+        else_=ibis.literal(_OLDEST),
+    )
+    return rows.mutate(_day=day, _status=status)
 
 
 def _latest_consents(rows: ir.Table) -> ir.Table:
@@ -308,6 +346,17 @@ def _opted_in_ids(rows: ir.Table) -> ir.Table:
     return per.filter(
         per._last_in.notnull(), per._last_out.isnull() | (per._last_out < per._last_in)
     ).select("customer_id")
+
+
+def _promised(rows: ir.Table, texts: list[str]) -> ir.Table | None:
+    """Customers whose latest opt-in on the channel carries one of the promises ``texts``
+    (None: no such text)."""
+    if not texts:
+        return None
+    per = _latest_consents(rows).select(_l_id="customer_id", _l_in="_last_in")
+    latest = rows.filter(rows._status == "opt_in", rows.promised_frequency.isin(texts))
+    latest = latest.join(per, [latest.customer_id == per._l_id, latest._day == per._l_in])
+    return latest.select("customer_id").distinct()
 
 
 def _promise_ids(
@@ -429,13 +478,13 @@ def plan_campaign(
     """
     context = rule_context(tables, as_of, clv=clv, params=params, status=status)
     frame = context.frame
-    channel = campaign.channel.strip().lower()
+    channel = channel_name(campaign.channel)
     limits = campaign.limits
     notes: list[Note] = []
 
     consents = _channel_consents(table_or_empty(tables, "consents"), channel, as_of)
     all_sends = _sent_sends(table_or_empty(tables, "sends"), as_of)
-    channel_sends = all_sends.filter(_norm(all_sends.channel) == channel)
+    channel_sends = all_sends.filter(channel_column(all_sends.channel) == channel)
     ids = frame.customer_id
     never = ibis.literal(False)
 
@@ -469,12 +518,14 @@ def plan_campaign(
         .distinct()
     )
     promises: dict[str, tuple[int, str]] = {}
+    unreadable: list[str] = []
     for (text,) in sorted((r["_text"],) for r in found.to_pyarrow().to_pylist()):
         if not text.strip():
             continue
         parsed = parse_promised_frequency(text)
         if parsed is None:
             notes.append(Note("note_unparsed_promise", {"value": text, "channel": channel}))
+            unreadable.append(text)
         else:
             promises[text] = parsed
     exceeded = _promise_ids(consents, channel_sends, promises, as_of)
@@ -484,6 +535,17 @@ def plan_campaign(
             "always",
             f"sends on {channel} in the promised period + 1 > promised",
             never if exceeded is None else ids.isin(exceeded.customer_id),
+            params={"channel": channel},
+        )
+    )
+    # a promise no one can read is kept by not writing at all
+    unsure = _promised(consents, unreadable)
+    specs.append(
+        _Spec(
+            "unreadable_promise",
+            "always",
+            f"the frequency promised on {channel} cannot be read",
+            never if unsure is None else ids.isin(unsure.customer_id),
             params={"channel": channel},
         )
     )
