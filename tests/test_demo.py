@@ -516,14 +516,6 @@ def test_contact_health_of_the_demo(tables):
     assert h.loc[h["opens"] == 0, "score"].mean() < h.loc[h["opens"] >= 5, "score"].mean()
 
 
-def test_generation_is_fast_enough_to_try():
-    import time
-
-    started = time.perf_counter()
-    generate("b2b-food", seed=1)
-    assert time.perf_counter() - started < 10  # a loose bound; it takes ~1.5 s here
-
-
 # --- voice of the customer: survey responses ----------------------------------------------
 
 
