@@ -57,6 +57,16 @@ def as_changed_on_purpose(name: str, old: object) -> object:
             del step["label"]
         for note in old["notes"]:
             del note["text"]
+        # the step for promises that cannot be read came later; the demo's promises all read
+        # (no note_unparsed_promise), so it removes no one
+        steps = old["steps"]
+        at = [s["name"] for s in steps].index("promised_frequency") + 1
+        left = steps[at - 1]["after"]
+        steps.insert(at, {
+            "name": "unreadable_promise", "kind": "always",
+            "rule": f"the frequency promised on {old['channel']} cannot be read",
+            "before": left, "removed": 0, "after": left, "off": False,
+        })  # fmt: skip
     return old
 
 
