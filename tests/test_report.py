@@ -155,6 +155,9 @@ def test_russian_report_is_in_russian(report_data):
     assert "Воронка клиентской базы" in html and "Белые пятна" in html
     for english in ("Client base funnel", "White space", "Pareto curve", "champions"):
         assert english not in html
+    # the ABC-XYZ count tables name what they count in the nominative ("клиенты"), not the
+    # dative of the title ("ABC-XYZ по клиентам")
+    assert ">клиенты<" in html and ">клиентам<" not in html
 
 
 def test_every_text_has_both_languages():

@@ -225,7 +225,7 @@ def _abc(d: ReportData, tr) -> str:
             list("XYZ"),
             [[float(n) for n in row] for row in grid],
             fmt=lambda v: number(v),
-            corner=tr(f"by_{by}"),
+            corner=tr(f"entity_{by}"),
         )
         share_table = charts.heat_table(
             list("ABC"), list("XYZ"), shares, fmt=lambda v: percent(v, 1), corner=tr("col_revenue")
