@@ -20,7 +20,9 @@ from cxray.workspace import Workspace
 
 H = "order_id;customer_id;order_date;amount;note\n"
 ROWS = "1;Иван;01.02.2024;1,5;z\n2;Пётр;2024-02-03;2;\n"
-# case -> (text, whether DuckDB reads it: False when the Python reader must)
+# case -> (text, whether DuckDB reads it: False when the Python reader must; a file with a line
+# end inside quotes, or an odd number of quotes on a line, goes to the Python reader, which
+# looks for stray quotes)
 CASES = {
     "plain": (H + ROWS, True),
     "crlf": ((H + ROWS).replace("\n", "\r\n"), True),
@@ -33,10 +35,20 @@ CASES = {
     "short_lines": (H + "1;Иван;01.02.2024;1,5\n2;Пётр\n", True),
     "long_line": (H + "1;Иван;01.02.2024;1,5;z;лишнее\n2;Пётр;2024-02-03;2;\n", False),
     "long_line_of_empty_cells": (H + "1;Иван;01.02.2024;1,5;z;;\n2;Пётр;2024-02-03;2;\n", True),
-    "quoted_separator_and_newline": (H + '1;"Иван;\nИванович";01.02.2024;1,5;z\n' + ROWS, True),
-    "quoted_newline_short_line": (H + '1;"Иван;\nИванович";01.02.2024\n' + ROWS, True),
+    "quoted_separator_and_newline": (H + '1;"Иван;\nИванович";01.02.2024;1,5;z\n' + ROWS, False),
+    "quoted_newline_short_line": (H + '1;"Иван;\nИванович";01.02.2024\n' + ROWS, False),
     "quote_never_closed": (H + '1;"Иван;01.02.2024;1,5;z\n2;Пётр;2024-02-03;2;\n', False),
-    "quote_inside_a_cell": (H + '1;Ив"ан;01.02.2024;1,5;z\n', True),
+    "quote_inside_a_cell": (H + '1;Ив"ан;01.02.2024;1,5;z\n', False),
+    "quotes_inside_a_cell": (H + '1;12" и 3" труба;01.02.2024;1,5;z\n' + ROWS, True),
+    "doubled_quotes_in_a_quoted_cell": (H + '1;"Иван ""Ив"" Петров";01.02.2024;1,5;z\n', True),
+    "stray_quote_closed_later": (
+        H + '1;"Иван;01.02.2024;1,5;z\n' + ROWS + '3;Ян";2024-02-03;2;\n4;Ли;2024-02-03;2;\n',
+        False,
+    ),
+    "stray_quote_closed_on_the_next_line": (
+        H + '1;Иван;01.02.2024;1,5;"z\n2;Пётр;2024-02-03;2;"\n',
+        False,
+    ),
     "text_after_a_closing_quote": (H + '1;"Ив"ан;01.02.2024;1,5;z\n', False),
     "empty_quoted_cell": (H + '1;Иван;01.02.2024;1,5;""\n', True),
     "spaces_around_cells": (H + " 1 ; Иван ;01.02.2024; 1,5 ; z \n", True),

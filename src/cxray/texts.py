@@ -36,6 +36,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{file}, row {row}: broken CSV ({detail})",
         "ru": "{file}, строка {row}: повреждённый CSV ({detail})",
     },
+    "file_mixed_encoding": {
+        "en": "{file}, row {row}, column '{column}': text in UTF-8 in a file read as {encoding} "
+        "(it would be stored garbled); save the whole file in one encoding",
+        "ru": "{file}, строка {row}, колонка '{column}': текст в UTF-8 в файле, прочитанном как "
+        "{encoding} (он был бы сохранён искажённым); сохраните весь файл в одной кодировке",
+    },
     "unknown_encoding": {
         "en": "unknown encoding '{encoding}'; known: {known}",
         "ru": "неизвестная кодировка '{encoding}'; известны: {known}",
@@ -104,6 +110,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "malformed_line": {
         "en": "more fields than the header has",
         "ru": "полей больше, чем в заголовке",
+    },
+    "unbalanced_quote": {
+        "en": "{column}: a quote opened in this row ({value}) is not closed on it; "
+        "the next lines are read as rows of their own",
+        "ru": "{column}: кавычка, открытая в этой строке ({value}), в ней не закрыта; "
+        "следующие строки прочитаны как отдельные строки",
     },
     "missing_value": {
         "en": "{column}: value is required",
@@ -240,10 +252,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "не удаётся открыть хранилище {url}: {detail}",
     },
     "workspace_busy": {
-        "en": "the workspace {path} is in use by another cxray process (an import?); "
-        "try again when it has finished",
-        "ru": "рабочая область {path} занята другим процессом cxray (идёт импорт?); "
-        "повторите, когда он закончит",
+        "en": "the workspace {path} is busy: {who}; try again later, or wait for it with "
+        "--wait SECONDS",
+        "ru": "рабочая область {path} занята: {who}; повторите позже или подождите с "
+        "--wait СЕКУНДЫ",
+    },
+    "busy_writer": {
+        "en": "`{command}` started at {since} by PID {pid} is writing to it",
+        "ru": "в неё пишет команда `{command}`, запущенная в {since} процессом PID {pid}",
+    },
+    "busy_pid": {
+        "en": "another program (PID {pid}) holds its database",
+        "ru": "её базу держит другая программа (PID {pid})",
+    },
+    "busy_unknown": {
+        "en": "another program holds its database",
+        "ru": "её базу держит другая программа",
     },
     "workspace_open_twice": {
         "en": "the workspace {path} is already open in this process in another mode (read-only "
@@ -339,10 +363,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "a currency code or symbol of 1 to 12 characters without spaces, e.g. EUR or ₽",
         "ru": "код или символ валюты из 1-12 знаков без пробелов, например RUB или ₽",
     },
+    "setting_expect_share": {
+        "en": "a share from 0 to 0.5, e.g. 0.05 for 5% of the customers",
+        "ru": "доля от 0 до 0.5, например 0.05 для 5% клиентов",
+    },
+    "setting_expect_synonyms": {
+        "en": "spelling=channel pairs separated by ';', e.g. 'мыло=email; смска=sms; WA=whatsapp'"
+        " (neither side empty, one channel per spelling)",
+        "ru": "пары написание=канал через ';', например 'мыло=email; смска=sms; WA=whatsapp'"
+        " (обе части непустые, у написания один канал)",
+    },
+    "setting_expect_memory": {
+        "en": "a memory size of at least 64MB with its unit (KB, MB, GB, TB or KiB, MiB, GiB,"
+        " TiB), e.g. 2GB or 512MB",
+        "ru": "объём памяти не меньше 64MB с единицей (KB, MB, GB, TB или KiB, MiB, GiB, TiB),"
+        " например 2GB или 512MB",
+    },
     "settings_title": {"en": "Workspace settings", "ru": "Настройки рабочей области"},
     "setting_not_set": {"en": "(not set)", "ru": "(не задано)"},
     "col_setting": {"en": "setting", "ru": "настройка"},
     "col_setting_value": {"en": "value", "ru": "значение"},
+    "col_setting_default": {"en": "default", "ru": "по умолчанию"},
     "money_in": {"en": "{label}, {currency}", "ru": "{label}, {currency}"},
     # --- coverage and fit warnings (cxray.analytics.coverage) -----------------------------
     "as_of_required": {
@@ -449,6 +490,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "date_option_out_of_range": {
         "en": "{option}: {value} is out of range (from {first} to {last})",
         "ru": "{option}: {value} вне допустимого диапазона (от {first} до {last})",
+    },
+    "internal_error": {
+        "en": "internal error: {kind}: {detail}; run again with --debug for the details",
+        "ru": "внутренняя ошибка: {kind}: {detail}; запустите снова с --debug, чтобы увидеть "
+        "подробности",
     },
     "cannot_write": {
         "en": "cannot write {path}: {reason}",
@@ -735,9 +781,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "{file}: limits.{field} должно быть целым числом >= 0 (0 отключает проверку), "
         "получено {value}",
     },
-    "campaign_bad_control_share": {
-        "en": "{file}: limits.global_control_share must be a share from 0 to 0.5, got {value}",
-        "ru": "{file}: limits.global_control_share должна быть долей от 0 до 0.5, получено {value}",
+    "campaign_sets_global_control": {
+        "en": "{file}: global_control_share is a workspace setting, not a campaign's: remove it"
+        " from the file (the share for every campaign is set with"
+        " `cxray settings set global_control_share 0.05`)",
+        "ru": "{file}: global_control_share — настройка рабочей области, а не кампании: уберите"
+        " её из файла (долю для всех кампаний задаёт"
+        " `cxray settings set global_control_share 0.05`)",
     },
     "campaign_rule_in_both": {
         "en": "{file}: rule '{rule}' is both an audience rule and an exclusion, so nobody would "

@@ -3,7 +3,10 @@ copy when it is Windows-1251 (transcoded as a stream, in large blocks).
 
 DuckDB parses the text in parallel and numbers the records in file order. It skips empty lines,
 which the Python reader (:mod:`cxray.ingest.read`) counts as rows, as a spreadsheet does; a file
-with an empty line before its last record is therefore left to the Python reader (None).
+with an empty line before its last record is therefore left to the Python reader (None). So is a
+file with a line end inside quotes, where that reader looks for stray quotes, and a Windows-1251
+file holding text in UTF-8, which that reader refuses naming the row and column (see
+:mod:`cxray.ingest.csv_checks`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from cxray.ingest.csv_checks import QuoteParity, Utf8Letters
 from cxray.ingest.read import Progress, RawFile, begin_step
 
 BLOCK = 8 * 1024 * 1024
@@ -65,16 +69,18 @@ class _EmptyLines:
 
 def csv_text(raw: RawFile, progress: Progress | None = None) -> CsvText | None:
     """The UTF-8 text of CSV file ``raw`` for DuckDB, or None when DuckDB cannot number its rows
-    as the Python reader does (an empty line before the last record) or the file is not in the
-    encoding it was taken for (the Python reader then names the row and the byte).
+    as the Python reader does (an empty line before the last record), when a line end is inside
+    quotes (the Python reader looks for stray quotes) or when the file is not in the encoding it
+    was taken for (the Python reader then names the row and the byte, or the row and column of
+    text in UTF-8 in a Windows-1251 file).
 
     Transcoding is the ``"decoding"`` step of ``progress``, counted in bytes of the file.
     """
-    watch = _EmptyLines()
+    watch, quotes = _EmptyLines(), QuoteParity()
     if raw.encoding in ("utf-8", "utf-8-sig"):
         with raw.path.open("rb") as fh:
             while block := fh.read(BLOCK):
-                if watch.feed(block):
+                if watch.feed(block) or quotes.feed(block):
                     return None
         return CsvText(raw.path)
     if raw.encoding != "cp1251":
@@ -82,12 +88,13 @@ def csv_text(raw: RawFile, progress: Progress | None = None) -> CsvText | None:
     fd, name = tempfile.mkstemp(prefix="cxray-", suffix=".csv")
     out = CsvText(Path(name), temporary=True)
     decoder = codecs.getincrementaldecoder("cp1251")()
+    letters = Utf8Letters()
     size, done = raw.path.stat().st_size, 0
     begin_step(progress, "decoding", "bytes", size)
     try:
         with os.fdopen(fd, "wb") as dst, raw.path.open("rb") as src:
             while block := src.read(BLOCK):
-                if watch.feed(block):
+                if watch.feed(block) or quotes.feed(block) or letters.feed(block):
                     out.remove()
                     return None
                 try:

@@ -12,6 +12,8 @@ import csv
 import datetime as dt
 import io
 import itertools
+import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from cxray.errors import CxrayError
+from cxray.ingest.csv_checks import MOJIBAKE, stray_quote, utf8_cyrillic_at
 
 CHUNK_ROWS = 200_000
 SEPARATORS = (";", ",", "\t", "|")
@@ -37,7 +40,10 @@ ROW = "_row"  # the spreadsheet row number of each data row
 # unless a quoted cell is still open, which then swallows it (the reader does not say so itself).
 END_OF_FILE = "\u2063cxray: end of file\u2063"
 MALFORMED = "_malformed"  # set when a CSV line has more fields than the header
-EXTRA = "_extra"  # the cells beyond the header of a malformed line, joined by the delimiter
+# the cells beyond the header of a malformed line, joined by the delimiter; on a row with a stray
+# quote, the cell where it opened, as the row has it
+EXTRA = "_extra"
+QUOTE = "_quote"  # the column where a stray quote opened (cxray.ingest.csv_checks), else null
 
 Progress = Callable[[int, int], None]  # (done, total) in the unit of progress_unit()
 # the steps of an import, each with its own progress: a Windows-1251 file converted to UTF-8, the
@@ -149,8 +155,8 @@ def progress_unit(path: Path | str) -> str:
 # Names of the columns the checks put beside a file's own (cxray.ingest.validate): a file column
 # of such a name is renamed as a repeat is ("_row (2)"), so it never takes their place.
 INTERNAL_NAMES = frozenset(
-    {ROW, MALFORMED, EXTRA, "_problem", "_column", "_value", "_p", "_dup", "_first", "_key_n",
-     "_key_first", "_all_n", "_all_first", "file_row_number"}
+    {ROW, MALFORMED, EXTRA, QUOTE, "_problem", "_column", "_value", "_p", "_dup", "_first",
+     "_key_n", "_key_first", "_all_n", "_all_first", "file_row_number"}
 )  # fmt: skip
 INTERNAL_PREFIXES = ("t:", "v:", "x:", "_s:", "_dm:", "_cx_")
 
@@ -244,12 +250,12 @@ def _open_csv(path: Path, head: bytes, *, sep: str | None, encoding: str | None)
     except UnicodeDecodeError as err:
         if not (err.start >= len(head) - 3 and err.reason.startswith("unexpected end")):
             line = head[: err.start].count(b"\n") + 1
-            raise CxrayError(
-                "file_bad_encoding",
-                file=path.name,
-                row=line,
-                encoding=enc,
-                byte=f"0x{head[err.start]:02x}",
+            start = head.rfind(b"\n", 0, err.start) + 1
+            end = head.find(b"\n", err.start)
+            first = head[: head.find(b"\n")].decode(enc, "replace")
+            names = next(csv.reader([first], delimiter=sep or detect_separator([first])), [])
+            raise _encoding_error(
+                path, enc, line, head[err.start], head[start : end if end >= 0 else None], names
             ) from None
         text_head = head[: err.start].decode(enc)
     lines = text_head.splitlines()[:50]
@@ -267,74 +273,113 @@ def _open_csv(path: Path, head: bytes, *, sep: str | None, encoding: str | None)
     def chunks(progress: Progress | None) -> Iterator[pa.Table]:
         with path.open("rb") as raw:
             text = io.TextIOWrapper(raw, encoding=enc, newline="")
-            reader = csv.reader(itertools.chain(text, [END_OF_FILE + "\n"]), delimiter=sep)
+            lines = _Lines(itertools.chain(text, [END_OF_FILE + "\n"]))
+            reader = csv.reader(lines, delimiter=sep)
             width = len(header)
             rows: list[list[str]] = []
             numbers: list[int] = []
             extras: list[str | None] = []
+            quotes: list[str | None] = []
             # A spreadsheet shows one row per record (a quoted cell may span several lines, a
             # blank line is a blank row), so rows are numbered by record, not by physical line.
             number = 1  # the header
             try:
                 next(reader)  # header
+                lines.taken = []
                 for record in reader:
+                    taken, lines.taken = lines.taken, []
                     if record == [END_OF_FILE]:
                         break
                     number += 1
-                    if record and END_OF_FILE in record[-1]:
-                        # a quote opened in this row is never closed: every later line went
-                        # into one cell; stop rather than lose those rows in it
-                        raise CxrayError(
-                            "file_bad_csv",
-                            file=path.name,
-                            row=number,
-                            detail="a quoted cell is never closed",
-                        )
-                    if not record or (len(record) == 1 and not record[0].strip()):
+                    quote = None
+                    if len(taken) > 1 and (
+                        END_OF_FILE in record[-1] or stray_quote(taken[1:], sep, width)
+                    ):
+                        # a stray quote (see cxray.ingest.csv_checks): this row alone is
+                        # rejected, the lines its quoted cell took are read again as records
+                        lines.back.extendleft(reversed(taken[1:]))
+                        at = next(i for i, v in enumerate(record) if "\n" in v or "\r" in v
+                                  or END_OF_FILE in v)  # fmt: skip
+                        record = next(csv.reader([taken[0].rstrip("\r\n")], delimiter=sep), [])
+                        quote = header[at] if at < width else ""
+                        extra = '"' + record[at] if at < len(record) else '"'
+                    elif not record or (len(record) == 1 and not record[0].strip()):
                         continue  # blank line
+                    else:
+                        beyond = record[width:]
+                        extra = sep.join(beyond) if any(v.strip() for v in beyond) else None
                     numbers.append(number)
-                    beyond = record[width:]
-                    extras.append(sep.join(beyond) if any(v.strip() for v in beyond) else None)
+                    quotes.append(quote)
+                    extras.append(extra)
                     if len(record) < width:
                         record = record + [""] * (width - len(record))
                     rows.append(record[:width])
                     if len(rows) >= CHUNK_ROWS:
-                        yield _to_arrow(header, rows, numbers, extras)
-                        rows, numbers, extras = [], [], []
+                        yield _csv_chunk(header, rows, numbers, extras, quotes, enc, path)
+                        rows, numbers, extras, quotes = [], [], [], []
                         if progress:
                             progress(raw.tell(), total)
             except UnicodeDecodeError as err:
                 # the text layer decodes ahead of the csv reader: find the exact row again
-                row, byte = _decode_error_at(path, enc, sep)
-                raise CxrayError(
-                    "file_bad_encoding",
-                    file=path.name,
-                    row=row or number + 1,
-                    encoding=enc,
-                    byte=f"0x{(byte if byte is not None else err.object[err.start]):02x}",
+                row, byte, line = _decode_error_at(path, enc, sep)
+                raise _encoding_error(
+                    path,
+                    enc,
+                    row or number + 1,
+                    byte if byte is not None else err.object[err.start],
+                    line,
+                    header,
+                    sep,
                 ) from None
             except csv.Error as err:
                 raise CxrayError(
                     "file_bad_csv", file=path.name, row=number + 1, detail=str(err)
                 ) from None
             if rows:
-                yield _to_arrow(header, rows, numbers, extras)
+                yield _csv_chunk(header, rows, numbers, extras, quotes, enc, path)
             if progress:
                 progress(total, total)
 
     return RawFile(path, header, "csv", enc, sep, chunks, renamed)
 
 
-def _decode_error_at(path: Path, enc: str, sep: str) -> tuple[int | None, int | None]:
-    """(spreadsheet row, byte) of the first byte of ``path`` that ``enc`` cannot decode.
+def _encoding_error(
+    path: Path,
+    enc: str,
+    row: int,
+    byte: int,
+    line: bytes,
+    header: list[str],
+    sep: str | None = None,
+) -> CxrayError:
+    """The error for ``byte`` of row ``row`` (in ``line``) that ``enc`` cannot decode:
+    ``file_mixed_encoding`` naming the column when the line is UTF-8 in a Windows-1251 file
+    (UTF-8 "И" is D0 98, a byte Windows-1251 lacks), else ``file_bad_encoding``."""
+    if enc == "cp1251" and utf8_cyrillic_at(line) >= 0:
+        text = line.decode("utf-8", "replace")
+        cells = next(csv.reader([text], delimiter=sep or detect_separator([text])), [])
+        at = next((i for i, v in enumerate(cells) if re.search("[\u0400-\u04ff]", v)), 0)
+        column = header[at] if at < len(header) else ""
+        return CxrayError(
+            "file_mixed_encoding", file=path.name, row=row, column=column, encoding=enc
+        )
+    return CxrayError(
+        "file_bad_encoding", file=path.name, row=row, encoding=enc, byte=f"0x{byte:02x}"
+    )
+
+
+def _decode_error_at(path: Path, enc: str, sep: str) -> tuple[int | None, int | None, bytes]:
+    """(spreadsheet row, byte, the line holding it) of the first byte of ``path`` that ``enc``
+    cannot decode.
 
     Only called after a decoding error, so speed does not matter: the file is decoded line by line
     (lines end with a newline byte in both UTF-8 and Windows-1251) and fed to a csv reader to count
-    the records before the bad one. (None, None) when the position cannot be found.
+    the records before the bad one. (None, None, b"") when the position cannot be found.
     """
     decoder = codecs.getincrementaldecoder(enc)()
     records = 0
     found: list[int] = []
+    bad_line = [b""]
 
     def lines(fh: io.BufferedReader) -> Iterator[str]:
         for line in fh:
@@ -342,6 +387,7 @@ def _decode_error_at(path: Path, enc: str, sep: str) -> tuple[int | None, int | 
                 yield decoder.decode(line)
             except UnicodeDecodeError as err:
                 found.append(err.object[err.start])
+                bad_line[0] = line
                 return
 
     try:
@@ -349,20 +395,70 @@ def _decode_error_at(path: Path, enc: str, sep: str) -> tuple[int | None, int | 
             for _ in csv.reader(lines(fh), delimiter=sep):
                 records += 1
     except csv.Error:
-        return None, None
+        return None, None, b""
     if not found:
-        return None, None
-    return records + 1, found[0]
+        return None, None, b""
+    return records + 1, found[0], bad_line[0]
 
 
-def _to_arrow(
-    header: list[str], rows: list[list[str]], numbers: list[int], extras: list[str | None]
+class _Lines:
+    """The lines of a file for a csv reader, with the lines it took for the current record
+    (``taken``) and lines to read again before the next ones of the file (``back``)."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.back: deque[str] = deque()
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.back.popleft() if self.back else next(self.lines)
+        self.taken.append(line)
+        return line
+
+
+def _csv_chunk(
+    header: list[str],
+    rows: list[list[str]],
+    numbers: list[int],
+    extras: list[str | None],
+    quotes: list[str | None],
+    enc: str,
+    path: Path,
 ) -> pa.Table:
+    """Rows of a CSV file as an Arrow table of text cells; a Windows-1251 file holding text in
+    UTF-8 is refused, naming the first row and column that hold some (CxrayError)."""
     columns = {name: pa.array([r[i] for r in rows], pa.string()) for i, name in enumerate(header)}
     columns[ROW] = pa.array(numbers, pa.int64())
-    columns[MALFORMED] = pa.array([e is not None for e in extras], pa.bool_())
+    columns[MALFORMED] = pa.array(
+        [e is not None and q is None for e, q in zip(extras, quotes, strict=True)], pa.bool_()
+    )
     columns[EXTRA] = pa.array(extras, pa.string())
-    return pa.table(columns)
+    columns[QUOTE] = pa.array(quotes, pa.string())
+    table = pa.table(columns)
+    if enc == "cp1251":
+        import pyarrow.compute as pc
+
+        found = [
+            (table.column(ROW)[int(i)].as_py(), name)
+            for name in header
+            if (i := _first_true(pc.match_substring_regex(table.column(name), MOJIBAKE))) >= 0
+        ]
+        if found:
+            row, column = min(found, key=lambda f: (f[0], header.index(f[1])))
+            raise CxrayError(
+                "file_mixed_encoding", file=path.name, row=row, column=column, encoding=enc
+            )
+    return table
+
+
+def _first_true(mask: pa.ChunkedArray | pa.Array) -> int:
+    """The index of the first true value of ``mask``, or -1."""
+    values = np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+    hits = np.flatnonzero(values)
+    return int(hits[0]) if hits.size else -1
 
 
 # --- XLSX -----------------------------------------------------------------------------------
@@ -475,6 +571,7 @@ def _xlsx_chunk(header: list[str], rows: list[list[object]], first: int) -> pa.T
     cells[ROW] = pa.array(np.arange(first, first + n, dtype=np.int64))
     cells[MALFORMED] = pa.array(np.zeros(n, dtype=bool))
     cells[EXTRA] = pa.nulls(n, pa.string())
+    cells[QUOTE] = pa.nulls(n, pa.string())
     table = pa.table(cells)
     blank = _blank_rows(rows, columns)
     if blank:
@@ -571,6 +668,7 @@ def _open_parquet(path: Path) -> RawFile:
             columns[ROW] = pa.array(np.arange(start, start + n, dtype=np.int64))
             columns[MALFORMED] = pa.array(np.zeros(n, dtype=bool))
             columns[EXTRA] = pa.nulls(n, pa.string())
+            columns[QUOTE] = pa.nulls(n, pa.string())
             start += n
             yield pa.table(columns)
             if progress:

@@ -31,6 +31,7 @@ from cxray.ingest.csv_source import CsvText, csv_text
 from cxray.ingest.read import (
     EXTRA,
     MALFORMED,
+    QUOTE,
     ROW,
     Progress,
     RawFile,
@@ -388,13 +389,17 @@ def _chunk_sql(
     ``_s:c`` (its slash text) and ``_dm:c`` (read as ``d/m/yyyy``) beside it; :func:`_finish`
     keeps the reading :func:`_slash_orders` chose and drops them.
     """
-    selects = [_q(ROW), _q(MALFORMED), _q(EXTRA)]
+    selects = [_q(ROW), _q(MALFORMED), _q(EXTRA), _q(QUOTE)]
     typed: list[tuple[str, str]] = []
     hidden: list[tuple[str, str]] = []
     values: list[tuple[str, str]] = []  # parsed values, computed once: name -> SQL over t
     slash = [] if date_format is not None else _slash_columns(table, mapping, native)
     # the cells beyond the header are kept as the value, so nothing of the line is lost
-    checks = [f"WHEN {_q(MALFORMED)} THEN ['malformed_line', NULL, {_q(EXTRA)}]"]
+    # a row where a stray quote opened: the column and the cell as the row has it
+    checks = [
+        f"WHEN {_q(QUOTE)} IS NOT NULL THEN ['unbalanced_quote', {_q(QUOTE)}, {_q(EXTRA)}]",
+        f"WHEN {_q(MALFORMED)} THEN ['malformed_line', NULL, {_q(EXTRA)}]",
+    ]
     for col in table.columns:
         source = mapping.source_of.get(col.name)
         if source is None:
@@ -548,7 +553,7 @@ def validate(
             views.append((None, (
                 f"SELECT {header}, "
                 f"file_row_number + 2 AS {_q(ROW)}, FALSE AS {_q(MALFORMED)}, "
-                f"CAST(NULL AS VARCHAR) AS {_q(EXTRA)} "
+                f"CAST(NULL AS VARCHAR) AS {_q(EXTRA)}, CAST(NULL AS VARCHAR) AS {_q(QUOTE)} "
                 f"FROM read_parquet({_lit(str(raw.path))}, file_row_number = true)"
             )))  # fmt: skip
         if text is not None:
@@ -641,7 +646,8 @@ def _csv_raw_sql(raw: RawFile, text: CsvText, parallel: bool) -> tuple[str, str]
     )
     cells_sql = (
         f"SELECT {cells}, rowid + 2 AS {_q(ROW)}, FALSE AS {_q(MALFORMED)}, "
-        f"CAST(NULL AS VARCHAR) AS {_q(EXTRA)} FROM {TEXT} WHERE NOT ({blank})"
+        f"CAST(NULL AS VARCHAR) AS {_q(EXTRA)}, CAST(NULL AS VARCHAR) AS {_q(QUOTE)} "
+        f"FROM {TEXT} WHERE NOT ({blank})"
     )
     return records, cells_sql
 
@@ -751,13 +757,15 @@ def _empty_raw(raw: RawFile) -> pa.Table:
     columns[ROW] = pa.array([], pa.int64())
     columns[MALFORMED] = pa.array([], pa.bool_())
     columns[EXTRA] = pa.array([], pa.string())
+    columns[QUOTE] = pa.array([], pa.string())
     return pa.table(columns)
 
 
 def _rejected_sql(parsed: str) -> str:
     """The rows of ``parsed`` with a problem, with their raw cells from the raw relation."""
     return (
-        f"SELECT raw.* EXCLUDE ({_q(MALFORMED)}, {_q(EXTRA)}), r._column AS _column, "
+        f"SELECT raw.* EXCLUDE ({_q(MALFORMED)}, {_q(EXTRA)}, {_q(QUOTE)}), "
+        f"r._column AS _column, "
         f"r._problem AS _problem, r._value AS _value "
         f"FROM (SELECT {_q(ROW)}, _problem, _column, _value FROM {parsed} "
         f"WHERE _problem IS NOT NULL) r JOIN {RAW} raw USING ({_q(ROW)})"
