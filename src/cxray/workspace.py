@@ -358,8 +358,12 @@ class Workspace:
         return empty_table(name)
 
     def tables(self) -> dict[str, ibis.Table]:
-        """Every canonical table (empty where never imported), by name."""
-        return {name: self.table(name) for name in TABLES}
+        """Every canonical table (empty where never imported), by name (the backend's tables
+        listed once)."""
+        held = set(self.con.list_tables())
+        return {
+            name: self.con.table(name) if name in held else empty_table(name) for name in TABLES
+        }
 
     def status(self) -> list[TableStatus]:
         """Rows held, rows rejected and the date range of every canonical table."""

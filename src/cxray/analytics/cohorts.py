@@ -285,27 +285,39 @@ def activation(
     _check_max_order(max_order)
 
     days = order_days(orders, as_of=as_of) if days is None else days_in(days, as_of=as_of)
-    days = days.mutate(first_date=days.order_date.min().over(group_by="customer_id"))
+    # the cohort (acquisition period index) per customer: one small aggregate, labelled only
+    # once the steps are counted (a label per row would cost a string per purchase day)
+    firsts = days.group_by("customer_id").aggregate(
+        cidx=_period_index_expr(days.order_date.min(), period)
+    )
     occasions = days.filter(days.purchase)
     by_customer = ibis.window(group_by="customer_id", order_by="order_date")
-    occasions = occasions.mutate(
+    occasions = occasions.select(
+        "customer_id",
+        "order_date",
         k=(ibis.row_number().over(by_customer) + 1).cast("int64"),
         next_date=occasions.order_date.lead().over(by_customer),
     )
     steps = occasions.filter(occasions.k <= max_order)
-    steps = steps.select(
+    steps = steps.join(firsts, "customer_id").select(
         customer_id=steps.customer_id,
-        cohort=_period_label(_period_index_expr(steps.first_date, period), period),
+        cidx=firsts.cidx,
         k=steps.k,
         days=steps.next_date.delta(steps.order_date, unit="day").cast("int64"),
     )
 
     ks = ibis.memtable({"k": list(range(1, max_order + 1))}, schema={"k": "int64"})
 
-    cohorts = steps.select("cohort").distinct()
+    cohorts = steps.select("cidx").distinct()
     grid = cohorts.cross_join(ks)
-    per_cohort = grid.left_join(_step_stats(steps, ["cohort", "k"]), ["cohort", "k"])
-    per_cohort = per_cohort.select("cohort", "k", "customers_k", "customers_next", "median_days")
+    per_cohort = grid.left_join(_step_stats(steps, ["cidx", "k"]), ["cidx", "k"])
+    per_cohort = per_cohort.select(
+        cohort=_period_label(per_cohort.cidx, period),
+        k=per_cohort.k,
+        customers_k=per_cohort.customers_k,
+        customers_next=per_cohort.customers_next,
+        median_days=per_cohort.median_days,
+    )
 
     total = ks.left_join(_step_stats(steps, ["k"]), "k")
     total = total.select(

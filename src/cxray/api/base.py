@@ -193,7 +193,7 @@ class SessionBase:
         def make() -> ir.Table:
             expr = st.customer_status(
                 tb["customers"], tb["contacts"], tb["interactions"], tb["orders"],
-                as_of=day, params=params, days=self.order_days(),
+                as_of=day, params=params, days=self.known_order_days(),
             )  # fmt: skip
             return self._cached(expr)
 
@@ -207,6 +207,12 @@ class SessionBase:
 
         orders = self.tables()["orders"]
         return self._once(("order_days",), lambda: self._cached(order_days(orders)))
+
+    def known_order_days(self) -> ir.Table | None:
+        """:meth:`order_days` when the session holds them already, else None: a question that
+        reads only a window of them (structure) then computes that window from the orders in
+        its own query rather than every order day of the history first."""
+        return self._cache.get(("order_days",))
 
     def _cached(self, expr: ir.Table) -> ir.Table:
         """``expr`` kept in the backend for the session; lazy where the backend cannot cache it

@@ -171,7 +171,7 @@ class Session(SessionBase):
         curve = rows_of(
             st.pareto(tb["orders"], as_of=day, window_months=active_window, status=status)
         )
-        days = self.order_days()
+        days = self.known_order_days()
         matrices = {
             by: rows_of(
                 st.abc_xyz_matrix(st.abc_xyz(tb["orders"], as_of=day, by=by, days=days, **abc))
