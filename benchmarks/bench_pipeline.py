@@ -154,7 +154,7 @@ class CxrayContender:
         # the products command's table view: the latest month's top rows (`--months 1`)
         with self._open() as session:
             result = session.products(by=self.by, months=1, limit=PRODUCTS_LIMIT)
-        return products_check(result.to_dict())
+        return products_check(result.to_dict()["products"])
 
     def step_whitespace(self) -> dict:
         # every opportunity (as `cxray whitespace --json`) and the whole line matrix, as Arrow

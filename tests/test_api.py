@@ -172,7 +172,7 @@ def test_open_accepts_a_backend_url_in_place_of_a_path(tmp_path):
     url = f"duckdb://{tmp_path / 'other.duckdb'}"
     with cxray.open(url) as ws:
         assert ws.workspace.backend_url == url
-        assert ws.status().to_dict()[0]["rows"] == 0
+        assert ws.status().to_dict()["tables"][0]["rows"] == 0
 
 
 def test_demo_date_is_defined_once():
@@ -187,7 +187,7 @@ def test_a_second_session_in_another_mode_is_refused_clearly(workspace):
         cxray.open(workspace, read_only=False)
     assert err.value.key == "workspace_open_twice"
     with cxray.open(workspace, read_only=False) as ws:  # once the first is closed, it opens
-        assert ws.status().to_dict()[0]["table"] == "customers"
+        assert ws.status().to_dict()["tables"][0]["table"] == "customers"
 
 
 def test_closing_releases_cached_tables_quietly(workspace):

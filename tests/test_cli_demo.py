@@ -130,7 +130,7 @@ def test_the_demo_workspace_refuses_imports_and_says_how_to_start_a_real_one(dem
 
 def test_status_after_demo(demo_ws):
     ws, _ = demo_ws
-    rows = {r["table"]: r for r in json.loads(invoke(ws, "status", "--json"))}
+    rows = {r["table"]: r for r in json.loads(invoke(ws, "status", "--json"))["tables"]}
     assert rows["orders"]["rows"] > 100_000
     assert rows["orders"]["date_to"] <= "2026-10-31"
     assert rows["customers"]["rows"] >= 15_000
@@ -166,9 +166,11 @@ def test_report_html_and_xlsx_from_the_cli(demo_ws, tmp_path, lang):
 def test_products_whitespace_rfm_json(demo_ws):
     ws, _ = demo_ws
     biggest = "select customer_id from orders group by 1 order by sum(amount) desc limit 1"
-    top = json.loads(invoke(ws, "sql", biggest, "--json"))[0]["customer_id"]
+    top = json.loads(invoke(ws, "sql", biggest, "--json"))["rows"][0]["customer_id"]
     args = ["products", "--as-of", "2026-10-31", "--by", "line", "--customer", top, "--json"]
-    rows = json.loads(invoke(ws, *args))
+    printed = json.loads(invoke(ws, *args))
+    assert printed["as_of"] == "2026-10-31" and printed["warnings"] == []
+    rows = printed["products"]
     assert rows and {
         "customer_id",
         "key",
@@ -185,7 +187,7 @@ def test_products_whitespace_rfm_json(demo_ws):
     # every key has every month from the first order to the as-of month
     keys = {r["key"] for r in rows}
     assert len(rows) == len(keys) * len(months)
-    opps = json.loads(invoke(ws, "whitespace", "--as-of", "2026-10-31", "--json"))
+    opps = json.loads(invoke(ws, "whitespace", "--as-of", "2026-10-31", "--json"))["opportunities"]
     assert opps and {"customer_id", "product_line", "peer_share", "potential"} <= set(opps[0])
     assert [o["potential"] for o in opps] == sorted((o["potential"] for o in opps), reverse=True)
     assert all(o["peer_share"] >= 0.3 for o in opps)

@@ -281,6 +281,37 @@ def test_feedback_defaults_to_the_last_answer_and_says_why_it_is_empty(tmp_path)
     )
 
 
+def test_contacts_and_followups_default_to_their_own_table_and_print_it(tmp_path):
+    orders = [{"order_id": "o1", "customer_id": "A", "order_date": d("2026-03-31"),
+               "amount": 10.0}]  # fmt: skip
+    sends = [{"campaign_id": "k", "customer_id": "A", "channel": "email",
+              "sent_at": dt.datetime(2026, 2, 14, 9, 30)}]  # fmt: skip
+    answers = [{"customer_id": "A", "date": d("2026-04-20"), "metric": "nps", "score": 3.0,
+                "survey": "s"}]  # fmt: skip
+    folder = workspace_with(tmp_path, "own", orders=orders, sends=sends, responses=answers)
+    with cxray.open(folder) as ws:
+        assert ws.contacts_health().as_of == d("2026-02-14")  # the latest send
+    with cxray.open(folder, read_only=False) as ws:
+        assert ws.followups().as_of == d("2026-04-20")  # the latest answer
+    for argv, day in (
+        (["contacts", "health"], "2026-02-14"),
+        (["followups", "list"], "2026-04-20"),
+        (["feedback", "scores"], "2026-04-20"),
+        (["feedback", "themes"], "2026-04-20"),
+        (["feedback", "saydo"], "2026-04-20"),
+        (["products"], "2026-03-31"),
+    ):
+        out = runner.invoke(app, ["-w", str(folder), *argv])
+        assert out.exit_code == 0, (argv, out.output)
+        assert out.stdout.splitlines()[0] == f"As of {day}", argv
+        printed = json.loads(runner.invoke(app, ["-w", str(folder), *argv, "--json"]).stdout)
+        assert printed["as_of"] == day and isinstance(printed["warnings"], list), argv
+    # without sends or answers, the latest order
+    bare = workspace_with(tmp_path, "bare", orders=orders)
+    with cxray.open(bare) as ws:
+        assert ws.contacts_health().as_of == d("2026-03-31")
+
+
 def test_an_empty_table_asks_for_as_of(tmp_path):
     folder = workspace_with(tmp_path, "noanswers", orders=[
         {"order_id": "o1", "customer_id": "A", "order_date": d("2026-03-31"), "amount": 10.0}

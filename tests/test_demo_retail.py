@@ -341,7 +341,7 @@ def test_cli_demo_retail_loads_the_workspace_through_the_importer(tmp_path):
     assert data["known"] > data["active"] > data["regular"]
     assert data["known"] > 2 * data["reachable"]
     status = runner.invoke(app, ["-w", str(ws), "status", "--json"])
-    rows = {r["table"]: r["rows"] for r in json.loads(status.output)}
+    rows = {r["table"]: r["rows"] for r in json.loads(status.output)["tables"]}
     assert rows["orders"] == lines
 
 

@@ -326,7 +326,10 @@ def test_the_cli_takes_a_date_format_and_refuses_ambiguous_dates_in_one_line(tmp
     assert len(refused.stderr.strip().splitlines()) == 1
     assert "'Date'" in refused.stderr and "--date-format" in refused.stderr
     assert done.exit_code == 0, done.output
-    assert json.loads(dates.stdout) == [{"order_date": "2024-03-04"}, {"order_date": "2024-05-06"}]
+    assert json.loads(dates.stdout)["rows"] == [
+        {"order_date": "2024-03-04"},
+        {"order_date": "2024-05-06"},
+    ]
 
 
 # --- identical lines of one order ----------------------------------------------------------------

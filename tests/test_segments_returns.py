@@ -105,9 +105,9 @@ def test_whitespace_segment_by_and_min_peers(workspace):
     # DE (k1, k2, k3: 2 peers each): Bread bought by k1 (50) -> k2, k3 miss it, 1/2, potential 50
     # FR (k4, k5: 1 peer each; k6 is not active): Bread bought by k5 (20) -> k4, 1/1, potential 20
     with cxray.open(workspace) as ws:
-        one = ws.whitespace(segment_by="country", min_peers=1).to_dict()
-        two = ws.whitespace(segment_by="country", min_peers=2).to_dict()
-        default = ws.whitespace(segment_by="country").to_dict()
+        one = ws.whitespace(segment_by="country", min_peers=1).opportunities
+        two = ws.whitespace(segment_by="country", min_peers=2).opportunities
+        default = ws.whitespace(segment_by="country").to_dict()["opportunities"]
         matrix = ws.whitespace(segment_by="country", customer="k1").tables["matrix"]
     got = [
         (r["customer_id"], r["segment"], r["product_line"], r["peers"], r["potential"]) for r in one
@@ -122,13 +122,15 @@ def test_whitespace_segment_by_and_min_peers(workspace):
     # matrix columns by revenue: Dairy 400, Cheese 330, Bread 70 (not alphabetical)
     assert [r["product_line"] for r in matrix] == ["Dairy", "Cheese", "Bread"]
     printed = cli_json(workspace, "whitespace", "--segment-by", "country", "--min-peers", "1")
-    assert [r["customer_id"] for r in printed] == ["k2", "k3", "k4"]
+    assert [r["customer_id"] for r in printed["opportunities"]] == ["k2", "k3", "k4"]
+    assert printed["as_of"] == "2026-06-30"
+    assert [w["code"] for w in printed["warnings"]] == ["coverage_active"]  # 6 months of 24
 
 
 def test_products_names_and_return_rates(workspace):
     with cxray.open(workspace) as ws:
         result = ws.products()
-    names = {r["key"]: r["name"] for r in result.to_dict()}
+    names = {r["key"]: r["name"] for r in result.to_dict()["products"]}
     assert names == {"s1": "Gouda", "s2": "Rye", "s3": "Milk 1 l"}
     sku = {r["key"]: r for r in result.tables["returns_sku"]}
     # s1: sold 100 + 200 + 80 = 380, returned 50; s2: sold 50 + 20, returned 30; s3: none
@@ -142,7 +144,7 @@ def test_products_names_and_return_rates(workspace):
         "Bread": pytest.approx(30 / 70),
         "Dairy": 0.0,
     }
-    rows = cli_json(workspace, "products", "--customer", "k1")
+    rows = cli_json(workspace, "products", "--customer", "k1")["products"]
     assert {r["key"]: r["name"] for r in rows} == {"s1": "Gouda", "s2": "Rye"}
     table = runner.invoke(app, ["-w", workspace, "products", "--months", "12"])
     assert table.exit_code == 0 and "Gouda" in table.stdout

@@ -55,7 +55,7 @@ def test_the_workspace_tables_ranges_and_ctes_still_answer(workspace):
             "with o as (select * from orders) select count(*) as n, sum(amount) as total, "
             "(select max(i) from range(3) t(i)) as top from o"
         ).to_dict()
-    assert rows == [{"n": 2, "total": 13.5, "top": 2}]
+    assert rows == {"rows": [{"n": 2, "total": 13.5, "top": 2}], "warnings": []}
 
 
 def test_rows_beyond_the_cap_are_cut_with_a_warning(workspace):
@@ -63,6 +63,7 @@ def test_rows_beyond_the_cap_are_cut_with_a_warning(workspace):
         result = ws.sql("select * from range(5000000)", max_rows=1000)
     assert result.value.num_rows == 1000
     assert [(w.code, w.params) for w in result.warnings] == [("sql_truncated", {"rows": 1000})]
+    assert result.to_dict()["warnings"] == [{"code": "sql_truncated", "params": {"rows": 1000}}]
     with cxray.open(workspace) as ws:
         assert ws.sql("select * from range(1000)", max_rows=1000).warnings == []
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import inspect
 import os
+import sys
+import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -44,9 +46,10 @@ from cxray.terminal import (
 from cxray.texts import t
 
 
-def _workspace_options(envvar: bool) -> tuple[Any, Any]:
-    """The ``--workspace`` / ``-w`` and ``--backend`` option types, declared once: before the
-    command (read from the environment too) and after it (see :func:`_with_workspace`)."""
+def _workspace_options(envvar: bool) -> tuple[Any, Any, Any, Any]:
+    """The options every command takes -- ``--workspace`` / ``-w``, ``--backend``, ``--wait`` and
+    ``--debug`` -- declared once: before the command (read from the environment too) and after
+    it (see :func:`_with_workspace`)."""
     folder = typer.Option(
         "--workspace", "-w", envvar="CXRAY_WORKSPACE" if envvar else None,
         help="Workspace folder (default ./cxray-workspace).",
@@ -56,29 +59,54 @@ def _workspace_options(envvar: bool) -> tuple[Any, Any]:
         help="Ibis backend URL to use instead of the workspace's DuckDB file, "
         "e.g. postgres://user:pass@host/db or pyspark://.",
     )  # fmt: skip
-    return Annotated[Path | None, folder], Annotated[str | None, backend]
+    wait = typer.Option(
+        "--wait", envvar="CXRAY_WAIT" if envvar else None, min=0, metavar="SECONDS",
+        help="While another process writes the workspace, wait up to SECONDS for it "
+        "(default 0: stop at once, saying which process writes).",
+    )  # fmt: skip
+    debug = typer.Option(
+        "--debug", envvar="CXRAY_DEBUG" if envvar else None,
+        help="Print the traceback of an internal error (otherwise one line).",
+    )  # fmt: skip
+    return (
+        Annotated[Path | None, folder],
+        Annotated[str | None, backend],
+        Annotated[float | None, wait],
+        Annotated[bool, debug],
+    )
 
 
-WorkspaceOption, BackendOption = _workspace_options(envvar=False)
-MainWorkspaceOption, MainBackendOption = _workspace_options(envvar=True)
+WorkspaceOption, BackendOption, WaitOption, DebugOption = _workspace_options(envvar=False)
+MainWorkspaceOption, MainBackendOption, MainWaitOption, MainDebugOption = _workspace_options(
+    envvar=True
+)
+_GLOBAL = {"workspace": WorkspaceOption, "backend": BackendOption, "wait": WaitOption,
+           "debug": DebugOption}  # fmt: skip
+
+
+def _take(given: dict[str, Any]) -> None:
+    """Keep the global options given after a command's or a group's name (they win)."""
+    for name, value in given.items():
+        if value is not None and value is not False:
+            _state[name] = value
 
 
 def _with_workspace(fn: Callable) -> Callable:
-    """``fn`` taking ``--workspace`` / ``-w`` and ``--backend`` after the command name too
+    """``fn`` taking the global options (:data:`_GLOBAL`) after the command name too
     (``cxray demo -w DIR``); given there, they win over the ones before it."""
     signature = inspect.signature(fn, eval_str=True)
     extra = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind)
-        for name, kind in (("workspace", WorkspaceOption), ("backend", BackendOption))
+        for name, kind in _GLOBAL.items()
     ]
+    extra.append(
+        inspect.Parameter(_CONTEXT, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
+    )
 
     @wraps(fn)
-    def wrapper(*args: Any, workspace: Path | None = None, backend: str | None = None,
-                **kwargs: Any) -> Any:  # fmt: skip
-        if workspace is not None:
-            _state["workspace"] = workspace
-        if backend is not None:
-            _state["backend"] = backend
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _take({name: kwargs.pop(name, None) for name in _GLOBAL})
+        _describe_command(kwargs.pop(_CONTEXT))
         return fn(*args, **kwargs)
 
     params = [*signature.parameters.values(), *extra]
@@ -87,12 +115,27 @@ def _with_workspace(fn: Callable) -> Callable:
     return wrapper
 
 
-def _group_workspace(workspace: WorkspaceOption = None, backend: BackendOption = None) -> None:
-    # the workspace options given after a group's name (cxray campaign -w DIR plan ...)
-    if workspace is not None:
-        _state["workspace"] = workspace
-    if backend is not None:
-        _state["backend"] = backend
+_CONTEXT = "cxray_context"  # the command's Typer context, which typer passes by its type
+
+
+def _describe_command(ctx: typer.Context | None) -> None:
+    """Name the running command (``cxray settings set``) for other processes that find the
+    workspace busy while it writes."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.insert(0, ctx.info_name or "")
+        ctx = ctx.parent
+    cxray.api.describe_process(" ".join(["cxray", *names]))
+
+
+def _group_workspace(
+    workspace: WorkspaceOption = None,
+    backend: BackendOption = None,
+    wait: WaitOption = None,
+    debug: DebugOption = False,
+) -> None:
+    # the global options given after a group's name (cxray campaign -w DIR plan ...)
+    _take({"workspace": workspace, "backend": backend, "wait": wait, "debug": debug})
 
 
 class _Typer(typer.Typer):
@@ -123,7 +166,7 @@ app = _Typer(
     rich_markup_mode=None,
 )
 
-_state: dict[str, Any] = {"workspace": None, "backend": None}
+_state: dict[str, Any] = {"workspace": None, "backend": None, "wait": None, "debug": False}
 PRIVATE_UMASK = 0o077  # files 0600, folders 0700
 
 
@@ -131,12 +174,13 @@ PRIVATE_UMASK = 0o077  # files 0600, folders 0700
 def main(
     workspace: MainWorkspaceOption = None,
     backend: MainBackendOption = None,
+    wait: MainWaitOption = None,
+    debug: MainDebugOption = False,
     lang: Annotated[
         str | None, typer.Option(envvar="CXRAY_LANG", help="Language of texts: en or ru.")
     ] = None,
 ) -> None:
-    _state["workspace"] = workspace
-    _state["backend"] = backend
+    _state.update(workspace=workspace, backend=backend, wait=wait, debug=debug)
     code = (lang or "").lower()[:2]
     texts.set_lang(code if code in texts.LANGS else None)
     # what cxray writes holds personal data (the database, rejected rows, exports, the report):
@@ -145,7 +189,9 @@ def main(
 
 
 def _open(*, read_only: bool = True) -> cxray.api.Session:
-    return cxray.open(_state["workspace"], backend=_state["backend"], read_only=read_only)
+    return cxray.open(
+        _state["workspace"], backend=_state["backend"], read_only=read_only, wait=_state["wait"]
+    )
 
 
 def _has_workspace() -> bool:
@@ -157,8 +203,14 @@ def _currency(ws: cxray.api.Session) -> str | None:
     return ws.get_setting("currency") if ws.workspace is not None else None
 
 
+USER_ERROR = 1  # a CxrayError, a bad parameter, an OS error (click's usage errors exit 2)
+INTERNAL_ERROR = 3  # anything else: a bug, shown in one line (--debug: the traceback)
+
+
 def user_errors(fn: Callable) -> Callable:
-    """Print a CxrayError (or a bad parameter) as one line and exit 1."""
+    """Print a CxrayError (or a bad parameter) as one line and exit :data:`USER_ERROR`; any
+    other exception as one line too, exiting :data:`INTERNAL_ERROR` (with ``--debug`` or
+    ``CXRAY_DEBUG=1``: its traceback)."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -179,6 +231,16 @@ def user_errors(fn: Callable) -> Callable:
             line = t("cannot_write", path=err.filename or "", reason=reason)
             err_console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise  # typer's own exits and usage errors keep their codes
+        except Exception as err:
+            if _state["debug"]:
+                traceback.print_exc(file=sys.stderr)
+            else:
+                detail = (str(err).strip().splitlines() or [""])[0]
+                line = t("internal_error", kind=type(err).__name__, detail=detail)
+                err_console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+            raise typer.Exit(INTERNAL_ERROR) from None
 
     return wrapper
 
@@ -232,6 +294,7 @@ def import_(
     kept with their reason (a rejects CSV in the workspace and the _rejects table)."""
     result = cxray.import_file(
         table, file, workspace=_state["workspace"], backend=_state["backend"], maps=map_,
+        wait=_state["wait"],
         sep=sep, encoding=encoding, date_format=date_format, identical_lines=identical_lines,
         events=TerminalEvents(quiet=quiet),
     )  # fmt: skip
@@ -280,7 +343,7 @@ def init(
     """Create an empty workspace for your own data (refused where a workspace exists). Import
     into it with `cxray --workspace DIR import TABLE FILE`; a demo workspace takes no imports."""
     result = cxray.init(folder if folder is not None else _state["workspace"],
-                        backend=_state["backend"])  # fmt: skip
+                        backend=_state["backend"], wait=_state["wait"])  # fmt: skip
     say("init_done", path=result.to_dict()["backend"] or result.to_dict()["path"])
 
 
@@ -312,7 +375,9 @@ def status(
 @user_errors
 def sql(
     query: Annotated[str, typer.Argument(help="One read-only query (SELECT / WITH ...).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print a list of row objects.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the rows and the warnings.")
+    ] = False,
     limit: Annotated[int, typer.Option(help="Rows to show in the table view.")] = 100,
 ) -> None:
     """Run a read-only SQL query against the workspace tables (customers, orders, ... and
@@ -375,6 +440,7 @@ def demo(
     tens of millions of rows."""
     cxray.demo(
         profile, workspace=_state["workspace"], backend=_state["backend"], seed=seed,
+        wait=_state["wait"],
         as_of=as_of, out=out, lines=lines, customers=customers,
         events=TerminalEvents(quiet=quiet),
     )  # fmt: skip
@@ -486,7 +552,7 @@ def products(
     show_as_of(result)
     show_notices(result)
     show_table(
-        result.to_dict(),
+        result.to_dict()["products"],
         columns=[
             "customer_id",
             "key",
@@ -545,7 +611,7 @@ def whitespace(
     if result.tables.get("matrix"):
         show_table(result.tables["matrix"], title=t("whitespace_matrix_title", customer=customer))
     show_table(
-        result.to_dict(),
+        result.to_dict()["opportunities"],
         formats={"peer_share": ".0%"},
         headers=money_headers(["potential"], currency),
         title=t("whitespace_title", as_of=result.as_of),
@@ -925,6 +991,7 @@ def campaign_export(
     if as_json:
         print_json(exported)
         return
+    show_as_of(exported)
     plan, result = exported.value.plan, exported.value.export
     console.print(plan_title(plan), highlight=False)
     say(
@@ -1105,6 +1172,7 @@ def feedback_saydo(
     if as_json:
         print_json(answer)
         return
+    show_as_of(answer)
     result = answer.value
     show_table(
         [g.__dict__ for g in result.groups],
@@ -1231,21 +1299,32 @@ settings_app = _Typer(
     rich_markup_mode=None,
 )
 app.add_typer(settings_app, name="settings")
-SettingKey = Annotated[str, typer.Argument(help="The setting, e.g. currency.")]
+SettingKey = Annotated[
+    str, typer.Argument(help="The setting, e.g. currency (`cxray settings list` shows them all).")
+]
 
 
 @settings_app.command("list")
 @user_errors
 def settings_list(as_json: Json = False) -> None:
-    """Every setting the workspace knows with its value ("(not set)" where unset)."""
+    """Every setting the workspace knows with its value and its default ("(not set)" where
+    there is none); --json adds the code of what each setting expects."""
     with _open() as ws:
         result = ws.settings()
     if as_json:
         print_json(result)
         return
+
+    def shown(value: object) -> object:
+        return t("setting_not_set") if value in (None, "") else value
+
     rows = [
-        {t("col_setting"): key, t("col_setting_value"): t("setting_not_set") if v is None else v}
-        for key, v in result.value.items()
+        {
+            t("col_setting"): row["key"],
+            t("col_setting_value"): shown(row["value"]),
+            t("col_setting_default"): shown(row["default"]),
+        }
+        for row in result.tables["settings"]
     ]
     show_table(rows, title=t("settings_title"))
 
@@ -1259,7 +1338,7 @@ def settings_get(key: SettingKey, as_json: Json = False) -> None:
     if as_json:
         print_json({"key": key, "value": value})
         return
-    console.print(t("setting_not_set") if value is None else str(value), highlight=False)
+    console.print(t("setting_not_set") if value in (None, "") else str(value), highlight=False)
 
 
 @settings_app.command("set")

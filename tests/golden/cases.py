@@ -27,7 +27,9 @@ CASES: dict[str, list[str]] = {
     "clv": ["clv"],
     "clv-holdout": ["clv", "--calibration-end", "2025-10-31", "--holdout-end", "2026-10-31"],
     "alerts": ["alerts"],
-    "contacts-health": ["contacts", "health"],
+    # the stored outputs hold for the latest order date (the default before it became the
+    # latest send, and the latest answer for follow-ups)
+    "contacts-health": ["contacts", "health", "--as-of", "2026-10-31"],
     "feedback-scores": ["feedback", "scores"],
     "feedback-scores-month": ["feedback", "scores", "--by", "month"],
     "feedback-scores-segment": ["feedback", "scores", "--by", "segment"],
@@ -36,7 +38,7 @@ CASES: dict[str, list[str]] = {
     **{f"campaign-check-{c}": ["campaign", "check", f"{{campaigns}}/{c}.yaml"] for c in CAMPAIGNS},
     **{f"campaign-plan-{c}": ["campaign", "plan", f"{{campaigns}}/{c}.yaml"] for c in CAMPAIGNS},
     **{f"campaign-measure-{c}": ["campaign", "measure", f"{{campaigns}}/{c}.yaml"] for c in PAST},
-    "followups-list": ["followups", "list"],
+    "followups-list": ["followups", "list", "--as-of", "2026-10-31"],
     "settings-list": ["settings", "list"],
     "settings-get": ["settings", "get", "currency"],
 }

@@ -19,7 +19,7 @@ from cxray.api.dates import DateLike, parse_day
 from cxray.api.results import Notice
 from cxray.errors import CxrayError
 from cxray.ingest.schema import TABLES, empty_table
-from cxray.workspace import Workspace, as_date, masked_url
+from cxray.workspace import SETTINGS, Workspace, as_date, masked_url
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.analytics.clv import ClvResult
@@ -95,6 +95,13 @@ class SessionBase:
             raise CxrayError("bad_parameter", detail="this session has no workspace")
         return self.workspace
 
+    def setting_value(self, key: str) -> Any:
+        """The workspace setting ``key`` (:data:`cxray.workspace.SETTINGS`); its default in a
+        session over tables without a workspace."""
+        if self.workspace is None:
+            return SETTINGS[key].default
+        return self.workspace.setting(key)
+
     def _writable(self) -> Workspace:
         ws = self._ws()
         if ws.read_only:
@@ -139,14 +146,22 @@ class SessionBase:
         return as_date(column.max().to_pyarrow().as_py())
 
     def resolve_as_of(
-        self, as_of: DateLike = None, name: str = "as_of", *, reads: tuple[str, ...] = ("orders",)
+        self,
+        as_of: DateLike = None,
+        name: str = "as_of",
+        *,
+        reads: tuple[str, ...] = ("orders",),
+        otherwise: tuple[str, ...] = (),
     ) -> dt.date:
         """``as_of`` as a date; by default the latest date of the tables the question
-        ``reads`` (the orders unless told; CxrayError when they are empty)."""
+        ``reads`` (the orders unless told), or of the tables ``otherwise`` names when those
+        are empty (CxrayError when they are all empty)."""
         day = parse_day(as_of, name)
         if day is not None:
             return day
         latest = self.latest_date(*reads)
+        if latest is None and otherwise:
+            latest = self.latest_date(*otherwise)
         if latest is None:
             raise CxrayError("as_of_required", tables=", ".join(reads))
         return latest

@@ -175,7 +175,7 @@ def collect(
     space = session.whitespace(
         as_of, window=window, matrix=True, segment_by=segment_by or "segment", min_peers=min_peers
     )
-    lines, opps = space.to_arrow("matrix").to_pylist(), space.to_dict()
+    lines, opps = space.to_arrow("matrix").to_pylist(), space.to_dict()["opportunities"]
 
     step("rfm")
     scored = session.rfm(as_of, window=window, segment_by=segment_by)

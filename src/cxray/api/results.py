@@ -71,15 +71,18 @@ class Result:
     warnings: list[Notice] = field(default_factory=list)
 
     def to_dict(self) -> Any:
-        """The ``--json`` payload: codes and numbers, the same in every language. A dict payload
-        always names its ``as_of`` and lists its ``warnings`` (codes with parameters) when
-        there are any."""
+        """The ``--json`` payload: codes and numbers, the same in every language. An answer
+        that holds for a date is an object that names its ``as_of`` and lists its
+        ``warnings`` (codes with parameters; ``[]`` when there are none), its rows under a
+        named key (``products``, ``opportunities``, ``rows`` ...); other objects list their
+        warnings when there are any."""
         if callable(self.payload):
             self.payload = self.payload()
         if isinstance(self.payload, dict):
             if self.as_of is not None and "as_of" not in self.payload:
                 self.payload = {"as_of": self.as_of, **self.payload}
-            if self.warnings and "warnings" not in self.payload:  # a measurement has its own
+            listed = self.warnings or self.as_of is not None
+            if listed and "warnings" not in self.payload:  # a measurement has its own
                 self.payload["warnings"] = [w.to_dict() for w in self.warnings]
         return self.payload
 

@@ -75,8 +75,9 @@ class Session(SessionBase):
     def status(self) -> Result:
         """Rows held, rows rejected at import and the date range of every canonical table."""
         rows = self._ws().status()
-        payload = [r.to_dict() for r in rows]
-        return Result("status", payload, {"tables": payload}, value=rows)
+        listed = [r.to_dict() for r in rows]
+        payload = {"tables": listed, "warnings": []}
+        return Result("status", payload, {"tables": listed}, value=rows)
 
     def sql(self, query: str, *, max_rows: int = SQL_MAX_ROWS) -> Result:
         """One read-only query (SELECT / WITH ...) in the backend's SQL dialect: its first
@@ -88,7 +89,8 @@ class Session(SessionBase):
         if table.num_rows > max_rows:
             table = table.slice(0, max_rows)
             warnings.append(Notice("sql_truncated", {"rows": max_rows}))
-        return Result("sql", table.to_pylist(), {"rows": table}, value=table, warnings=warnings)
+        payload = {"rows": table.to_pylist(), "warnings": [w.to_dict() for w in warnings]}
+        return Result("sql", payload, {"rows": table}, value=table, warnings=warnings)
 
     def import_file(
         self,
@@ -117,11 +119,18 @@ class Session(SessionBase):
         return Result("import", result.to_dict(), {"first_rejects": rejects}, value=result)
 
     def settings(self) -> Result:
-        """Every workspace setting with its value (None where unset and without a default);
-        see :data:`cxray.workspace.SETTINGS`."""
+        """Every workspace setting (:data:`cxray.workspace.SETTINGS`) with its value (stored,
+        else its default; None where neither), its default and ``expect``, the text code of
+        what a value looks like. ``.value``: setting -> value."""
+        from cxray.workspace import SETTINGS
+
         values = self._ws().settings()
-        rows = [{"key": k, "value": v} for k, v in values.items()]
-        return Result("settings", values, {"settings": rows}, value=values)
+        rows = [
+            {"key": k, "value": v, "default": SETTINGS[k].default, "expect": SETTINGS[k].expect}
+            for k, v in values.items()
+        ]
+        payload = {r["key"]: {k: v for k, v in r.items() if k != "key"} for r in rows}
+        return Result("settings", payload, {"settings": rows}, value=values)
 
     def get_setting(self, key: str) -> Any:
         """The value of the workspace setting ``key`` (CxrayError for an unknown key)."""
@@ -246,7 +255,7 @@ class Session(SessionBase):
             tables[f"returns_{key}"] = rows_of(
                 return_rates(orders, items, as_of=day, by=key, window=window, customer_id=customer)
             )
-        return Result("products", table.to_pylist, tables, as_of=day,
+        return Result("products", lambda: {"products": table.to_pylist()}, tables, as_of=day,
                       warnings=self.coverage(day, yoy=0))  # fmt: skip
 
     def whitespace(
@@ -289,7 +298,8 @@ class Session(SessionBase):
         warnings = self.coverage(day, active=window)
         if not (tb["products"].product_line.notnull().sum().to_pyarrow().as_py() or 0):
             warnings.append(Notice("whitespace_needs_lines"))
-        return Result("whitespace", found.to_pylist, tables, as_of=day, warnings=warnings)
+        return Result("whitespace", lambda: {"opportunities": found.to_pylist()}, tables,
+                      as_of=day, warnings=warnings)  # fmt: skip
 
     def rfm(
         self, as_of: DateLike = None, *, window: int = 24, segment_by: str | None = None
@@ -438,10 +448,11 @@ class Session(SessionBase):
         self, as_of: DateLike = None, *, half_life: int = 90, dormant_after: int = 5
     ) -> Result:
         """An attention score 0-100 per contact (customer x channel) from its sends, with its
-        state (healthy, at_risk, dormant, unsubscribed)."""
+        state (healthy, at_risk, dormant, unsubscribed). ``as_of`` defaults to the date of
+        the latest send (of the latest order without sends)."""
         from cxray.comms.health import contact_health
 
-        day = self.resolve_as_of(as_of)
+        day = self.resolve_as_of(as_of, reads=("sends",), otherwise=("orders",))
         health = contact_health(
             self.tables()["sends"], as_of=day, half_life_days=half_life,
             dormant_after=dormant_after,
@@ -468,10 +479,12 @@ class Session(SessionBase):
         sync: bool = True,
     ) -> Result:
         """Open a task for every answer that needs one and is not tracked yet (``sync``; needs
-        a writable session), then list the tasks with open, overdue and time-to-close figures."""
+        a writable session), then list the tasks with open, overdue and time-to-close figures.
+        ``as_of`` defaults to the date of the latest answer (of the latest order without
+        answers)."""
         from cxray.comms import followups as fu
 
-        day = self.resolve_as_of(as_of)
+        day = self.resolve_as_of(as_of, reads=("responses",), otherwise=("orders",))
         ws = self._writable() if sync else self._ws()
         new = 0
         if sync:
