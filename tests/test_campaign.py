@@ -52,7 +52,6 @@ limits:
   recent_optout_days: 180
   dormant_after: 5
   full_price_days: 30
-  global_control_share: 0.05
 """
 
 MINIMAL = {
@@ -125,7 +124,7 @@ def test_valid_file_loads(tmp_path):
         ),
         exclusions=(parse_rule('region == "Москва"'),),
         holdout=0.2,
-        limits=Limits(GlobalCap(4, 30), 180, 5, 30, 0.05),
+        limits=Limits(GlobalCap(4, 30), 180, 5, 30),
         source=str(path),
     )
     assert [r.text for r in campaign.audience][2] == 'not bought line "Сыры" within 90 days'
@@ -303,17 +302,24 @@ def test_negative_limits(limits, field):
     assert f"limits.{field}" in str(err)
 
 
-@pytest.mark.parametrize("share", [0.6, -0.01, "5%"])
-def test_global_control_share_outside_0_05(share):
-    err = refused(changed(limits={"global_control_share": share}))
-    assert err.key == "campaign_bad_control_share"
-
-
-def test_global_control_share_bounds_are_allowed():
-    assert check_campaign(changed(limits={"global_control_share": 0})).limits == Limits(
-        global_control_share=0.0
+@pytest.mark.parametrize("share", [0.02, 0.05, 0, 0.6, "5%", None])
+@pytest.mark.parametrize("where", ["limits", "top"])
+def test_a_file_cannot_set_the_global_control_share(share, where):
+    # any value, even the default or none, in limits or at the top level: it is the workspace's
+    data = (
+        changed(limits={"dormant_after": 3, "global_control_share": share})
+        if where == "limits"
+        else changed(global_control_share=share)
     )
-    assert check_campaign(changed(limits={"global_control_share": 0.5}))
+    if where == "top" and share is None:
+        data["global_control_share"] = None  # `changed` drops keys given None
+    err = refused(data)
+    assert err.key == "campaign_sets_global_control"
+    assert str(err) == (
+        "c.yaml: global_control_share is a workspace setting, not a campaign's: remove it from "
+        "the file (the share for every campaign is set with "
+        "`cxray settings set global_control_share 0.05`)"
+    )
 
 
 def test_rule_that_does_not_parse_is_named_with_its_place():

@@ -23,7 +23,6 @@ CAMPAIGN = {
         "client_benefit": "b",
     },
     "holdout": 0.1,
-    "limits": {"global_control_share": 0},
 }  # fmt: skip
 
 
@@ -63,7 +62,8 @@ def plan(load):
         "consents": load("consents", CONSENTS),
         "sends": load("sends", SENDS),
     }
-    return plan_campaign(check_campaign(CAMPAIGN, "c.yaml"), tables, as_of=AS_OF)
+    campaign = check_campaign(CAMPAIGN, "c.yaml")
+    return plan_campaign(campaign, tables, as_of=AS_OF, global_control_share=0)
 
 
 def test_channel_spellings_meet_and_undated_opt_outs_win(plan):

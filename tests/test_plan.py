@@ -37,6 +37,7 @@ as_of 2026-11-01, channel email. Every customer is a retail customer with an ord
 from __future__ import annotations
 
 import ast
+import functools
 
 import pandas as pd
 import pytest
@@ -49,13 +50,14 @@ from cxray.comms.holdout import unit_hash
 from cxray.comms.plan import (
     ALWAYS_ON_STEPS,
     parse_promised_frequency,
-    plan_campaign,
     promise_period_start,
 )
 from cxray.errors import CxrayError
 from cxray.phrases import note_text, plan_title, step_label
 
 AS_OF = d("2026-11-01")
+SHARE = 0.03  # the workspace's global control share (a setting, passed by the API)
+plan_campaign = functools.partial(cxray.comms.plan.plan_campaign, global_control_share=SHARE)
 
 ALL = "A1 A2 N1 N2 N3 N4 N5 N6 P1 P2 P3 P4 G1 G3 U1 U2 D1 D2 D3 GC5 F1 F2 F3 F4 X1 K1 K2".split()
 
@@ -195,7 +197,6 @@ CAMPAIGN = {
         "recent_optout_days": 180,
         "dormant_after": 3,
         "full_price_days": 30,
-        "global_control_share": 0.03,
     },
 }
 
@@ -348,9 +349,8 @@ def test_limits_of_zero_turn_checks_off(tables):
         "recent_optout_days": 0,
         "dormant_after": 0,
         "full_price_days": 0,
-        "global_control_share": 0,
     }
-    plan = plan_campaign(campaign(limits=limits), tables, as_of=AS_OF)
+    plan = plan_campaign(campaign(limits=limits), tables, as_of=AS_OF, global_control_share=0)
     for name in ("global_cap", "recent_optout", "dormant", "global_control", "full_price"):
         step = plan.step(name)
         assert step.off and step.removed == 0, name
@@ -465,7 +465,6 @@ holdout: 0.3
 limits:
   global_cap: {sends: 3, days: 30}
   dormant_after: 3
-  global_control_share: 0.03
 """
 
 

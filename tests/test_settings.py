@@ -1,8 +1,11 @@
 """The workspace settings store (cxray.workspace.SETTINGS; `cxray settings`, Session.settings /
-get_setting / set_setting) and the currency it gives the report and the CLI's money headings."""
+get_setting / set_setting): the currency of the report and the CLI's money headings, the global
+control share every campaign uses (a campaign file cannot set it), the extra channel spellings
+and DuckDB's memory limit."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pandas as pd
@@ -42,14 +45,24 @@ def cli(folder, *args: str):
 
 def test_settings_set_get_list_through_the_api(folder):
     with cxray.open(folder) as ws:
-        assert ws.settings().to_dict() == {"currency": None}  # unset, no default
+        assert ws.settings().value == {
+            "currency": None,  # unset, no default
+            "global_control_share": 0.05,  # unset: its default
+            "channel_synonyms": None,
+            "memory_limit": None,
+        }
+        assert ws.settings().to_dict()["global_control_share"] == {
+            "value": 0.05, "default": 0.05, "expect": "setting_expect_share",
+        }  # fmt: skip
         assert ws.get_setting("currency") is None
     with cxray.open(folder, read_only=False) as ws:
         assert ws.set_setting("currency", " EUR ").value == "EUR"  # surrounding spaces dropped
         ws.set_setting("currency", "₽")  # a symbol; the second value replaces the first
     with cxray.open(folder) as ws:  # kept in the workspace
         assert ws.get_setting("currency") == "₽"
-        assert ws.settings().to_dict() == {"currency": "₽"}
+        assert ws.settings().to_dict()["currency"] == {
+            "value": "₽", "default": None, "expect": "setting_expect_currency",
+        }  # fmt: skip
 
 
 def test_unknown_keys_and_bad_values_are_refused(folder):
@@ -82,12 +95,24 @@ def test_the_cli_settings_commands(folder):
     assert out.exit_code == 0, out.output
     assert out.stdout.strip() == "currency = USD"
     assert cli(folder, "settings", "get", "currency").stdout.strip() == "USD"
-    listed = cli(folder, "settings", "list", "--json")
-    assert json.loads(listed.stdout) == {"currency": "USD"}
-    assert "currency" in cli(folder, "settings", "list").stdout
+    listed = json.loads(cli(folder, "settings", "list", "--json").stdout)
+    assert list(listed) == ["currency", "global_control_share", "channel_synonyms", "memory_limit"]
+    assert listed["currency"] == {
+        "value": "USD", "default": None, "expect": "setting_expect_currency",
+    }  # fmt: skip
+    assert listed["memory_limit"] == {
+        "value": None, "default": None, "expect": "setting_expect_memory",
+    }  # fmt: skip
+    table = cli(folder, "settings", "list").stdout
+    for key in listed:
+        assert key in table
+    assert "default" in table and "0.05" in table
     # one line and a non-zero exit code for an unknown key or a bad value
     line = one_line_error(cli(folder, "settings", "set", "colour", "red"))
-    assert line == "unknown setting 'colour'; known settings: currency"
+    assert line == (
+        "unknown setting 'colour'; known settings: currency, global_control_share, "
+        "channel_synonyms, memory_limit"
+    )
     line = one_line_error(cli(folder, "settings", "get", "colour"))
     assert line.startswith("unknown setting 'colour'")
     line = one_line_error(cli(folder, "settings", "set", "currency", "a b"))
@@ -138,3 +163,242 @@ def test_money_headings_of_the_cli_carry_the_setting(folder):
     assert (
         "EUR" in cli(folder, "rfm").stdout
     )  # the mean_monetary heading (wrapped in a narrow terminal)
+
+
+# --- the global control share: the workspace's, never a campaign file's -------------------------
+
+IDS = [f"C{i:03d}" for i in range(1, 201)]
+
+CAMPAIGN_YAML = """\
+id: spring-news
+channel: E-mail
+brief:
+  why: "w"
+  target: "t"
+  must_not_receive: "m"
+  expected_effect: "e"
+  measure: {metric: conversion, window_days: 30}
+  client_benefit: "b"
+holdout: 0.1
+"""
+
+
+def global_control(ids, share):
+    """The global control rule computed here, independently of cxray.comms.holdout: the first
+    8 bytes of the SHA-256 of "global-control:<id>", big-endian, over 2**64, below the share."""
+
+    def draw(cid):
+        digest = hashlib.sha256(f"global-control:{cid}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64
+
+    return sorted(c for c in ids if draw(c) < share)
+
+
+@pytest.fixture
+def base(tmp_path):
+    """200 customers, each opted in to e-mail with a contact address and one order."""
+    path = tmp_path / "base"
+    orders = [
+        {"order_id": f"o{c}", "customer_id": c, "order_date": d("2026-03-01"), "amount": 10.0}
+        for c in IDS
+    ]
+    consents = [
+        {"customer_id": c, "channel": "email", "status": "opt_in", "date": d("2026-01-01")}
+        for c in IDS
+    ]
+    contacts = [{"customer_id": c, "contact_id": "k", "email": f"{c}@example.com"} for c in IDS]
+    with Workspace(path, create=True) as ws:
+        ws.write("orders", pd.DataFrame(orders))
+        ws.write("consents", pd.DataFrame(consents))
+        ws.write("contacts", pd.DataFrame(contacts))
+    return path
+
+
+def campaign_file(tmp_path, extra=""):
+    path = tmp_path / "spring.yaml"
+    path.write_text(CAMPAIGN_YAML + extra, encoding="utf-8")
+    return path
+
+
+def held_out(base, file):
+    with cxray.open(base) as ws:
+        step = ws.campaign(file).plan().value.step("global_control")
+    return step.params["share"], list(step.removed_ids)
+
+
+def test_the_global_control_share_is_the_workspace_setting(base, tmp_path):
+    from cxray.comms.holdout import in_global_control
+
+    file = campaign_file(tmp_path)
+    share, removed = held_out(base, file)
+    assert share == 0.05 and removed == global_control(IDS, 0.05)
+    assert removed == [c for c in IDS if in_global_control(c, 0.05)]
+    assert cli(base, "settings", "set", "global_control_share", "0.10").exit_code == 0
+    share, wider = held_out(base, file)
+    assert share == 0.10 and wider == global_control(IDS, 0.10)
+    assert wider == [c for c in IDS if in_global_control(c, 0.10)]
+    # raising the share only adds customers, and here it does add some
+    assert set(removed) < set(wider)
+    # 0 turns the group off
+    cli(base, "settings", "set", "global_control_share", "0")
+    with cxray.open(base) as ws:
+        step = ws.campaign(file).plan().value.step("global_control")
+    assert step.off and step.removed == 0
+
+
+@pytest.mark.parametrize("bad", ["0.6", "-0.01", "5%", "nan", "half", ""])
+def test_the_global_control_share_is_a_share_up_to_a_half(folder, bad):
+    line = one_line_error(cli(folder, "settings", "set", "--", "global_control_share", bad))
+    assert line == (
+        f"global_control_share: '{bad}' is not a valid value; expected a share from 0 to 0.5, "
+        "e.g. 0.05 for 5% of the customers"
+    )
+    with cxray.open(folder, read_only=False) as ws:
+        assert ws.get_setting("global_control_share") == 0.05  # nothing stored
+        assert ws.set_setting("global_control_share", "0,1").value == 0.1  # a decimal comma
+
+
+@pytest.mark.parametrize(
+    "limits", ["limits:\n  global_control_share: 0.02\n", "global_control_share: 0.05\n"]
+)
+def test_a_campaign_file_that_sets_the_global_control_share_is_refused(base, tmp_path, limits):
+    file = campaign_file(tmp_path, limits)
+    db = base / "cxray.duckdb"
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    out = tmp_path / "lists"
+    for command in (["check"], ["plan"], ["export", "--out", str(out)], ["measure"]):
+        line = one_line_error(cli(base, "campaign", *command, str(file)))
+        assert line == (
+            f"{file}: global_control_share is a workspace setting, not a campaign's: remove it "
+            "from the file (the share for every campaign is set with "
+            "`cxray settings set global_control_share 0.05`)"
+        ), command
+    assert not out.exists()  # nothing exported
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before  # the workspace unchanged
+    with pytest.raises(CxrayError) as err, cxray.open(base) as ws:
+        ws.campaign(file)
+    assert err.value.key == "campaign_sets_global_control"
+
+
+# --- channel synonyms -----------------------------------------------------------------------
+
+
+def test_channel_names_with_the_workspace_extras():
+    from cxray.comms.channels import channel_name
+
+    extras = {"мыло": "email", "wa": "whatsapp", "почтой": "E-mail", "mail": "post", "макс": "max"}
+    assert channel_name(" Мыло ") == "мыло"  # unknown without the extras: its own channel
+    assert channel_name(" Мыло ", extras) == "email"
+    assert channel_name("WA", extras) == "whatsapp"
+    assert channel_name("почтой", extras) == "email"  # the channel read through the table
+    assert channel_name("Mail") == "email"
+    assert channel_name("Mail", extras) == "post"  # a workspace spelling wins
+    assert channel_name("МАКС", extras) == "max"  # a channel the table does not know
+    assert channel_name("E-mail", extras) == "email"  # the built-in spellings stay
+
+
+def test_channel_synonyms_are_checked_and_shown(folder):
+    from cxray.workspace import parse_channel_synonyms
+
+    out = cli(
+        folder, "settings", "set", "channel_synonyms", " мыло = email;смска=SMS ;; WA=whatsapp"
+    )
+    assert out.exit_code == 0, out.output
+    assert out.stdout.strip() == "channel_synonyms = мыло=email; смска=sms; wa=whatsapp"
+    got = cli(folder, "settings", "get", "channel_synonyms").stdout.strip()
+    assert got == "мыло=email; смска=sms; wa=whatsapp"
+    assert parse_channel_synonyms(got) == {"мыло": "email", "смска": "sms", "wa": "whatsapp"}
+    assert parse_channel_synonyms("a=email\nb = sms") == {"a": "email", "b": "sms"}
+    for bad in ("мыло=", "=email", "мыло", "a=b=c", "x=email; X=sms"):
+        line = one_line_error(cli(folder, "settings", "set", "channel_synonyms", bad))
+        assert line.startswith(f"channel_synonyms: '{bad}' is not a valid value; expected "
+                               "spelling=channel pairs")  # fmt: skip
+    assert cli(folder, "settings", "get", "channel_synonyms").stdout.strip() == got
+    # "" removes the extras
+    assert cli(folder, "settings", "set", "channel_synonyms", "").exit_code == 0
+    assert cli(folder, "settings", "get", "channel_synonyms").stdout.strip() == "(not set)"
+
+
+def test_an_opt_out_under_a_workspace_spelling_blocks_the_export(base, tmp_path):
+    # C001 and C002 opted out later under "Мыло", C003 under "смска" (another channel)
+    late = [
+        {"customer_id": c, "channel": ch, "status": "opt_out", "date": d("2026-02-01")}
+        for c, ch in (("C001", "Мыло"), ("C002", " мыло "), ("C003", "смска"))
+    ]
+    with Workspace(base) as ws:
+        ws.write("consents", pd.DataFrame(late))
+    file = campaign_file(tmp_path)
+
+    def exported(name):
+        out = cli(base, "campaign", "export", str(file), "--out", str(tmp_path / name))
+        assert out.exit_code == 0, out.output
+        target = pd.read_csv(tmp_path / name / "spring-news-target.csv", dtype=str)
+        control = pd.read_csv(tmp_path / name / "spring-news-control.csv", dtype=str)
+        return set(target.customer_id) | set(control.customer_id)
+
+    # without the setting "мыло" is a channel of its own: its opt-out does not touch e-mail
+    assert {"C001", "C002", "C003"} - set(global_control(IDS, 0.05)) <= exported("before")
+    cli(base, "settings", "set", "channel_synonyms", "мыло=email; смска=sms")
+    after = exported("after")
+    assert not {"C001", "C002"} & after  # the opt-out now stops the e-mail campaign
+    assert "C003" in after or "C003" in global_control(IDS, 0.05)  # an sms opt-out does not
+    with cxray.open(base) as ws:
+        plan = ws.campaign(file).plan().value
+    assert list(plan.step("no_opt_in").removed_ids) == ["C001", "C002"]
+
+
+# --- DuckDB's memory limit ------------------------------------------------------------------
+
+
+def memory_limit(ws):
+    return ws.workspace.con.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_the_memory_limit_is_set_when_the_workspace_opens(folder):
+    with cxray.open(folder) as ws:
+        default = memory_limit(ws)
+    # 512 MiB = 512 * 2**20 bytes exactly, shown by DuckDB as "512.0 MiB"
+    assert default != "512.0 MiB"
+    with cxray.open(folder, read_only=False) as ws:
+        assert ws.set_setting("memory_limit", " 512 mib").value == "512MiB"
+    with cxray.open(folder) as ws:
+        assert ws.get_setting("memory_limit") == "512MiB"
+        assert memory_limit(ws) == "512.0 MiB"
+    with cxray.open(folder, read_only=False) as ws:
+        assert ws.set_setting("memory_limit", "2gb").value == "2GB"
+    with cxray.open(folder) as ws:
+        # 2 GB = 2 * 10**9 bytes = 1.86 GiB, which DuckDB shows cut to one decimal
+        assert memory_limit(ws) == "1.8 GiB"
+
+
+@pytest.mark.parametrize("bad", ["2", "2 XB", "10MB", "63MiB", "abc", "-1GB", "1PB"])
+def test_a_bad_memory_limit_is_refused_in_one_line(folder, bad):
+    line = one_line_error(cli(folder, "settings", "set", "--", "memory_limit", bad))
+    assert line.startswith(f"memory_limit: '{bad}' is not a valid value; expected a memory size")
+    assert cli(folder, "settings", "get", "memory_limit").stdout.strip() == "(not set)"
+
+
+class LimitRecorder:
+    """A progress that notes DuckDB's memory limit of the workspace connection at each step."""
+
+    def __init__(self, con) -> None:
+        self.con, self.limits = con, set()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        pass
+
+    def step(self, step: str, unit: str, total: int | None) -> None:
+        self.limits.add(self.con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+
+
+def test_imports_run_under_the_memory_limit_setting(folder, tmp_path):
+    csv = tmp_path / "orders.csv"
+    csv.write_text("order_id,customer_id,order_date,amount\no9,C,2026-02-13,5\n", "utf-8")
+    with Workspace(folder) as ws:
+        ws.set_setting("memory_limit", "256MiB")
+    with Workspace(folder) as ws:
+        seen = LimitRecorder(ws.con.con)
+        assert ws.import_file("orders", csv, progress=seen).new == 1
+        assert seen.limits == {"256.0 MiB"}  # not the 1GB imports use without the setting
+        after = ws.con.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        assert after == "256.0 MiB"  # the workspace's limit again after the import

@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import sys
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -46,12 +47,13 @@ from cxray.ingest.related import (
 from cxray.ingest.related import drop as drop_related
 from cxray.ingest.schema import IMPORTS, REJECTS, TABLES, Table, empty_table
 from cxray.ingest.validate import VALID, Validated, parse_maps, validate, watching
+from cxray.lock import opened, remove_note, write_note
 from cxray.sql_sandbox import sandboxed_query
 
 DEFAULT_DIR = "cxray-workspace"
 DB_FILE = "cxray.duckdb"
 # DuckDB's memory while an import checks and writes a file (its temporary tables spill to disk
-# beyond it): a file of 10M lines then fits a laptop
+# beyond it): a file of 10M lines then fits a laptop. The setting ``memory_limit`` replaces it.
 IMPORT_MEMORY_LIMIT = "1GB"
 INTERNAL_PREFIX = "_"
 META = "_meta"
@@ -93,10 +95,77 @@ def _label(text: str) -> str:
     return text
 
 
+GLOBAL_CONTROL_SHARE = 0.05
+"""The default share of customers in the persistent global control group
+(:func:`cxray.comms.holdout.in_global_control`), kept out of every campaign."""
+MAX_GLOBAL_CONTROL_SHARE = 0.5
+
+
+def _share(text: str) -> float:
+    """A share from 0 to :data:`MAX_GLOBAL_CONTROL_SHARE` (``0.05``; a decimal comma too)."""
+    share = float(text.strip().replace(",", "."))
+    if not 0 <= share <= MAX_GLOBAL_CONTROL_SHARE:  # NaN fails this too
+        raise ValueError(text)
+    return share
+
+
+def parse_channel_synonyms(text: str) -> dict[str, str]:
+    """Extra channel spellings, written ``spelling=channel`` and separated by ``;`` or line
+    breaks: ``"мыло=email; смска=sms; WA=whatsapp"`` -> ``{"мыло": "email", "смска": "sms",
+    "wa": "whatsapp"}``. Both sides are read as channel names are (surrounding spaces dropped,
+    inner runs of spaces made one, lower case); empty items are skipped, so ``""`` means no
+    extras. ValueError for an item without exactly one ``=``, an empty spelling or channel, or
+    a spelling given two different channels. The channel may be one cxray does not know."""
+    extras: dict[str, str] = {}
+    for item in text.replace("\n", ";").split(";"):
+        if not item.strip():
+            continue
+        parts = [" ".join(part.split()).lower() for part in item.split("=")]
+        if len(parts) != 2 or not all(parts):
+            raise ValueError(item)
+        spelling, channel = parts
+        if extras.setdefault(spelling, channel) != channel:
+            raise ValueError(item)
+    return extras
+
+
+def _channel_synonyms(text: str) -> str:
+    """The extras of :func:`parse_channel_synonyms` written back as one line."""
+    return "; ".join(f"{s}={c}" for s, c in parse_channel_synonyms(text).items())
+
+
+MIN_MEMORY_BYTES = 64 * 2**20
+_MEMORY = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(I?)B", re.IGNORECASE)
+
+
+def _memory_limit(text: str) -> str:
+    """A DuckDB memory limit of at least 64 MiB: a number and a unit, KB, MB, GB, TB (powers of
+    1000) or KiB, MiB, GiB, TiB (powers of 1024): ``2GB``, ``512MB``, ``1.5 gb`` -> ``1.5GB``."""
+    found = _MEMORY.fullmatch(text.strip())
+    if found is None:
+        raise ValueError(text)
+    number, unit, binary = found[1], found[2].upper(), bool(found[3])
+    power = "KMGT".index(unit) + 1
+    if float(number) * (1024 if binary else 1000) ** power < MIN_MEMORY_BYTES:
+        raise ValueError(text)
+    return f"{number}{unit}{'iB' if binary else 'B'}"
+
+
 SETTINGS: dict[str, Setting] = {
     "currency": Setting(_label, "setting_expect_currency"),
+    "global_control_share": Setting(_share, "setting_expect_share", GLOBAL_CONTROL_SHARE),
+    "channel_synonyms": Setting(_channel_synonyms, "setting_expect_synonyms"),
+    "memory_limit": Setting(_memory_limit, "setting_expect_memory"),
 }
-"""Every setting a workspace keeps, one line each: name -> how it is checked and its default."""
+"""Every setting a workspace keeps, one line each: name -> how it is checked and its default.
+
+- ``currency``: the currency label of money headings and the report (none by default);
+- ``global_control_share``: the share of all customers in the persistent global control group,
+  kept out of every campaign (0 .. 0.5, default 0.05); a campaign file cannot change it;
+- ``channel_synonyms``: channel spellings on top of the built-in table of
+  :mod:`cxray.comms.channels` (:func:`parse_channel_synonyms`; none by default);
+- ``memory_limit``: DuckDB's memory limit (``2GB``), set when the workspace is opened and used by
+  imports (unset: DuckDB's default, and :data:`IMPORT_MEMORY_LIMIT` for imports)."""
 
 
 def _known_setting(key: str) -> str:
@@ -298,7 +367,11 @@ class Workspace:
         backend: str | None = None,
         read_only: bool = False,
         create: bool = False,
+        wait: float | None = None,
     ) -> None:
+        """``wait``: seconds to wait while another process holds the DuckDB file (default
+        ``$CXRAY_WAIT``, else none), then CxrayError ``workspace_busy`` naming who holds it
+        (see :mod:`cxray.lock`)."""
         self.path = Path(path) if path is not None else default_path()
         self.read_only = read_only
         self.backend_url = backend or os.environ.get("CXRAY_BACKEND") or None
@@ -311,18 +384,20 @@ class Workspace:
             self.path.chmod(0o700)
         self._owns_con = True  # False when cxray joined a Spark session it did not start
         self._in_transaction = False
+        self._noted = False  # whether this process left the note that it writes the file
         try:
             if self.backend_url and is_spark_url(self.backend_url):
                 self.con, self._owns_con = connect_spark(self.backend_url, self.path)
             elif self.backend_url:
                 self.con = ibis.connect(self.backend_url)
             else:
-                self.con = ibis.duckdb.connect(str(db), read_only=read_only)
-        except Exception as err:  # a wrong URL, a locked file, a missing driver
+                connect = lambda: ibis.duckdb.connect(str(db), read_only=read_only)  # noqa: E731
+                self.con = opened(connect, self.path, wait)  # CxrayError workspace_busy
+        except CxrayError:
+            raise
+        except Exception as err:  # a wrong URL, a missing driver
             if "different configuration" in str(err):  # DuckDB: open read-only and writable
                 raise CxrayError("workspace_open_twice", path=str(self.path)) from None
-            if "Could not set lock" in str(err):  # DuckDB: another process writes the file
-                raise CxrayError("workspace_busy", path=str(self.path)) from None
             url = self.backend_url or str(db)
             detail = str(err).splitlines()[0]
             # a password in the URL is never shown, nor any echo of it in the driver's message
@@ -331,14 +406,23 @@ class Workspace:
                 detail = detail.replace(secret, "***")
             raise CxrayError("backend_failed", url=masked_url(url), detail=detail) from None
         self.is_duckdb = self.con.name == "duckdb"
+        if self.is_duckdb and self.backend_url is None and not read_only:
+            write_note(self.path)  # who writes, for the processes that find the file locked
+            self._noted = True
         if self.is_duckdb:  # the terminal shows cxray's own progress, not DuckDB's
             self.con.raw_sql("SET enable_progress_bar_print = false")
+            limit = self.setting("memory_limit")  # checked: digits and a unit
+            if limit is not None:
+                self.con.raw_sql(f"SET memory_limit = '{limit}'")
 
     def close(self) -> None:
         if not self._owns_con:
             return
         with contextlib.suppress(Exception):
             self.con.disconnect()
+        if self._noted:
+            self._noted = False
+            remove_note(self.path)
 
     def __enter__(self) -> Workspace:
         return self
@@ -522,7 +606,7 @@ class Workspace:
         checked = validate(
             raw, with_related(spec, related), pairs, progress=progress, engine=engine,
             date_format=date_format, identical_lines=identical_lines,
-            memory_limit=IMPORT_MEMORY_LIMIT,
+            memory_limit=self.setting("memory_limit") or IMPORT_MEMORY_LIMIT,
         )  # fmt: skip
         related_counts: dict[str, dict[str, int]] = {}
         try:

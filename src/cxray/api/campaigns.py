@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from cxray.api.outputs import output_folder
 from cxray.api.results import Notice, Result
 from cxray.comms.campaign import Campaign, check_campaign, load_campaign
+from cxray.workspace import parse_channel_synonyms
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.api.base import SessionBase
@@ -70,15 +71,21 @@ class CampaignSession:
     def plan(self, as_of: DateLike = None) -> Result:
         """The audience waterfall at ``as_of``: every audience rule, always-on exclusion and
         custom exclusion with the number removed, then the target / control split and its
-        balance (CLV is fitted only when a rule needs it)."""
+        balance (CLV is fitted only when a rule needs it). The global control share and the
+        extra channel spellings are the workspace's settings ``global_control_share`` and
+        ``channel_synonyms``."""
         from cxray.comms.plan import plan_campaign
 
         session = self._session()
         day = session.resolve_as_of(as_of, reads=READS)
         clv = session.clv_fit(day) if self._needs_clv(day) else None
+        synonyms = parse_channel_synonyms(session.setting_value("channel_synonyms") or "")
         plan = plan_campaign(
-            self.campaign, session.tables(), as_of=day, clv=clv, status=session.customer_status(day)
-        )
+            self.campaign, session.tables(), as_of=day, clv=clv,
+            status=session.customer_status(day),
+            global_control_share=session.setting_value("global_control_share"),
+            channel_synonyms=synonyms,
+        )  # fmt: skip
         steps = [s.to_dict() for s in plan.steps]
         return Result("campaign_plan", plan.to_dict(), {"steps": steps}, value=plan, as_of=day)
 

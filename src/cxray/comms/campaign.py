@@ -34,7 +34,11 @@ The format (see ``docs/campaign-format.md``)::
       recent_optout_days: 180
       dormant_after: 5
       full_price_days: 30
-      global_control_share: 0.05      # 0 .. 0.5
+
+The share of the persistent global control group is not a campaign's to choose: it is the
+workspace setting ``global_control_share`` (:data:`cxray.workspace.SETTINGS`), passed to
+:func:`cxray.comms.plan.plan_campaign`. A file that names it (in ``limits`` or at the top level)
+is refused.
 
 The rule language is documented in :mod:`cxray.comms.rules`.
 
@@ -125,12 +129,12 @@ LIMIT_KEYS: tuple[str, ...] = (
     "recent_optout_days",
     "dormant_after",
     "full_price_days",
-    "global_control_share",
 )
 GLOBAL_CAP_KEYS: tuple[str, ...] = ("sends", "days")
 METRICS: tuple[str, ...] = ("conversion", "revenue")
 SCOPES: tuple[str, ...] = ("promoted", "all")
-MAX_GLOBAL_CONTROL_SHARE = 0.5
+WORKSPACE_KEYS: tuple[str, ...] = ("global_control_share",)
+"""Workspace settings a campaign file may not set (refused in ``limits`` and at the top level)."""
 
 
 @dataclass(frozen=True)
@@ -177,15 +181,15 @@ class Limits:
     - ``recent_optout_days``: unsubscribed or complained within this many days -> excluded;
     - ``dormant_after``: the last K sends on the channel were not opened -> excluded;
     - ``full_price_days``: discount campaigns: bought a promoted SKU/line at full price within
-      this many days -> excluded;
-    - ``global_control_share``: share of all customers kept out of every campaign (0 .. 0.5).
+      this many days -> excluded.
+
+    The global control group is a workspace setting, not a limit of the campaign.
     """
 
     global_cap: GlobalCap = GlobalCap()
     recent_optout_days: int = 180
     dormant_after: int = 5
     full_price_days: int = 30
-    global_control_share: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -247,7 +251,6 @@ class Campaign:
                 "recent_optout_days": self.limits.recent_optout_days,
                 "dormant_after": self.limits.dormant_after,
                 "full_price_days": self.limits.full_price_days,
-                "global_control_share": self.limits.global_control_share,
             },
             "source": self.source,
         }
@@ -293,6 +296,11 @@ class _Checker:
         if not isinstance(value, Mapping):
             raise self.error("campaign_not_mapping_field", field=field, value=_type_name(value))
         return value
+
+    def workspace_keys(self, data: Mapping[str, Any]) -> None:
+        """Refuse a key that is a workspace setting (:data:`WORKSPACE_KEYS`), whatever its value."""
+        if any(key in data for key in WORKSPACE_KEYS):
+            raise self.error("campaign_sets_global_control")
 
     def known_keys(self, data: Mapping[str, Any], known: tuple[str, ...], section: str) -> None:
         unknown = [str(k) for k in data if k not in known]
@@ -409,6 +417,7 @@ class _Checker:
         if value is None:
             return Limits()
         data = self.mapping(value, "limits")
+        self.workspace_keys(data)
         self.known_keys(data, LIMIT_KEYS, "limits")
         defaults = Limits()
         cap = defaults.global_cap
@@ -419,11 +428,6 @@ class _Checker:
                 sends=self.whole(cap_data.get("sends"), "global_cap.sends", cap.sends),
                 days=self.whole(cap_data.get("days"), "global_cap.days", cap.days),
             )
-        share = data.get("global_control_share")
-        if share is None:
-            share = defaults.global_control_share
-        elif not _is_number(share) or not 0 <= share <= MAX_GLOBAL_CONTROL_SHARE:
-            raise self.error("campaign_bad_control_share", value=_shown(share))
         return Limits(
             global_cap=cap,
             recent_optout_days=self.whole(
@@ -435,7 +439,6 @@ class _Checker:
             full_price_days=self.whole(
                 data.get("full_price_days"), "full_price_days", defaults.full_price_days
             ),
-            global_control_share=float(share),
         )
 
 
@@ -449,13 +452,14 @@ def check_campaign(data: object, source: str = "<campaign>") -> Campaign:
     not a date; holdout outside (0, 1); a measure metric other than conversion/revenue,
     ``window_days <= 0`` or a scope other than promoted/all; ``scope: promoted`` or
     ``discount: true`` without promoted SKUs or lines; negative limits;
-    ``global_control_share`` outside [0, 0.5]; a rule that does not parse (with its text and
-    place); a rule that is both an audience rule and an exclusion; audience rules that negate
-    each other.
+    ``global_control_share`` anywhere (a workspace setting); a rule that does not parse (with
+    its text and place); a rule that is both an audience rule and an exclusion; audience rules
+    that negate each other.
     """
     check = _Checker(source)
     if not isinstance(data, Mapping):
         raise check.error("campaign_not_mapping", got=_type_name(data))
+    check.workspace_keys(data)
     check.known_keys(data, CAMPAIGN_KEYS, "campaign")
 
     campaign_id = check.text(data.get("id"), "id")

@@ -8,7 +8,8 @@ step.
 2. the **always-on exclusions**, whatever the campaign says:
 
    a. ``no_opt_in``: no opt-in on the campaign's channel. Only consent rows of that channel
-      (names compared ignoring case and surrounding spaces) dated on or before ``as_of`` count;
+      (names read through the synonyms of :mod:`cxray.comms.channels`, with the workspace's
+      ``channel_synonyms``) dated on or before ``as_of`` count;
       a row without a date counts as older than every dated row. Over all of the customer's
       rows (every contact person), take the latest opt-in date and the latest opt-out date. The
       customer is opted in when it has an opt-in and no opt-out on or after that date. So a
@@ -34,7 +35,8 @@ step.
       channel records an open or a click at all (a channel without open tracking, like sms),
       the check is skipped and the plan says so in its notes.
    f. ``global_control``: members of the persistent global control group
-      (:func:`cxray.comms.holdout.in_global_control` with ``global_control_share``).
+      (:func:`cxray.comms.holdout.in_global_control` with ``global_control_share``, the
+      workspace's setting: a campaign file cannot change it).
    g. ``full_price`` (discount campaigns only): bought a promoted SKU, or an SKU of a promoted
       product line, at full price (``discount`` empty or 0, positive amount) in the last
       ``full_price_days`` days: a discount would only cost margin on them.
@@ -80,6 +82,7 @@ from cxray.comms.rules import (
     rule_context,
     table_or_empty,
 )
+from cxray.workspace import GLOBAL_CONTROL_SHARE
 
 __all__ = [
     "ALWAYS_ON_STEPS",
@@ -316,10 +319,12 @@ def _sent_sends(sends: ir.Table, as_of: dt.date) -> ir.Table:
     return sent.filter(sent._day <= ibis.literal(as_of))
 
 
-def _channel_consents(consents: ir.Table, channel: str, as_of: dt.date) -> ir.Table:
+def _channel_consents(
+    consents: ir.Table, channel: str, as_of: dt.date, synonyms: Mapping[str, str] | None
+) -> ir.Table:
     rows = consents.filter(
         consents.customer_id.notnull(),
-        channel_column(consents.channel) == channel,
+        channel_column(consents.channel, synonyms) == channel,
         consents.date.isnull() | (consents.date <= ibis.literal(as_of)),
     )
     status = _norm(rows.status)
@@ -455,10 +460,15 @@ def plan_campaign(
     clv: Any = None,
     params: StructureParams = StructureParams(),  # noqa: B008 (frozen, immutable default)
     status: ir.Table | None = None,
+    global_control_share: float = GLOBAL_CONTROL_SHARE,
+    channel_synonyms: Mapping[str, str] | None = None,
 ) -> Plan:
     """Plan ``campaign`` at ``as_of`` over the workspace ``tables`` (``Workspace.tables()``;
     missing tables count as empty): the waterfall described in the module notes, the final
     audience, its target / control split and their balance.
+
+    ``global_control_share`` and ``channel_synonyms`` (extra spellings, see
+    :mod:`cxray.comms.channels`) are the workspace's settings, passed by the API.
 
     ``clv`` (a :class:`cxray.analytics.clv.ClvResult`, its ``customers`` DataFrame or an Ibis
     table with ``customer_id, clv, p_alive``) makes the ``clv`` and ``p_alive`` fields
@@ -478,13 +488,15 @@ def plan_campaign(
     """
     context = rule_context(tables, as_of, clv=clv, params=params, status=status)
     frame = context.frame
-    channel = channel_name(campaign.channel)
+    channel = channel_name(campaign.channel, channel_synonyms)
     limits = campaign.limits
     notes: list[Note] = []
 
-    consents = _channel_consents(table_or_empty(tables, "consents"), channel, as_of)
+    consents = _channel_consents(
+        table_or_empty(tables, "consents"), channel, as_of, channel_synonyms
+    )
     all_sends = _sent_sends(table_or_empty(tables, "sends"), as_of)
-    channel_sends = all_sends.filter(channel_column(all_sends.channel) == channel)
+    channel_sends = all_sends.filter(channel_column(all_sends.channel, channel_synonyms) == channel)
     ids = frame.customer_id
     never = ibis.literal(False)
 
@@ -618,7 +630,7 @@ def plan_campaign(
     )
 
     # (f) global control: applied in Python
-    share = limits.global_control_share
+    share = global_control_share
     specs.append(
         _Spec(
             "global_control",
