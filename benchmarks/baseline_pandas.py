@@ -94,8 +94,12 @@ class PandasContender:
         ranked = ranked_revenue(revenue)
         key = ranked[ranked.before < ranked.total * (0.70 - TOL)]
 
-        period = np.where(win.order_date > months_back(as_of, 12), 0, 1)
-        dates = win.assign(period=period).groupby(["customer_id", "period"]).order_date.nunique()
+        # active: a purchase day in the window; regular: purchase days on 2 dates or more in
+        # each of its two 12-month periods
+        bought = order_days(win)
+        bought = bought[bought.purchase]
+        period = np.where(bought.order_date > months_back(as_of, 12), 0, 1)
+        dates = bought.assign(period=period).groupby(["customer_id", "period"]).size()
         enough = dates[dates >= 2].reset_index()
         periods = enough.groupby("customer_id").period.nunique()
         regular = set(periods[periods == 2].index)
@@ -108,10 +112,11 @@ class PandasContender:
         return {
             "known": len(known),
             "reachable": len(reachable),
-            "active": len(revenue),
+            "active": bought.customer_id.nunique(),
             "regular": len(regular),
             "key": len(key),
             "key_regular": len(set(key.customer_id) & regular),
+            "returned_only": len(set(win[win.amount < 0].customer_id) - set(bought.customer_id)),
             "key_revenue_share": key.revenue.sum() / total if total > 0 else 0.0,
             "pareto_customers": len(curve),
             "abc_customers": abc["customer_id"],
@@ -189,7 +194,8 @@ class PandasContender:
     def step_whitespace(self) -> dict:
         o, as_of = self.orders()
         win = o[(o.order_date > months_back(as_of, 24)) & (o.order_date <= as_of)]
-        active = np.sort(win.customer_id.unique())
+        days = order_days(win)
+        active = np.sort(days[days.purchase].customer_id.unique())
         line_of = self.df["products"].groupby("sku").product_line.max()
         pl = win.sku.map(line_of)
         revenue = win[pl.notna()].groupby(["customer_id", pl[pl.notna()]]).amount.sum()
@@ -231,11 +237,14 @@ class PandasContender:
     def step_rfm(self) -> dict:
         o, as_of = self.orders()
         win = o[(o.order_date > months_back(as_of, 24)) & (o.order_date <= as_of)]
-        r = win.groupby("customer_id").agg(
-            last=("order_date", "max"),
-            frequency=("order_date", "nunique"),
-            monetary=("amount", "sum"),
+        days = order_days(win)
+        bought = (
+            days[days.purchase]
+            .groupby("customer_id")
+            .agg(last=("order_date", "max"), frequency=("order_date", "size"))
         )
+        # the customers with a purchase day; monetary: the net of all their days
+        r = bought.join(days.groupby("customer_id").net.sum().rename("monetary"))
         r["recency"] = (as_of - r["last"]).dt.days
         n = len(r)
 
@@ -258,26 +267,34 @@ class PandasContender:
             mean_frequency=("frequency", "mean"),
             mean_monetary=("monetary", "mean"),
         )
-        return {"customers": n, "segments": {s: int(c) for s, c in segments.customers.items()}}
+        return {
+            "customers": n,
+            "frequency_sum": int(r.frequency.sum()),
+            "recency_sum": int(r.recency.sum()),
+            "monetary_sum": float(r.monetary.sum()),
+            "segments": {s: int(c) for s, c in segments.customers.items()},
+        }
 
     # -- cohorts -----------------------------------------------------------------------------
 
     def step_cohorts(self) -> dict:
         o, as_of = self.orders()
-        lines = o[(o.order_date <= as_of) & o.amount.notna()]
+        days = order_days(o[o.order_date <= as_of])
         last = as_of.year * 12 + as_of.month - 1
-        daily = lines.groupby(["customer_id", "order_date"]).amount.sum().reset_index()
-        occasions = daily[daily.amount > EPS]
-        first = occasions.groupby("customer_id").order_date.min()
+        # acquisition: the first order day of any amount; orders: purchase days
+        first = days.groupby("customer_id").order_date.min()
         cidx = month_index(first).rename("cidx")
         sizes = cidx.value_counts().sort_index()
+        occasions = days[days.purchase]
 
-        per = lines.assign(pidx=month_index(lines.order_date))
-        per = per.groupby(["customer_id", "pidx"]).amount.agg(["sum", "max"]).reset_index()
-        per = per.merge(cidx, left_on="customer_id", right_index=True)
-        per = per[per.pidx >= per.cidx]
+        # buying in a period: a purchase day in it; revenue: every line's net
+        per = days.assign(pidx=month_index(days.order_date))
+        per = per.groupby(["customer_id", "pidx"]).agg(
+            revenue=("net", "sum"), bought=("purchase", "any")
+        )
+        per = per.reset_index().merge(cidx, left_on="customer_id", right_index=True)
         cells = per.groupby(["cidx", "pidx"]).agg(
-            customers=("max", lambda s: int((s > 0).sum())), revenue=("sum", "sum")
+            customers=("bought", "sum"), revenue=("revenue", "sum")
         )
         grid = pd.DataFrame(
             [(c, p) for c in sizes.index for p in range(c, last + 1)], columns=["cidx", "pidx"]
@@ -294,7 +311,7 @@ class PandasContender:
         occ = occ.assign(
             k=g.cumcount() + 1,
             days=(g.shift(-1) - occ.order_date).dt.days,
-            cohort=label(month_index(g.transform("min"))),
+            cohort=label(occ.customer_id.map(cidx)),
         )
         steps = occ[occ.k <= 5]
 
@@ -327,12 +344,13 @@ class PandasContender:
         from lifetimes.utils import summary_data_from_transaction_data
 
         o, as_of = self.orders()
-        lines = o[o.order_date.notna() & o.amount.notna() & (o.order_date <= as_of)]
-        # purchase days: a positive day total, or only zero-value lines (cxray's definition)
-        days = lines.groupby(["customer_id", "order_date"]).amount.agg(["sum", "min"])
-        days = days[(days["sum"] > 0) | (days["min"] >= 0)].reset_index()
+        days = order_days(o[o.order_date <= as_of])
+        # lifetimes counts every day it is given after the first: give it the acquisition (the
+        # first order day, of any amount) and the purchase days after it
+        first = days.groupby("customer_id").order_date.transform("min")
+        days = days[days.purchase | (days.order_date == first)]
         summary = summary_data_from_transaction_data(
-            days, "customer_id", "order_date", monetary_value_col="sum",
+            days, "customer_id", "order_date", monetary_value_col="net",
             observation_period_end=as_of, freq="D", freq_multiplier=7,
         )  # fmt: skip
         bgf = BetaGeoFitter().fit(summary.frequency, summary.recency, summary["T"])
@@ -355,6 +373,15 @@ class PandasContender:
             "p_alive_mean": float(summary.p_alive.mean()),
             "clv_total": float(summary.clv.sum()),
         }
+
+
+def order_days(lines: pd.DataFrame) -> pd.DataFrame:
+    """One row per customer and order day of the lines with an amount: ``net`` (the day's lines
+    summed) and ``purchase`` (``net > 1e-9``: a purchase day; a day of returns only, or of
+    returns exceeding its sales, is none), as cxray.analytics.purchases."""
+    lines = lines[lines.customer_id.notna() & lines.order_date.notna() & lines.amount.notna()]
+    days = lines.groupby(["customer_id", "order_date"]).amount.sum().rename("net").reset_index()
+    return days.assign(purchase=days.net > EPS)
 
 
 def ranked_revenue(revenue: pd.Series) -> pd.DataFrame:

@@ -114,6 +114,9 @@ class SqlContender:
                 (SELECT count(*) FROM regular) AS regular,
                 (SELECT count(*) FROM key) AS key,
                 (SELECT count(*) FROM key JOIN regular USING (customer_id)) AS key_regular,
+                (SELECT count(*) FROM (  -- returns in the window but no purchase day there
+                    SELECT customer_id FROM win WHERE amount < 0 GROUP BY 1
+                    EXCEPT SELECT customer_id FROM purchase_days)) AS returned_only,
                 coalesce((SELECT sum(revenue) FROM key) / (SELECT sum(revenue) FROM ranked), 0)
                     AS key_revenue_share
         """)[0]
@@ -341,8 +344,14 @@ class SqlContender:
                    avg(frequency) AS mean_frequency, avg(monetary) AS mean_monetary
             FROM rfm GROUP BY 1
         """)
+        sums = self.rows(
+            "SELECT sum(frequency) AS f, sum(recency) AS r, sum(monetary) AS m FROM rfm"
+        )[0]
         return {
             "customers": len(customers),
+            "frequency_sum": sums["f"] or 0,
+            "recency_sum": sums["r"] or 0,
+            "monetary_sum": sums["m"] or 0,
             "segments": {s["segment"]: s["customers"] for s in segments},
         }
 

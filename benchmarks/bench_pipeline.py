@@ -144,6 +144,7 @@ class CxrayContender:
         f = result.to_dict()
         return {
             **{k: f[k] for k in ("known", "reachable", "active", "regular", "key", "key_regular")},
+            "returned_only": f["returned_only"],
             "key_revenue_share": f["key_revenue_share"],
             "pareto_customers": len(result.tables["pareto_curve"]),
             "abc_customers": {c["abc_xyz"]: c["n"] for c in f["abc_xyz"]["customers"]},
@@ -171,8 +172,14 @@ class CxrayContender:
         # every customer (as Arrow) and the segments of `cxray rfm --json`
         with self._open() as session:
             result = session.rfm()
+        customers = result.to_arrow("customers")
         return {
-            "customers": result.to_arrow("customers").num_rows,
+            "customers": customers.num_rows,
+            # purchase days, days since the last one, and net revenue, summed over the customers
+            **{
+                f"{k}_sum": pc.sum(customers.column(k)).as_py() or 0
+                for k in ("frequency", "recency", "monetary")
+            },
             "segments": {
                 s["segment"]: s["customers"] for s in result.tables["segments"] if s["customers"]
             },

@@ -28,6 +28,8 @@ def cohorts_check(grid: list[dict], steps: list[dict]) -> dict:
     return {
         "cells": len(grid),
         "acquired": sum(r["cohort_size"] for r in grid if r["period_index"] == 0),
+        # the size of every cohort, oldest first: moves with the acquisition definition
+        "cohort_sizes": [r["cohort_size"] for r in grid if r["period_index"] == 0],
         "buying_cells_sum": sum(r["customers"] for r in grid),
         "revenue": sum(r["revenue"] for r in grid),
         "activation_rows": len(steps),
@@ -44,6 +46,7 @@ TOLERANCE = {
     "yoy_change_sum": 1e-6,
     "potential_sum": 1e-6,
     "revenue": 1e-6,
+    "monetary_sum": 1e-6,
     "all_median_days": 1e-9,
     "r": 0.01,
     "alpha": 0.01,
