@@ -112,6 +112,22 @@ def test_a_stray_quote_row_keeps_the_counts_of_an_import(tmp_path):
     assert result.first_rejects[0].value == '"Иван;01.02.2024;1,5;z'
 
 
+def test_a_stray_quote_is_named_by_the_canonical_column_its_file_column_maps_to(tmp_path):
+    path = tmp_path / "orders.csv"
+    text = CASES["stray_quote_closed_later"][0].replace("customer_id;", "Контрагент;", 1)
+    path.write_bytes(text.encode("cp1251"))
+    raw = open_table_file(path)
+    checked = validate_module.validate(raw, TABLES["orders"], {"Контрагент": "customer_id"})
+    try:
+        rejects = checked.rejects.to_pylist()
+    finally:
+        checked.close()
+    assert [(r["_row"], r["_problem"], r["_column"]) for r in rejects] == [
+        (2, "unbalanced_quote", "customer_id")
+    ]
+    assert rejects[0]["Контрагент"] == "Иван;01.02.2024;1,5;z"  # the row's own cells
+
+
 ROWS_1C = "".join(
     f"{i};ООО «Сёмга-Р» С…;{i % 28 + 1:02d}.02.2024;1 234,{i % 100:02d};Розница РЖД\n"
     for i in range(1, 3001)

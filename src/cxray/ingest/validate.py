@@ -395,9 +395,13 @@ def _chunk_sql(
     values: list[tuple[str, str]] = []  # parsed values, computed once: name -> SQL over t
     slash = [] if date_format is not None else _slash_columns(table, mapping, native)
     # the cells beyond the header are kept as the value, so nothing of the line is lost
-    # a row where a stray quote opened: the column and the cell as the row has it
+    # a row where a stray quote opened: the column (its canonical name when it has one) and the
+    # cell as the row has it
+    names = {source: name for name, source in {**mapping.extra, **mapping.source_of}.items()}
+    quoted = "".join(f"WHEN {_lit(s)} THEN {_lit(n)} " for s, n in names.items() if s != n)
+    quoted = f"CASE {_q(QUOTE)} {quoted}ELSE {_q(QUOTE)} END" if quoted else _q(QUOTE)
     checks = [
-        f"WHEN {_q(QUOTE)} IS NOT NULL THEN ['unbalanced_quote', {_q(QUOTE)}, {_q(EXTRA)}]",
+        f"WHEN {_q(QUOTE)} IS NOT NULL THEN ['unbalanced_quote', {quoted}, {_q(EXTRA)}]",
         f"WHEN {_q(MALFORMED)} THEN ['malformed_line', NULL, {_q(EXTRA)}]",
     ]
     for col in table.columns:
