@@ -102,16 +102,17 @@ class QuoteParity:
         return bool((before % 2).any())
 
 
-def stray_quote(lines: list[str], sep: str, width: int, at: int = 0) -> bool:
-    """Whether ``lines`` (those after the line where a quoted cell opened in column ``at``, up to
-    the one where it closed) show the quote to be a stray one: one of them, read on its own,
-    splits into exactly ``width`` cells (the header's). The closing line of a cell quoted in the
-    first column does so by itself (the cell's last line, then the row's other cells), so it
-    counts only when ``at`` is past the first column. Never for a file of one column."""
+def stray_quote(lines: list[str], sep: str, width: int, first: bool = False) -> bool:
+    """Whether ``lines`` (those after the line where a quoted cell opened, up to the one where
+    it closed) show the quote to be a stray one: one of them, read on its own, splits into
+    exactly ``width`` cells (the header's). ``first``: the quoted cell is the row's first and the
+    row read across the lines has ``width`` cells; the closing line then splits into ``width``
+    cells by itself (the cell's last line, then the row's other cells) and does not count. Never
+    for a file of one column."""
     if width < 2:
         return False
     for i, line in enumerate(lines):
-        if i == len(lines) - 1 and at == 0:
+        if first and i == len(lines) - 1:
             break
         try:
             cells = next(csv.reader([line], delimiter=sep), [])
