@@ -402,3 +402,15 @@ def test_imports_run_under_the_memory_limit_setting(folder, tmp_path):
         assert seen.limits == {"256.0 MiB"}  # not the 1GB imports use without the setting
         after = ws.con.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
         assert after == "256.0 MiB"  # the workspace's limit again after the import
+
+
+def test_a_session_over_tables_plans_with_the_default_share(base, tmp_path):
+    from cxray.api.session import Session
+
+    with Workspace(base) as ws:
+        session = Session.from_tables(ws.tables())
+        assert session.get_setting("global_control_share") == 0.05
+        assert session.get_setting("channel_synonyms") is None
+        step = session.campaign(campaign_file(tmp_path)).plan().value.step("global_control")
+    assert step.params["share"] == 0.05
+    assert list(step.removed_ids) == global_control(IDS, 0.05)

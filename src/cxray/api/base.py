@@ -95,12 +95,12 @@ class SessionBase:
             raise CxrayError("bad_parameter", detail="this session has no workspace")
         return self.workspace
 
-    def setting_value(self, key: str) -> Any:
+    def _setting(self, key: str) -> Any:
         """The workspace setting ``key`` (:data:`cxray.workspace.SETTINGS`); its default in a
         session over tables without a workspace."""
-        if self.workspace is None:
+        if self.workspace is None and key in SETTINGS:
             return SETTINGS[key].default
-        return self.workspace.setting(key)
+        return self._ws().setting(key)
 
     def _writable(self) -> Workspace:
         ws = self._ws()

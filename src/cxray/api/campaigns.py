@@ -79,11 +79,11 @@ class CampaignSession:
         session = self._session()
         day = session.resolve_as_of(as_of, reads=READS)
         clv = session.clv_fit(day) if self._needs_clv(day) else None
-        synonyms = parse_channel_synonyms(session.setting_value("channel_synonyms") or "")
+        synonyms = parse_channel_synonyms(session._setting("channel_synonyms") or "")
         plan = plan_campaign(
             self.campaign, session.tables(), as_of=day, clv=clv,
             status=session.customer_status(day),
-            global_control_share=session.setting_value("global_control_share"),
+            global_control_share=session._setting("global_control_share"),
             channel_synonyms=synonyms,
         )  # fmt: skip
         steps = [s.to_dict() for s in plan.steps]

@@ -133,8 +133,9 @@ class Session(SessionBase):
         return Result("settings", payload, {"settings": rows}, value=values)
 
     def get_setting(self, key: str) -> Any:
-        """The value of the workspace setting ``key`` (CxrayError for an unknown key)."""
-        return self._ws().setting(key)
+        """The value of the workspace setting ``key`` (CxrayError for an unknown key); its
+        default in a session over tables (:meth:`from_tables`)."""
+        return self._setting(key)
 
     def set_setting(self, key: str, value: Any) -> Result:
         """Check and store the workspace setting ``key`` (a writable session; CxrayError for an
@@ -361,8 +362,11 @@ class Session(SessionBase):
     ) -> Result:
         """BG/NBD + Gamma-Gamma fitted up to ``calibration_end`` (default: the latest order
         date): P(alive), expected purchases and discounted CLV per customer; with
-        ``holdout_end``, predicted against actual purchases (table ``validation``)."""
+        ``holdout_end``, predicted against actual purchases (table ``validation``).
+        ``fit_trusted`` is False when a warning says the per-customer figures are not to be
+        read (:data:`cxray.analytics.coverage.UNTRUSTED`)."""
         from cxray.analytics.clv import CUSTOMER_COLUMNS
+        from cxray.analytics.coverage import fit_trusted
 
         end = self.resolve_as_of(calibration_end, "--calibration-end")
         options = dict(unit=unit, horizon=horizon, discount_rate=discount_rate, margin=margin)
@@ -374,7 +378,9 @@ class Session(SessionBase):
         if result.validation is not None:
             tables["validation"] = result.validation
         warnings = self.clv_checks(end, result)
-        return Result("clv", result.to_dict, tables, value=result, as_of=end, warnings=warnings)
+        trusted = fit_trusted([w.code for w in warnings])
+        return Result("clv", lambda: {"fit_trusted": trusted, **result.to_dict()}, tables,
+                      value=result, as_of=end, warnings=warnings)  # fmt: skip
 
     def alerts(
         self,
