@@ -56,6 +56,30 @@ CASES = {
         {"1": ('ООО "Ромашка"\nМосква', "z"), "2": ("Пётр", None)},
         [],
     ),
+    "multi_line_cell_in_the_first_column": (
+        "customer_id;name;segment\n"
+        '"C1\nC2";Иван;опт\n'  # the closing line "C2";Иван;опт has 3 cells by itself
+        "C3;Пётр;розница\n",
+        2,
+        {"C1\nC2": ("Иван", "опт"), "C3": ("Пётр", "розница")},
+        [],
+    ),
+    "multi_line_address_holding_the_delimiter": (
+        "customer_id,name,segment,region\n"
+        'C1,"ООО Ромашка,\nМосква, 5",опт,Центр\n'  # closing line: 4 cells by itself
+        "C2,Пётр,розница,Тверь\n",
+        2,
+        {"C1": ("ООО Ромашка,\nМосква, 5", "опт"), "C2": ("Пётр", "розница")},
+        [],
+    ),
+    "stray_quote_closed_inside_the_next_line": (
+        "customer_id;name;segment\n"
+        'C1;"Иван;опт\n'  # a record by itself at every delimiter ...
+        'C2;Пётр";розница\n',  # ... and so is the line where the quote closes
+        2,
+        {"C2": ('Пётр"', "розница")},
+        [(2, "unbalanced_quote", "name")],
+    ),
     "doubled_quotes_in_a_quoted_cell": (
         H + '1;Иван;01.02.2024;1,5;"a ""b"" c"\n',
         1,
@@ -71,18 +95,25 @@ CASES = {
 }
 
 
+# the columns each table's valid rows are compared on: a key, then two cells
+SHOWN = {
+    "orders": ("order_id", "customer_id", "channel"),
+    "customers": ("customer_id", "name", "segment"),
+}
+
+
 def _outcome(path: Path, python_only: bool, monkeypatch: pytest.MonkeyPatch) -> object:
+    table = "customers" if path.read_bytes().startswith(b"customer_id") else "orders"
+    key, first, second = SHOWN[table]
     with monkeypatch.context() as m:
         if python_only:
             m.setattr(validate_module, "csv_text", lambda raw, progress=None: None)
         try:
-            checked = validate_module.validate(open_table_file(path), TABLES["orders"], {})
+            checked = validate_module.validate(open_table_file(path), TABLES[table], {})
         except CxrayError as err:
             return ("error", err.key, str(err))
     try:
-        valid = {
-            r["order_id"]: (r["customer_id"], r["channel"]) for r in checked.valid().to_pylist()
-        }
+        valid = {r[key]: (r[first], r[second]) for r in checked.valid().to_pylist()}
         rejects = [(r["_row"], r["_problem"], r["_column"]) for r in checked.rejects.to_pylist()]
         return checked.rows_read, valid, rejects
     finally:

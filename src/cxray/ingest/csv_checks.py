@@ -5,11 +5,11 @@ encodings.
 quote as that one cell. A quoted cell spanning lines is legitimate (a multi-line description,
 as Excel writes it), unless one of the lines after the one where the quote opened (up to and
 including the line where it closes), read on its own, splits into exactly as many cells as the
-header (:func:`stray_quote`): such a line is a record of the file, and the quote a stray one. The
-row where the quote opened is then rejected (``unbalanced_quote``) and the lines after it are
-read again as records. A quote never closed before the end of the file is a stray one whatever
-the lines after it hold. Files with one column have no such evidence: only a quote never closed
-is caught there.
+header (:func:`stray_quote`, which says when the closing line counts): such a line is a record
+of the file, and the quote a stray one. The row where the quote opened is then rejected
+(``unbalanced_quote``) and the lines after it are read again as records. A quote never closed
+before the end of the file is a stray one whatever the lines after it hold. Files with one column
+have no such evidence: only a quote never closed is caught there.
 
 Looking for stray quotes costs per-line work in Python, so DuckDB's fast reader only takes
 files with no line end inside quotes (:class:`QuoteParity`, a vectorised count over the bytes);
@@ -102,22 +102,33 @@ class QuoteParity:
         return bool((before % 2).any())
 
 
-def stray_quote(lines: list[str], sep: str, width: int, first: bool = False) -> bool:
-    """Whether ``lines`` (those after the line where a quoted cell opened, up to the one where
-    it closed) show the quote to be a stray one: one of them, read on its own, splits into
-    exactly ``width`` cells (the header's). ``first``: the quoted cell is the row's first and the
-    row read across the lines has ``width`` cells; the closing line then splits into ``width``
-    cells by itself (the cell's last line, then the row's other cells) and does not count. Never
-    for a file of one column."""
+def stray_quote(lines: list[str], sep: str, width: int, record: list[str], at: int) -> bool:
+    """Whether a quoted cell spanning lines is a stray quote: ``record`` is the row as the reader
+    took it across the lines, its cell ``at`` the one spanning them, ``lines`` the lines after
+    the one where that cell opened, up to the one where it closed; ``width`` the header's cells.
+
+    A line in between that, read on its own, splits into exactly ``width`` cells is a record of
+    the file: a stray quote. The closing line is the last line of the cell followed by the row's
+    other cells, so it splits into ``width`` cells by itself whenever the cell's last line holds
+    as many delimiters as there are cells before it (none for a first-column cell, one for an
+    address "Moscow, 5" in the second column): it counts only when the row read across the lines
+    lacks the header's width, or when the line where the quote opened also splits into
+    ``width`` cells at every delimiter (both lines are records then). Never for a file of one
+    column."""
     if width < 2:
         return False
-    for i, line in enumerate(lines):
-        if first and i == len(lines) - 1:
-            break
-        try:
-            cells = next(csv.reader([line], delimiter=sep), [])
-        except csv.Error:
-            continue
-        if len(cells) == width:
-            return True
-    return False
+    *inner, closing = lines
+    if any(_cells(line, sep) == width for line in inner):
+        return True
+    if _cells(closing, sep) != width:
+        return False
+    head = record[at].replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
+    return len(record) != width or at + len(head.split(sep)) == width
+
+
+def _cells(line: str, sep: str) -> int:
+    """How many cells ``line`` splits into, read on its own (-1 when it cannot be read)."""
+    try:
+        return len(next(csv.reader([line], delimiter=sep), []))
+    except csv.Error:
+        return -1

@@ -292,16 +292,16 @@ def _open_csv(path: Path, head: bytes, *, sep: str | None, encoding: str | None)
                         break
                     number += 1
                     quote = None
-                    # a row of the header's width whose first cell spans lines
-                    first = len(record) == width and ("\n" in record[0] or "\r" in record[0])
+                    if len(taken) > 1:
+                        # the cell spanning lines: where the quote opened
+                        at = next(i for i, v in enumerate(record) if "\n" in v or "\r" in v
+                                  or END_OF_FILE in v)  # fmt: skip
                     if len(taken) > 1 and (
-                        END_OF_FILE in record[-1] or stray_quote(taken[1:], sep, width, first)
+                        END_OF_FILE in record[-1] or stray_quote(taken[1:], sep, width, record, at)
                     ):
                         # a stray quote (see cxray.ingest.csv_checks): this row alone is
                         # rejected, the lines its quoted cell took are read again as records
                         lines.back.extendleft(reversed(taken[1:]))
-                        at = next(i for i, v in enumerate(record) if "\n" in v or "\r" in v
-                                  or END_OF_FILE in v)  # fmt: skip
                         record = next(csv.reader([taken[0].rstrip("\r\n")], delimiter=sep), [])
                         quote = header[at] if at < width else ""
                         extra = '"' + record[at] if at < len(record) else '"'
