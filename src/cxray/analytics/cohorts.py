@@ -171,17 +171,14 @@ def cohort_table(
     check_period(period)
 
     days = order_days(orders, as_of=as_of) if days is None else days_in(days, as_of=as_of)
-    days = days.select(
-        customer_id=days.customer_id,
-        cidx=_period_index_expr(days.order_date.min().over(group_by="customer_id"), period),
-        pidx=_period_index_expr(days.order_date, period),
-        net=days.net,
-        bought=days.purchase.cast("int64"),
-    )
     # per customer and period: revenue and whether it had a purchase day
-    per = days.group_by(["customer_id", "cidx", "pidx"]).aggregate(
-        revenue=days.net.sum(), bought=days.bought.max()
+    pidx = _period_index_expr(days.order_date, period).name("pidx")
+    per = days.group_by(["customer_id", pidx]).aggregate(
+        revenue=days.net.sum(), bought=days.purchase.cast("int64").max()
     )
+    # the acquisition period: that of the first order day, the customer's first period here
+    firsts = per.group_by("customer_id").aggregate(cidx=per.pidx.min())
+    per = per.join(firsts, "customer_id")
     cells = per.group_by(["cidx", "pidx"]).aggregate(
         customers=per.bought.sum(),
         revenue=per.revenue.sum(),
