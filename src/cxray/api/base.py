@@ -19,7 +19,7 @@ from cxray.api.dates import DateLike, parse_day
 from cxray.api.results import Notice
 from cxray.errors import CxrayError
 from cxray.ingest.schema import TABLES, empty_table
-from cxray.workspace import SETTINGS, Workspace, as_date, masked_url
+from cxray.workspace import SETTINGS, Workspace, as_date, masked_url, parse_channel_synonyms
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.analytics.clv import ClvResult
@@ -101,6 +101,11 @@ class SessionBase:
         if self.workspace is None and key in SETTINGS:
             return SETTINGS[key].default
         return self._ws().setting(key)
+
+    def _channel_synonyms(self) -> dict[str, str]:
+        """The workspace's extra channel spellings (setting ``channel_synonyms``): spelling ->
+        channel, for :mod:`cxray.comms.channels`."""
+        return parse_channel_synonyms(self._setting("channel_synonyms") or "")
 
     def _writable(self) -> Workspace:
         ws = self._ws()

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from cxray.api.outputs import output_folder
 from cxray.api.results import Notice, Result
 from cxray.comms.campaign import Campaign, check_campaign, load_campaign
-from cxray.workspace import parse_channel_synonyms
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.api.base import SessionBase
@@ -79,12 +78,11 @@ class CampaignSession:
         session = self._session()
         day = session.resolve_as_of(as_of, reads=READS)
         clv = session.clv_fit(day) if self._needs_clv(day) else None
-        synonyms = parse_channel_synonyms(session._setting("channel_synonyms") or "")
         plan = plan_campaign(
             self.campaign, session.tables(), as_of=day, clv=clv,
             status=session.customer_status(day),
             global_control_share=session._setting("global_control_share"),
-            channel_synonyms=synonyms,
+            channel_synonyms=session._channel_synonyms(),
         )  # fmt: skip
         steps = [s.to_dict() for s in plan.steps]
         return Result("campaign_plan", plan.to_dict(), {"steps": steps}, value=plan, as_of=day)

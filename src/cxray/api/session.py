@@ -462,6 +462,7 @@ class Session(SessionBase):
         health = contact_health(
             self.tables()["sends"], as_of=day, half_life_days=half_life,
             dormant_after=dormant_after,
+            channel_synonyms=self._channel_synonyms(),
         )  # fmt: skip
         rows = rows_of(health.order_by(["score", "customer_id"]))
         return Result("contacts_health", {"as_of": day, "contacts": rows}, {"contacts": rows},

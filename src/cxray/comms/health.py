@@ -2,8 +2,10 @@
 
 A **contact** here is a customer's address on one channel: the pair ``(customer_id, channel)``.
 The ``sends`` table records sends per customer and channel (it has no contact id), so the health
-of the e-mail address of customer C00042 is the history of the e-mails sent to C00042. A null
-channel is reported as ``"(unknown)"``.
+of the e-mail address of customer C00042 is the history of the e-mails sent to C00042. Channel
+names are read through the synonyms of :mod:`cxray.comms.channels` (``E-mail`` and ``email`` are
+one contact; ``channel_synonyms`` adds a workspace's spellings). A null channel is reported as
+``"(unknown)"``.
 
 Which sends count
 -----------------
@@ -41,9 +43,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 
 import ibis
 import ibis.expr.types as ir
+
+from cxray.comms.channels import channel_column
 
 __all__ = [
     "BASE",
@@ -81,8 +86,10 @@ def contact_health(
     half_life_days: float = 90,
     dormant_after: int = 5,
     at_risk_below: float = 30,
+    channel_synonyms: Mapping[str, str] | None = None,
 ) -> ir.Table:
     """Health of every contact (customer x channel) with sends up to ``as_of``; lazy.
+    ``channel_synonyms``: a workspace's extra channel spellings (see the module notes).
 
     Columns, ordered by ``customer_id``, ``channel``:
 
@@ -125,7 +132,7 @@ def contact_health(
     age = (ibis.literal((as_of - _EPOCH).days) - day).cast("float64")
     s = s.select(
         customer_id=s.customer_id,
-        channel=s.channel.fill_null("(unknown)"),
+        channel=channel_column(s.channel, channel_synonyms).fill_null("(unknown)"),
         sent_at=s.sent_at,
         campaign_id=s.campaign_id,
         w=(age * (-math.log(2) / float(half_life_days))).exp(),
