@@ -81,3 +81,13 @@ def test_file_columns_named_like_the_checks_own_columns_are_kept_apart(tmp_path)
         assert result.ignored_columns == [
             "_row (2)", "_problem (2)", "_extra (2)", "t:amount (2)", "_value (2)"
         ]  # fmt: skip
+
+
+def test_a_large_quantity_times_price_is_exact_to_the_cent(tmp_path):
+    # 8435001.711 x 8698268.479 = 73369909503102.367569 (by hand, in decimals) -> .37; through
+    # doubles cast to decimals the product came out as ...102.3589 -> .36
+    text = "order_id;customer_id;order_date;quantity;price\n"
+    text += "1;C1;01.02.2024;8435001,711;8698268,479\n"
+    with Workspace(tmp_path / "ws", create=True) as ws:
+        ws.import_file("orders", write(tmp_path / "o.csv", text))
+        assert [r["amount"] for r in stored(ws)] == [73369909503102.37]
