@@ -345,7 +345,8 @@ class SqlContender:
             FROM rfm GROUP BY 1
         """)
         sums = self.rows(
-            "SELECT sum(frequency) AS f, sum(recency) AS r, sum(monetary) AS m FROM rfm"
+            "SELECT sum(frequency)::BIGINT AS f, sum(recency)::BIGINT AS r, sum(monetary) AS m "
+            "FROM rfm"
         )[0]
         return {
             "customers": len(customers),
