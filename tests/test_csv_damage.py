@@ -72,6 +72,14 @@ CASES = {
         {"C1": ("ООО Ромашка,\nМосква, 5", "опт"), "C2": ("Пётр", "розница")},
         [],
     ),
+    "multi_line_cells_in_the_first_and_last_columns": (
+        "customer_id;name;segment\n"
+        '"C1\nC1";Иван;"опт\nрозница"\n'  # the line between: 3 cells by itself
+        "C3;Пётр;розница\n",
+        2,
+        {"C1\nC1": ("Иван", "опт\nрозница"), "C3": ("Пётр", "розница")},
+        [],
+    ),
     "stray_quote_closed_inside_the_next_line": (
         "customer_id;name;segment\n"
         'C1;"Иван;опт\n'  # a record by itself at every delimiter ...

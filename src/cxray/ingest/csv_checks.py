@@ -104,26 +104,32 @@ class QuoteParity:
 
 def stray_quote(lines: list[str], sep: str, width: int, record: list[str], at: int) -> bool:
     """Whether a quoted cell spanning lines is a stray quote: ``record`` is the row as the reader
-    took it across the lines, its cell ``at`` the one spanning them, ``lines`` the lines after
-    the one where that cell opened, up to the one where it closed; ``width`` the header's cells.
+    took it across the lines, its cell ``at`` the first one spanning them, ``lines`` the lines
+    after the one where that cell opened, up to the one where the row ends; ``width`` the
+    header's cells.
 
-    A line in between that, read on its own, splits into exactly ``width`` cells is a record of
-    the file: a stray quote. The closing line is the last line of the cell followed by the row's
-    other cells, so it splits into ``width`` cells by itself whenever the cell's last line holds
-    as many delimiters as there are cells before it (none for a first-column cell, one for an
-    address "Moscow, 5" in the second column): it counts only when the row read across the lines
-    lacks the header's width, or when the line where the quote opened also splits into
-    ``width`` cells at every delimiter (both lines are records then). Never for a file of one
-    column."""
+    A line wholly inside a cell spanning lines (neither its first nor its last) that, read on its
+    own, splits into exactly ``width`` cells is a record of the file: a stray quote. The line
+    where cell ``at`` closes is the last line of that cell followed by the row's other cells, so
+    it splits into ``width`` cells by itself whenever the cell's last line holds as many
+    delimiters as there are cells before it (none for a first-column cell, one for an address
+    "Moscow, 5" in the second column): it counts only when the row read across the lines lacks
+    the header's width, or when the line where the quote opened also splits into ``width``
+    cells at every delimiter (both lines are records then). Never for a file of one column."""
     if width < 2:
         return False
-    *inner, closing = lines
-    if any(_cells(line, sep) == width for line in inner):
+    texts = [_text_lines(v) for v in record[at:] if "\n" in v or "\r" in v]
+    if any(_cells(line, sep) == width for parts in texts for line in parts[1:-1]):
         return True
+    closing = lines[len(texts[0]) - 2] if 2 <= len(texts[0]) <= len(lines) + 1 else ""
     if _cells(closing, sep) != width:
         return False
-    head = record[at].replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
-    return len(record) != width or at + len(head.split(sep)) == width
+    return len(record) != width or at + len(texts[0][0].split(sep)) == width
+
+
+def _text_lines(cell: str) -> list[str]:
+    """The lines of a cell's text (line ends LF, CRLF or CR)."""
+    return cell.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _cells(line: str, sep: str) -> int:
