@@ -118,8 +118,8 @@ def test_a_workspace_another_process_writes_is_busy_in_one_line(workspace):
         holder.stdin.close()
         holder.wait(timeout=30)
     assert line == (
-        f"error: the workspace {workspace} is in use by another cxray process (an import?); "
-        "try again when it has finished"
+        f"error: the workspace {workspace} is busy: another program (PID {holder.pid}) holds "
+        "its database; try again later, or wait for it with --wait SECONDS"
     )
 
 

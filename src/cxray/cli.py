@@ -782,11 +782,15 @@ def clv(
         title=t("clv_params_title", end=end, unit=unit),
     )
     top = result.to_pandas("customers").sort_values("clv", ascending=False).head(limit)
+    title = t("clv_top_title", n=limit, horizon=horizon, unit=unit)
+    if not result.fit_trusted:  # the warnings (stderr, above) say why; the table is marked
+        say("clv_unreliable_line")
+        title = f"{title} {t('clv_unreliable_mark')}"
     show_table(
         top.to_dict("records"),
         formats={"p_alive": ".1%", "recency": ",.1f", "T": ",.1f", "expected_purchases": ",.1f"},
         headers=money_headers(["monetary", "expected_value", "clv"], currency),
-        title=t("clv_top_title", n=limit, horizon=horizon, unit=unit),
+        title=title,
     )
     if result.value.validation is not None:
         show_table(result.value.validation.to_dict("records"), title=t("clv_validation_title"))

@@ -664,6 +664,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Top {n} customers by CLV over {horizon:g} {unit}s",
         "ru": "Топ-{n} клиентов по CLV на {horizon:g} ({unit})",
     },
+    "clv_unreliable_line": {
+        "en": "Unreliable: the warnings say this fit cannot be trusted, so the P(alive), "
+        "expected purchases and CLV below are not estimates to act on.",
+        "ru": "Ненадёжно: по предупреждениям этой модели нельзя доверять, поэтому вероятность "
+        "активности, ожидаемые покупки и CLV ниже — не оценки, на которые можно опираться.",
+    },
+    "clv_unreliable_mark": {"en": "(unreliable)", "ru": "(ненадёжно)"},
     "clv_validation_title": {
         "en": "Holdout: mean purchases per customer, actual vs predicted, by calibration "
         "repeat purchases",
@@ -1565,6 +1572,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The models could not be fitted: too little purchase history.",
         "ru": "Модели не удалось построить: слишком мало истории покупок.",
     },
+    "clv_untrusted": {
+        "en": "The CLV and P(alive) of each customer are not shown: the fit cannot be trusted "
+        "on this data (see the warnings above), and its per-customer figures would mislead.",
+        "ru": "CLV и вероятность активности по клиентам не показаны: модели на этих данных "
+        "нельзя доверять (см. предупреждения выше), и её цифры по клиентам ввели бы в "
+        "заблуждение.",
+    },
     "clv_distribution": {
         "en": "Customers by CLV band (count · total CLV)",
         "ru": "Клиенты по диапазонам CLV (число · сумма CLV)",
@@ -1629,15 +1643,32 @@ def current_lang() -> str:
     return env if env in LANGS else "en"
 
 
+def format_number(value: float, spec: str, lang: str | None = None) -> str:
+    """``value`` formatted with ``spec`` (``,.0f``, ``.1%`` ...) as ``lang`` (default: the
+    current language) writes numbers: English ``12,346``, ``12.5%``; Russian ``12 346`` (narrow
+    no-break spaces between thousands), a decimal comma and a no-break space before the
+    percent sign: ``12,5 %``. The one place where numbers shown to people get their language.
+
+    >>> format_number(12345.678, ",.1f", "en"), format_number(12345.678, ",.1f", "ru")
+    ('12,345.7', '12\u202f345,7')
+    >>> format_number(0.125, ".1%", "ru")
+    '12,5\xa0%'
+    """
+    text = format(value, spec)
+    if (lang or current_lang()) != "ru":
+        return text
+    text = text.replace(",", "\u202f").replace(".", ",")
+    return text[:-1] + "\u00a0%" if text.endswith("%") else text
+
+
 class _RussianNumbers(string.Formatter):
-    """Numbers as Russian writes them: ``1 234 567,89`` (no-break spaces between thousands, a
-    decimal comma) for ``{n:,}``, ``{x:.2f}`` and the like; other fields as they are."""
+    """Numbers as Russian writes them (:func:`format_number`): ``1 234 567,89``, ``12,5 %``
+    for ``{n:,}``, ``{x:.2f}``, ``{p:.1%}`` and the like; other fields as they are."""
 
     def format_field(self, value: object, format_spec: str) -> str:
-        text = format(value, format_spec)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and format_spec:
-            return text.replace(",", "\u00a0").replace(".", ",")
-        return text
+            return format_number(value, format_spec, "ru")
+        return format(value, format_spec)
 
 
 _RU = _RussianNumbers()

@@ -42,6 +42,7 @@ __all__ = [
     "Session",
     "campaign",
     "demo",
+    "describe_process",
     "exists",
     "import_file",
     "init",
@@ -70,6 +71,7 @@ def open(  # noqa: A001 - cxray.open reads like the built-in on purpose
     *,
     backend: str | None = None,
     read_only: bool = True,
+    wait: float | None = None,
 ) -> Session:
     """A session over an existing workspace.
 
@@ -78,6 +80,10 @@ def open(  # noqa: A001 - cxray.open reads like the built-in on purpose
     place of ``backend``. Raises CxrayError ``no_workspace`` when the folder holds no
     workspace, and creates nothing. ``read_only=False`` is needed to import files and to store
     follow-up tasks.
+
+    While another process writes the workspace (an import), it raises CxrayError
+    ``workspace_busy`` naming that process; ``wait`` (seconds, default ``$CXRAY_WAIT``, else 0)
+    waits for it to finish first.
     """
     from cxray.api.session import Session
     from cxray.workspace import Workspace
@@ -85,7 +91,7 @@ def open(  # noqa: A001 - cxray.open reads like the built-in on purpose
     path = path_or_url
     if path is not None and "://" in str(path):
         path, backend = None, str(path_or_url)
-    return Session(Workspace(path, backend=backend, read_only=read_only, create=False))
+    return Session(Workspace(path, backend=backend, read_only=read_only, create=False, wait=wait))
 
 
 def exists(path: str | Path | None = None, *, backend: str | None = None) -> bool:
@@ -98,6 +104,14 @@ def exists(path: str | Path | None = None, *, backend: str | None = None) -> boo
     return holds_workspace(path)
 
 
+def describe_process(command: str | None) -> None:
+    """Name what this process does (``cxray import``) for the others: while it writes a
+    workspace, one that finds the workspace busy names this command, its PID and start time."""
+    from cxray.lock import set_command
+
+    set_command(command)
+
+
 def campaign(source: str | Path | dict[str, Any]) -> CampaignSession:
     """A campaign file (or mapping) checked without a workspace: ``cxray.campaign(f).check()``."""
     from cxray.api.campaigns import CampaignSession
@@ -108,24 +122,26 @@ def campaign(source: str | Path | dict[str, Any]) -> CampaignSession:
 def import_file(table: str, file: str | Path, **options: Any) -> Result:
     """Import ``file`` into the canonical ``table``, creating the workspace when missing; see
     :func:`cxray.api.create.import_file` for the options (``workspace``, ``backend``, ``maps``,
-    ``sep``, ``encoding``, ``date_format``, ``identical_lines``, ``events``)."""
+    ``sep``, ``encoding``, ``date_format``, ``identical_lines``, ``events``, ``wait``)."""
     from cxray.api.create import import_file as run
 
     return run(table, file, **options)
 
 
-def init(path: str | Path | None = None, *, backend: str | None = None) -> Result:
+def init(
+    path: str | Path | None = None, *, backend: str | None = None, wait: float | None = None
+) -> Result:
     """Create an empty workspace for your own data (refused where one exists); see
     :func:`cxray.api.create.init`."""
     from cxray.api.create import init as run
 
-    return run(path, backend=backend)
+    return run(path, backend=backend, wait=wait)
 
 
 def demo(profile: str = "b2b-food", **options: Any) -> Result:
     """Generate a synthetic company into the workspace, replacing its tables; see
     :func:`cxray.api.create.demo` for the options (``workspace``, ``seed``, ``as_of``, ``out``,
-    ``lines``, ``customers``, ``events``)."""
+    ``lines``, ``customers``, ``events``, ``wait``)."""
     from cxray.api.create import demo as run
 
     return run(profile, **options)

@@ -37,13 +37,15 @@ def import_file(
     date_format: str | None = None,
     identical_lines: str = "keep",
     events: Events | None = None,
+    wait: float | None = None,
 ) -> Result:
     """Import ``file`` into the canonical ``table`` of the workspace folder ``workspace``
     (default ``./cxray-workspace``; created when missing) or of the ``backend`` URL.
 
     ``date_format`` (strftime syntax, e.g. ``"%m/%d/%Y %H:%M"``) reads every date column of the
     file; ``identical_lines="reject"`` rejects identical lines of one order in a file without
-    line numbers (by default they are kept as separate lines).
+    line numbers (by default they are kept as separate lines). ``wait``: seconds to wait while
+    another process writes the workspace (see :func:`cxray.open`).
 
     A file that cannot be read raises CxrayError and changes nothing; when it was the first
     import, no workspace is left behind (except when every row was rejected: the rejects file
@@ -58,7 +60,7 @@ def import_file(
     fresh = backend is None and not folder.exists()
     try:
         with (
-            Session(Workspace(folder, backend=backend, create=True)) as session,
+            Session(Workspace(folder, backend=backend, create=True, wait=wait)) as session,
             events.bar("import_progress", unit=progress_unit(file), file=Path(file).name) as update,
         ):
             return session.import_file(
@@ -71,7 +73,9 @@ def import_file(
         raise
 
 
-def init(path: Path | str | None = None, *, backend: str | None = None) -> Result:
+def init(
+    path: Path | str | None = None, *, backend: str | None = None, wait: float | None = None
+) -> Result:
     """Create an empty workspace for your own data in the folder ``path`` (default
     ``./cxray-workspace``), or on the ``backend`` URL. Refuses (CxrayError
     ``workspace_exists``, nothing changed) a folder or backend that already holds a workspace,
@@ -80,7 +84,7 @@ def init(path: Path | str | None = None, *, backend: str | None = None) -> Resul
     where = backend or str(folder)
     if backend is None and holds_workspace(folder):
         raise CxrayError("workspace_exists", path=where)
-    with Workspace(folder, backend=backend, create=True) as ws:
+    with Workspace(folder, backend=backend, create=True, wait=wait) as ws:
         if backend is not None and any(ws.has(name) for name in (*TABLES, META)):
             raise CxrayError("workspace_exists", path=where)
         ws.set_meta("kind", "real")
@@ -98,6 +102,7 @@ def demo(
     lines: int | None = None,
     customers: int | None = None,
     events: Events | None = None,
+    wait: float | None = None,
 ) -> Result:
     """Generate a synthetic company into the workspace, replacing its tables.
 
@@ -132,7 +137,7 @@ def demo(
     started = time.perf_counter()
     events.status("demo_generating", profile=profile, seed=seed, as_of=day)
     imported: dict[str, Any] = {}
-    with Workspace(workspace, backend=backend, create=True) as ws:
+    with Workspace(workspace, backend=backend, create=True, wait=wait) as ws:
         if ws.meta("kind") == "real":  # imported files or `cxray init`: never replace them
             raise CxrayError("demo_over_real", path=masked_url(ws.backend_url or str(ws.path)))
         if streamed:

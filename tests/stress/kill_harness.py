@@ -1,0 +1,124 @@
+"""What the kill -9 tests share: order files made from a seed, the state they must leave (computed
+from the files alone, without cxray), and an import that runs in its own process to be killed.
+
+Used by ``tests/test_kill.py`` (a few kills in CI) and ``tests/stress/kill_stress.py`` (100).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+DB_FILE = "cxray.duckdb"
+
+
+def write_orders(path: Path, *, orders: int, first: int, seed: int, lines: int = 2) -> Path:
+    """A CSV of ``orders`` orders (ids ``first``, ``first + 1`` ...), each of ``lines`` lines
+    numbered 1..lines, amounts drawn from ``seed``: ``order_id,customer_id,order_date,sku,
+    line_no,amount``."""
+    con = duckdb.connect()
+    con.execute("SELECT setseed(?)", [(seed % 1000) / 1000])
+    con.execute(
+        f"""
+        COPY (
+            SELECT 'O' || (o + {first}) AS order_id,
+                   'C' || ((o * 7919) % 5000) AS customer_id,
+                   DATE '2024-01-01' + CAST(o % 700 AS INTEGER) AS order_date,
+                   'S' || (l * 13 % 97) AS sku,
+                   l AS line_no,
+                   round(1 + random() * 999, 2) AS amount
+            FROM range({orders}) r(o), range(1, {lines + 1}) s(l)
+        ) TO '{path}' (HEADER, DELIMITER ',')
+        """
+    )
+    con.close()
+    return path
+
+
+@dataclass(frozen=True)
+class State:
+    """What the orders table holds, compared without cxray: rows, distinct orders and the sum of
+    amounts in cents."""
+
+    rows: int
+    orders: int
+    cents: int
+
+
+def expected(*files: Path) -> State:
+    """The state after importing ``files`` in turn into an empty workspace, read from the files
+    alone (their keys ``order_id, line_no`` are unique across them, as :func:`write_orders`
+    makes them)."""
+    if not files:
+        return State(0, 0, 0)
+    con = duckdb.connect()
+    names = ", ".join(f"'{f}'" for f in files)
+    row = con.execute(
+        "SELECT count(*), count(DISTINCT order_id), sum(round(amount * 100)::BIGINT) "
+        f"FROM read_csv([{names}], header = true, all_varchar = false)"
+    ).fetchone()
+    con.close()
+    return State(int(row[0]), int(row[1]), int(row[2] or 0))
+
+
+def stored(folder: Path) -> tuple[State, list[str]]:
+    """The orders table's state and the files of the import log (``_imports``), read with DuckDB
+    directly (opening the database is itself part of what is checked)."""
+    con = duckdb.connect(str(folder / DB_FILE), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+        state = State(0, 0, 0)
+        if "orders" in tables:
+            row = con.execute(
+                "SELECT count(*), count(DISTINCT order_id), "
+                "coalesce(sum(round(amount * 100)::BIGINT), 0) FROM orders"
+            ).fetchone()
+            state = State(int(row[0]), int(row[1]), int(row[2]))
+        log = []
+        if "_imports" in tables:
+            log = [
+                Path(r[0]).name
+                for r in con.execute(
+                    "SELECT file FROM _imports WHERE table_name = 'orders' ORDER BY imported_at"
+                ).fetchall()
+            ]
+        return state, log
+    finally:
+        con.close()
+
+
+def import_command(folder: Path, file: Path) -> list[str]:
+    """The CLI import of ``file`` into ``folder``, as a user runs it (``python -m cxray``)."""
+    return [sys.executable, "-m", "cxray", "-w", str(folder), "import", "orders", str(file), "-q"]
+
+
+def run_import(folder: Path, file: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(import_command(folder, file), capture_output=True, text=True, timeout=600)
+
+
+def killed_import(folder: Path, file: Path, delay: float) -> bool:
+    """Start the import of ``file`` and kill -9 it ``delay`` seconds later; whether it was still
+    running when killed (False: it had finished)."""
+    proc = subprocess.Popen(
+        import_command(folder, file), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    time.sleep(delay)
+    alive = proc.poll() is None
+    if alive:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return alive
+
+
+def db_size(folder: Path) -> int:
+    """The database file's size in bytes (with its write-ahead log, if one was left)."""
+    db = folder / DB_FILE
+    wal = db.with_name(DB_FILE + ".wal")
+    return db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
