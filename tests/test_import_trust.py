@@ -91,3 +91,12 @@ def test_a_large_quantity_times_price_is_exact_to_the_cent(tmp_path):
     with Workspace(tmp_path / "ws", create=True) as ws:
         ws.import_file("orders", write(tmp_path / "o.csv", text))
         assert [r["amount"] for r in stored(ws)] == [73369909503102.37]
+
+
+def test_a_factor_of_more_than_nine_decimals_keeps_its_digits(tmp_path):
+    # 4.59e-8 x 149106399.3 = 6.8439837... -> 6.84 (as 0.000000046, nine decimals: 6.86)
+    text = "order_id;customer_id;order_date;quantity;price\n"
+    text += "1;C1;01.02.2024;4,59E-8;149106399,3\n"
+    with Workspace(tmp_path / "ws", create=True) as ws:
+        ws.import_file("orders", write(tmp_path / "o.csv", text))
+        assert [r["amount"] for r in stored(ws)] == [6.84]

@@ -454,13 +454,16 @@ def _chunk_sql(
         typed.append((col.name, parsed))
     if "amount" in mapping.derived:
         # quantity x price to the cent, in decimals (1.5 x 1.785 = 2.6775 -> 2.68, as an invoice
-        # rounds a line total); beyond 10^15 in doubles. Each factor becomes a decimal through
-        # its shortest text: a double cast straight to a decimal keeps the double's error
-        # (8435001.711 -> 8435001.710999999), which moves the cent of a large product
+        # rounds a line total); beyond 10^15, or with a factor of more than 9 decimals
+        # (4.59e-8), in doubles. Each factor becomes a decimal through its shortest text: a
+        # double cast straight to a decimal keeps the double's error (8435001.711 ->
+        # 8435001.710999999), which moves the cent of a large product
         of = dict(typed)
         q, p = of["quantity"], of["price"]
+        dec = {x: f"CAST(CAST({x} AS VARCHAR) AS DECIMAL(38, 9))" for x in (q, p)}
         small = f"abs({q}) < 1e15 AND abs({p}) < 1e15 AND abs({q} * {p}) < 1e15"
-        exact = " * ".join(f"CAST(CAST({x} AS VARCHAR) AS DECIMAL(38, 9))" for x in (q, p))
+        small += "".join(f" AND CAST({dec[x]} AS DOUBLE) = {x}" for x in (q, p))
+        exact = f"{dec[q]} * {dec[p]}"
         exact = f"CAST(round({exact}, 2) AS DOUBLE)"
         typed.append(("amount", f"CASE WHEN {small} THEN {exact} ELSE round({q} * {p}, 2) END"))
         for name in ("quantity", "price"):
