@@ -37,10 +37,7 @@ def error_line(result) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1899-12-31", "3000-01-01"])
-def test_an_as_of_outside_the_calendar_windows_reach_is_refused(workspace, day):
-    line = error_line(run(workspace, "structure", "--as-of", day))
-    assert line == f"error: --as-of: {day} is out of range (from 1900-01-01 to 2999-12-31)"
+# --as-of out of range, report --out a folder, demo --out a file: tests/test_bad_inputs.py
 
 
 def test_the_range_holds_for_dates_given_to_the_api_too():
@@ -50,28 +47,6 @@ def test_the_range_holds_for_dates_given_to_the_api_too():
         parse_day(dt.datetime(1, 1, 1, 12, 0), "--holdout-end")
     assert err.value.key == "date_option_out_of_range"
     assert err.value.params["option"] == "--holdout-end"
-
-
-def test_a_report_written_to_a_folder_is_refused_before_any_work(workspace, tmp_path):
-    folder = tmp_path / "out"
-    folder.mkdir()
-    result = run(workspace, "report", "--out", str(folder))
-    line = error_line(result)
-    assert line.startswith(f"error: cannot write {folder}: ")
-    # refused before the report was computed: nothing said about its as-of
-    assert "As of" not in result.output
-    assert list(folder.iterdir()) == []
-
-
-def test_demo_out_that_is_a_file_is_refused_before_the_workspace_is_filled(tmp_path):
-    taken = tmp_path / "taken"
-    taken.write_text("mine", encoding="utf-8")
-    folder = tmp_path / "ws"
-    result = CliRunner().invoke(app, ["demo", "-w", str(folder), "--out", str(taken), "--quiet"])
-    line = error_line(result)
-    assert line.startswith(f"error: cannot write {taken}: ")
-    assert not folder.exists()
-    assert taken.read_text(encoding="utf-8") == "mine"
 
 
 def test_outputs_are_checked_as_files_or_folders(tmp_path):
