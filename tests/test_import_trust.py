@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from cxray.workspace import Workspace
 
@@ -83,20 +84,18 @@ def test_file_columns_named_like_the_checks_own_columns_are_kept_apart(tmp_path)
         ]  # fmt: skip
 
 
-def test_a_large_quantity_times_price_is_exact_to_the_cent(tmp_path):
-    # 8435001.711 x 8698268.479 = 73369909503102.367569 (by hand, in decimals) -> .37; through
-    # doubles cast to decimals the product came out as ...102.3589 -> .36
-    text = "order_id;customer_id;order_date;quantity;price\n"
-    text += "1;C1;01.02.2024;8435001,711;8698268,479\n"
+@pytest.mark.parametrize(
+    ("quantity", "price", "amount"),
+    [
+        # 8435001.711 x 8698268.479 = 73369909503102.367569 (by hand, in decimals) -> .37;
+        # through doubles cast straight to decimals the product came out as ...102.3589 -> .36
+        ("8435001,711", "8698268,479", 73369909503102.37),
+        # 4.59e-8 x 149106399.3 = 6.8439837... -> 6.84 (as 0.000000046, nine decimals: 6.86)
+        ("4,59E-8", "149106399,3", 6.84),
+    ],
+)
+def test_quantity_times_price_is_exact_to_the_cent(tmp_path, quantity, price, amount):
+    text = f"order_id;customer_id;order_date;quantity;price\n1;C1;01.02.2024;{quantity};{price}\n"
     with Workspace(tmp_path / "ws", create=True) as ws:
         ws.import_file("orders", write(tmp_path / "o.csv", text))
-        assert [r["amount"] for r in stored(ws)] == [73369909503102.37]
-
-
-def test_a_factor_of_more_than_nine_decimals_keeps_its_digits(tmp_path):
-    # 4.59e-8 x 149106399.3 = 6.8439837... -> 6.84 (as 0.000000046, nine decimals: 6.86)
-    text = "order_id;customer_id;order_date;quantity;price\n"
-    text += "1;C1;01.02.2024;4,59E-8;149106399,3\n"
-    with Workspace(tmp_path / "ws", create=True) as ws:
-        ws.import_file("orders", write(tmp_path / "o.csv", text))
-        assert [r["amount"] for r in stored(ws)] == [6.84]
+        assert [r["amount"] for r in stored(ws)] == [amount]
