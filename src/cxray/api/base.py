@@ -230,7 +230,7 @@ class SessionBase:
 
     def known_order_days(self) -> ir.Table | None:
         """:meth:`order_days` when the session holds them already, else None: a question that
-        reads only a window of them (structure) then computes that window from the orders in
+        reads only a window of them (structure, RFM) then computes that window from the orders in
         its own query rather than every order day of the history first."""
         return self._cache.get(("order_days",))
 

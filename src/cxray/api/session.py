@@ -313,8 +313,9 @@ class Session(SessionBase):
         day = self.resolve_as_of(as_of)
         groups = _groups(self.tables()["customers"], segment_by)
         scores = rf.rfm(
-            self.tables()["orders"], as_of=day, window_months=window, days=self.order_days()
-        )
+            self.tables()["orders"], as_of=day, window_months=window,
+            days=self.known_order_days(),
+        )  # fmt: skip
         tables: dict[str, Any] = {}
         with scores.cache() as cached:  # the customers and their summary from one scoring
             customers = cached.to_pyarrow()
