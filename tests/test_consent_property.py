@@ -35,7 +35,7 @@ def workspace(folder):
 
 @seed(20261206)
 @settings(
-    max_examples=100,
+    max_examples=50,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
