@@ -56,6 +56,11 @@ DB_FILE = "cxray.duckdb"
 # beyond it): a file of 10M lines then fits a laptop. The setting ``memory_limit`` replaces it.
 IMPORT_MEMORY_LIMIT = "1GB"
 INTERNAL_PREFIX = "_"
+# A writer that leaves the database file with more space unused than both of these (an import
+# killed midway leaves its blocks past the end of the data) copies the data into a new file
+# and puts it in place of the old one, before it lets go of the lock (see compact_file)
+COMPACT_MIN_BYTES = 64 * 2**20
+COMPACT_MIN_SHARE = 0.5
 META = "_meta"
 """What cxray notes about the workspace itself, as key / value text: ``kind`` is ``demo`` for a
 workspace ``cxray demo`` filled (imports into it are refused) and ``real`` for one ``cxray
@@ -418,6 +423,8 @@ class Workspace:
     def close(self) -> None:
         if not self._owns_con:
             return
+        if self._noted and not self._in_transaction:
+            compact_file(self.con.con, self.path / DB_FILE)
         with contextlib.suppress(Exception):
             self.con.disconnect()
         if self._noted:
@@ -952,6 +959,36 @@ class Workspace:
             }
         )
         self.append(IMPORTS, data, IMPORTS_SCHEMA)
+
+
+def compact_file(con: object, db: Path) -> bool:
+    """Rewrite the DuckDB file ``db`` that ``con`` holds writable when more of it is unused
+    than :data:`COMPACT_MIN_BYTES` and :data:`COMPACT_MIN_SHARE` of the file: the data is copied
+    into a new file (0600) that atomically takes the old one's place while ``con`` still holds
+    the lock. DuckDB reuses such space on later writes but never gives it back. Whether the file
+    was rewritten; a failure leaves the old file as it was."""
+    spare_file = db.with_name(db.name + ".compact")
+    try:
+        con.execute("CHECKPOINT")  # what DuckDB does on closing anyway: the free blocks known
+        size = db.stat().st_size
+        info = con.execute("PRAGMA database_size").fetchone()
+        used = int(info[2]) * int(info[4])  # block size x used blocks
+        spare = size - used
+        if spare <= COMPACT_MIN_BYTES or spare <= COMPACT_MIN_SHARE * size:
+            return False
+        name = con.execute("SELECT current_database()").fetchone()[0]
+        spare_file.unlink(missing_ok=True)
+        con.execute(f"ATTACH '{spare_file}' AS cxray_compact")
+        try:
+            con.execute(f'COPY FROM DATABASE "{name}" TO cxray_compact')
+        finally:
+            con.execute("DETACH cxray_compact")
+        spare_file.chmod(0o600)
+        os.replace(spare_file, db)
+        return True
+    except Exception:
+        spare_file.unlink(missing_ok=True)
+        return False
 
 
 def _spec(table: str) -> Table:
