@@ -356,3 +356,84 @@ def test_the_report_says_why_its_feedback_scores_are_empty(tmp_path):
 
 def html_section(html: str, anchor: str) -> str:
     return html.split(f"<section id='{anchor}'>")[1].split("</section>")[0]
+
+
+# --- a CLV fit not to trust ------------------------------------------------------------------
+
+
+def lasting_orders() -> list[dict]:
+    """120 customers over 78 weeks from 2024-01-01, drawn from a BG/NBD process (purchase rates
+    Gamma(0.8, 1/4) a week, drop-out after a purchase Beta(1, 4), spend Gamma(4, 10)): a span,
+    repeaters and drop-outs enough for a fit with interior parameters."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    rows = []
+    for c in range(120):
+        rate, drop = rng.gamma(0.8, 1 / 4.0), rng.beta(1.0, 4.0)
+        week, n = float(c % 26), 0
+        while week < 78:
+            rows.append(
+                {"order_id": f"o{c}-{n}", "customer_id": f"c{c:03d}",
+                 "order_date": d("2024-01-01") + dt.timedelta(days=int(week * 7)),
+                 "amount": float(round(rng.gamma(4, 10), 2)), "sku": "s1"}
+            )  # fmt: skip
+            n += 1
+            if rng.random() < drop:
+                break
+            week += rng.exponential(1 / rate)
+    return rows
+
+
+def clv_section(html: str) -> str:
+    return html.split("id='clv'")[1].split("</section>")[0]
+
+
+def test_a_fit_not_to_trust_hides_the_per_customer_figures(short_ws, tmp_path):
+    from cxray.report.html import render_html
+    from cxray.report.xlsx import write_xlsx
+
+    with cxray.open(short_ws) as ws:
+        clv, xray = ws.clv(), ws.report()
+    # 8 weeks, 5 repeaters, a runaway fit: each of these alone says "do not read per customer"
+    assert {"coverage_clv", "clv_few_repeaters", "clv_degenerate"} <= set(codes(clv))
+    assert clv.to_dict()["fit_trusted"] is False
+    assert xray.to_dict()["clv_trusted"] is False
+    english = clv_section(render_html(xray.value, lang="en"))
+    assert "The CLV and P(alive) of each customer are not shown" in english
+    assert "Most valuable customers" not in english and "P(alive) of the key" not in english
+    assert "r = " in english or "BG/NBD" in english  # the fit's parameters stay
+    assert "Regular clients" not in english  # only the CLV warnings in the section
+    few = next(w for w in clv.warnings if w.code == "clv_few_repeaters")
+    assert notice_text(few, "en") in english
+    russian = clv_section(render_html(xray.value, lang="ru"))
+    assert "CLV и вероятность активности по клиентам не показаны" in russian
+    write_xlsx(xray.value, tmp_path / "x.xlsx")
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    assert "clv" not in book.sheetnames or book["clv"].max_row <= 1
+    out = runner.invoke(app, ["-w", str(short_ws), "clv"])
+    assert out.exit_code == 0, out.output
+    assert "Unreliable: the warnings say this fit cannot be trusted" in out.stdout
+    assert "(unreliable)" in out.stdout
+    assert notice_text(few, "en") in out.stderr
+    printed = json.loads(runner.invoke(app, ["-w", str(short_ws), "clv", "--json"]).stdout)
+    assert printed["fit_trusted"] is False and printed["customers"]
+
+
+def test_a_sound_fit_shows_the_per_customer_figures(tmp_path):
+    from cxray.report.html import render_html
+
+    folder = workspace_with(tmp_path, "lasting", orders=lasting_orders())
+    with cxray.open(folder) as ws:
+        clv, xray = ws.clv(), ws.report()
+    bg = clv.value.params["bg_nbd"]
+    # the generator's drop-out Beta(1, 4) and rate shape 0.8 are found roughly, inside bounds
+    assert 0.3 < bg["r"] < 1.5 and 0.5 < bg["a"] < 3 and 2 < bg["b"] < 12
+    assert codes(clv) == [] and clv.to_dict()["fit_trusted"] is True
+    assert xray.to_dict()["clv_trusted"] is True
+    section = clv_section(render_html(xray.value, lang="en"))
+    assert "Most valuable customers" in section and "not shown" not in section
+    out = runner.invoke(app, ["-w", str(folder), "clv"])
+    assert out.exit_code == 0 and "nreliable" not in out.stdout

@@ -23,7 +23,8 @@ from cxray.phrases import (
     warning_text,
 )
 
-NNBSP = "\u202f"  # the thousands separator of cxray.report.charts.number
+NNBSP = "\u202f"  # the Russian thousands separator (cxray.texts.format_number)
+NBSP = "\u00a0"  # before a Russian percent sign
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +77,7 @@ STEPS = [
     (
         step("global_control", {"share": 0.03}),
         "global control group (3.0% of all customers)",
-        "глобальная контрольная группа (3,0% всех клиентов)",
+        "глобальная контрольная группа (3,0\u00a0% всех клиентов)",
     ),
     (
         step("full_price", {"days": 30}),
@@ -91,7 +92,7 @@ STEPS = [
     (
         step("global_control", {"share": 0}, off=True),
         "global control group (0.0% of all customers) (check off)",
-        "глобальная контрольная группа (0,0% всех клиентов) (проверка отключена)",
+        "глобальная контрольная группа (0,0\u00a0% всех клиентов) (проверка отключена)",
     ),
 ]
 
@@ -192,18 +193,19 @@ FADING = Alert(
 def test_alert_text():
     k = NNBSP
     assert alert_text(DRIFT, "en") == (
-        f"C1 (key): revenue of the last 3 months 12{k}000 against 20{k}000 a year earlier "
-        f"(-40%); fell most: Сыры -5{k}000; Молоко -3{k}000"
+        "C1 (key): revenue of the last 3 months 12,000 against 20,000 a year earlier "
+        "(-40%); fell most: Сыры -5,000; Молоко -3,000"
     )
     assert alert_text(DRIFT, "ru") == (
         f"C1 (ключевые): выручка за последние 3 мес. 12{k}000 против 20{k}000 годом ранее "
-        f"(-40%); сильнее всего упали: Сыры -5{k}000; Молоко -3{k}000"
+        f"(-40{NBSP}%); сильнее всего упали: Сыры -5{k}000; Молоко -3{k}000"
     )
     assert alert_text(FADING, "en") == (
         "C2 (regular): P(alive) 23%; no purchase for 30 weeks after 5 repeat purchases"
     )
     assert alert_text(FADING, "ru") == (
-        "C2 (регулярные): вероятность активности 23%; нет покупок 30 нед. после 5 повторных покупок"
+        f"C2 (регулярные): вероятность активности 23{NBSP}%; нет покупок 30 нед. после 5 "
+        "повторных покупок"
     )
     was = Alert(**{**FADING.__dict__, "regular": False})
     assert alert_text(was, "en").startswith("C2 (regular a year ago): ")
@@ -239,8 +241,8 @@ def test_error_text():
 
 
 def test_russian_texts_write_numbers_the_russian_way():
-    # 70,117 lines and 12,140,254.21: thousands by no-break spaces, a decimal comma
+    # 70,117 lines and 12,140,254.21: thousands by narrow no-break spaces, a decimal comma
     ru = texts.t("import_identical_lines", lang="ru", n=70117, amount=12140254.21)
-    assert "70\u00a0117" in ru and "12\u00a0140\u00a0254,21" in ru
+    assert "70\u202f117" in ru and "12\u202f140\u202f254,21" in ru
     en = texts.t("import_identical_lines", lang="en", n=70117, amount=12140254.21)
     assert "70,117" in en and "12,140,254.21" in en

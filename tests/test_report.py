@@ -237,12 +237,14 @@ def _clv(p_alive: dict[str, float]) -> ClvResult:
 @pytest.mark.parametrize("lang", LANGS)
 def test_hundreds_of_identical_p_alive_bars_become_one_row(report_data, lang):
     keys = [f"K{i:03d}" for i in range(289)]
-    data = dataclasses.replace(report_data, clv=_clv(dict.fromkeys(keys, 1.0)), key_customers=keys)
+    data = dataclasses.replace(
+        report_data, clv=_clv(dict.fromkeys(keys, 1.0)), key_customers=keys, clv_trusted=True
+    )
     part = section(render_html(data, lang=lang), "clv")
     # 10 bands of 10 points (the distribution chart has its own bars): far from 289 bars
     assert part.count("<rect") <= 10 + 7
     # the one filled band is labelled by the value all its clients share: "100%" with 289
-    assert re.search(r">100%<.*?>289<", part, re.S)
+    assert re.search(r">100(\u00a0)?%<.*?>289<", part, re.S)  # "100 %" in Russian
     at_risk = escape(t("clv_key_at_risk", lang=lang, n="0"))
     assert "K0" not in part.split(at_risk)[1]  # no client is listed: none is below 50%
 
@@ -252,7 +254,9 @@ def test_many_key_clients_list_those_below_half(report_data):
     # clients at 0.2, 0.3 and 0.4, listed lowest first
     alive = {f"K{i:02d}": 0.95 for i in range(35)}
     alive.update({"L2": 0.2, "L3": 0.3, "L4": 0.4, "L5": 0.5, "L6": 0.6})
-    data = dataclasses.replace(report_data, clv=_clv(alive), key_customers=list(alive))
+    data = dataclasses.replace(
+        report_data, clv=_clv(alive), key_customers=list(alive), clv_trusted=True
+    )
     part = section(render_html(data, lang="en"), "clv")
     assert t("clv_key_at_risk", lang="en", n="3") in part
     listed = re.findall(r"<td class=''>(L\d)</td>", part)
@@ -262,7 +266,9 @@ def test_many_key_clients_list_those_below_half(report_data):
 
 def test_few_key_clients_keep_one_bar_each(report_data):
     alive = {"A": 0.9, "B": 0.3, "C": 1.0}
-    data = dataclasses.replace(report_data, clv=_clv(alive), key_customers=list(alive))
+    data = dataclasses.replace(
+        report_data, clv=_clv(alive), key_customers=list(alive), clv_trusted=True
+    )
     part = section(render_html(data, lang="en"), "clv")
     for name in ("ООО Альфа (A)", "Beta (B)", "Gamma (C)"):
         assert escape(name) in part
@@ -343,8 +349,28 @@ def test_report_shows_the_clv_holdout_check(report_tables):
         assert "id='clv-holdout'" in part and "<path d='M" in part.split("clv-holdout")[1]
         row = re.search(r"<tr><td class=''>7\+</td>(.*?)</tr>", part).group(1)
         assert re.findall(r">([^<]*)</td>", row)[0] == "3"
-        assert "36.0" in row
+        assert ("36.0" if lang == "en" else "36,0") in row  # a decimal comma in Russian
         assert escape(t("row_total", lang=lang)) in part
     plain = session.report(as_of=d("2026-12-31")).value
     assert plain.to_dict()["clv_holdout"] is None
     assert "clv-holdout" not in render_html(plain, lang="en")
+
+
+def test_numbers_are_written_as_each_language_writes_them(report_data):
+    from cxray.report.charts import compact, number, numbers_in, percent, signed
+
+    with numbers_in("en"):
+        got = (number(12345.6), number(1234567.891, 2), percent(0.125, 1), compact(12_345_678))
+        assert got == ("12,346", "1,234,567.89", "12.5%", "12.3M")
+        assert signed(-1234.5, 1) == "-1,234.5"
+    with numbers_in("ru"):
+        got = (number(12345.6), number(1234567.891, 2), percent(0.125, 1), compact(12_345_678))
+        assert got == ("12\u202f346", "1\u202f234\u202f567,89", "12,5\u00a0%", "12,3M")
+        assert signed(1234.5, 1) == "+1\u202f234,5"
+    # the report's cards: 12,345 known customers, the key clients' 12.5% share
+    funnel = dataclasses.replace(report_data.funnel, known=12345, key_revenue_share=0.125)
+    data = dataclasses.replace(report_data, funnel=funnel)
+    english, russian = render_html(data, lang="en"), render_html(data, lang="ru")
+    assert "<b>12,345</b>" in english and "<b>12.5%</b>" in english
+    assert "<b>12\u202f345</b>" in russian and "<b>12,5\u00a0%</b>" in russian
+    assert "12\u202f345" not in english and "12.5%" not in russian

@@ -294,3 +294,36 @@ def test_value_of_the_wrong_type(tables, text, key):
         compile_rule(parse_rule(text), context)
     assert err.value.key == key
     assert text in str(err.value)
+
+
+# bought = a line with a positive amount on a purchase day (a day whose lines net above zero)
+RETURN_ORDERS = [
+    order("P1", "2026-06-10", "S-1", 100),  # a purchase with a partial return the same day:
+    order("P1", "2026-06-10", "S-1", -30),  # net 70, a purchase day -> bought S-1
+    order("P2", "2026-06-12", "S-1", -50),  # a return-only day -> nothing bought
+    order("P3", "2026-06-14", "M-1", 40),  # returns exceed sales: net 40 - 100 = -60,
+    order("P3", "2026-06-14", "S-1", -100),  # not a purchase day -> neither M-1 nor S-1
+    order("P4", "2026-06-16", "S-1", 80),  # a sale and its full return: net 0,
+    order("P4", "2026-06-16", "S-1", -80),  # not a purchase day -> nothing bought
+    order("P5", "2026-06-18", "M-1", -10),  # a return and a larger sale: net 50,
+    order("P5", "2026-06-18", "S-1", 60),  # a purchase day: S-1 bought, the returned M-1 not
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('bought sku "S-1" within 30 days', ["P1", "P5"]),
+        ('bought line "Cheese" within 30 days', ["P1", "P5"]),
+        ('bought sku "M-1" within 30 days', []),
+        ('bought line "Bread"', []),
+        ('not bought sku "S-1" within 30 days', ["P2", "P3", "P4"]),
+    ],
+)
+def test_bought_counts_purchase_days_only_and_never_a_return(load, text, expected):
+    tables = {
+        "customers": load("customers", [{"customer_id": f"P{i}"} for i in range(1, 6)]),
+        "orders": load("orders", RETURN_ORDERS),
+        "products": load("products", PRODUCTS),
+    }
+    assert matching(tables, text) == expected

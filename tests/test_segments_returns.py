@@ -173,3 +173,41 @@ def test_report_shows_returns_and_the_breakdown(workspace, tmp_path):
         "Bread": 30.0,
         "Dairy": 0.0,
     }
+
+
+def test_return_rates_in_products_json_table_and_report(workspace):
+    from cxray.report.html import render_html
+
+    # by SKU: s1 sold 100 + 200 + 80 = 380, returned 50 (k2); s2 sold 50 + 20 = 70, returned 30
+    # (k6, who only returned); s3 sold 300 + 100 = 400, returned nothing
+    sku = {r["key"]: r for r in cli_json(workspace, "products")["returns"]}
+    assert {k: (r["sold"], r["returned"]) for k, r in sku.items()} == {
+        "s1": (380.0, 50.0), "s2": (70.0, 30.0), "s3": (400.0, 0.0),
+    }  # fmt: skip
+    assert sku["s1"]["return_rate"] == pytest.approx(50 / 380)
+    assert sku["s2"]["return_rate"] == pytest.approx(30 / 70)
+    assert sku["s1"]["name"] == "Gouda"
+    line = {r["key"]: r["return_rate"] for r in cli_json(workspace, "products", "--by", "line")[
+        "returns"]}  # fmt: skip
+    assert line == {"Cheese": pytest.approx(50 / 380), "Bread": pytest.approx(30 / 70),
+                    "Dairy": 0.0}  # fmt: skip
+    table = runner.invoke(app, ["-w", workspace, "products", "--months", "12"])
+    assert table.exit_code == 0, table.output
+    assert "Returns by amount: 2 of 2 with a return" in table.stdout
+    assert "13.2%" in table.stdout and "42.9%" in table.stdout  # 50 / 380, 30 / 70
+    with cxray.open(workspace) as ws:
+        report = ws.report().value
+    part = render_html(report, lang="en").split("id='returns'")[1].split("</section>")[0]
+    assert "The 2 SKUs returned most" in part
+    assert "s1 — Gouda" in part and "13.2%" in part and "42.9%" in part
+
+
+def test_structure_lists_customers_by_return_rate(workspace):
+    # k2: returned 50 of 200 sold (25%); k6: returned 30, sold nothing (only returned)
+    by_amount = runner.invoke(app, ["-w", workspace, "structure"])
+    by_rate = runner.invoke(app, ["-w", workspace, "structure", "--returns-by", "rate"])
+    assert by_amount.exit_code == by_rate.exit_code == 0, by_rate.output
+    assert by_amount.stdout.index("│ k2") < by_amount.stdout.index("│ k6")  # 50 before 30
+    assert by_rate.stdout.index("│ k6") < by_rate.stdout.index("│ k2")  # only returned first
+    bad = runner.invoke(app, ["-w", workspace, "structure", "--returns-by", "size"])
+    assert bad.exit_code == 1 and "--returns-by" in bad.stderr

@@ -481,11 +481,17 @@ def structure(
     xyz_y: Annotated[float, typer.Option(help="XYZ: highest CV for Y.")] = 0.25,
     xyz_months: Annotated[int, typer.Option(help="Months of revenue for ABC-XYZ.")] = 12,
     segment_by: SegmentBy = None,
+    returns_by: Annotated[
+        str,
+        typer.Option(help="List the customers with returns by amount (largest first) or rate."),
+    ] = "amount",
     as_json: Json = False,
 ) -> None:
     """The client-base funnel known -> reachable -> active -> regular -> key, the Pareto curve,
     ABC-XYZ classes of customers and SKUs, and returns (return rate by amount, customers who
     only returned). --segment-by COLUMN adds the funnel per value of a customer column."""
+    if returns_by not in ("amount", "rate"):
+        raise CxrayError("bad_parameter", detail="--returns-by must be amount or rate")
     with _open() as ws:
         result = ws.structure(
             parse_day(as_of, "--as-of"), contact_window=contact_window,
@@ -499,7 +505,10 @@ def structure(
     show_as_of(result)
     show_notices(result)
     show_funnel(result.value)
-    show_returns(result.value, result.tables["returns"])
+    returned = result.tables["returns"]
+    if returns_by == "rate":  # only returned (no rate) first, then the highest rate
+        returned = sorted(returned, key=lambda r: -(r["return_rate"] or float("inf")))
+    show_returns(result.value, returned)
     if segment_by is not None:
         show_table(
             result.tables["by_segment"],
@@ -569,6 +578,16 @@ def products(
         headers=money_headers(["revenue", "mom_change", "yoy_change"], currency),
         title=t("products_title", as_of=result.as_of),
     )
+    returned = [r for r in result.to_dict()["returns"] if r["returned"]]
+    if returned:
+        show_table(
+            returned[:limit],
+            columns=["key", *(["name"] if by == "sku" else []), "sold", "returned", "net",
+                     "return_rate"],
+            formats={"return_rate": ".1%", "sold": ",.0f", "returned": ",.0f", "net": ",.0f"},
+            headers=money_headers(["sold", "returned", "net"], currency),
+            title=t("products_returns_title", n=min(limit, len(returned)), total=len(returned)),
+        )  # fmt: skip
 
 
 @app.command()

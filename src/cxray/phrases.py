@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cxray.errors import CxrayError
-from cxray.report.charts import number
+from cxray.report.charts import number, numbers_in
 from cxray.texts import LANGS, current_lang, t
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -98,15 +98,17 @@ def alert_text(alert: Alert, lang: str | None = None) -> str:
             weeks=n["weeks_since_last"],
             repeats=n["repeat_purchases"],
         )
-    lines = "; ".join(f"{ln['product_line']} {number(ln['change'])}" for ln in alert.lines)
+    with numbers_in(lang):
+        lines = "; ".join(f"{ln['product_line']} {number(ln['change'])}" for ln in alert.lines)
+        recent, before = number(n["revenue_recent"]), number(n["revenue_year_ago"])
     return t(
         "alert_drift",
         lang=lang,
         customer=alert.customer_id,
         status=status,
         months=n["months"],
-        recent=number(n["revenue_recent"]),
-        before=number(n["revenue_year_ago"]),
+        recent=recent,
+        before=before,
         pct=n["change_pct"],
         lines=lines or "-",
     )

@@ -671,6 +671,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "активности, ожидаемые покупки и CLV ниже — не оценки, на которые можно опираться.",
     },
     "clv_unreliable_mark": {"en": "(unreliable)", "ru": "(ненадёжно)"},
+    "products_returns_title": {
+        "en": "Returns by amount: {n} of {total} with a return, the most returned first",
+        "ru": "Возвраты по сумме: {n} из {total} с возвратами, сначала самые большие",
+    },
     "clv_validation_title": {
         "en": "Holdout: mean purchases per customer, actual vs predicted, by calibration "
         "repeat purchases",
@@ -1258,6 +1262,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "предыдущим (MoM) и с тем же месяцем год назад (YoY).",
     },
     "col_line": {"en": "product line", "ru": "товарная линия"},
+    "col_sku": {"en": "SKU", "ru": "артикул"},
     "legend_last_12": {"en": "last 12 months", "ru": "последние 12 месяцев"},
     "legend_year_before": {"en": "a year earlier", "ru": "годом ранее"},
     "trend_caption": {
@@ -1480,6 +1485,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "{returned}: доля возвратов {rate}. Клиентов, которые только возвращали: {only}.",
     },
     "returns_by_line": {"en": "By product line", "ru": "По товарным линиям"},
+    "returns_by_sku": {
+        "en": "The {n} SKUs returned most",
+        "ru": "Товары с наибольшими возвратами: {n}",
+    },
     "returns_top_customers": {
         "en": "The {n} customers who returned most",
         "ru": "{n} клиентов с наибольшими возвратами",

@@ -50,6 +50,19 @@ MAX_HOLDOUT_ERROR = 0.25
 """A holdout whose predicted purchases miss the actual total by more than this share."""
 SPEND_ONLY = ("clv_spend_unbounded",)
 """Fit checks about spend alone: they leave P(alive) (and the alerts built on it) intact."""
+UNTRUSTED = ("coverage_clv", "clv_few_repeaters", "clv_degenerate", "clv_holdout_error")
+"""Checks after which a fit's per-customer figures (P(alive), expected purchases, CLV) are not
+to be read: a short calibration, few repeat buyers, a degenerate fit, a large holdout error."""
+
+
+def fit_trusted(codes: list[str]) -> bool:
+    """Whether a CLV fit whose checks gave ``codes`` (:func:`calibration_shortfalls`,
+    :func:`fit_shortfalls`) may be read per customer: none of them is in :data:`UNTRUSTED`.
+
+    >>> fit_trusted(["clv_spend_unbounded"]), fit_trusted(["clv_degenerate"])
+    (True, False)
+    """
+    return not any(code in UNTRUSTED for code in codes)
 
 
 @dataclass(frozen=True)

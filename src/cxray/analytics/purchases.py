@@ -37,6 +37,7 @@ __all__ = [
     "is_purchase",
     "order_days",
     "order_lines",
+    "purchase_lines",
 ]
 
 PURCHASE_EPS = 1e-9
@@ -101,6 +102,22 @@ def days_in(
     if window is not None:
         days = days.filter(window.contains(days.order_date))
     return days
+
+
+def purchase_lines(
+    orders: ir.Table, *, as_of: dt.date | None = None, window: Window | None = None
+) -> ir.Table:
+    """What a customer bought: the :func:`order_lines` with a positive amount (and no negative
+    quantity) dated on one of its purchase days. A return (a negative line) is never bought,
+    and neither is a sale on a day that its returns cancel (a day whose lines do not net above
+    zero). The columns of ``orders``."""
+    lines = order_lines(orders, as_of=as_of, window=window)
+    days = order_days(orders, as_of=as_of, window=window)
+    buying = days.filter(days.purchase).select("customer_id", "order_date")
+    sold = lines.filter(lines.amount > 0)
+    if "quantity" in sold.columns:
+        sold = sold.filter(sold.quantity.isnull() | (sold.quantity >= 0))
+    return sold.semi_join(buying, ["customer_id", "order_date"])
 
 
 def acquisitions(orders: ir.Table, *, as_of: dt.date | None = None) -> ir.Table:

@@ -16,6 +16,7 @@ from typing import Any
 from cxray.analytics import products, structure
 from cxray.analytics.alerts import Alert
 from cxray.analytics.clv import ClvResult
+from cxray.analytics.coverage import fit_trusted
 from cxray.analytics.returns import return_rates
 from cxray.analytics.structure import Funnel
 from cxray.analytics.windows import trailing_window
@@ -58,13 +59,15 @@ class ReportData:
     feedback: dict[str, Any] = field(default_factory=dict)  # scores, by_month, saydo, themes
     followups: dict[str, Any] | None = None  # summary and overdue tasks (None: not tracked)
     names: dict[str, str] = field(default_factory=dict)  # customer_id -> name
-    # returns in the active window: "customers" (with a return), "lines" (per product line)
+    # returns in the active window: "customers" (with a return), "lines" / "skus" (per product
+    # line / SKU)
     returns: dict[str, list[dict]] = field(default_factory=dict)
     segment_by: str | None = None  # the customer column of the breakdowns (None: none)
     by_segment: dict[str, list[dict]] = field(default_factory=dict)  # "structure", "rfm"
     clv_holdout: ClvResult | None = None  # CLV fitted with a holdout (validation table)
     currency: str | None = None  # shown in money headings; None: none shown
     warnings: list[Notice] = field(default_factory=list)  # coverage and fit, each once
+    clv_trusted: bool = True  # False: a check says not to read the CLV per customer
 
     def to_dict(self) -> dict[str, Any]:
         """The report's headline figures as codes and numbers (the JSON twin of its summary)."""
@@ -84,6 +87,7 @@ class ReportData:
             ],
             "followups": self.followups["summary"] if self.followups else None,
             "clv_holdout": None if self.clv_holdout is None else self.clv_holdout.holdout_totals,
+            "clv_trusted": self.clv is not None and self.clv_trusted,
         }
 
     def tables(self) -> dict[str, list[dict]]:
@@ -158,6 +162,7 @@ def collect(
     window = params.active_window
 
     step("structure")
+    session.order_days()  # computed once here, for structure, RFM and cohorts alike
     shape = session.structure(as_of, segment_by=segment_by)
     classes = {by: rows_of(structure.abc_xyz(o, as_of=as_of, by=by)) for by in ("customer", "sku")}
     named = p.filter(p.sku.notnull() & p.name.notnull()).select("sku", "name")
@@ -167,8 +172,9 @@ def collect(
 
     step("products")
     trends = rows_of(products.line_trends(o, p, as_of=as_of, months=window))
-    line_returns = rows_of(
-        return_rates(o, p, as_of=as_of, by="line", window=trailing_window(as_of, window))
+    line_returns, sku_returns = (
+        rows_of(return_rates(o, p, as_of=as_of, by=by, window=trailing_window(as_of, window)))
+        for by in ("line", "sku")
     )
 
     step("whitespace")
@@ -188,6 +194,7 @@ def collect(
 
     step("clv")
     value = session.clv_fit(as_of)
+    fit_checks = session.clv_checks(as_of, value)
     status = session.customer_status(as_of, params)
     key_ids = [
         r["customer_id"]
@@ -243,16 +250,17 @@ def collect(
         names=names,
         clv_holdout=clv_holdout,
         currency=currency,
-        returns={"customers": shape.tables["returns"], "lines": line_returns},
+        returns={"customers": shape.tables["returns"], "lines": line_returns, "skus": sku_returns},
         segment_by=segment_by,
         by_segment=by_segment,
+        clv_trusted=fit_trusted([w.code for w in fit_checks]),
         warnings=distinct(
             [
                 *shape.warnings,
                 *session.coverage(as_of, yoy=0),
                 *space.warnings,
                 *scored.warnings,
-                *session.clv_checks(as_of, value),
+                *fit_checks,
                 *alerted.warnings,
                 *(w for r in heard for w in r.warnings),
             ]

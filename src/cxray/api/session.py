@@ -227,7 +227,8 @@ class Session(SessionBase):
         with MoM and YoY change, SKUs with their product names. Every month of every series by
         default; ``months`` (and ``limit``) keep only the latest months (the top rows),
         computing only those. Tables ``returns_sku`` and ``returns_line``: sold, returned and
-        the return rate by amount per SKU and per product line over the same months."""
+        the return rate by amount per SKU and per product line over the same months; the
+        payload's ``returns``: those of ``by``."""
         from cxray.analytics import products as pr
         from cxray.analytics.returns import return_rates
         from cxray.analytics.windows import Window, add_months
@@ -256,8 +257,9 @@ class Session(SessionBase):
             tables[f"returns_{key}"] = rows_of(
                 return_rates(orders, items, as_of=day, by=key, window=window, customer_id=customer)
             )
-        return Result("products", lambda: {"products": table.to_pylist()}, tables, as_of=day,
-                      warnings=self.coverage(day, yoy=0))  # fmt: skip
+        returns = tables[f"returns_{by}"]
+        return Result("products", lambda: {"products": table.to_pylist(), "returns": returns},
+                      tables, as_of=day, warnings=self.coverage(day, yoy=0))  # fmt: skip
 
     def whitespace(
         self,

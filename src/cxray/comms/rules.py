@@ -40,9 +40,11 @@ Forms
 
 ``bought sku "X" within N days`` and ``bought line "Y" within N days``
     An order line of SKU ``X`` (of product line ``Y``, from the products table) with a positive
-    amount dated within the ``N`` days up to and including the plan date ``as_of`` (that is in
-    ``(as_of - N days, as_of]``). A list matches any of its items: ``bought sku ["A", "B"] within
-    30 days``. Without ``within N days`` any purchase up to ``as_of`` counts.
+    amount on a purchase day of the customer (a day whose lines net above zero: returns are
+    never bought, :func:`cxray.analytics.purchases.purchase_lines`) dated within the ``N`` days
+    up to and including the plan date ``as_of`` (that is in ``(as_of - N days, as_of]``). A
+    list matches any of its items: ``bought sku ["A", "B"] within 30 days``. Without ``within N
+    days`` any purchase up to ``as_of`` counts.
 
 ``not RULE``
     Any rule can be negated: ``not active``, ``not bought line "Cheese" within 90 days``,
@@ -104,6 +106,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from cxray.analytics.products import with_product_line
+from cxray.analytics.purchases import purchase_lines
 from cxray.analytics.rfm import rfm
 from cxray.analytics.structure import StructureParams, customer_status
 from cxray.analytics.windows import day_window
@@ -595,15 +598,13 @@ def bought_ids(
     days: int | None,
     full_price_only: bool = False,
 ) -> ir.Table:
-    """Ids of customers with an order line of the SKUs (``what="sku"``) or product lines
-    (``what="line"``) in ``values`` with a positive amount, dated in ``(as_of - days, as_of]``
-    (on or before ``as_of`` when ``days`` is None). ``full_price_only`` keeps lines whose
-    ``discount`` is null or 0. A one-column lazy table ``customer_id``."""
-    lines = orders.filter(orders.customer_id.notnull(), orders.amount > 0)
-    if days is None:
-        lines = lines.filter(lines.order_date <= ibis.literal(as_of))
-    else:
-        lines = lines.filter(day_window(as_of, days).contains(lines.order_date))
+    """Ids of customers who bought (:func:`cxray.analytics.purchases.purchase_lines`: a line
+    with a positive amount on a purchase day) one of the SKUs (``what="sku"``) or product lines
+    (``what="line"``) in ``values``, dated in ``(as_of - days, as_of]`` (on or before ``as_of``
+    when ``days`` is None). ``full_price_only`` keeps lines whose ``discount`` is null or 0. A
+    one-column lazy table ``customer_id``."""
+    window = None if days is None else day_window(as_of, days)
+    lines = purchase_lines(orders, as_of=as_of, window=window)
     if full_price_only:
         lines = lines.filter(lines.discount.isnull() | (lines.discount == 0))
     if what == "line":

@@ -6,9 +6,13 @@ labels, so the report opens offline in any browser and prints as it looks.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from html import escape
+
+from cxray.texts import format_number
 
 PALETTE = (
     "#2563eb",
@@ -28,26 +32,52 @@ FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
 LABEL_CHARS = 60  # longer bar labels are cut with an ellipsis (the full text is the tooltip)
 
 
+_LANG: ContextVar[str | None] = ContextVar("numbers_lang", default=None)
+
+
+@contextlib.contextmanager
+def numbers_in(lang: str) -> Iterator[None]:
+    """Numbers written by :func:`number`, :func:`percent` and :func:`compact` in ``lang``
+    while the block runs (the report sets its language once)."""
+    token = _LANG.set(lang)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
+
+
+def _fmt(value: float, spec: str) -> str:
+    return format_number(value, spec, _LANG.get())
+
+
 def number(value: float | None, digits: int = 0) -> str:
-    """12345.6 -> '12 346' (thin spaces as thousands separators, readable in both languages)."""
+    """12345.6 -> '12,346' in English, '12 346' in Russian (narrow no-break spaces, a decimal
+    comma: :func:`cxray.texts.format_number`)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value:,.{digits}f}".replace(",", "\u202f")
+    return _fmt(value, f",.{digits}f")
 
 
 def compact(value: float) -> str:
-    """12 345 678 -> '12.3M'; for axis ticks."""
+    """12 345 678 -> '12.3M' ('12,3M' in Russian); for axis ticks."""
     a = abs(value)
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if a >= limit:
-            return f"{value / limit:.1f}".rstrip("0").rstrip(".") + suffix
-    return f"{value:.0f}" if a >= 10 or value == int(value) else f"{value:.2f}"
+            text = f"{value / limit:.1f}".rstrip("0").rstrip(".")
+            return _fmt(float(text), f".{len(text.partition('.')[2])}f") + suffix
+    return _fmt(value, ".0f") if a >= 10 or value == int(value) else _fmt(value, ".2f")
+
+
+def signed(value: float, digits: int = 0) -> str:
+    """+1234.5 -> '+1,234.5' ('+1 234,5' in Russian): a change with its sign."""
+    return _fmt(value, f"+,.{digits}f")
 
 
 def percent(value: float | None, digits: int = 0) -> str:
+    """0.125 -> '12.5%' in English, '12,5 %' in Russian."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value * 100:.{digits}f}%"
+    return _fmt(value, f".{digits}%")
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:

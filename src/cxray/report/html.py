@@ -79,6 +79,17 @@ def render_html(data: ReportData, *, lang: str = "en") -> str:
     tr.month = lambda month: month_label(month, lang)  # type: ignore[attr-defined]
     tr.value = lambda value: value_label(value, lang)  # type: ignore[attr-defined]
 
+    with charts.numbers_in(lang):
+        body = _body(data, tr)
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(tr('report_title'))} — {data.as_of}</title><style>{CSS}</style></head>"
+        f"<body><main>{body}<p class='note'>cxray {__version__}</p></main></body></html>"
+    )
+
+
+def _body(data: ReportData, tr) -> str:
     sections = [
         _summary(data, tr),
         _warnings(data, tr),
@@ -98,13 +109,7 @@ def render_html(data: ReportData, *, lang: str = "en") -> str:
         _communications(data, tr),
         _voice(data, tr),
     ]
-    body = "\n".join(sections)
-    return (
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(tr('report_title'))} — {data.as_of}</title><style>{CSS}</style></head>"
-        f"<body><main>{body}<p class='note'>cxray {__version__}</p></main></body></html>"
-    )
+    return "\n".join(sections)
 
 
 def _section(anchor: str, title: str, read: str, content: str) -> str:
@@ -339,6 +344,16 @@ def _returns(d: ReportData, tr) -> str:
         [(tr.value(r["key"]), number(r["sold"]), number(r["returned"]), rate_of(r)) for r in lines],
         numeric=[False, True, True, True],
     )
+    skus = [r for r in d.returns.get("skus", []) if r["returned"]][:TOP_CUSTOMERS]
+    sku_table = charts.data_table(
+        [tr("col_sku"), tr.money("col_sold"), tr.money("col_returned"), tr("col_return_rate")],
+        [
+            (tr.value(r["key"]) + (f" — {r['name']}" if r["name"] else ""), number(r["sold"]),
+             number(r["returned"]), rate_of(r))
+            for r in skus
+        ],
+        numeric=[False, True, True, True],
+    )  # fmt: skip
     top = d.returns.get("customers", [])[:TOP_CUSTOMERS]
     customer_table = charts.data_table(
         [tr("col_customer"), tr.money("col_sold"), tr.money("col_returned"),
@@ -355,6 +370,7 @@ def _returns(d: ReportData, tr) -> str:
         tr("sec_returns"),
         tr("read_returns", months=f.params.active_window),
         f"<p>{escape(note)}</p><h3>{escape(tr('returns_by_line'))}</h3>{line_table}"
+        f"<h3>{escape(tr('returns_by_sku', n=len(skus)))}</h3>{sku_table}"
         f"<h3>{escape(tr('returns_top_customers', n=len(top)))}</h3>{customer_table}",
     )
 
@@ -598,6 +614,21 @@ def _clv(d: ReportData, tr) -> str:
     if d.clv is None:
         content = escape(tr("clv_not_fitted")) + _clv_holdout(d, tr)
         return _section("clv", tr("sec_clv"), tr("read_clv"), content)
+    notes = _notes(d, tr, "clv_", "coverage_clv")
+    bg = d.clv.params["bg_nbd"]
+    params = tr(
+        "clv_params_line",
+        r=bg["r"],
+        alpha=bg["alpha"],
+        a=bg["a"],
+        b=bg["b"],
+        ll=bg["log_likelihood"],
+        n=bg["customers"],
+    )
+    fitted = f"<p class='note'>{escape(params)}</p>{_clv_holdout(d, tr)}"
+    if not d.clv_trusted:  # the warnings and the parameters, no per-customer figure
+        empty = f"<p>{escape(tr('clv_untrusted'))}</p>"
+        return _section("clv", tr("sec_clv"), tr("read_clv"), f"{notes}{empty}{fitted}")
     customers = d.clv.customers
     values = customers["clv"].fillna(0.0)
     # distribution: customers and total CLV per power-of-ten band
@@ -640,25 +671,15 @@ def _clv(d: ReportData, tr) -> str:
         numeric=[False, True, True, True, True],
     )
     key_chart = _key_alive(d, tr, customers.set_index("customer_id")["p_alive"])
-    bg = d.clv.params["bg_nbd"]
-    params = tr(
-        "clv_params_line",
-        r=bg["r"],
-        alpha=bg["alpha"],
-        a=bg["a"],
-        b=bg["b"],
-        ll=bg["log_likelihood"],
-        n=bg["customers"],
-    )
     return _section(
         "clv",
         tr("sec_clv"),
         tr("read_clv"),
-        f"{_notes(d, tr, 'clv_', 'coverage_clv')}"
+        f"{notes}"
         f"<h3>{escape(tr.money('clv_distribution'))}</h3>{dist}"
         f"<h3>{escape(tr('clv_top'))}</h3>{table}"
         f"<h3>{escape(tr('clv_key_alive'))}</h3>{key_chart}"
-        f"<p class='note'>{escape(params)}</p>{_clv_holdout(d, tr)}",
+        f"{fitted}",
     )
 
 
@@ -839,7 +860,7 @@ def _communications(d: ReportData, tr) -> str:
                         _metric(u.absolute, pct, sign=True),
                         f"[{_metric(u.ci_low, pct, sign=True)}; "
                         f"{_metric(u.ci_high, pct, sign=True)}]",
-                        "–" if u.p_value is None else f"{u.p_value:.3f}",
+                        "–" if u.p_value is None else number(u.p_value, 3),
                     )
                 )
             table = charts.data_table(
@@ -878,7 +899,7 @@ def _metric(value: float | None, pct: bool, sign: bool = False) -> str:
     if value is None:
         return "–"
     if pct:
-        return f"{value * 100:+.1f} pp" if sign else percent(value, 1)
+        return f"{charts.signed(value * 100, 1)} pp" if sign else percent(value, 1)
     return ("+" if sign and value > 0 else "") + number(value)
 
 
@@ -889,13 +910,13 @@ def _voice(d: ReportData, tr) -> str:
     rows = []
     for r in fb["scores"]:
         name = r.metric.upper() + (f" 1-{r.scale}" if r.metric == "csi" else "")
-        ci = "–" if r.ci_low is None else f"[{r.ci_low:.1f}; {r.ci_high:.1f}]"
+        ci = "–" if r.ci_low is None else f"[{number(r.ci_low, 1)}; {number(r.ci_high, 1)}]"
         split = f"{r.promoters}/{r.passives}/{r.detractors}" if r.metric == "nps" else ""
         rows.append(
             (
                 name + (" *" if r.incentivized else ""),
                 number(r.responses),
-                "–" if r.value is None else f"{r.value:.1f}",
+                number(r.value, 1),
                 ci,
                 split,
                 tr("small_group") if r.small else "",
@@ -921,7 +942,7 @@ def _voice(d: ReportData, tr) -> str:
             [tr.month(r.group) for r in months],
             {"NPS": [r.value for r in months]},
             legend=False,
-            y_format=lambda v: f"{v:.0f}",
+            y_format=lambda v: number(v),
             y_min=-100,
             y_max=100,
             markers={"0": 0.0},
@@ -939,7 +960,7 @@ def _voice(d: ReportData, tr) -> str:
             number(g.revenue_before),
             number(g.revenue_after),
             percent(g.retention_after),
-            f"{(g.retention_change or 0) * 100:+.0f} pp",
+            f"{charts.signed((g.retention_change or 0) * 100)} pp",
         )
         for g in say.groups
     ]
@@ -961,8 +982,8 @@ def _voice(d: ReportData, tr) -> str:
     seg_rows = [
         (
             tr(SEGMENT_LABELS.get(s.group, s.group)),
-            "–" if s.value is None else f"{s.value:.1f}",
-            "–" if s.ci_low is None else f"[{s.ci_low:.1f}; {s.ci_high:.1f}]",
+            number(s.value, 1),
+            "–" if s.ci_low is None else f"[{number(s.ci_low, 1)}; {number(s.ci_high, 1)}]",
             number(s.responses),
         )
         for s in say.segments
@@ -1002,9 +1023,7 @@ def _voice(d: ReportData, tr) -> str:
                     open=s["open"],
                     overdue=s["overdue"],
                     closed=s["closed"],
-                    median="–"
-                    if s["median_days_to_close"] is None
-                    else f"{s['median_days_to_close']:.0f}",
+                    median=number(s["median_days_to_close"]),
                     on_time="–"
                     if s["closed_on_time_share"] is None
                     else percent(s["closed_on_time_share"]),
@@ -1021,7 +1040,7 @@ def _voice(d: ReportData, tr) -> str:
                         r["task_id"],
                         _customer_label(d, r["customer_id"]),
                         r["metric"],
-                        f"{r['score']:.0f}",
+                        number(r["score"]),
                         r["owner"],
                         str(r["due_date"])[:10],
                     )

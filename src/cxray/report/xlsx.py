@@ -53,7 +53,7 @@ def report_sheets(data: ReportData, lang: str | None = None) -> dict[str, list[d
         "rfm_segments": data.rfm_segments,
         "cohorts_quarterly": data.cohorts,
         "activation": data.activation,
-        "clv": [] if data.clv is None else data.clv.to_dict()["customers"],
+        "clv": data.clv.to_dict()["customers"] if data.clv and data.clv_trusted else [],
         **(
             {}
             if data.clv_holdout is None or data.clv_holdout.validation is None
