@@ -218,9 +218,10 @@ NOTES = (
     "13 before it (zero months included), not every customer's whole history",
     "whitespace: every opportunity (as `cxray whitespace --json`) and the whole customer x "
     "product-line matrix (`whitespace(matrix=True)`, as the report uses it), in every contender",
-    "clv (pandas): lifetimes gets the purchase days of cxray's definition (a day's lines summed; "
-    "a day of returns only is no purchase) with freq='D', freq_multiplier=7 (weeks); fed raw "
-    "order lines with freq='W' it would count weeks, not days, and return days as purchases",
+    "clv (pandas): lifetimes gets each customer's acquisition (its first order day, of any "
+    "amount) and its purchase days (a day's lines summed; a day of returns only is no purchase) "
+    "with freq='D', freq_multiplier=7 (weeks); fed raw order lines with freq='W' it would count "
+    "weeks, not days, and return days as purchases",
     "clv (pandas): lifetimes' CLV discounts per month of 4.345 weeks at a monthly rate "
     "(given as 1.1^(1/12) - 1); cxray uses months of 365.25/12 days and the annual 10%: "
     "totals agree within 2%, not exactly",
