@@ -122,3 +122,75 @@ def db_size(folder: Path) -> int:
     db = folder / DB_FILE
     wal = db.with_name(DB_FILE + ".wal")
     return db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+@dataclass
+class Summary:
+    """What a run of kills found: ``running`` of the ``kills`` landed while the import ran;
+    ``survived``: the workspace opened after the kill, held the old or the new state with a
+    matching import log, and took the next import; ``mixed``: held anything else."""
+
+    kills: int = 0
+    running: int = 0
+    survived: int = 0
+    mixed: int = 0
+    size_start: int = 0
+    size_end: int = 0
+    problems: list[str] | None = None
+
+    def line(self) -> str:
+        growth = (self.size_end - self.size_start) / 1e6
+        return (
+            f"kills: {self.kills} ({self.running} while the import ran), survived: "
+            f"{self.survived}, mixed states: {self.mixed}, file size: "
+            f"{self.size_start / 1e6:.1f} MB -> {self.size_end / 1e6:.1f} MB ({growth:+.1f} MB)"
+        )
+
+
+def kill_loop(root: Path, *, kills: int, orders: int, seed: int, report=None) -> Summary:
+    """Import a base file into a workspace in ``root``, then ``kills`` times: kill -9 the import
+    of a new file of ``orders`` orders after a random delay (seeded, within the time a whole
+    import of such a file takes), check what the workspace holds, and import the file again
+    when the kill left the old state (the next command must work)."""
+    import random
+
+    rng = random.Random(seed)
+    folder = root / "ws"
+    files = [write_orders(root / "base.csv", orders=orders, first=0, seed=seed)]
+    started = time.perf_counter()
+    done = run_import(folder, files[0])
+    seconds = time.perf_counter() - started
+    assert done.returncode == 0, done.stderr
+    summary = Summary(size_start=db_size(folder), problems=[])
+    logged = [files[0].name]  # the files the import log names, in order
+    for i in range(1, kills + 1):
+        file = write_orders(root / f"f{i}.csv", orders=orders, first=i * 10 * orders, seed=seed + i)
+        old, new = expected(*files), expected(*files, file)
+        delay = rng.uniform(0.1, 1.1) * seconds
+        summary.kills += 1
+        summary.running += killed_import(folder, file, delay)
+        try:
+            state, log = stored(folder)
+        except Exception as err:  # the database does not open
+            summary.problems.append(f"kill {i}: {type(err).__name__}: {err}")
+            continue
+        # the next command works: the import of the same file lands (again, when it had)
+        if state == old and log == logged:
+            logged.append(file.name)
+        elif state == new and log == [*logged, file.name]:
+            logged.extend([file.name, file.name])  # a file imported twice is logged twice
+        else:
+            summary.mixed += 1
+            summary.problems.append(f"kill {i} after {delay:.2f} s: {state}, log {log}")
+            continue
+        files.append(file)
+        again = run_import(folder, file)
+        if again.returncode == 0 and stored(folder) == (new, logged):
+            summary.survived += 1
+        else:
+            summary.problems.append(f"kill {i}: the next import failed or did not land")
+        summary.size_end = db_size(folder)
+        if report:
+            report(f"kill {i}/{kills} after {delay:.2f} s: {summary.line()}")
+    summary.size_end = db_size(folder)
+    return summary
