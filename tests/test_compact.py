@@ -92,3 +92,21 @@ def test_readers_never_rewrite_the_file(folder, monkeypatch):
     with Workspace(folder, read_only=True) as ws:
         ws.status()
     assert (folder / DB_FILE).stat().st_ino == inode
+
+
+def test_two_writable_sessions_of_one_process_never_rewrite_the_file_under_each_other(
+    folder, monkeypatch
+):
+    killed_writer(folder)
+    monkeypatch.setattr(workspace_module, "COMPACT_MIN_BYTES", 2**20)
+    inode = (folder / DB_FILE).stat().st_ino
+    first, second = Workspace(folder), Workspace(folder)
+    first.close()
+    assert (folder / DB_FILE).stat().st_ino == inode  # the second still holds the file
+    assert (folder / "cxray.writer").exists()
+    second.set_setting("currency", "EUR")
+    second.close()  # the last one compacts, and its note goes
+    assert (folder / DB_FILE).stat().st_ino != inode
+    assert not (folder / "cxray.writer").exists()
+    with Workspace(folder, read_only=True) as ws:
+        assert ws.setting("currency") == "EUR"

@@ -31,7 +31,9 @@ _LOCK_MESSAGE = "Could not set lock"  # DuckDB: another process holds the file
 _PID = re.compile(r"\(PID (\d+)\)")
 
 _command: str | None = None
-_noted: set[Path] = set()  # folders holding a note of this process, removed at exit at the latest
+# folder -> how many writable sessions of this process hold it; their note goes with the last
+# one (at exit at the latest)
+_noted: dict[Path, int] = {}
 
 T = TypeVar("T")
 
@@ -65,7 +67,11 @@ def is_lock_error(err: BaseException) -> bool:
 
 def write_note(folder: Path) -> Path:
     """Note in ``folder`` that this process writes it (call it while holding the lock)."""
+    folder = folder.resolve()
     path = folder / NOTE_FILE
+    if _noted.get(folder):  # another session of this process holds it: its note stands
+        _noted[folder] += 1
+        return path
     note = {
         "pid": os.getpid(),
         "command": _this_command(),
@@ -75,13 +81,23 @@ def write_note(folder: Path) -> Path:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(note, fh)
-    _noted.add(folder)
+    _noted[folder] = 1
     return path
 
 
+def sole_writer(folder: Path) -> bool:
+    """Whether one writable session of this process holds ``folder`` (not two at once)."""
+    return _noted.get(folder.resolve()) == 1
+
+
 def remove_note(folder: Path) -> None:
-    """Remove this process's note from ``folder`` (a note of another process stays)."""
-    _noted.discard(folder)
+    """Remove this process's note from ``folder`` when its last writable session lets go (a
+    note of another process stays)."""
+    folder = folder.resolve()
+    _noted[folder] = _noted.get(folder, 1) - 1
+    if _noted[folder] > 0:
+        return
+    del _noted[folder]
     note = _read(folder / NOTE_FILE)
     if note is not None and note.get("pid") == os.getpid():
         (folder / NOTE_FILE).unlink(missing_ok=True)
@@ -90,6 +106,7 @@ def remove_note(folder: Path) -> None:
 @atexit.register
 def _remove_notes() -> None:  # a session never closed (a script's end) leaves no note behind
     for folder in list(_noted):
+        _noted[folder] = 1
         remove_note(folder)
 
 

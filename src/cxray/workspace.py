@@ -47,7 +47,7 @@ from cxray.ingest.related import (
 from cxray.ingest.related import drop as drop_related
 from cxray.ingest.schema import IMPORTS, REJECTS, TABLES, Table, empty_table
 from cxray.ingest.validate import VALID, Validated, parse_maps, validate, watching
-from cxray.lock import opened, remove_note, write_note
+from cxray.lock import opened, remove_note, sole_writer, write_note
 from cxray.sql_sandbox import sandboxed_query
 
 DEFAULT_DIR = "cxray-workspace"
@@ -423,7 +423,7 @@ class Workspace:
     def close(self) -> None:
         if not self._owns_con:
             return
-        if self._noted and not self._in_transaction:
+        if self._noted and not self._in_transaction and sole_writer(self.path):
             compact_file(self.con.con, self.path / DB_FILE)
         with contextlib.suppress(Exception):
             self.con.disconnect()
@@ -978,7 +978,8 @@ def compact_file(con: object, db: Path) -> bool:
             return False
         name = con.execute("SELECT current_database()").fetchone()[0]
         spare_file.unlink(missing_ok=True)
-        con.execute(f"ATTACH '{spare_file}' AS cxray_compact")
+        quoted = str(spare_file).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS cxray_compact")
         try:
             con.execute(f'COPY FROM DATABASE "{name}" TO cxray_compact')
         finally:
