@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 DB_FILE = "cxray.duckdb"
+NOTE_FILE = "cxray.writer"  # a writer's note (cxray.lock)
 
 
 def write_orders(path: Path, *, orders: int, first: int, seed: int, lines: int = 2) -> Path:
@@ -103,18 +104,21 @@ def run_import(folder: Path, file: Path) -> subprocess.CompletedProcess:
     return subprocess.run(import_command(folder, file), capture_output=True, text=True, timeout=600)
 
 
-def killed_import(folder: Path, file: Path, delay: float) -> bool:
+def killed_import(folder: Path, file: Path, delay: float) -> tuple[bool, bool]:
     """Start the import of ``file`` and kill -9 it ``delay`` seconds later; whether it was still
-    running when killed (False: it had finished)."""
+    running when killed (False: it had finished), and whether it held the workspace writable
+    then (its note ``cxray.writer`` was there: the kill hit reading, checking or writing rather
+    than Python starting)."""
     proc = subprocess.Popen(
         import_command(folder, file), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     time.sleep(delay)
     alive = proc.poll() is None
+    holding = alive and (folder / NOTE_FILE).exists()
     if alive:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    return alive
+    return alive, holding
 
 
 def db_size(folder: Path) -> int:
@@ -126,12 +130,14 @@ def db_size(folder: Path) -> int:
 
 @dataclass
 class Summary:
-    """What a run of kills found: ``running`` of the ``kills`` landed while the import ran;
+    """What a run of kills found: ``running`` of the ``kills`` landed while the import ran,
+    ``holding`` while it held the workspace writable (past Python's start-up);
     ``survived``: the workspace opened after the kill, held the old or the new state with a
     matching import log, and took the next import; ``mixed``: held anything else."""
 
     kills: int = 0
     running: int = 0
+    holding: int = 0
     survived: int = 0
     mixed: int = 0
     size_start: int = 0
@@ -141,7 +147,8 @@ class Summary:
     def line(self) -> str:
         growth = (self.size_end - self.size_start) / 1e6
         return (
-            f"kills: {self.kills} ({self.running} while the import ran), survived: "
+            f"kills: {self.kills} ({self.running} while the import ran, {self.holding} while "
+            f"it held the workspace), survived: "
             f"{self.survived}, mixed states: {self.mixed}, file size: "
             f"{self.size_start / 1e6:.1f} MB -> {self.size_end / 1e6:.1f} MB ({growth:+.1f} MB)"
         )
@@ -168,7 +175,9 @@ def kill_loop(root: Path, *, kills: int, orders: int, seed: int, report=None) ->
         old, new = expected(*files), expected(*files, file)
         delay = rng.uniform(0.1, 1.1) * seconds
         summary.kills += 1
-        summary.running += killed_import(folder, file, delay)
+        running, holding = killed_import(folder, file, delay)
+        summary.running += running
+        summary.holding += holding
         try:
             state, log = stored(folder)
         except Exception as err:  # the database does not open
