@@ -331,7 +331,7 @@ def judge_rows(
                     f"{got}: {name} {want.cells.get(name)!r} stored as {row[name]!r}, not {value!r}"
                 )
     for raw in rejected:
-        hits = pattern.findall(raw)
+        hits = sorted(set(pattern.findall(raw)))  # the raw cells and the value may both hold it
         if len(hits) != 1:
             found.swallowed.append(f"{prefix}: a rejected row holds markers {hits}: {raw[:200]}")
         seen.update(hits)
