@@ -72,6 +72,9 @@ def main() -> int:
                 found.add(import_case(import_case_from(rng), f"I{i}", folder, ws))
             print(summary(found, campaigns, violations, started), flush=True)
 
+        if args.campaigns < 1:
+            print(summary(found, campaigns, violations, started))
+            return report(found.problems)
         with Workspace(folder / "consent", create=True) as ws:
 
             @seed(args.seed)
@@ -90,7 +93,11 @@ def main() -> int:
 
             one()
     print(summary(found, campaigns, violations, started))
-    problems = found.problems + violations
+    return report(found.problems + violations)
+
+
+def report(problems: list[str]) -> int:
+    """Print the first problems; 1 when there are any."""
     for line in problems[:20]:
         print("  " + line)
     return 1 if problems else 0
