@@ -123,7 +123,7 @@ def test_init_creates_an_empty_real_workspace_that_takes_imports(tmp_path, order
 
     assert made.to_dict() == {"path": str(folder), "backend": None, "kind": "real"}
     with cxray.open(folder) as session:
-        assert all(row["rows"] == 0 for row in session.status().to_dict())
+        assert all(row["rows"] == 0 for row in session.status().to_dict()["tables"])
     assert cxray.import_file("orders", orders, workspace=folder).to_dict()["new"] == 2
     with Workspace(folder, read_only=True) as ws:
         assert ws.meta("kind") == "real"
@@ -212,7 +212,7 @@ def test_the_workspace_option_works_before_and_after_the_command(tmp_path, order
 
     for result in (before, after, both):
         assert result.exit_code == 0, result.output
-        rows = {r["table"]: r["rows"] for r in json.loads(result.stdout)}
+        rows = {r["table"]: r["rows"] for r in json.loads(result.stdout)["tables"]}
         assert rows["orders"] == 2
     assert not (tmp_path / "elsewhere").exists()
 
@@ -280,7 +280,7 @@ def test_the_demo_never_replaces_imported_data(tmp_path):
         cxray.demo(workspace=tmp_path / "real")
     assert err.value.key == "demo_over_real"
     with cxray.open(tmp_path / "real") as ws:  # nothing replaced
-        assert ws.status().to_dict()[3]["rows"] == 1
+        assert ws.status().to_dict()["tables"][3]["rows"] == 1
     cxray.init(tmp_path / "empty")
     with pytest.raises(CxrayError):
         cxray.demo(workspace=tmp_path / "empty")

@@ -16,7 +16,7 @@ from cxray.ingest.read import ROW, open_table_file
 def rows_of(path) -> list[dict]:
     raw = open_table_file(path)
     return [
-        {k: v for k, v in row.items() if k not in (read.MALFORMED, read.EXTRA)}
+        {k: v for k, v in row.items() if k not in (read.MALFORMED, read.EXTRA, read.QUOTE)}
         for chunk in raw.chunks(None)
         for row in chunk.to_pylist()
     ]
