@@ -385,7 +385,7 @@ class LimitRecorder:
         self.con, self.limits = con, set()
 
     def __call__(self, done: int, total: int | None) -> None:
-        pass
+        """The counts within a step say nothing of the limit: only the steps are looked at."""
 
     def step(self, step: str, unit: str, total: int | None) -> None:
         self.limits.add(self.con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
