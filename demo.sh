@@ -8,9 +8,10 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e .
 export CXRAY_WORKSPACE=${CXRAY_WORKSPACE:-cxray-workspace}
-.venv/bin/cxray demo --profile b2b-food --seed 42 --out demo-data
+# --force: running the script again rewrites the files it wrote before
+.venv/bin/cxray demo --profile b2b-food --seed 42 --out demo-data --force
 .venv/bin/cxray status
 .venv/bin/cxray structure
 .venv/bin/cxray alerts
-.venv/bin/cxray report --out cxray-report.html --xlsx cxray-report.xlsx
+.venv/bin/cxray report --out cxray-report.html --xlsx cxray-report.xlsx --force
 echo "Open cxray-report.html in a browser (it works offline)."

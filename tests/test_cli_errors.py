@@ -54,7 +54,7 @@ def test_outputs_are_checked_as_files_or_folders(tmp_path):
 
     taken = tmp_path / "taken.csv"
     taken.write_text("mine", encoding="utf-8")
-    assert output_file(taken) == taken  # a file is overwritten by a report, as before
+    assert output_file(taken, force=True) == taken  # an existing file: tests/test_outputs.py
     assert output_folder(tmp_path / "new") == tmp_path / "new"  # made when written
     with pytest.raises(NotADirectoryError):
         output_folder(taken)

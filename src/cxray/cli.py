@@ -249,6 +249,12 @@ def user_errors(fn: Callable) -> Callable:
 
 TableArg = Annotated[str, typer.Argument(help="Canonical table: " + ", ".join(TABLES) + ".")]
 QUIET_HELP = "No progress bars (there are none either when stderr is not a terminal)."
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Overwrite output files that already exist (without it: refused)."
+    ),
+]
 
 
 @app.command("import")
@@ -433,6 +439,7 @@ def demo(
         typer.Option(min=1, help="retail only: card holders to generate, instead of --lines."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
+    force: Force = False,
 ) -> None:
     """Generate a synthetic company (default: a B2B food producer) into the workspace, replacing
     its tables, so every report can be tried at once. The retail profile is written to Parquet
@@ -442,7 +449,7 @@ def demo(
         profile, workspace=_state["workspace"], backend=_state["backend"], seed=seed,
         wait=_state["wait"],
         as_of=as_of, out=out, lines=lines, customers=customers,
-        events=TerminalEvents(quiet=quiet),
+        events=TerminalEvents(quiet=quiet), force=force,
     )  # fmt: skip
 
 
@@ -901,6 +908,7 @@ def report(
     min_peers: Annotated[
         int, typer.Option(help="White space: peer groups with fewer peers give no opportunities.")
     ] = 5,
+    force: Force = False,
 ) -> None:
     """Write the X-ray as one self-contained HTML file (opens offline): funnel, Pareto, ABC-XYZ,
     product-line trends, white space, RFM segments and cross-sell opportunities; with
@@ -913,7 +921,7 @@ def report(
         raise CxrayError("bad_parameter", detail=f"--lang must be one of {', '.join(texts.LANGS)}")
     for path in (out, xlsx):
         if path is not None:
-            output_file(path)
+            output_file(path, force=force)
     with _open() as ws, console.status("") as spinner:
         result = ws.report(
             parse_day(as_of, "--as-of"),
@@ -1006,11 +1014,12 @@ def campaign_export(
     out: Annotated[Path, typer.Option(help="Folder for the target and control CSV files.")],
     as_of: AsOf = None,
     as_json: Json = False,
+    force: Force = False,
 ) -> None:
     """Plan the campaign and write its target list (customer, contact, channel address) and its
     control list as CSV files."""
     with _open() as ws:
-        exported = ws.campaign(file).export(out, parse_day(as_of, "--as-of"))
+        exported = ws.campaign(file).export(out, parse_day(as_of, "--as-of"), force=force)
     if as_json:
         print_json(exported)
         return
@@ -1041,8 +1050,7 @@ def campaign_measure(file: CampaignFile, as_of: AsOf = None, as_json: Json = Fal
         print_json(result)
         return
     show_as_of(result)
-    show_notices(result)
-    show_measurement(result.value)
+    show_measurement(result.value)  # with its warnings, one per reason
 
 
 contacts_app = _Typer(

@@ -500,6 +500,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "cannot write {path}: {reason}",
         "ru": "не удалось записать {path}: {reason}",
     },
+    "output_exists": {
+        "en": "{path} already exists: add --force to overwrite it",
+        "ru": "{path} уже существует: добавьте --force, чтобы перезаписать его",
+    },
     "unknown_profile": {
         "en": "unknown demo profile '{profile}'; profiles: {known}",
         "ru": "неизвестный демо-профиль '{profile}'; профили: {known}",

@@ -87,12 +87,13 @@ class CampaignSession:
         steps = [s.to_dict() for s in plan.steps]
         return Result("campaign_plan", plan.to_dict(), {"steps": steps}, value=plan, as_of=day)
 
-    def export(self, out: str | Path, as_of: DateLike = None) -> Result:
+    def export(self, out: str | Path, as_of: DateLike = None, *, force: bool = False) -> Result:
         """Plan, then write ``<id>-target.csv`` (customer, contact, channel address) and
-        ``<id>-control.csv`` into the folder ``out``."""
-        from cxray.comms.export import export_lists
+        ``<id>-control.csv`` into the folder ``out``. Either file already there is refused
+        before planning (CxrayError ``output_exists``) unless ``force``."""
+        from cxray.comms.export import export_lists, export_names
 
-        out = output_folder(out)
+        out = output_folder(out, export_names(self.campaign.id).values(), force=force)
         planned = self.plan(as_of)
         result = export_lists(planned.value, self._session().tables(), out)
         payload = {"plan": planned.to_dict(), "export": result.to_dict()}

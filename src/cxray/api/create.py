@@ -91,6 +91,19 @@ def init(
     return Result("init", {"path": str(folder), "backend": backend, "kind": "real"})
 
 
+def _csv_name(table: str) -> str:
+    return f"{table}.csv"
+
+
+def _demo_files(streamed: bool, campaigns: list[Path]) -> list[str]:
+    """The files the demo writes into its ``out`` folder: one per canonical table (Parquet when
+    streamed, as :func:`cxray.demo.retail.write` names them; else CSV, plus the campaign
+    files in ``campaigns/``)."""
+    if streamed:
+        return [f"{name}.parquet" for name in TABLES]
+    return [*map(_csv_name, TABLES), *(f"campaigns/{path.name}" for path in campaigns)]
+
+
 def demo(
     profile: str = "b2b-food",
     *,
@@ -103,6 +116,7 @@ def demo(
     customers: int | None = None,
     events: Events | None = None,
     wait: float | None = None,
+    force: bool = False,
 ) -> Result:
     """Generate a synthetic company into the workspace, replacing its tables.
 
@@ -110,7 +124,9 @@ def demo(
     ``retail`` is streamed to Parquet files (``out``, default ``demo-retail/`` in the
     workspace folder) of ``lines`` order lines or ``customers`` card holders and loaded through
     the importer. The demo's campaign files are copied to the workspace's ``campaigns/``
-    folder (and to ``out``). Same seed, same data.
+    folder (and to ``out``). Same seed, same data. A file of these already in ``out`` is
+    refused before anything is generated or replaced (CxrayError ``output_exists``) unless
+    ``force``.
     """
     from cxray.demo import (
         DEFAULT_AS_OF,
@@ -133,7 +149,8 @@ def demo(
         )
     events = events or Events()
     day = parse_day(as_of, "--as-of") or DEFAULT_AS_OF
-    out = output_folder(out) if out is not None else None
+    if out is not None:
+        out = output_folder(out, _demo_files(streamed, campaign_files()), force=force)
     started = time.perf_counter()
     events.status("demo_generating", profile=profile, seed=seed, as_of=day)
     imported: dict[str, Any] = {}
@@ -179,7 +196,7 @@ def demo(
             shutil.copy(source, folder / "campaigns" / source.name)
     if out is not None and frames:
         for name, frame in frames.items():
-            frame.to_csv(out / f"{name}.csv", index=False)
+            frame.to_csv(out / _csv_name(name), index=False)
         events.note("demo_csv", path=out)
     payload = {"profile": profile, "seed": seed, "as_of": day, "path": str(path),
                "tables": imported}  # fmt: skip

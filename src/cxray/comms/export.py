@@ -29,6 +29,7 @@ __all__ = [
     "ExportResult",
     "address_column",
     "export_lists",
+    "export_names",
 ]
 
 ADDRESS_COLUMNS: dict[str, str] = {
@@ -95,6 +96,13 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text).strip("._") or "campaign"
 
 
+def export_names(campaign_id: str) -> dict[str, str]:
+    """The names of the files :func:`export_lists` writes for ``campaign_id``, by group
+    (``target``, ``control``): known before planning, so they can be checked first."""
+    stem = _safe_name(campaign_id)
+    return {TARGET: f"{stem}-target.csv", CONTROL: f"{stem}-control.csv"}
+
+
 def export_lists(plan: Plan, tables: Mapping[str, ir.Table], out_dir: str | Path) -> ExportResult:
     """Write the plan's target and control lists as CSV files in ``out_dir``.
 
@@ -141,8 +149,7 @@ def export_lists(plan: Plan, tables: Mapping[str, ir.Table], out_dir: str | Path
         )
     data = sorted(rows.to_pyarrow().to_pylist(), key=lambda r: r["customer_id"])
 
-    stem = _safe_name(plan.campaign_id)
-    paths = {TARGET: out / f"{stem}-target.csv", CONTROL: out / f"{stem}-control.csv"}
+    paths = {group: out / name for group, name in export_names(plan.campaign_id).items()}
     counts = {TARGET: 0, CONTROL: 0}
     missing: list[str] = []
     handles = {g: p.open("w", encoding="utf-8", newline="") for g, p in paths.items()}
