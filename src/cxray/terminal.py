@@ -222,9 +222,9 @@ def show_measurement(result: Any) -> None:
     show_table(rows, formats={"p": ".3f"}, title=t("uplift_title"))
     say(
         "incremental_revenue",
-        value=result.incremental_revenue,
-        low=result.incremental_revenue_ci_low,
-        high=result.incremental_revenue_ci_high,
+        value=_fmt_metric(result.incremental_revenue, False),
+        low=_fmt_metric(result.incremental_revenue_ci_low, False),
+        high=_fmt_metric(result.incremental_revenue_ci_high, False),
     )
     for w in result.warnings:
         console.print("[yellow]! " + warning_text(w) + "[/]", highlight=False)

@@ -1030,8 +1030,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Прирост целевой группы над контрольной (95% интервалы; MDE при мощности 80%)",
     },
     "incremental_revenue": {
-        "en": "Incremental revenue: {value:+,.0f} (95% CI {low:+,.0f} to {high:+,.0f})",
-        "ru": "Дополнительная выручка: {value:+,.0f} (95% ДИ от {low:+,.0f} до {high:+,.0f})",
+        "en": "Incremental revenue: {value} (95% CI {low} to {high})",
+        "ru": "Дополнительная выручка: {value} (95% ДИ от {low} до {high})",
     },
     "verdict_line": {"en": "Verdict: {verdict}", "ru": "Вывод: {verdict}"},
     "verdict_effect": {
