@@ -150,7 +150,8 @@ def test_products_names_and_return_rates(workspace):
     assert table.exit_code == 0 and "Gouda" in table.stdout
 
 
-def test_unknown_segment_column_is_one_clear_error(workspace):
+def test_unknown_segment_column_is_one_clear_error(workspace, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # report's default --out, cxray-report.html, is not there yet
     for command in ("structure", "rfm", "whitespace", "report"):
         result = runner.invoke(app, ["-w", workspace, command, "--segment-by", "planet"])
         assert "planet" in one_line_error(result), command

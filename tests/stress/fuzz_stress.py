@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -85,6 +86,8 @@ def main() -> int:
             @given(world=consent_worlds(), share=st.sampled_from([0.0, 0.05, 0.3, 0.5]))
             def one(world, share):
                 nonlocal campaigns
+                # each world's lists are new files: an export never overwrites without force
+                shutil.rmtree(folder / "out", ignore_errors=True)
                 ids = exported_ids(ws, world, share, folder / "out")
                 violations.extend(consent_violations(world, ids, AS_OF, share))
                 campaigns += 1
