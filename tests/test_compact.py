@@ -17,7 +17,7 @@ import textwrap
 import pytest
 
 import cxray.workspace as workspace_module
-from cxray.workspace import DB_FILE, Workspace
+from cxray.workspace import DB_FILE, SQL_STORE, Workspace
 
 ORDERS = "order_id,customer_id,order_date,amount\n1,A,2024-01-01,10\n2,B,2024-01-02,5.5\n"
 
@@ -71,7 +71,7 @@ def test_the_next_write_gives_a_killed_transactions_space_back(folder, monkeypat
     after = folder / DB_FILE
     assert after.stat().st_size < before + 2**20
     assert stat.S_IMODE(after.stat().st_mode) == 0o600
-    assert sorted(p.name for p in folder.iterdir()) == [DB_FILE]  # no copy or note left
+    assert sorted(p.name for p in folder.iterdir()) == [SQL_STORE, DB_FILE]  # no copy or note left
     assert orders(folder) == before_rows
     with Workspace(folder, read_only=True) as ws:
         assert ws.setting("currency") == "EUR"

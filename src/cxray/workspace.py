@@ -26,7 +26,7 @@ import os
 import re
 import sys
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from cxray.compiled_sql import install as install_sql_store
 from cxray.errors import CxrayError, Reject, reject_text
 from cxray.ingest.read import ROW, Progress, open_table_file
 from cxray.ingest.rejects import RejectGroup, group_rejects
@@ -52,6 +53,9 @@ from cxray.sql_sandbox import sandboxed_query
 
 DEFAULT_DIR = "cxray-workspace"
 DB_FILE = "cxray.duckdb"
+SQL_STORE = "compiled-sql"
+"""The folder of the workspace where the SQL compiled for its queries is kept
+(:mod:`cxray.compiled_sql`)."""
 # DuckDB's memory while an import checks and writes a file (its temporary tables spill to disk
 # beyond it): a file of 10M lines then fits a laptop. The setting ``memory_limit`` replaces it.
 IMPORT_MEMORY_LIMIT = "1GB"
@@ -362,6 +366,28 @@ def connect_spark(url: str, folder: Path) -> tuple[ibis.BaseBackend, bool]:
     return ibis.pyspark.connect(builder.getOrCreate()), True
 
 
+class _Tables(Mapping):
+    """The canonical tables of a connection, each looked up on first use: a question reads a
+    few of them, and every lookup is a query for the table's columns."""
+
+    def __init__(self, con: ibis.BaseBackend, held: set[str]) -> None:
+        self._con, self._held, self._found = con, held, {}
+
+    def __getitem__(self, name: str) -> ibis.Table:
+        if name not in TABLES:
+            raise KeyError(name)
+        if name not in self._found:
+            held = name in self._held
+            self._found[name] = self._con.table(name) if held else empty_table(name)
+        return self._found[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+
 class Workspace:
     """A workspace folder and its backend connection (``self.con``, an Ibis backend)."""
 
@@ -414,6 +440,8 @@ class Workspace:
         if self.is_duckdb and self.backend_url is None and not read_only:
             write_note(self.path)  # who writes, for the processes that find the file locked
             self._noted = True
+        if self.is_duckdb and self.backend_url is None:
+            install_sql_store(self.con, self.path / SQL_STORE)
         if self.is_duckdb:  # the terminal shows cxray's own progress, not DuckDB's
             self.con.raw_sql("SET enable_progress_bar_print = false")
             limit = self.setting("memory_limit")  # checked: digits and a unit
@@ -448,13 +476,10 @@ class Workspace:
             return self.con.table(name)
         return empty_table(name)
 
-    def tables(self) -> dict[str, ibis.Table]:
+    def tables(self) -> Mapping[str, ibis.Table]:
         """Every canonical table (empty where never imported), by name (the backend's tables
-        listed once)."""
-        held = set(self.con.list_tables())
-        return {
-            name: self.con.table(name) if name in held else empty_table(name) for name in TABLES
-        }
+        listed once, each table's columns read when it is first asked for)."""
+        return _Tables(self.con, set(self.con.list_tables()))
 
     def status(self) -> list[TableStatus]:
         """Rows held, rows rejected and the date range of every canonical table."""

@@ -45,7 +45,7 @@ class SessionBase:
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        self._tables: dict[str, ir.Table] | None = None
+        self._tables: Mapping[str, ir.Table] | None = None
         self._cache: dict[tuple, Any] = {}
 
     @classmethod
@@ -84,7 +84,7 @@ class SessionBase:
             where = masked_url(self.workspace.backend_url or str(self.path))
         return f"<cxray session {where}>"
 
-    def tables(self) -> dict[str, ir.Table]:
+    def tables(self) -> Mapping[str, ir.Table]:
         """Every canonical table (empty where never imported), by name."""
         if self._tables is None:
             self._tables = self._ws().tables()

@@ -1,0 +1,172 @@
+"""The compiled SQL kept in the workspace (cxray.compiled_sql): a question asked again is not
+compiled again, answers the same, and reads the data as it is now."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+
+import ibis
+import pandas as pd
+import pytest
+from ibis.backends.sql import SQLBackend
+
+import cxray
+from cxray import compiled_sql
+from cxray.compiled_sql import SqlStore, fingerprint
+from cxray.workspace import SQL_STORE, Workspace
+
+
+def orders(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"order_id": f"O{i}", "customer_id": c, "order_date": dt.date.fromisoformat(day),
+             "sku": "S1", "amount": amount}
+            for i, (c, day, amount) in enumerate(rows)
+        ]
+    )  # fmt: skip
+
+
+BASE = [
+    ("C1", "2025-01-10", 100.0), ("C1", "2025-03-10", 50.0), ("C2", "2025-02-01", 30.0),
+    ("C2", "2025-02-01", -30.0), ("C3", "2025-03-31", 20.0),
+]  # fmt: skip
+
+
+@pytest.fixture
+def folder(tmp_path):
+    path = tmp_path / "ws"
+    with Workspace(path, create=True) as ws:
+        ws.replace_all({"orders": orders(BASE)})
+    return path
+
+
+def answers(folder) -> dict:
+    with cxray.open(folder, read_only=True) as session:
+        return {
+            "structure": session.structure().to_dict(),
+            "cohorts": session.cohorts().to_dict(),
+            "rfm": session.rfm().to_dict(),
+        }
+
+
+def refuse_to_compile(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(SQLBackend, "compile", refuse)
+
+
+def test_a_question_asked_again_is_not_compiled_again_and_answers_the_same(folder, monkeypatch):
+    first = answers(folder)
+    kept = list((folder / SQL_STORE).glob("*.sql"))
+    assert kept
+    refuse_to_compile(monkeypatch)  # from here on, a query missing from the store fails
+    assert answers(folder) == first
+    assert sorted((folder / SQL_STORE).glob("*.sql")) == sorted(kept)
+
+
+def test_the_kept_sql_reads_the_data_as_it_is_now(folder, monkeypatch):
+    first = answers(folder)["structure"]
+    assert (first["active"], first["returned_only"]) == (2, 1)  # C1 and C3; C2 netted to 0
+    with Workspace(folder) as ws:  # C2 buys again: three active customers, none returns only
+        ws.replace_all({"orders": orders([*BASE, ("C2", "2025-03-01", 40.0)])})
+    refuse_to_compile(monkeypatch)
+    again = answers(folder)["structure"]
+    assert (again["active"], again["returned_only"]) == (3, 0)
+
+
+def test_the_store_is_the_users_only(folder):
+    answers(folder)
+    store = folder / SQL_STORE
+    assert stat.S_IMODE(store.stat().st_mode) == 0o700
+    files = list(store.iterdir())
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    assert all(f.suffix == ".sql" for f in files)  # no part file left behind
+
+
+def test_a_store_that_cannot_be_written_keeps_nothing_and_answers_all_the_same(folder):
+    expected = answers(folder)
+    for file in (folder / SQL_STORE).iterdir():
+        file.unlink()
+    (folder / SQL_STORE).rmdir()
+    (folder / SQL_STORE).write_text("not a folder")
+    assert answers(folder) == expected
+    assert (folder / SQL_STORE).read_text() == "not a folder"
+
+
+def table(**types: str) -> ibis.Table:
+    return ibis.table(types, name="orders")
+
+
+def test_the_key_spells_every_argument_and_not_the_backend():
+    t = table(amount="float64", day="date")
+
+    def expr(threshold=0.7, day=dt.date(2025, 3, 31), t=t):
+        return t.filter(t.amount > threshold, t.day <= day).amount.sum()
+
+    assert fingerprint(expr().op()) == fingerprint(expr().op())
+    assert fingerprint(expr().op()) != fingerprint(expr(threshold=0.70000001).op())
+    assert fingerprint(expr().op()) != fingerprint(expr(day=dt.date(2025, 3, 30)).op())
+    other_type = table(amount="float32", day="date")
+    assert fingerprint(expr().op()) != fingerprint(expr(t=other_type).op())
+    # the same table on two connections: the same SQL
+    a, b = ibis.duckdb.connect(), ibis.duckdb.connect()
+    for con in (a, b):
+        con.create_table("orders", schema={"amount": "float64", "day": "date"})
+    assert fingerprint(expr(t=a.table("orders")).op()) == fingerprint(
+        expr(t=b.table("orders")).op()
+    )
+
+
+def test_in_memory_tables_are_spelled_by_their_rows_not_their_random_names():
+    def cells(values):
+        return ibis.memtable({"abc": values}).abc.count()
+
+    one, two = fingerprint(cells(["A", "B"]).op()), fingerprint(cells(["A", "B"]).op())
+    assert one[0] == two[0] and one[1] != two[1]  # the same text, two names
+    assert fingerprint(cells(["A", "C"]).op())[0] != one[0]
+
+
+def test_the_kept_sql_names_the_in_memory_tables_of_the_question_asked_now(tmp_path, monkeypatch):
+    con = ibis.duckdb.connect()
+    compiled_sql.install(con, tmp_path / "store")
+
+    def count_b(values):
+        t = ibis.memtable({"abc": values})
+        return t.filter(t.abc == "B").count()
+
+    first = count_b(["A", "B", "B"])
+    assert con.execute(first) == 2
+    refuse_to_compile(monkeypatch)
+    second = count_b(["A", "B", "B"])  # the same rows, another random name
+    assert con.execute(second) == 2
+    sql = con.compile(second, limit="default")  # as execute() compiles it
+    assert second.op().find(ibis.expr.operations.InMemoryTable)[0].name in sql
+    assert first.op().find(ibis.expr.operations.InMemoryTable)[0].name not in sql
+
+
+def test_a_cached_table_whose_name_is_taken_gets_another(tmp_path):
+    con = ibis.duckdb.connect()
+    compiled_sql.install(con, tmp_path / "store")
+    con.create_table("t", pd.DataFrame({"x": [1, 2, 3]}))
+    expr = con.table("t").filter(lambda t: t.x > 1)
+    key, _ = SqlStore(tmp_path / "store").key(expr, None)
+    con.create_table(f"cx_cache_{key[:24]}", schema={"x": "int64"}, temp=True)  # taken, empty
+    with expr.cache() as cached:
+        assert sorted(cached.x.to_pyarrow().to_pylist()) == [2, 3]
+        assert not cached.get_name().startswith("cx_cache_")
+
+
+def test_the_oldest_files_go_first(tmp_path, monkeypatch):
+    monkeypatch.setattr(compiled_sql, "MAX_FILES", 5)
+    store = SqlStore(tmp_path / "store")
+    for k in range(6):
+        store.put(f"k{k}", [], f"SELECT {k}")
+        path = tmp_path / "store" / f"k{k}.sql"
+        stamp = 1_700_000_000 + k
+        os.utime(path, (stamp, stamp))
+    names = sorted(p.stem for p in (tmp_path / "store").glob("*.sql"))
+    assert names == ["k1", "k2", "k3", "k4", "k5"]
+    assert store.get("k5", []) == "SELECT 5"
