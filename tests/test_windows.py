@@ -3,6 +3,8 @@ splits."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import ibis
 import pytest
 from conftest import d
@@ -11,6 +13,7 @@ from cxray.analytics.windows import (
     Window,
     add_months,
     day_window,
+    month_period_index,
     month_periods,
     trailing_window,
     yearly_periods,
@@ -134,3 +137,17 @@ def test_contains_on_backend(load):
     flags = interactions.select(inside=w.contains(interactions.date)).inside.sum()
     assert flags.execute() == 2
     assert isinstance(w.contains(interactions.date), ibis.expr.types.BooleanValue)
+
+
+@pytest.mark.parametrize(
+    "as_of", ["2024-03-31", "2024-02-29", "2025-02-28", "2025-03-30", "2025-01-31", "2025-06-15"]
+)
+def test_month_period_index_agrees_with_the_periods(load, as_of):
+    # every day of the 14 months before as_of, its period found by walking the periods' bounds
+    end = d(as_of)
+    periods = month_periods(end, 14)
+    days = [end - dt.timedelta(days=k) for k in range((end - periods[-1].start).days)]
+    expected = {day: next(k for k, p in enumerate(periods) if day in p) for day in days}
+    table = load("interactions", [{"customer_id": "c", "date": day} for day in days])
+    got = table.select("date", k=month_period_index(table.date, end)).to_pyarrow().to_pylist()
+    assert {row["date"]: row["k"] for row in got} == expected

@@ -44,7 +44,7 @@ from cxray.analytics.windows import (
     Window,
     check_as_of,
     day_window,
-    month_periods,
+    month_period_index,
     trailing_window,
     yearly_periods,
 )
@@ -247,11 +247,6 @@ def _ranked(revenue: ir.Table, key: str) -> ir.Table:
         cum_revenue=positive.revenue.cumsum(order_by=order),
         total_revenue=positive.revenue.sum(),
     )
-
-
-def _period_index(date: ir.DateValue, periods: list[Window]) -> ir.IntegerValue:
-    """The 0-based index of the period holding ``date`` (null when none), via literal bounds."""
-    return ibis.cases(*[(p.contains(date), i) for i, p in enumerate(periods)], else_=None)
 
 
 def _known(
@@ -526,20 +521,19 @@ def abc_xyz(
 
     column = "customer_id" if by == "customer" else "sku"
     window = trailing_window(as_of, window_months)
-    periods = month_periods(as_of, window_months)
     if by == "customer" and days is not None:  # the order days hold each day's net already
         lines = days_in(days, window=window)
         lines = lines.select(
             key=lines.customer_id,
             amount=lines.net,
-            month=_period_index(lines.order_date, periods),
+            month=month_period_index(lines.order_date, as_of),
         )
     else:
         lines = orders.filter(window.contains(orders.order_date), orders[column].notnull())
         lines = lines.select(
             key=lines[column],
             amount=lines.amount,
-            month=_period_index(lines.order_date, periods),
+            month=month_period_index(lines.order_date, as_of),
         )
 
     # revenue per (entity, month with lines); zero months are not materialised

@@ -20,6 +20,7 @@ __all__ = [
     "Window",
     "add_months",
     "day_window",
+    "month_period_index",
     "month_periods",
     "trailing_window",
     "yearly_periods",
@@ -134,3 +135,17 @@ def month_periods(as_of: dt.date, n: int) -> list[Window]:
     """
     _check_months(n, "n")
     return [Window(add_months(as_of, -k - 1), add_months(as_of, -k)) for k in range(n)]
+
+
+def month_period_index(date: ir.DateValue, as_of: dt.date) -> ir.IntegerValue:
+    """The ``k`` of the :func:`month_periods` period holding ``date``, for dates on or before
+    ``as_of`` (``k`` grows without bound into the past; filter to the window first).
+
+    ``date`` lies ``j`` calendar months before ``as_of`` (``12 * (year(as_of) - year(date)) +
+    month(as_of) - month(date)``), and ``add_months(as_of, -j)`` is the day ``min(as_of.day,
+    length of date's month)`` of date's month: ``date`` is on or before it (period ``j``) exactly
+    when its day is at most ``as_of.day``, else it is in period ``j - 1``. Integer arithmetic,
+    a few operations whatever the number of periods."""
+    check_as_of(as_of)
+    months = (as_of.year - date.year()) * 12 + (as_of.month - date.month())
+    return (months - (date.day() > as_of.day).cast("int64")).cast("int64")
