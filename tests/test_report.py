@@ -365,7 +365,7 @@ def test_numbers_are_written_as_each_language_writes_them(report_data):
         assert signed(-1234.5, 1) == "-1,234.5"
     with numbers_in("ru"):
         got = (number(12345.6), number(1234567.891, 2), percent(0.125, 1), compact(12_345_678))
-        assert got == ("12\u202f346", "1\u202f234\u202f567,89", "12,5\u00a0%", "12,3M")
+        assert got == ("12\u202f346", "1\u202f234\u202f567,89", "12,5\u00a0%", "12,3\u00a0млн")
         assert signed(1234.5, 1) == "+1\u202f234,5"
     # the report's cards: 12,345 known customers, the key clients' 12.5% share
     funnel = dataclasses.replace(report_data.funnel, known=12345, key_revenue_share=0.125)
@@ -374,3 +374,124 @@ def test_numbers_are_written_as_each_language_writes_them(report_data):
     assert "<b>12,345</b>" in english and "<b>12.5%</b>" in english
     assert "<b>12\u202f345</b>" in russian and "<b>12,5\u00a0%</b>" in russian
     assert "12\u202f345" not in english and "12.5%" not in russian
+
+
+# --- fitted parameters and Russian units ----------------------------------------------------
+
+
+def _clv_params(bg: dict, gg: dict) -> ClvResult:
+    clv = _clv({"A": 0.9})
+    bg = {**bg, "log_likelihood": -1234.5, "customers": 3, "converged": True}
+    gg = {**gg, "log_likelihood": -45.25, "repeat_customers": 2, "converged": True}
+    return dataclasses.replace(clv, params={"bg_nbd": bg, "gamma_gamma": gg})
+
+
+TINY_AND_LARGE = _clv_params(
+    {"r": 0.000123, "alpha": 12345.678, "a": 0.00012, "b": 1.7e-07},
+    {"p": 2.5, "q": 0.000123, "v": 12345.678},
+)
+
+
+def test_significant_digits_by_hand():
+    from cxray.texts import format_significant
+
+    # 4 significant digits: 0.000123 -> 0.0001230; the whole part of 12345.678 is kept
+    assert format_significant(0.000123, lang="en") == "0.0001230"
+    assert format_significant(0.000123, lang="ru") == "0,0001230"
+    assert format_significant(12345.678, lang="en") == "12,346"
+    assert format_significant(12345.678, lang="ru") == "12\u202f346"
+    assert format_significant(1.7e-07, lang="en") == "1.700e-07"
+    assert format_significant(0.98765, lang="en") == "0.9877"
+    assert format_significant(12.3456, 3, lang="en") == "12.3"
+
+
+@pytest.mark.parametrize(
+    ("lang", "bg_line", "gg_line"),
+    [
+        (
+            "en",
+            "r = 0.0001230, alpha = 12,346, a = 0.0001200, b = 1.700e-07",
+            "p = 2.500, q = 0.0001230, v = 12,346",
+        ),
+        (
+            "ru",
+            "r = 0,0001230, alpha = 12\u202f346, a = 0,0001200, b = 1,700e-07",
+            "p = 2,500, q = 0,0001230, v = 12\u202f346",
+        ),
+    ],
+)
+def test_clv_parameters_keep_their_significant_digits(report_data, lang, bg_line, gg_line):
+    for trusted in (True, False):  # the parameters are shown either way
+        data = dataclasses.replace(report_data, clv=TINY_AND_LARGE, clv_trusted=trusted)
+        part = section(render_html(data, lang=lang), "clv")
+        assert f"BG/NBD: {bg_line}," in part and f"Gamma-Gamma: {gg_line}," in part
+        assert "= 0.000," not in part and "= 0,000," not in part
+
+
+def test_xlsx_keeps_the_parameters_at_full_precision(report_data, tmp_path):
+    data = dataclasses.replace(report_data, clv=TINY_AND_LARGE, clv_trusted=True)
+    book = openpyxl.load_workbook(write_xlsx(data, tmp_path / "r.xlsx", lang="ru"))
+    sheet = book[t("xlsx_sheet_clv_params", lang="ru")]
+    assert [c.value for c in sheet[1]] == ["модель", "параметр", "значение"]
+    values = {(r[0].value, r[1].value): r[2] for r in sheet.iter_rows(min_row=2)}
+    assert values[("BG/NBD", "r")].value == 0.000123
+    assert values[("BG/NBD", "b")].value == 1.7e-07
+    assert values[("Gamma-Gamma", "v")].value == 12345.678
+    assert values[("Gamma-Gamma", "repeat_customers")].value == 2
+    assert values[("BG/NBD", "alpha")].number_format == "General"  # not rounded to 0.00
+    assert len(values) == 6 + 5
+
+
+def test_russian_units_of_changes_and_axes():
+    from cxray.report.charts import compact, numbers_in, points
+
+    with numbers_in("en"):
+        assert (compact(1500), compact(12_345_678), compact(2e9)) == ("1.5k", "12.3M", "2B")
+        assert (points(0.052), points(-0.1, 0)) == ("+5.2 pp", "-10 pp")
+    with numbers_in("ru"):
+        got = (compact(1500), compact(12_345_678), compact(2e9))
+        assert got == ("1,5\u00a0тыс.", "12,3\u00a0млн", "2\u00a0млрд")
+        assert points(0.052) == "+5,2\u00a0п.\u00a0п."
+
+
+def test_russian_report_has_no_english_units(report_data):
+    # the white space matrix shows A's 24 months of milk (100 x 24 = 2,400) in thousands; the
+    # say / do table shows each group's change of retention in points
+    english, russian = render_html(report_data, lang="en"), render_html(report_data, lang="ru")
+    for anchor, en, ru in (("whitespace", ">2.4k<", ">2,4\u00a0тыс.<"),
+                           ("voice", ">+0 pp<", ">+0\u00a0п.\u00a0п.<")):  # fmt: skip
+        assert en in section(english, anchor) and ru not in section(english, anchor)
+        assert ru in section(russian, anchor) and en not in section(russian, anchor)
+    shown = visible_text(russian.split("</style>")[1])
+    assert not re.search(r"\d(k|M|B)\b|\bpp\b", shown)
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("en", ["0.0001230", "12,346", "0.0001200", "1.700e-07", "2.500"]),
+        ("ru", ["0,0001230", "12\u202f346", "0,0001200", "1,700e-07", "2,500"]),
+    ],
+)
+def test_clv_command_shows_significant_digits(tmp_path, monkeypatch, lang, shown):
+    from typer.testing import CliRunner
+
+    from cxray.analytics.clv import CUSTOMER_COLUMNS
+    from cxray.api.base import SessionBase
+    from cxray.cli import app
+    from cxray.workspace import Workspace
+
+    folder = tmp_path / "ws"
+    with Workspace(folder, create=True) as ws:
+        one = {"order_id": "o1", "customer_id": "A", "order_date": d("2026-03-31"), "amount": 10.0}
+        ws.write("orders", pd.DataFrame([one]))
+    row = dict.fromkeys(CUSTOMER_COLUMNS, 1.0) | {"customer_id": "A"}
+    fitted = dataclasses.replace(TINY_AND_LARGE, customers=pd.DataFrame([row]))
+    monkeypatch.setattr(SessionBase, "_fit", lambda self, end, options: fitted)
+    out = CliRunner().invoke(app, ["--lang", lang, "-w", str(folder), "clv"])
+    assert out.exit_code == 0, out.output
+    table = out.stdout.split(t("clv_top_title", lang=lang, n=20, horizon=52, unit="week"))[0]
+    cells = re.findall(r"[│┃]\s*([^│┃]*?)\s*(?=[│┃])", table)
+    for text in shown:
+        assert text in cells, (text, out.stdout)
+    assert "0.0001" not in cells and "0.0000" not in cells  # the old 4 decimals

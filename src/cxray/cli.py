@@ -785,26 +785,14 @@ def clv(
     show_as_of(result)
     show_notices(result)
     end = result.as_of
-    bg, gg = result.value.params["bg_nbd"], result.value.params["gamma_gamma"]
-    show_table(
-        [
-            {
-                "model": "BG/NBD",
-                **{k: bg[k] for k in ("r", "alpha", "a", "b")},
-                "log_likelihood": bg["log_likelihood"],
-                "customers": bg["customers"],
-            },
-            {
-                "model": "Gamma-Gamma",
-                "p": gg["p"],
-                "q": gg["q"],
-                "v": gg["v"],
-                "log_likelihood": gg["log_likelihood"],
-                "customers": gg["repeat_customers"],
-            },
-        ],
-        columns=["model", "r", "alpha", "a", "b", "p", "q", "v", "log_likelihood", "customers"],
-        formats={k: ".4f" for k in ("r", "alpha", "a", "b", "p", "q", "v")},
+    show_table(  # one row per parameter: 4 significant digits whatever its scale
+        result.value.parameter_rows(),
+        formats={"value": texts.format_significant},
+        headers={
+            "model": t("xlsx_col_model"),
+            "parameter": t("xlsx_col_parameter"),
+            "value": t("xlsx_col_clv_params_value"),
+        },
         title=t("clv_params_title", end=end, unit=unit),
     )
     top = result.to_pandas("customers").sort_values("clv", ascending=False).head(limit)

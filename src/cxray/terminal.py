@@ -234,7 +234,7 @@ def show_measurement(result: Any) -> None:
 def _fmt_metric(value: float | None, pct: bool) -> str:
     if value is None:
         return "-"
-    return f"{value * 100:+.1f} pp" if pct else f"{value:+,.0f}"
+    return t("points_change", n=f"{value * 100:+.1f}") if pct else f"{value:+,.0f}"
 
 
 def show_funnel(funnel: Any) -> None:
@@ -304,11 +304,12 @@ def show_table(
     *,
     columns: list[str] | None = None,
     title: str | None = None,
-    formats: dict[str, str] | None = None,
+    formats: dict[str, str | Callable[[Any], str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> None:
     """Print rows as a rich table; numbers right-aligned, floats with 2 decimals by default;
-    ``headers``: shown names of some columns (see :func:`money_headers`)."""
+    ``formats``: a format spec or a function per column; ``headers``: shown names of some
+    columns (see :func:`money_headers`)."""
     columns = columns or (list(rows[0]) if rows else [])
     formats = formats or {}
     headers = headers or {}
@@ -323,9 +324,11 @@ def show_table(
     console.print(table if rows else t("no_rows"))
 
 
-def _fmt(value: Any, fmt: str | None) -> str:
+def _fmt(value: Any, fmt: str | Callable[[Any], str] | None) -> str:
     if value is None:
         return ""
+    if callable(fmt):
+        return fmt(value)
     if fmt:
         return format(value, fmt)
     if isinstance(value, bool):

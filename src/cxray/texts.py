@@ -6,6 +6,7 @@ else the ``CXRAY_LANG`` environment variable, else English.
 
 from __future__ import annotations
 
+import math
 import os
 import string
 
@@ -1361,6 +1362,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "xlsx_sheet_activation": {"en": "activation", "ru": "Активация"},
     "xlsx_sheet_clv": {"en": "CLV", "ru": "CLV"},
     "xlsx_sheet_clv_holdout": {"en": "CLV holdout check", "ru": "CLV проверка"},
+    "xlsx_sheet_clv_params": {"en": "CLV parameters", "ru": "CLV параметры"},
+    "xlsx_col_model": {"en": "model", "ru": "модель"},
+    "xlsx_col_parameter": {"en": "parameter", "ru": "параметр"},
+    "xlsx_col_clv_params_value": {"en": "value", "ru": "значение"},
     "xlsx_sheet_campaigns": {"en": "campaigns", "ru": "Кампании"},
     "xlsx_sheet_alerts": {"en": "alerts", "ru": "Оповещения"},
     "xlsx_sheet_warnings": {"en": "warnings", "ru": "Предупреждения"},
@@ -1602,10 +1607,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Вероятность активности ключевых клиентов (красным — ниже 50%)",
     },
     "clv_params_line": {
-        "en": "BG/NBD: r = {r:.3f}, alpha = {alpha:.3f}, a = {a:.3f}, b = {b:.3f}, "
+        "en": "BG/NBD: r = {r}, alpha = {alpha}, a = {a}, b = {b}, "
         "log-likelihood {ll:,.1f}, {n} customers.",
-        "ru": "BG/NBD: r = {r:.3f}, alpha = {alpha:.3f}, a = {a:.3f}, b = {b:.3f}, "
+        "ru": "BG/NBD: r = {r}, alpha = {alpha}, a = {a}, b = {b}, "
         "логарифм правдоподобия {ll:,.1f}, клиентов {n}.",
+    },
+    "points_change": {"en": "{n} pp", "ru": "{n}\u00a0п.\u00a0п."},
+    "compact_thousands": {"en": "{n}k", "ru": "{n}\u00a0тыс."},
+    "compact_millions": {"en": "{n}M", "ru": "{n}\u00a0млн"},
+    "compact_billions": {"en": "{n}B", "ru": "{n}\u00a0млрд"},
+    "clv_gg_params_line": {
+        "en": "Gamma-Gamma: p = {p}, q = {q}, v = {v}, log-likelihood {ll:,.1f}, "
+        "{n} repeat customers.",
+        "ru": "Gamma-Gamma: p = {p}, q = {q}, v = {v}, логарифм правдоподобия {ll:,.1f}, "
+        "клиентов с повторными покупками {n}.",
     },
     "col_p_alive": {"en": "P(alive)", "ru": "P(активен)"},
     "col_expected_purchases": {"en": "expected purchases", "ru": "ожидаемых покупок"},
@@ -1672,6 +1687,28 @@ def format_number(value: float, spec: str, lang: str | None = None) -> str:
         return text
     text = text.replace(",", "\u202f").replace(".", ",")
     return text[:-1] + "\u00a0%" if text.endswith("%") else text
+
+
+def format_significant(value: float, digits: int = 4, lang: str | None = None) -> str:
+    """``value`` with ``digits`` significant digits (a fitted parameter, whatever its scale),
+    as ``lang`` writes numbers (:func:`format_number`): the whole part is never cut, and values
+    below 0.0001 are written with an exponent.
+
+    >>> format_significant(0.000123, lang="en"), format_significant(12345.678, lang="ru")
+    ('0.0001230', '12\u202f346')
+    >>> format_significant(1.7e-07, lang="en"), format_significant(2.5, lang="ru")
+    ('1.700e-07', '2,500')
+    >>> format_significant(12345, lang="en")
+    '12,345'
+    """
+    if isinstance(value, int):  # a count: every digit
+        return format_number(value, ",d", lang)
+    if value == 0 or not math.isfinite(value):
+        return format_number(value, "g", lang)
+    magnitude = math.floor(math.log10(abs(value)))
+    if magnitude < -4:
+        return format_number(value, f".{digits - 1}e", lang)
+    return format_number(value, f",.{max(digits - 1 - magnitude, 0)}f", lang)
 
 
 class _RussianNumbers(string.Formatter):

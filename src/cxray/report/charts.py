@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from html import escape
 
-from cxray.texts import format_number
+from cxray.texts import format_number, format_significant, t
 
 PALETTE = (
     "#2563eb",
@@ -59,18 +59,33 @@ def number(value: float | None, digits: int = 0) -> str:
 
 
 def compact(value: float) -> str:
-    """12 345 678 -> '12.3M' ('12,3M' in Russian); for axis ticks."""
+    """12 345 678 -> '12.3M' ('12,3 млн' in Russian); for axis ticks."""
     a = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+    for limit, suffix in ((1e9, "billions"), (1e6, "millions"), (1e3, "thousands")):
         if a >= limit:
             text = f"{value / limit:.1f}".rstrip("0").rstrip(".")
-            return _fmt(float(text), f".{len(text.partition('.')[2])}f") + suffix
+            n = _fmt(float(text), f".{len(text.partition('.')[2])}f")
+            return t(f"compact_{suffix}", lang=_LANG.get(), n=n)
     return _fmt(value, ".0f") if a >= 10 or value == int(value) else _fmt(value, ".2f")
 
 
 def signed(value: float, digits: int = 0) -> str:
     """+1234.5 -> '+1,234.5' ('+1 234,5' in Russian): a change with its sign."""
     return _fmt(value, f"+,.{digits}f")
+
+
+def points(share: float, digits: int = 1) -> str:
+    """A change of a share in percentage points: 0.052 -> '+5.2 pp' ('+5,2 п. п.' in
+    Russian)."""
+    return t("points_change", lang=_LANG.get(), n=signed(share * 100, digits))
+
+
+def significant(value: float | None, digits: int = 4) -> str:
+    """A fitted parameter with ``digits`` significant digits: 0.000123 -> '0.0001230',
+    12345.678 -> '12,346' (:func:`cxray.texts.format_significant`)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return format_significant(value, digits, _LANG.get())
 
 
 def percent(value: float | None, digits: int = 0) -> str:

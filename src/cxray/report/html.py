@@ -615,16 +615,22 @@ def _clv(d: ReportData, tr) -> str:
         content = escape(tr("clv_not_fitted")) + _clv_holdout(d, tr)
         return _section("clv", tr("sec_clv"), tr("read_clv"), content)
     notes = _notes(d, tr, "clv_", "coverage_clv")
+    sig = charts.significant
     bg = d.clv.params["bg_nbd"]
     params = tr(
         "clv_params_line",
-        r=bg["r"],
-        alpha=bg["alpha"],
-        a=bg["a"],
-        b=bg["b"],
+        **{k: sig(bg[k]) for k in ("r", "alpha", "a", "b")},
         ll=bg["log_likelihood"],
         n=bg["customers"],
     )
+    gg = d.clv.params.get("gamma_gamma")
+    if gg:
+        params += " " + tr(
+            "clv_gg_params_line",
+            **{k: sig(gg[k]) for k in ("p", "q", "v")},
+            ll=gg["log_likelihood"],
+            n=gg["repeat_customers"],
+        )
     fitted = f"<p class='note'>{escape(params)}</p>{_clv_holdout(d, tr)}"
     if not d.clv_trusted:  # the warnings and the parameters, no per-customer figure
         empty = f"<p>{escape(tr('clv_untrusted'))}</p>"
@@ -899,7 +905,7 @@ def _metric(value: float | None, pct: bool, sign: bool = False) -> str:
     if value is None:
         return "–"
     if pct:
-        return f"{charts.signed(value * 100, 1)} pp" if sign else percent(value, 1)
+        return charts.points(value, 1) if sign else percent(value, 1)
     return ("+" if sign and value > 0 else "") + number(value)
 
 
@@ -960,7 +966,7 @@ def _voice(d: ReportData, tr) -> str:
             number(g.revenue_before),
             number(g.revenue_after),
             percent(g.retention_after),
-            f"{charts.signed((g.retention_change or 0) * 100)} pp",
+            charts.points(g.retention_change or 0, 0),
         )
         for g in say.groups
     ]

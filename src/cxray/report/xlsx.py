@@ -54,6 +54,7 @@ def report_sheets(data: ReportData, lang: str | None = None) -> dict[str, list[d
         "cohorts_quarterly": data.cohorts,
         "activation": data.activation,
         "clv": data.clv.to_dict()["customers"] if data.clv and data.clv_trusted else [],
+        "clv_params": data.clv.parameter_rows() if data.clv else [],
         **(
             {}
             if data.clv_holdout is None or data.clv_holdout.validation is None
@@ -100,6 +101,10 @@ def report_sheets(data: ReportData, lang: str | None = None) -> dict[str, list[d
     }
 
 
+#: columns whose numbers keep every digit they have (Excel's General format), whatever their scale
+GENERAL = {("clv_params", "value")}
+
+
 #: coded values translated in the sheets: (sheet, column) -> text key prefix
 CODED = {
     ("funnel", "stage"): "stage_",
@@ -142,6 +147,7 @@ def write_xlsx(data: ReportData, path: Path | str, *, lang: str | None = None) -
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     locale = "[$-419]" if lang == "ru" else "[$-409]"  # month names in the report's language
     month = book.add_format({"num_format": f"{locale}mmm yyyy"})
+    general = book.add_format({"num_format": "General"})
     for name, rows in report_sheets(data, lang).items():
         sheet = book.add_worksheet(_header("sheet", name, lang)[:31])
         columns = list(dict.fromkeys(k for r in rows for k in r)) if rows else []
@@ -158,6 +164,8 @@ def write_xlsx(data: ReportData, path: Path | str, *, lang: str | None = None) -
                     sheet.write_datetime(i, j, dt.datetime.strptime(value, "%Y-%m"), month)
                 elif isinstance(value, dt.date | dt.datetime):
                     sheet.write_datetime(i, j, value, day)
+                elif isinstance(value, float) and (name, col) in GENERAL:
+                    sheet.write_number(i, j, value, general)
                 elif isinstance(value, float):
                     fmt = share if ("share" in col or col.endswith("_pct")) else money
                     sheet.write_number(i, j, value, fmt)

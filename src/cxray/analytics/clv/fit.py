@@ -37,6 +37,13 @@ CUSTOMER_COLUMNS = (
 )
 """The per-customer columns of :attr:`ClvResult.customers` (holdout columns follow them)."""
 
+PARAMETERS = {
+    "bg_nbd": ("BG/NBD", ("r", "alpha", "a", "b", "log_likelihood", "customers")),
+    "gamma_gamma": ("Gamma-Gamma", ("p", "q", "v", "log_likelihood", "repeat_customers")),
+}
+"""The fitted parameters of each model, in the order they are shown (by :attr:`ClvResult.params`
+key: the model's name and its parameters)."""
+
 
 @dataclass
 class ClvResult:
@@ -62,6 +69,17 @@ class ClvResult:
     holdout_totals: dict[str, Any] | None = None
     bg: BetaGeoModel | None = field(default=None, repr=False)
     gg: GammaGammaModel | None = field(default=None, repr=False)
+
+    def parameter_rows(self) -> list[dict[str, Any]]:
+        """One row per fitted parameter of each model (``model``, ``parameter``, ``value``),
+        at full precision: BG/NBD r, alpha, a, b, then Gamma-Gamma p, q, v, each model's
+        log-likelihood and the customers it was fitted on."""
+        return [
+            {"model": model, "parameter": name, "value": self.params[key][name]}
+            for key, (model, names) in PARAMETERS.items()
+            if key in self.params
+            for name in names
+        ]
 
     def to_dict(self, *, customers: bool = True) -> dict[str, Any]:
         """JSON-ready dict (NaN and infinities become None); ``customers=False`` leaves them out."""
