@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -162,6 +164,23 @@ def test_report_html_and_xlsx_from_the_cli(demo_ws, tmp_path, lang):
     known = {"en": "15,513", "ru": "15\u202f513"}[lang]  # known customers
     assert text.startswith("<!DOCTYPE html>") and known in text
     assert xlsx.stat().st_size > 10_000
+    # changes of shares in percentage points: the measured campaigns' conversion uplift and
+    # the say / do table; axis ticks of revenue in thousands or millions
+    points = {"en": r"\d pp<", "ru": r"\d\u00a0п\.\u00a0п\.<"}
+    ticks = {"en": r">\d+(\.\d)?[kM]<", "ru": r">\d+(,\d)?\u00a0(тыс\.|млн)<"}
+    other = "ru" if lang == "en" else "en"
+    for anchor in ("communications", "voice"):
+        part = re.search(rf"<section id='{anchor}'>.*?</section>", text, re.S).group(0)
+        assert re.search(points[lang], part) and not re.search(points[other], part), anchor
+    assert re.search(ticks[lang], text) and not re.search(ticks[other], text)
+    cells = [
+        str(c.value)
+        for sheet in openpyxl.load_workbook(xlsx, read_only=True).worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    assert not [c for c in cells if re.search(r"\d ?(pp|[kM])$", c)] or lang == "en"
 
 
 def test_products_whitespace_rfm_json(demo_ws):
