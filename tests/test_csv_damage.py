@@ -88,6 +88,44 @@ CASES = {
         {"C2": ('Пётр"', "розница")},
         [(2, "unbalanced_quote", "name")],
     ),
+    # found by the fuzzing: two stray quotes in nearby rows pair up as one cell spanning lines,
+    # and the line where the second one closes it, read on its own, opens a quoted cell again
+    "stray_quote_closed_by_one_glued_to_a_cell": (
+        H + '1;Иван;01.02.2024;1,5;"z\n'  # a record by itself, the stray quote read as text
+        '2;"Пётр;2024-02-03;2;y\n'  # the quote closing the cell is followed by Пётр, not by ;
+        "3;Ян;2024-02-03;2;x\n",
+        3,
+        {"3": ("Ян", "x")},
+        [(2, "unbalanced_quote", "channel"), (3, "unbalanced_quote", "customer_id")],
+    ),
+    "stray_quote_closed_by_one_before_a_delimiter": (
+        H + '1;Иван;01.02.2024;1,5;"\n'  # both lines are records by themselves (5 cells), the
+        '2;";2024-02-03;2;y\n'  # quotes read as text; across the lines the row has 8 cells
+        "3;Ян;2024-02-03;2;x\n",
+        3,
+        {"3": ("Ян", "x")},
+        [(2, "unbalanced_quote", "channel"), (3, "unbalanced_quote", "customer_id")],
+    ),
+    "stray_quote_closed_by_one_in_a_later_column": (
+        H + '1;"Иван;01.02.2024;1,5;z\n'
+        '2;Пётр;2024-02-03;"2;y\n'  # across the lines the row has 3 cells, fewer than the header
+        "3;Ян;2024-02-03;2;x\n",
+        3,
+        {"3": ("Ян", "x")},
+        [(2, "unbalanced_quote", "customer_id"), (3, "unbalanced_quote", "amount")],
+    ),
+    "multi_line_cell_with_the_delimiter_on_an_inner_line": (
+        H + '1;Иван;01.02.2024;1,5;"строка 1\nстрока 2; ещё\nконец"\n2;Пётр;2024-02-03;2;\n',
+        2,
+        {"1": ("Иван", "строка 1\nстрока 2; ещё\nконец"), "2": ("Пётр", None)},
+        [],
+    ),
+    "two_multi_line_cells_in_one_row": (
+        H + '1;"Иван\nИванов";01.02.2024;1,5;"a\nb; c"\n2;Пётр;2024-02-03;2;\n',
+        2,
+        {"1": ("Иван\nИванов", "a\nb; c"), "2": ("Пётр", None)},
+        [],
+    ),
     "doubled_quotes_in_a_quoted_cell": (
         H + '1;Иван;01.02.2024;1,5;"a ""b"" c"\n',
         1,

@@ -3,13 +3,36 @@ encodings.
 
 **Stray quotes.** A quote opening a cell makes the reader take every line up to the closing
 quote as that one cell. A quoted cell spanning lines is legitimate (a multi-line description,
-as Excel writes it), unless one of the lines after the one where the quote opened (up to and
-including the line where it closes), read on its own, splits into exactly as many cells as the
-header (:func:`stray_quote`, which says when the closing line counts): such a line is a record
-of the file, and the quote a stray one. The row where the quote opened is then rejected
-(``unbalanced_quote``) and the lines after it are read again as records. A quote never closed
-before the end of the file is a stray one whatever the lines after it hold. Files with one column
-have no such evidence: only a quote never closed is caught there.
+as Excel writes it, in any column, with delimiters in its text or not), unless the lines show
+that they are records of their own. Each line of the row is counted as if read on its own with
+the quotes of the cells spanning lines read as text: one cell more than its delimiters, those
+inside a quoted cell wholly on that line left out. A cell spanning lines is a stray quote
+(:func:`stray_quote`) when
+
+1. its quote is never closed before the end of the file;
+2. its closing quote is followed by text glued to the cell, not by the delimiter or the line's
+   end (no CSV writer does that; the second of two stray quotes often opens a cell: ``"abc``);
+
+and, in a file of two columns or more (a file of one column has no such evidence), when
+
+3. a line wholly inside it (neither the one where it opens nor the one where it closes) counts
+   as many cells as the header;
+4. the line where it opens and the line where it closes both count as many cells as the header;
+5. the row read across the lines has more or fewer cells than the header, and the line where it
+   opens or the one where it closes counts as many cells as the header.
+
+The cells spanning lines are looked at in order; at the first stray one, the row up to the line
+where its quote opened is rejected (``unbalanced_quote``, naming that cell's column) and the
+lines after it are read again as records (where a quote may open again and is judged alike).
+
+Only the line where a cell opens or the one where it closes counting the header's cells is no
+evidence: a cell in the first column has its closing line count all the row's cells whenever
+its last line holds no delimiter ("C2";Иван;опт), one in the second column whenever its last
+line holds one (an address "Moscow, 5"), and a cell in the last column has its opening line
+count them all. Ambiguous bytes are read as a stray quote: a legitimate cell spanning lines
+whose opening and closing lines both count the header's cells (a first-column cell whose first
+line holds one delimiter less than the header has, say), text after a closing quote, a row of
+the wrong width holding such a line. The import fuzzing writes no such legitimate cells.
 
 Looking for stray quotes costs per-line work in Python, so DuckDB's fast reader only takes
 files with no line end inside quotes (:class:`QuoteParity`, a vectorised count over the bytes);
@@ -28,7 +51,7 @@ reader names the row and the byte.)
 
 from __future__ import annotations
 
-import csv
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -102,39 +125,78 @@ class QuoteParity:
         return bool((before % 2).any())
 
 
-def stray_quote(lines: list[str], sep: str, width: int, record: list[str], at: int) -> bool:
-    """Whether a quoted cell spanning lines is a stray quote: ``record`` is the row as the reader
-    took it across the lines, its cell ``at`` the first one spanning them, ``lines`` the lines
-    after the one where that cell opened, up to the one where the row ends; ``width`` the
-    header's cells.
+@dataclass
+class Spanning:
+    """A quoted cell of a record that spans lines: its index in the record, the lines (counted
+    from the record's first) where its quote opens and closes (``close`` None: never closed), and
+    whether the closing quote is followed by text glued to the cell instead of the delimiter or
+    the line's end."""
 
-    A line wholly inside a cell spanning lines (neither its first nor its last) that, read on its
-    own, splits into exactly ``width`` cells is a record of the file: a stray quote. The line
-    where cell ``at`` closes is the last line of that cell followed by the row's other cells, so
-    it splits into ``width`` cells by itself whenever the cell's last line holds as many
-    delimiters as there are cells before it (none for a first-column cell, one for an address
-    "Moscow, 5" in the second column): it counts only when the row read across the lines lacks
-    the header's width, or when the line where the quote opened also splits into ``width``
-    cells at every delimiter (both lines are records then). Never for a file of one column."""
-    if width < 2:
-        return False
-    texts = [_text_lines(v) for v in record[at:] if "\n" in v or "\r" in v]
-    if any(_cells(line, sep) == width for parts in texts for line in parts[1:-1]):
-        return True
-    closing = lines[len(texts[0]) - 2] if 2 <= len(texts[0]) <= len(lines) + 1 else ""
-    if _cells(closing, sep) != width:
-        return False
-    return len(record) != width or at + len(texts[0][0].split(sep)) == width
+    at: int
+    open: int
+    close: int | None = None
+    glued: bool = False
 
 
-def _text_lines(cell: str) -> list[str]:
-    """The lines of a cell's text (line ends LF, CRLF or CR)."""
-    return cell.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def _scan(lines: list[str], sep: str) -> tuple[list[Spanning], list[int], int]:
+    """Read the lines of one record as the csv module does (a quote opens a cell only at the
+    cell's start, a doubled quote inside it is one quote, text after its closing quote is glued
+    to it). Returns the cells spanning lines; each line's cells read on its own with the quotes
+    of those cells taken as text (a quoted cell wholly on one line stays one cell); and the
+    record's cells."""
+    spans: list[Spanning] = []
+    seps = [0] * len(lines)  # the delimiters of each line, a spanning cell's included
+    cell, state, opened = 0, "start", 0  # state: start, plain, quoted, after (its closing quote)
+    inside: list[int] = []  # the lines of the delimiters inside the quoted cell being read
+    for n, line in enumerate(lines):
+        for ch in line:
+            if state == "quoted":
+                if ch == '"':
+                    state = "after"
+                elif ch == sep:
+                    inside.append(n)
+                continue
+            if state == "after":
+                if ch == '"':  # a doubled quote
+                    state = "quoted"
+                    continue
+                if opened != n:
+                    spans.append(Spanning(cell, opened, n, ch not in (sep, "\r", "\n")))
+                    for i in inside:
+                        seps[i] += 1
+                state = "plain"
+            if ch == sep:
+                cell, state, seps[n] = cell + 1, "start", seps[n] + 1
+            elif state == "start" and ch == '"':
+                state, opened, inside = "quoted", n, []
+            elif state == "start" and ch not in "\r\n":
+                state = "plain"
+        if state == "after":  # the closing quote ends the line
+            if opened != n:
+                spans.append(Spanning(cell, opened, n))
+                for i in inside:
+                    seps[i] += 1
+            state = "plain"
+    if state == "quoted":  # never closed
+        spans.append(Spanning(cell, opened))
+        for i in inside:
+            seps[i] += 1
+    return spans, [k + 1 for k in seps], cell + 1
 
 
-def _cells(line: str, sep: str) -> int:
-    """How many cells ``line`` splits into, read on its own (-1 when it cannot be read)."""
-    try:
-        return len(next(csv.reader([line], delimiter=sep), []))
-    except csv.Error:
-        return -1
+def stray_quote(lines: list[str], sep: str, width: int) -> Spanning | None:
+    """The first quoted cell spanning lines of the record the reader took from ``lines`` that
+    opened with a stray quote (None: every such cell is legitimate); ``width`` is the header's
+    cells. See the module docstring for the rule."""
+    spans, widths, cells = _scan(lines, sep)
+    for span in spans:
+        if span.close is None or span.glued:
+            return span
+        if width < 2:
+            continue
+        if any(widths[i] == width for i in range(span.open + 1, span.close)):
+            return span
+        opens, closes = widths[span.open] == width, widths[span.close] == width
+        if (opens and closes) or (cells != width and (opens or closes)):
+            return span
+    return None

@@ -292,17 +292,14 @@ def _open_csv(path: Path, head: bytes, *, sep: str | None, encoding: str | None)
                         break
                     number += 1
                     quote = None
-                    if len(taken) > 1:
-                        # the cell spanning lines: where the quote opened
-                        at = next(i for i, v in enumerate(record) if "\n" in v or "\r" in v
-                                  or END_OF_FILE in v)  # fmt: skip
-                    if len(taken) > 1 and (
-                        END_OF_FILE in record[-1] or stray_quote(taken[1:], sep, width, record, at)
-                    ):
-                        # a stray quote (see cxray.ingest.csv_checks): this row alone is
-                        # rejected, the lines its quoted cell took are read again as records
-                        lines.back.extendleft(reversed(taken[1:]))
-                        record = next(csv.reader([taken[0].rstrip("\r\n")], delimiter=sep), [])
+                    stray = stray_quote(taken, sep, width) if len(taken) > 1 else None
+                    if stray is not None:
+                        # a stray quote (see cxray.ingest.csv_checks): the row up to the line
+                        # where it opened is rejected, the lines after it are read again
+                        at, upto = stray.at, stray.open + 1
+                        lines.back.extendleft(reversed(taken[upto:]))
+                        ends = [*taken[: upto - 1], taken[upto - 1].rstrip("\r\n")]
+                        record = next(csv.reader(ends, delimiter=sep), [])
                         quote = header[at] if at < width else ""
                         extra = '"' + record[at] if at < len(record) else '"'
                     elif not record or (len(record) == 1 and not record[0].strip()):
