@@ -10,6 +10,8 @@ its grouped counts in SQL, then the same NumPy/SciPy models cxray fits (imported
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -30,12 +32,39 @@ SEGMENT_CASE = """CASE
 END"""
 
 
+def own_connection(step: Callable[[SqlContender], dict]) -> Callable[[SqlContender], dict]:
+    """The step opens the database read-only and closes it after, as a command does (each cxray
+    step opens a read-only session); unless the contender keeps one connection throughout."""
+
+    @functools.wraps(step)
+    def run(self: SqlContender) -> dict:
+        if self.keep_connection:
+            return step(self)
+        self.con = duckdb.connect(str(self.db), read_only=True)
+        try:
+            return step(self)
+        finally:
+            self.con.close()
+            self.con = None
+
+    return run
+
+
 class SqlContender:
-    def __init__(self, files: dict[str, Path], work: Path, *, products_by: str, limit: int):
+    def __init__(
+        self,
+        files: dict[str, Path],
+        work: Path,
+        *,
+        products_by: str,
+        limit: int,
+        keep_connection: bool = False,
+    ):
         self.files = files
         self.db = work / "hand.duckdb"
         self.by = products_by
         self.limit = limit
+        self.keep_connection = keep_connection
         self.con: duckdb.DuckDBPyConnection | None = None
 
     def warm_up(self) -> None:
@@ -45,7 +74,8 @@ class SqlContender:
         duckdb.connect().execute("SELECT 1 AS x").to_arrow_table().to_pylist()
 
     def resume(self) -> None:
-        self.con = duckdb.connect(str(self.db))
+        if self.keep_connection:
+            self.con = duckdb.connect(str(self.db))
 
     def rows(self, sql: str) -> list[dict]:
         return self.con.execute(sql).to_arrow_table().to_pylist()
@@ -64,10 +94,13 @@ class SqlContender:
             self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{path}')")
         self.con.execute("CHECKPOINT")
         n = {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in self.files}
+        self.con.close()
+        self.con = None
         return {"orders": n["orders"], "customers": n["customers"], "rejected": 0}
 
     # -- structure ---------------------------------------------------------------------------
 
+    @own_connection
     def step_structure(self) -> dict:
         d = self.as_of()
         funnel = self.rows(f"""
@@ -176,6 +209,7 @@ class SqlContender:
 
     # -- products ----------------------------------------------------------------------------
 
+    @own_connection
     def step_products(self) -> dict:
         d = self.as_of()
         if self.by == "line":
@@ -238,6 +272,7 @@ class SqlContender:
 
     # -- whitespace --------------------------------------------------------------------------
 
+    @own_connection
     def step_whitespace(self) -> dict:
         d = self.as_of()
         self.con.execute(f"""
@@ -306,6 +341,7 @@ class SqlContender:
 
     # -- rfm ---------------------------------------------------------------------------------
 
+    @own_connection
     def step_rfm(self) -> dict:
         d = self.as_of()
         self.con.execute(f"""
@@ -358,6 +394,7 @@ class SqlContender:
 
     # -- cohorts -----------------------------------------------------------------------------
 
+    @own_connection
     def step_cohorts(self) -> dict:
         d = self.as_of()
         self.con.execute(f"""
@@ -433,6 +470,7 @@ class SqlContender:
 
     # -- clv ---------------------------------------------------------------------------------
 
+    @own_connection
     def step_clv(self) -> dict:
         import pandas as pd
 

@@ -70,6 +70,11 @@ def test_order_days_and_acquisitions(tables):
         ("p3", "2026-05-20"): (-80.0, False),
         ("p4", "2026-06-01"): (-25.0, False),
     }
+    lighter = order_days(orders, as_of=AS_OF, returns=False)
+    assert lighter.columns == ("customer_id", "order_date", "net", "purchase")
+    rows = lighter.to_pyarrow().to_pylist()
+    assert {(r["customer_id"], r["order_date"].isoformat()): (r["net"], r["purchase"])
+            for r in rows} == got  # fmt: skip
     first = {
         r["customer_id"]: r["first_date"].isoformat()
         for r in acquisitions(orders, as_of=AS_OF).to_pyarrow().to_pylist()

@@ -67,13 +67,18 @@ def order_lines(
 
 
 def order_days(
-    orders: ir.Table, *, as_of: dt.date | None = None, window: Window | None = None
+    orders: ir.Table,
+    *,
+    as_of: dt.date | None = None,
+    window: Window | None = None,
+    returns: bool = True,
 ) -> ir.Table:
     """One row per customer and order day (see the module notes) of :func:`order_lines`.
 
     Columns: ``customer_id``, ``order_date``, ``net`` (float: the day's amounts summed),
     ``sold`` (float: its positive lines), ``returned`` (float: its negative lines, as a positive
-    amount) and ``purchase`` (bool: ``net > PURCHASE_EPS``).
+    amount) and ``purchase`` (bool: ``net > PURCHASE_EPS``); ``returns=False`` leaves out
+    ``sold`` and ``returned`` (each sum costs as much as ``net`` again).
 
     The analytics that count purchases take this table as ``days=`` when a caller (the API's
     session) has it computed once already; they then filter it to their own window.
@@ -85,11 +90,11 @@ def order_days(
     """
     lines = order_lines(orders, as_of=as_of, window=window)
     amount = lines.amount.cast("float64")
-    days = lines.group_by(["customer_id", "order_date"]).aggregate(
-        net=amount.sum(),
-        sold=amount.sum(where=amount > 0).fill_null(0.0),
-        returned=(-amount.sum(where=amount < 0)).fill_null(0.0),
-    )
+    figures = {"net": amount.sum()}
+    if returns:
+        figures["sold"] = amount.sum(where=amount > 0).fill_null(0.0)
+        figures["returned"] = (-amount.sum(where=amount < 0)).fill_null(0.0)
+    days = lines.group_by(["customer_id", "order_date"]).aggregate(**figures)
     return days.mutate(purchase=is_purchase(days.net))
 
 

@@ -219,14 +219,19 @@ class SessionBase:
 
         return self._once(("status", day, params), make)
 
-    def order_days(self) -> ir.Table:
+    def order_days(self, *, returns: bool = True) -> ir.Table:
         """:func:`cxray.analytics.purchases.order_days` of every order line (net, sold,
         returned, purchase day), computed once per session and kept in the backend: what
-        structure, RFM and cohorts count, each filtered to its own date and window."""
+        structure, RFM and cohorts count, each filtered to its own date and window.
+        ``returns=False``: a question that needs no ``sold`` / ``returned`` (cohorts) gets the
+        lighter table without them, unless the whole one is held already."""
         from cxray.analytics.purchases import order_days
 
         orders = self.tables()["orders"]
-        return self._once(("order_days",), lambda: self._cached(order_days(orders)))
+        if returns or ("order_days",) in self._cache:
+            return self._once(("order_days",), lambda: self._cached(order_days(orders)))
+        lighter = lambda: self._cached(order_days(orders, returns=False))  # noqa: E731
+        return self._once(("order_days", "net"), lighter)
 
     def known_order_days(self) -> ir.Table | None:
         """:meth:`order_days` when the session holds them already, else None: a question that

@@ -347,7 +347,7 @@ class Session(SessionBase):
         ch.check_metric(metric)
         day = self.resolve_as_of(as_of)
         orders = self.tables()["orders"]
-        days = self.order_days()
+        days = self.order_days(returns=False)
         grid = rows_of(ch.cohort_table(orders, as_of=day, period=period, days=days))
         steps = rows_of(ch.activation(orders, as_of=day, period=period, days=days))
         payload = {"as_of": day, "period": period, "cohorts": grid, "activation": steps}
