@@ -5,9 +5,9 @@ Compiling an Ibis expression runs dozens of rewrite passes in Python: 50-100 ms 
 larger queries (the customer status, ABC-XYZ, the cohort grid), often more than DuckDB then needs
 to answer it on a million order lines. The SQL is a function of the expression alone, so it is
 kept under a key computed from the expression's structure (:func:`fingerprint`: every node's
-type and arguments, tables by name and schema, never the data), Ibis' and sqlglot's versions
-and the row limit. A query whose expression holds anything the key cannot spell exactly is
-compiled every time, never looked up.
+type and arguments, tables by name and schema, never the data), the versions of Ibis, sqlglot
+and DuckDB, and the row limit. A query whose expression holds anything the key cannot spell
+exactly is compiled every time, never looked up.
 
 :func:`install` makes a DuckDB backend use the store for every query it runs: results, counts
 and the temporary tables of ``Table.cache()``, which it then fills with the compiled query
@@ -107,7 +107,9 @@ class SqlStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.version = f"ibis {ibis.__version__}, sqlglot {sqlglot.__version__}"
+        self.version = (
+            f"ibis {ibis.__version__} sqlglot {sqlglot.__version__} duckdb {duckdb.__version__}"
+        )
 
     def key(self, expr: ibis.Expr, limit: Any) -> tuple[str, list[str]] | None:
         """The key of ``expr``'s SQL and the names of its in-memory tables (None: not kept)."""
