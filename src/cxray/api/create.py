@@ -100,7 +100,9 @@ def _demo_files(streamed: bool, campaigns: list[Path]) -> list[str]:
     streamed, as :func:`cxray.demo.retail.write` names them; else CSV, plus the campaign
     files in ``campaigns/``)."""
     if streamed:
-        return [f"{name}.parquet" for name in TABLES]
+        from cxray.demo.retail import parquet_name
+
+        return [*map(parquet_name, TABLES)]
     return [*map(_csv_name, TABLES), *(f"campaigns/{path.name}" for path in campaigns)]
 
 

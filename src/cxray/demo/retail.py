@@ -1342,6 +1342,11 @@ def _responses(rng, cal, cust_ids, n, o_cust, o_day, o_chan, last_day, alive, mo
 # ========================================================================================
 
 
+def parquet_name(table: str) -> str:
+    """The file :func:`write` writes ``table`` to, in its ``out_dir``."""
+    return f"{table}.parquet"
+
+
 def write(
     out_dir: Path,
     *,
@@ -1386,7 +1391,7 @@ def write(
     out_dir.mkdir(parents=True, exist_ok=True)
     world = _world(_rng(seed, 0), _Calendar(as_of))
 
-    paths = {name: out_dir / f"{name}.parquet" for name in TABLES}
+    paths = {name: out_dir / parquet_name(name) for name in TABLES}
     writers: dict[str, pq.ParquetWriter] = {}
 
     def write_part(part: _Chunk, share: float) -> None:
