@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 
 import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from cxray.cli import app
+from cxray.texts import t
 
 runner = CliRunner()
 
@@ -173,6 +175,10 @@ def test_report_html_and_xlsx_from_the_cli(demo_ws, tmp_path, lang):
         part = re.search(rf"<section id='{anchor}'>.*?</section>", text, re.S).group(0)
         assert re.search(points[lang], part) and not re.search(points[other], part), anchor
     assert re.search(ticks[lang], text) and not re.search(ticks[other], text)
+    overdue = [t(f"col_{c}", lang=lang) for c in ("task", "metric", "score", "owner", "due")]
+    for header in overdue:  # the table of overdue follow-up tasks
+        assert f"'>{escape(header)}</th>" in text, header
+    assert lang == "en" or not re.search(r"'>(task|metric|score|owner|due)</th>", text)
     cells = [
         str(c.value)
         for sheet in openpyxl.load_workbook(xlsx, read_only=True).worksheets

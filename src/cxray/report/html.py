@@ -1040,7 +1040,7 @@ def _voice(d: ReportData, tr) -> str:
         overdue = d.followups["overdue"][:15]
         if overdue:
             loop += charts.data_table(
-                ["task", tr("col_customer"), "metric", "score", "owner", "due"],
+                [tr(f"col_{c}") for c in ("task", "customer", "metric", "score", "owner", "due")],
                 [
                     (
                         r["task_id"],
