@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import d
+from test_campaign import MINIMAL
 from typer.testing import CliRunner
 
 import cxray
@@ -18,20 +19,8 @@ from cxray.workspace import Workspace
 
 runner = CliRunner()
 
-CAMPAIGN = {
-    "id": "k1",
-    "channel": "email",
-    "start": "2026-03-01",
-    "brief": {
-        "why": "w",
-        "target": "t",
-        "must_not_receive": "m",
-        "expected_effect": "e",
-        "measure": {"metric": "revenue", "window_days": 14},
-        "client_benefit": "b",
-    },
-    "holdout": 0.5,
-}
+# the minimal campaign (revenue over 14 days) by e-mail, sent from 2026-03-01
+CAMPAIGN = {**MINIMAL, "id": "k1", "channel": "email", "start": "2026-03-01", "holdout": 0.5}
 
 
 def order(order_id: str, customer: str, day: str) -> dict:
