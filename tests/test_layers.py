@@ -20,7 +20,7 @@ BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
 LAYERS = [
     ("cxray.errors", "cxray.texts"),
     ("cxray.ingest",),
-    ("cxray.workspace", "cxray.sql_sandbox", "cxray.lock", "cxray.compiled_sql"),
+    ("cxray.workspace", "cxray.sql_sandbox", "cxray.lock", "cxray.compiled_sql", "cxray.accounts"),
     ("cxray.analytics",),
     ("cxray.comms",),
     ("cxray.demo",),

@@ -1377,5 +1377,186 @@ def settings_set(
     console.print(f"{key} = {result.value}", highlight=False)
 
 
+# --- users, API tokens and the audit log ------------------------------------------------------
+
+users_app = _Typer(
+    help="The people who sign in to the web workspace: add, list and disable users, change a "
+    "password. There is no default account.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(users_app, name="users")
+tokens_app = _Typer(
+    help="API tokens of the web workspace's REST API: create (shown once), list, revoke.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(tokens_app, name="tokens")
+LoginArg = Annotated[str, typer.Argument(help="The user's login.")]
+PasswordStdin = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin",
+        help="Read the password from the first line of stdin (else: asked twice, hidden).",
+    ),
+]
+
+
+def _when(value: Any) -> str:
+    """A time of the account tables (UTC) to the second; empty for none."""
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value is not None else ""
+
+
+_WHEN = {c: _when for c in ("at", "created_at", "updated_at", "locked_until", "last_used_at",
+                            "revoked_at")}  # fmt: skip
+
+
+def _cli_actor() -> str:
+    """Who acts from the command line, as the audit log records it: ``cli:<os user>``."""
+    from cxray.api.accounts import os_actor
+
+    return os_actor("cli")
+
+
+def _new_password(login: str, from_stdin: bool) -> str:
+    """A password read from standard input's first line, or asked twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = typer.prompt(t("password_prompt", login=login), hide_input=True)
+    if typer.prompt(t("password_repeat"), hide_input=True) != first:
+        raise CxrayError("password_mismatch")
+    return first
+
+
+@users_app.command("add")
+@user_errors
+def users_add(
+    login: LoginArg,
+    role: Annotated[str, typer.Option(help="admin, analyst, marketer, manager or viewer.")],
+    name: Annotated[str | None, typer.Option(help="Display name (default: the login).")] = None,
+    password_stdin: PasswordStdin = False,
+    as_json: Json = False,
+) -> None:
+    """Add a user with a role; the password (10 characters or more) is hashed with argon2."""
+    with _open(read_only=False) as ws:
+        password = _new_password(login, password_stdin)
+        result = ws.accounts.add_user(
+            login, role=role, name=name, password=password, actor=_cli_actor()
+        )
+    if as_json:
+        print_json(result)
+        return
+    say("user_added", login=result.user["login"], role=result.user["role"])
+
+
+@users_app.command("list")
+@user_errors
+def users_list(as_json: Json = False) -> None:
+    """Every user with its role, whether it is disabled, and its failed sign-ins."""
+    with _open() as ws:
+        result = ws.accounts.users()
+    if as_json:
+        print_json(result)
+        return
+    if not result.users:
+        say("users_none")
+        return
+    cols = ["login", "name", "role", "disabled", "failed_count", "locked_until", "created_at"]
+    show_table(result.users, columns=cols, title=t("users_title"), formats=_WHEN)
+
+
+@users_app.command("disable")
+@user_errors
+def users_disable(login: LoginArg) -> None:
+    """Disable a user: no sign-in and none of its API tokens accepted from now on."""
+    with _open(read_only=False) as ws:
+        result = ws.accounts.disable_user(login, actor=_cli_actor())
+    say("user_disabled", login=result.user["login"])
+
+
+@users_app.command("passwd")
+@user_errors
+def users_passwd(login: LoginArg, password_stdin: PasswordStdin = False) -> None:
+    """Change a user's password (which also lifts a lock after failed sign-ins)."""
+    with _open(read_only=False) as ws:
+        password = _new_password(login, password_stdin)
+        result = ws.accounts.set_password(login, password, actor=_cli_actor())
+    say("password_changed", login=result.user["login"])
+
+
+@tokens_app.command("create")
+@user_errors
+def tokens_create(
+    login: LoginArg,
+    label: Annotated[str | None, typer.Option(help="What the token is for.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Create an API token for a user and print it once: only its hash is kept."""
+    with _open(read_only=False) as ws:
+        result = ws.accounts.create_token(login, label=label, actor=_cli_actor())
+    if as_json:
+        print_json(result)
+        return
+    info = result.token_info
+    say("token_created", token_id=info["token_id"], login=info["login"], token=result.token)
+
+
+@tokens_app.command("list")
+@user_errors
+def tokens_list(as_json: Json = False) -> None:
+    """Every API token (never the token itself): id, user, label, created, last used, revoked."""
+    with _open() as ws:
+        result = ws.accounts.tokens()
+    if as_json:
+        print_json(result)
+        return
+    if not result.tokens:
+        say("tokens_none")
+        return
+    cols = ["token_id", "login", "label", "created_at", "last_used_at", "revoked_at"]
+    show_table(result.tokens, columns=cols, title=t("tokens_title"), formats=_WHEN)
+
+
+@tokens_app.command("revoke")
+@user_errors
+def tokens_revoke(
+    token_id: Annotated[str, typer.Argument(help="The token's id (tok-...).")],
+) -> None:
+    """Revoke an API token: it is refused from now on."""
+    with _open(read_only=False) as ws:
+        result = ws.accounts.revoke_token(token_id, actor=_cli_actor())
+    say("token_revoked", token_id=result.token_info["token_id"])
+
+
+@app.command("audit")
+@user_errors
+def audit(
+    action: Annotated[
+        str | None, typer.Option(help="Only this action code (e.g. sign_in_failed).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Entries shown (newest first).")] = 50,
+    offset: Annotated[int, typer.Option(help="Newest entries skipped first.")] = 0,
+    as_json: Json = False,
+) -> None:
+    """The audit log, newest first: sign-ins (failed ones too) and every user and token
+    change, with who and when (UTC). It never holds a password or a token."""
+    with _open() as ws:
+        result = ws.accounts.audit(action=action, limit=limit, offset=offset)
+    if as_json:
+        print_json(result)
+        return
+    if not result.entries:
+        say("audit_none")
+        return
+    rows = [
+        {**r, "actor": r["actor"] or "-", "target": r["target"] or "-",
+         "details": ", ".join(f"{k}={v}" for k, v in r["details"].items())}
+        for r in result.entries
+    ]  # fmt: skip
+    title = t("audit_title", shown=len(rows), total=result.total)
+    show_table(rows, columns=["at", "actor", "action", "target", "details"], title=title,
+               formats=_WHEN)  # fmt: skip
+
+
 def run() -> None:  # pragma: no cover - console entry point alias
     app()

@@ -36,9 +36,12 @@ def sandboxed_query(
     query: str,
     max_rows: int | None = None,
     timeout: float = TIMEOUT_SECONDS,
+    *,
+    refused_prefix: str | None = None,
 ) -> pa.Table:
-    """The rows of read-only ``query`` in ``con``, checked and bounded (see the module notes)."""
-    check_query(con, query)
+    """The rows of read-only ``query`` in ``con``, checked and bounded (see the module notes);
+    tables whose names start with ``refused_prefix`` are refused too."""
+    check_query(con, query, refused_prefix=refused_prefix)
     con.execute("SET autoinstall_known_extensions = false")
     timer = threading.Timer(timeout, con.interrupt)
     timer.start()
@@ -55,8 +58,11 @@ def sandboxed_query(
         timer.cancel()
 
 
-def check_query(con: duckdb.DuckDBPyConnection, query: str) -> None:
-    """Refuse ``query`` (CxrayError) when it reaches beyond the workspace's tables."""
+def check_query(
+    con: duckdb.DuckDBPyConnection, query: str, *, refused_prefix: str | None = None
+) -> None:
+    """Refuse ``query`` (CxrayError) when it reaches beyond the workspace's tables, or reads a
+    table whose name starts with ``refused_prefix``."""
     tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [query]).fetchone()[0])
     if tree.get("error"):
         raise CxrayError("sql_failed", detail=str(tree.get("error_message", "")).splitlines()[0])
@@ -70,6 +76,8 @@ def check_query(con: duckdb.DuckDBPyConnection, query: str) -> None:
             name = str(node.get("table_name", ""))
             if not PLAIN_NAME.fullmatch(name):
                 raise CxrayError("sql_not_allowed", what=f"'{name}'")
+            if refused_prefix and name.lower().startswith(refused_prefix):
+                raise CxrayError("sql_not_allowed", what=name)
         elif node.get("class") == "FUNCTION":
             name = str(node.get("function_name", "")).lower()
             if name in FUNCTIONS_REFUSED:

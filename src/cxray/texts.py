@@ -1188,6 +1188,73 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Задачи обратной связи на {as_of}",
     },
     "followup_closed": {"en": "{task} closed on {date}", "ru": "{task} закрыта {date}"},
+    # --- users, API tokens and the audit log (cxray users / tokens / audit) ---------------
+    "bad_login": {
+        "en": "login '{login}' is not allowed: 1 to 64 characters, letters a-z, digits and . _ @ -",
+        "ru": "логин '{login}' не подходит: от 1 до 64 символов, буквы a-z, цифры и . _ @ -",
+    },
+    "bad_role": {
+        "en": "unknown role '{role}'; roles: {known}",
+        "ru": "неизвестная роль '{role}'; роли: {known}",
+    },
+    "password_too_short": {
+        "en": "the password is too short: at least {n} characters",
+        "ru": "пароль слишком короткий: нужно не меньше {n} символов",
+    },
+    "password_mismatch": {
+        "en": "the two passwords differ; nothing was changed",
+        "ru": "два введённых пароля не совпадают; ничего не изменено",
+    },
+    "user_exists": {
+        "en": "user '{login}' already exists",
+        "ru": "пользователь '{login}' уже есть",
+    },
+    "user_unknown": {
+        "en": "no user '{login}' (`cxray users list` shows them)",
+        "ru": "нет пользователя '{login}' (список: `cxray users list`)",
+    },
+    "user_already_disabled": {
+        "en": "user '{login}' is disabled",
+        "ru": "пользователь '{login}' отключён",
+    },
+    "token_unknown": {
+        "en": "no API token '{token_id}' (`cxray tokens list` shows them)",
+        "ru": "нет API-токена '{token_id}' (список: `cxray tokens list`)",
+    },
+    "token_already_revoked": {
+        "en": "API token '{token_id}' is already revoked",
+        "ru": "API-токен '{token_id}' уже отозван",
+    },
+    "password_prompt": {"en": "Password for {login}", "ru": "Пароль для {login}"},
+    "password_repeat": {"en": "Repeat the password", "ru": "Повторите пароль"},
+    "user_added": {
+        "en": "user {login} added with the role {role}",
+        "ru": "пользователь {login} добавлен с ролью {role}",
+    },
+    "user_disabled": {"en": "user {login} disabled", "ru": "пользователь {login} отключён"},
+    "password_changed": {
+        "en": "password of {login} changed",
+        "ru": "пароль пользователя {login} изменён",
+    },
+    "token_created": {
+        "en": "API token {token_id} for {login}:\n{token}\nCopy it now: it will not be shown "
+        "again (only its hash is kept).",
+        "ru": "API-токен {token_id} для {login}:\n{token}\nСкопируйте его сейчас: он больше не "
+        "будет показан (хранится только его хеш).",
+    },
+    "token_revoked": {"en": "API token {token_id} revoked", "ru": "API-токен {token_id} отозван"},
+    "users_title": {"en": "Users", "ru": "Пользователи"},
+    "users_none": {
+        "en": "no users yet: add one with `cxray users add LOGIN --role admin`",
+        "ru": "пользователей пока нет: добавьте `cxray users add LOGIN --role admin`",
+    },
+    "tokens_title": {"en": "API tokens", "ru": "API-токены"},
+    "tokens_none": {"en": "no API tokens", "ru": "API-токенов нет"},
+    "audit_title": {
+        "en": "Audit log, newest first ({shown} of {total})",
+        "ru": "Журнал аудита, сначала новые ({shown} из {total})",
+    },
+    "audit_none": {"en": "the audit log is empty", "ru": "журнал аудита пуст"},
     "not_key": {"en": "not key", "ru": "не ключевые"},
     "not_regular": {"en": "not regular", "ru": "не регулярные"},
     "sec_voice": {"en": "Voice of the customer", "ru": "Голос клиента"},

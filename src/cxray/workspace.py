@@ -73,6 +73,11 @@ META_SCHEMA = {"key": "string", "value": "string"}
 """Tables cxray keeps besides the canonical ones (``_rejects``, ``_imports``, ``_followups``)
 are named with this prefix; :meth:`Workspace.replace_all` drops them with the canonical tables."""
 
+ACCOUNTS_PREFIX = "cxray_"
+"""The prefix of the tables of users, API tokens and the audit log (:mod:`cxray.accounts`). Not
+:data:`INTERNAL_PREFIX`: :meth:`Workspace.replace_all` (a demo) keeps them, and
+:meth:`Workspace.sql` refuses to read them (they hold password and token hashes)."""
+
 SETTINGS_TABLE = "_settings"
 """The workspace's settings as key / value text (see :data:`SETTINGS`)."""
 SETTINGS_SCHEMA = {"key": "string", "value": "string"}
@@ -522,8 +527,11 @@ class Workspace:
             raise CxrayError("sql_failed", detail=str(err).splitlines()[0]) from None
         if len(statements) != 1 or not isinstance(statements[0], exp.Query):
             raise CxrayError("sql_not_read_only")
+        for table in statements[0].find_all(exp.Table):
+            if table.name.lower().startswith(ACCOUNTS_PREFIX):
+                raise CxrayError("sql_not_allowed", what=table.name)
         if self.is_duckdb:
-            return sandboxed_query(self.con.con, query, max_rows)
+            return sandboxed_query(self.con.con, query, max_rows, refused_prefix=ACCOUNTS_PREFIX)
         try:
             expr = self.con.sql(query)
             return (expr.limit(max_rows) if max_rows is not None else expr).to_pyarrow()

@@ -28,6 +28,7 @@ from cxray.api.results import Notice, Result
 from cxray.errors import CxrayError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from cxray.api.accounts import AccountsSession
     from cxray.api.campaigns import CampaignSession
     from cxray.api.feedback import FeedbackSession
     from cxray.workspace import Progress
@@ -477,6 +478,14 @@ class Session(SessionBase):
         from cxray.api.feedback import FeedbackSession
 
         return FeedbackSession(self)
+
+    @property
+    def accounts(self) -> AccountsSession:
+        """Users, API tokens and the audit log: ``users()``, ``add_user()``, ``tokens()``,
+        ``audit()`` ... (:mod:`cxray.api.accounts`)."""
+        from cxray.api.accounts import AccountsSession
+
+        return AccountsSession(self)
 
     def followups(
         self,
