@@ -68,11 +68,6 @@ def test_any_hostile_file_imports_with_every_row_counted_once(case, workspace, f
     _check(import_case(case, f"I{next(_numbers)}", folder, workspace))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="stray quotes: a row with one is rejected (unbalanced_quote), but two stray quotes "
-    "in nearby rows can still pair up as one quoted cell spanning lines and take the rows between",
-)
 @seed(20261205)
 @settings(max_examples=100, **FUZZ)
 @given(case=import_cases(stray=True))
