@@ -23,6 +23,7 @@ import typer
 
 import cxray
 import cxray.cli
+from cxray.api.accounts import AccountsSession
 from cxray.api.campaigns import CampaignSession
 from cxray.api.feedback import FeedbackSession
 
@@ -58,6 +59,14 @@ PYTHON_TWINS = {
     "settings list": ".settings(",
     "settings get": ".get_setting(",
     "settings set": ".set_setting(",
+    "users add": ".accounts.add_user(",
+    "users list": ".accounts.users(",
+    "users disable": ".accounts.disable_user(",
+    "users passwd": ".accounts.set_password(",
+    "tokens create": ".accounts.create_token(",
+    "tokens list": ".accounts.tokens(",
+    "tokens revoke": ".accounts.revoke_token(",
+    "audit": ".accounts.audit(",
 }
 
 
@@ -113,7 +122,7 @@ def test_twins_are_cli_commands() -> None:
     [f"cxray.{n}(" for n in ("open", "import_file", "demo", "campaign", "init")]
     + [
         f".{n}"
-        for cls in (cxray.Session, CampaignSession, FeedbackSession, cxray.Result)
+        for cls in (cxray.Session, CampaignSession, FeedbackSession, AccountsSession, cxray.Result)
         for n in public_names(cls)
     ],
 )
