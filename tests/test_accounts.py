@@ -405,3 +405,15 @@ def test_cli_errors_are_one_line_and_change_nothing(folder):
 def test_cli_needs_a_workspace(tmp_path):
     result = cli(tmp_path / "missing", "users", "list")
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cli_empty_lists(folder):
+    assert cli(folder, "users", "list").stdout.strip() == (
+        "no users yet: add one with `cxray users add LOGIN --role admin`"
+    )
+    assert cli(folder, "tokens", "list").stdout.strip() == "no API tokens"
+    assert cli(folder, "audit").stdout.strip() == "the audit log is empty"
+    assert json.loads(cli(folder, "users", "list", "--json").stdout) == {"users": []}
+    assert json.loads(cli(folder, "audit", "--json").stdout) == {
+        "action": None, "limit": 50, "offset": 0, "total": 0, "entries": []
+    }  # fmt: skip

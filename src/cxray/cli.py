@@ -793,10 +793,10 @@ def clv(
             "parameter": t("xlsx_col_parameter"),
             "value": t("xlsx_col_clv_params_value"),
         },
-        title=t("clv_params_title", end=end, unit=unit),
+        title=t("clv_params_title", end=end, unit=t(f"clv_unit_{unit}")),
     )
     top = result.to_pandas("customers").sort_values("clv", ascending=False).head(limit)
-    title = t("clv_top_title", n=limit, horizon=horizon, unit=unit)
+    title = t("clv_top_title", n=limit, horizon=horizon, unit=t(f"clv_unit_{unit}"))
     if not result.fit_trusted:  # the warnings (stderr, above) say why; the table is marked
         say("clv_unreliable_line")
         title = f"{title} {t('clv_unreliable_mark')}"
@@ -1411,6 +1411,18 @@ _WHEN = {c: _when for c in ("at", "created_at", "updated_at", "locked_until", "l
                             "revoked_at")}  # fmt: skip
 
 
+def _show_accounts(result: Result, key: str, columns: list[str], *, as_json: bool) -> None:
+    """The rows of ``result`` under ``key`` (``users``, ``tokens``) as JSON, or as a table
+    titled ``<key>_title`` (``<key>_none`` when there are none)."""
+    if as_json:
+        print_json(result)
+    elif not result.to_dict()[key]:
+        say(f"{key}_none")
+    else:
+        rows = result.to_dict()[key]
+        show_table(rows, columns=columns, title=t(f"{key}_title"), formats=_WHEN)
+
+
 def _cli_actor() -> str:
     """Who acts from the command line, as the audit log records it: ``cli:<os user>``."""
     from cxray.api.accounts import os_actor
@@ -1455,14 +1467,8 @@ def users_list(as_json: Json = False) -> None:
     """Every user with its role, whether it is disabled, and its failed sign-ins."""
     with _open() as ws:
         result = ws.accounts.users()
-    if as_json:
-        print_json(result)
-        return
-    if not result.users:
-        say("users_none")
-        return
     cols = ["login", "name", "role", "disabled", "failed_count", "locked_until", "created_at"]
-    show_table(result.users, columns=cols, title=t("users_title"), formats=_WHEN)
+    _show_accounts(result, "users", cols, as_json=as_json)
 
 
 @users_app.command("disable")
@@ -1507,14 +1513,8 @@ def tokens_list(as_json: Json = False) -> None:
     """Every API token (never the token itself): id, user, label, created, last used, revoked."""
     with _open() as ws:
         result = ws.accounts.tokens()
-    if as_json:
-        print_json(result)
-        return
-    if not result.tokens:
-        say("tokens_none")
-        return
     cols = ["token_id", "login", "label", "created_at", "last_used_at", "revoked_at"]
-    show_table(result.tokens, columns=cols, title=t("tokens_title"), formats=_WHEN)
+    _show_accounts(result, "tokens", cols, as_json=as_json)
 
 
 @tokens_app.command("revoke")
