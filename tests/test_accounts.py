@@ -21,7 +21,8 @@ from cxray import accounts as acc
 from cxray.api.session import Session
 from cxray.cli import app
 from cxray.errors import CxrayError
-from cxray.workspace import Workspace
+from cxray.sql_sandbox import check_query
+from cxray.workspace import ACCOUNTS_PREFIX, Workspace
 
 runner = CliRunner()
 T0 = dt.datetime(2026, 12, 1, 9, 0, 0)
@@ -289,6 +290,11 @@ def test_read_only_sql_cannot_read_the_account_tables(ws):
         with pytest.raises(CxrayError) as err:
             ws.sql(query)
         assert err.value.key == "sql_not_allowed", query
+    # DuckDB's own parse of the query refuses them too (behind the check of every backend)
+    with pytest.raises(CxrayError) as err:
+        check_query(ws.con.con, "SELECT 1 FROM Cxray_Users", refused_prefix=ACCOUNTS_PREFIX)
+    assert err.value.key == "sql_not_allowed"
+    check_query(ws.con.con, "SELECT 1 FROM Cxray_Users")  # without the prefix: a plain table
 
 
 # --- the CLI ---------------------------------------------------------------------------------

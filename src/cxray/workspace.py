@@ -719,8 +719,9 @@ class Workspace:
             return self._upsert(spec, ibis.memtable(arrow), set(arrow.column_names), arrow.num_rows)
 
     def replace_all(self, frames: dict[str, object]) -> None:
-        """Drop every table of the workspace (the canonical tables and cxray's own, named with
-        :data:`INTERNAL_PREFIX`) and write ``frames`` (table name -> rows) instead."""
+        """Drop the data of the workspace (the canonical tables and cxray's own, named with
+        :data:`INTERNAL_PREFIX`) and write ``frames`` (table name -> rows) instead. The users,
+        tokens and audit log (:data:`ACCOUNTS_PREFIX`) stay."""
         with self.transaction():
             held = self.con.list_tables()
             for name in [*TABLES, *(n for n in held if n.startswith(INTERNAL_PREFIX))]:
