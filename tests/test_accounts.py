@@ -363,6 +363,8 @@ def test_cli_tokens_and_audit(folder):
         (CLI_ACTOR, "token_created", token_id),
         (CLI_ACTOR, "user_added", "anna"),
     ]
+    russian = runner.invoke(app, ["--lang", "ru", "-w", str(folder), "audit", "--json"])
+    assert json.loads(russian.stdout) == audit  # codes, the same in every language
     only = json.loads(cli(folder, "audit", "--json", "--action", "user_added").stdout)
     assert [e["action"] for e in only["entries"]] == ["user_added"]
     newest = json.loads(cli(folder, "audit", "--json", "--limit", "1").stdout)
