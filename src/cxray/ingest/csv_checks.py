@@ -143,44 +143,47 @@ def _scan(lines: list[str], sep: str) -> tuple[list[Spanning], list[int], int]:
     cell's start, a doubled quote inside it is one quote, text after its closing quote is glued
     to it). Returns the cells spanning lines; each line's cells read on its own with the quotes
     of those cells taken as text (a quoted cell wholly on one line stays one cell); and the
-    record's cells."""
+    record's cells. Only the quotes and delimiters are visited (str.find)."""
     spans: list[Spanning] = []
     seps = [0] * len(lines)  # the delimiters of each line, a spanning cell's included
     cell, state, opened = 0, "start", 0  # state: start, plain, quoted, after (its closing quote)
-    inside: list[int] = []  # the lines of the delimiters inside the quoted cell being read
+    inside: dict[int, int] = {}  # line -> delimiters inside the quoted cell being read
+
+    def close(n: int, glued: bool = False) -> None:
+        if opened != n:
+            spans.append(Spanning(cell, opened, n, glued))
+            for line, count in inside.items():
+                seps[line] += count
+
     for n, line in enumerate(lines):
-        for ch in line:
+        i, end = 0, len(line.rstrip("\r\n"))
+        while True:
             if state == "quoted":
-                if ch == '"':
-                    state = "after"
-                elif ch == sep:
-                    inside.append(n)
-                continue
-            if state == "after":
-                if ch == '"':  # a doubled quote
-                    state = "quoted"
+                j = line.find('"', i)
+                inside[n] = inside.get(n, 0) + line.count(sep, i, len(line) if j < 0 else j)
+                if j < 0:
+                    break
+                i, state = j + 1, "after"
+            elif state == "after":
+                if i < end and line[i] == '"':  # a doubled quote
+                    i, state = i + 1, "quoted"
                     continue
-                if opened != n:
-                    spans.append(Spanning(cell, opened, n, ch not in (sep, "\r", "\n")))
-                    for i in inside:
-                        seps[i] += 1
+                close(n, i < end and line[i] != sep)
                 state = "plain"
-            if ch == sep:
-                cell, state, seps[n] = cell + 1, "start", seps[n] + 1
-            elif state == "start" and ch == '"':
-                state, opened, inside = "quoted", n, []
-            elif state == "start" and ch not in "\r\n":
-                state = "plain"
-        if state == "after":  # the closing quote ends the line
-            if opened != n:
-                spans.append(Spanning(cell, opened, n))
-                for i in inside:
-                    seps[i] += 1
-            state = "plain"
+            elif state == "start":
+                if i < end and line[i] == '"':
+                    i, state, opened, inside = i + 1, "quoted", n, {}
+                else:
+                    state = "plain"
+            else:
+                j = line.find(sep, i, end)
+                if j < 0:
+                    break
+                i, state, cell = j + 1, "start", cell + 1
+                seps[n] += 1
     if state == "quoted":  # never closed
-        spans.append(Spanning(cell, opened))
-        for i in inside:
-            seps[i] += 1
+        close(-1)
+        spans[-1].close = None
     return spans, [k + 1 for k in seps], cell + 1
 
 
