@@ -114,6 +114,15 @@ CASES = {
         {"3": ("Ян", "x")},
         [(2, "unbalanced_quote", "customer_id"), (3, "unbalanced_quote", "amount")],
     ),
+    "stray_quote_after_a_multi_line_cell_in_the_same_row": (
+        "customer_id;name;segment\n"
+        '"C1\nC1";Иван;"опт\n'  # the first cell is legitimate, the quote of the last one stray:
+        "C2;Пётр;розница\n"  # this line wholly inside it is a record by itself
+        'C3;Ян";опт\n',
+        3,
+        {"C2": ("Пётр", "розница"), "C3": ('Ян"', "опт")},
+        [(2, "unbalanced_quote", "segment")],
+    ),
     "multi_line_cell_with_the_delimiter_on_an_inner_line": (
         H + '1;Иван;01.02.2024;1,5;"строка 1\nстрока 2; ещё\nконец"\n2;Пётр;2024-02-03;2;\n',
         2,

@@ -21,9 +21,11 @@ and, in a file of two columns or more (a file of one column has no such evidence
 5. the row read across the lines has more or fewer cells than the header, and the line where it
    opens or the one where it closes counts as many cells as the header.
 
-The cells spanning lines are looked at in order; at the first stray one, the row up to the line
-where its quote opened is rejected (``unbalanced_quote``, naming that cell's column) and the
-lines after it are read again as records (where a quote may open again and is judged alike).
+The cells spanning lines are looked at in order, for 1-4 first (so that a row made too wide or
+too narrow by a stray quote in a later cell does not blame a legitimate earlier one), then for 5;
+at the first stray one, the row up to the line where its quote opened is rejected
+(``unbalanced_quote``, naming that cell's column) and the lines after it are read again as
+records (where a quote may open again and is judged alike).
 
 Only the line where a cell opens or the one where it closes counting the header's cells is no
 evidence: a cell in the first column has its closing line count all the row's cells whenever
@@ -149,7 +151,7 @@ def _scan(lines: list[str], sep: str) -> tuple[list[Spanning], list[int], int]:
     cell, state, opened = 0, "start", 0  # state: start, plain, quoted, after (its closing quote)
     inside: dict[int, int] = {}  # line -> delimiters inside the quoted cell being read
 
-    def close(n: int, glued: bool = False) -> None:
+    def close(n: int | None, glued: bool = False) -> None:  # n None: never closed
         if opened != n:
             spans.append(Spanning(cell, opened, n, glued))
             for line, count in inside.items():
@@ -181,9 +183,8 @@ def _scan(lines: list[str], sep: str) -> tuple[list[Spanning], list[int], int]:
                     break
                 i, state, cell = j + 1, "start", cell + 1
                 seps[n] += 1
-    if state == "quoted":  # never closed
-        close(-1)
-        spans[-1].close = None
+    if state == "quoted":
+        close(None)
     return spans, [k + 1 for k in seps], cell + 1
 
 
@@ -192,14 +193,17 @@ def stray_quote(lines: list[str], sep: str, width: int) -> Spanning | None:
     opened with a stray quote (None: every such cell is legitimate); ``width`` is the header's
     cells. See the module docstring for the rule."""
     spans, widths, cells = _scan(lines, sep)
+
+    def records(span: Spanning) -> tuple[bool, bool]:  # its opening, its closing line
+        return widths[span.open] == width, widths[span.close] == width  # type: ignore[index]
+
     for span in spans:
         if span.close is None or span.glued:
             return span
-        if width < 2:
-            continue
-        if any(widths[i] == width for i in range(span.open + 1, span.close)):
+        if width >= 2 and (
+            any(widths[i] == width for i in range(span.open + 1, span.close)) or all(records(span))
+        ):
             return span
-        opens, closes = widths[span.open] == width, widths[span.close] == width
-        if (opens and closes) or (cells != width and (opens or closes)):
-            return span
+    if width >= 2 and cells != width:
+        return next((span for span in spans if any(records(span))), None)
     return None
