@@ -406,26 +406,31 @@ def test_significant_digits_by_hand():
 
 
 @pytest.mark.parametrize(
-    ("lang", "bg_line", "gg_line"),
+    ("lang", "bg_line", "gg_line", "likelihood"),
     [
         (
             "en",
             "r = 0.0001230, alpha = 12,346, a = 0.0001200, b = 1.700e-07",
             "p = 2.500, q = 0.0001230, v = 12,346",
+            "log-likelihood -1,234.5, 3 customers",
         ),
         (
             "ru",
             "r = 0,0001230, alpha = 12\u202f346, a = 0,0001200, b = 1,700e-07",
             "p = 2,500, q = 0,0001230, v = 12\u202f346",
+            "логарифм правдоподобия -1\u202f234,5, клиентов 3",
         ),
     ],
 )
-def test_clv_parameters_keep_their_significant_digits(report_data, lang, bg_line, gg_line):
+def test_clv_parameters_keep_their_significant_digits(
+    report_data, lang, bg_line, gg_line, likelihood
+):
     for trusted in (True, False):  # the parameters are shown either way
         data = dataclasses.replace(report_data, clv=TINY_AND_LARGE, clv_trusted=trusted)
         part = section(render_html(data, lang=lang), "clv")
         assert f"BG/NBD: {bg_line}," in part and f"Gamma-Gamma: {gg_line}," in part
         assert "= 0.000," not in part and "= 0,000," not in part
+        assert likelihood in part  # -1234.5 and 3 customers, in the language's format
 
 
 def test_xlsx_keeps_the_parameters_at_full_precision(report_data, tmp_path):
@@ -464,6 +469,8 @@ def test_russian_report_has_no_english_units(report_data):
         assert ru in section(russian, anchor) and en not in section(russian, anchor)
     shown = visible_text(russian.split("</style>")[1])
     assert not re.search(r"\d(k|M|B)\b|\bpp\b", shown)
+    # the scores' promoters / passives / detractors column
+    assert "P/N/D" in english and "P/N/D" not in russian and "П/Н/К" in russian
 
 
 @pytest.mark.parametrize(
@@ -490,7 +497,11 @@ def test_clv_command_shows_significant_digits(tmp_path, monkeypatch, lang, shown
     monkeypatch.setattr(SessionBase, "_fit", lambda self, end, options: fitted)
     out = CliRunner().invoke(app, ["--lang", lang, "-w", str(folder), "clv"])
     assert out.exit_code == 0, out.output
-    table = out.stdout.split(t("clv_top_title", lang=lang, n=20, horizon=52, unit="week"))[0]
+    unit = t("clv_unit_week", lang=lang)  # "week" / "нед."
+    title = t("clv_top_title", lang=lang, n=20, horizon=52, unit=unit)
+    assert title in " ".join(out.stdout.split()), out.stdout
+    assert ("week" in out.stdout) == (lang == "en")
+    table = out.stdout.split(title)[0]
     cells = re.findall(r"[│┃]\s*([^│┃]*?)\s*(?=[│┃])", table)
     for text in shown:
         assert text in cells, (text, out.stdout)

@@ -661,13 +661,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_next": {"en": "made k+1", "ru": "сделали k+1"},
     "col_share_next": {"en": "share k+1", "ru": "доля k+1"},
     "col_median_days": {"en": "median days", "ru": "медиана дней"},
+    "clv_unit_day": {"en": "day", "ru": "дн."},
+    "clv_unit_week": {"en": "week", "ru": "нед."},
+    "clv_unit_month": {"en": "month", "ru": "мес."},
+    "col_pnd": {"en": "P/N/D", "ru": "П/Н/К"},
     "clv_params_title": {
         "en": "CLV models fitted on orders up to {end} (unit: {unit})",
         "ru": "Модели CLV по заказам до {end} (единица: {unit})",
     },
     "clv_top_title": {
         "en": "Top {n} customers by CLV over {horizon:g} {unit}s",
-        "ru": "Топ-{n} клиентов по CLV на {horizon:g} ({unit})",
+        "ru": "Топ-{n} клиентов по CLV на {horizon:g} {unit}",
     },
     "clv_unreliable_line": {
         "en": "Unreliable: the warnings say this fit cannot be trusted, so the P(alive), "
@@ -1032,7 +1036,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_relative": {"en": "relative", "ru": "относительный"},
     "uplift_title": {
         "en": "Uplift of target over control (95% intervals; MDE at 80% power)",
-        "ru": "Прирост целевой группы над контрольной (95% интервалы; MDE при мощности 80%)",
+        "ru": "Прирост целевой группы над контрольной (95% интервалы; минимальный обнаружимый "
+        "эффект при мощности 80%)",
     },
     "incremental_revenue": {
         "en": "Incremental revenue: {value} (95% CI {low} to {high})",
@@ -1679,18 +1684,17 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "clv_params_line": {
         "en": "BG/NBD: r = {r}, alpha = {alpha}, a = {a}, b = {b}, "
-        "log-likelihood {ll:,.1f}, {n} customers.",
+        "log-likelihood {ll}, {n} customers.",
         "ru": "BG/NBD: r = {r}, alpha = {alpha}, a = {a}, b = {b}, "
-        "логарифм правдоподобия {ll:,.1f}, клиентов {n}.",
+        "логарифм правдоподобия {ll}, клиентов {n}.",
     },
     "points_change": {"en": "{n} pp", "ru": "{n}\u00a0п.\u00a0п."},
     "compact_thousands": {"en": "{n}k", "ru": "{n}\u00a0тыс."},
     "compact_millions": {"en": "{n}M", "ru": "{n}\u00a0млн"},
     "compact_billions": {"en": "{n}B", "ru": "{n}\u00a0млрд"},
     "clv_gg_params_line": {
-        "en": "Gamma-Gamma: p = {p}, q = {q}, v = {v}, log-likelihood {ll:,.1f}, "
-        "{n} repeat customers.",
-        "ru": "Gamma-Gamma: p = {p}, q = {q}, v = {v}, логарифм правдоподобия {ll:,.1f}, "
+        "en": "Gamma-Gamma: p = {p}, q = {q}, v = {v}, log-likelihood {ll}, {n} repeat customers.",
+        "ru": "Gamma-Gamma: p = {p}, q = {q}, v = {v}, логарифм правдоподобия {ll}, "
         "клиентов с повторными покупками {n}.",
     },
     "col_p_alive": {"en": "P(alive)", "ru": "P(активен)"},

@@ -620,16 +620,16 @@ def _clv(d: ReportData, tr) -> str:
     params = tr(
         "clv_params_line",
         **{k: sig(bg[k]) for k in ("r", "alpha", "a", "b")},
-        ll=bg["log_likelihood"],
-        n=bg["customers"],
+        ll=number(bg["log_likelihood"], 1),
+        n=number(bg["customers"]),
     )
     gg = d.clv.params.get("gamma_gamma")
     if gg:
         params += " " + tr(
             "clv_gg_params_line",
             **{k: sig(gg[k]) for k in ("p", "q", "v")},
-            ll=gg["log_likelihood"],
-            n=gg["repeat_customers"],
+            ll=number(gg["log_likelihood"], 1),
+            n=number(gg["repeat_customers"]),
         )
     fitted = f"<p class='note'>{escape(params)}</p>{_clv_holdout(d, tr)}"
     if not d.clv_trusted:  # the warnings and the parameters, no per-customer figure
@@ -934,7 +934,7 @@ def _voice(d: ReportData, tr) -> str:
             tr("col_answers"),
             tr("col_value"),
             tr("col_ci95"),
-            "P/N/D",
+            tr("col_pnd"),
             tr("col_small"),
         ],
         rows,
