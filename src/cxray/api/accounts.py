@@ -13,6 +13,7 @@ import getpass
 from typing import TYPE_CHECKING, Any
 
 from cxray import accounts as acc
+from cxray.accounts import ROLES  # noqa: F401 - the roles, for the shells
 from cxray.api.results import Result
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,6 +68,27 @@ class AccountsSession:
         row = acc.disable_user(self.session._writable(), login, actor=self._actor(actor))
         return Result("user_disabled", {"user": row}, value=row)
 
+    def enable_user(self, login: str, *, actor: str | None = None) -> Result:
+        """Enable a disabled user again (CxrayError ``user_unknown``, ``user_not_disabled``);
+        audited as ``user_enabled``."""
+        row = acc.enable_user(self.session._writable(), login, actor=self._actor(actor))
+        return Result("user_enabled", {"user": row}, value=row)
+
+    def set_role(self, login: str, role: str, *, actor: str | None = None) -> Result:
+        """Give a user another role (CxrayError ``bad_role``, ``user_unknown``); audited as
+        ``user_role_changed`` with ``role`` and ``previous_role``."""
+        row = acc.set_role(self.session._writable(), login, role, actor=self._actor(actor))
+        return Result("user_role_changed", {"user": row}, value=row)
+
+    def user(self, login: str) -> Result:
+        """One user's row, as :meth:`users` shows it (CxrayError ``user_unknown``)."""
+        row = acc.user(self.session._ws(), login)
+        return Result("user", {"user": row}, value=row)
+
+    def has_admin(self) -> bool:
+        """Whether an admin who is not disabled exists (the web server asks for one first)."""
+        return acc.has_admin(self.session._ws())
+
     def set_password(self, login: str, password: str, *, actor: str | None = None) -> Result:
         """Give a user a new password (10 characters or more), which also lifts a lock after
         failed sign-ins (CxrayError ``password_too_short``, ``user_unknown``)."""
@@ -115,6 +137,23 @@ class AccountsSession:
         return _checked("token", check)
 
     # --- the audit log -------------------------------------------------------------------
+
+    def record(
+        self,
+        action: str,
+        *,
+        actor: str | None,
+        target: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> Result:
+        """Append an entry to the audit log for an action of the web server (``pii_viewed``,
+        ``export_downloaded``, ``import_done``, ``task_closed``, ``task_reassigned``,
+        ``signed_out`` ...): a lower-case code, the acting login, a target and ``details``
+        (codes and numbers). CxrayError ``bad_parameter`` for a ``details`` key named like a
+        password, a token or a secret: none ever reaches the log."""
+        entry = acc.record(self.session._writable(), action, actor=actor, target=target,
+                           details=details)  # fmt: skip
+        return Result("audit_recorded", {"entry": entry}, value=entry)
 
     def audit(self, *, action: str | None = None, limit: int = 50, offset: int = 0) -> Result:
         """The audit log, newest first: ``limit`` entries after skipping ``offset``, only
