@@ -51,10 +51,15 @@ LOCK_TIME = dt.timedelta(minutes=15)
 LOGIN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 
 ACTIONS = (
-    "user_added", "user_disabled", "password_changed", "token_created", "token_revoked",
-    "sign_in", "sign_in_failed", "token_refused",
+    "user_added", "user_disabled", "user_enabled", "user_role_changed", "password_changed",
+    "token_created", "token_revoked", "sign_in", "sign_in_failed", "token_refused",
 )  # fmt: skip
-"""The action codes of the audit log written here (the server adds its own)."""
+"""The action codes of the audit log written here (the server adds its own with
+:func:`record`: ``pii_viewed``, ``export_downloaded``, ``import_done``, ``task_closed``,
+``task_reassigned``, ``signed_out`` ...)."""
+ACTION = re.compile(r"[a-z][a-z0-9_]{0,63}")
+SECRET_KEY = re.compile(r"passw|pwd|token|secret", re.IGNORECASE)
+"""A ``details`` key named like this may hold a secret: :func:`record` refuses it."""
 SIGN_IN_REFUSALS = ("unknown_login", "bad_password", "locked", "disabled")
 TOKEN_REFUSALS = ("unknown_token", "revoked", "disabled")
 
@@ -202,6 +207,32 @@ def audit(
         ws.append(AUDIT, pa.Table.from_pylist([row], schema=AUDIT_SCHEMA), AUDIT_SCHEMA)
 
 
+def record(
+    ws: Workspace,
+    action: str,
+    *,
+    actor: str | None,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """Audit an action of a consumer (the web server): ``action`` a code (lower-case letters,
+    digits and ``_``), ``details`` codes and numbers. CxrayError ``bad_parameter`` for another
+    action or a ``details`` key named like a password, a token or a secret, so that none reaches
+    the log. Returns the entry as :func:`audit_log` shows it (without ``seq``)."""
+    if not isinstance(action, str) or not ACTION.fullmatch(action):
+        raise CxrayError("bad_parameter", detail=f"audit action {action!r}: a lower-case code")
+    secret = [k for k in (details or {}) if SECRET_KEY.search(str(k))]
+    if secret:
+        raise CxrayError(
+            "bad_parameter", detail=f"audit details must not hold secrets: {', '.join(secret)}"
+        )
+    now = now or utc_now()
+    audit(ws, action, actor=actor, target=target, details=details, now=now)
+    return {"at": now, "actor": actor, "action": action, "target": target,
+            "details": dict(details or {})}  # fmt: skip
+
+
 def normal_login(login: str) -> str:
     """A login as stored: trimmed and in lower case."""
     return login.strip().lower()
@@ -245,12 +276,26 @@ def add_user(
     return _shown(row, USER_COLUMNS)
 
 
+def user(ws: Workspace, login: str) -> dict[str, Any]:
+    """One user's row (:data:`USER_COLUMNS`); CxrayError ``user_unknown``."""
+    login = normal_login(login)
+    found = [u for u in users(ws) if u["login"] == login]
+    if not found:
+        raise CxrayError("user_unknown", login=login)
+    return found[0]
+
+
+def has_admin(ws: Workspace) -> bool:
+    """Whether an admin who is not disabled exists."""
+    return any(u["role"] == "admin" and not u["disabled"] for u in users(ws))
+
+
 def _change_user(
     ws: Workspace, login: str, change: dict[str, Any], action: str, *, actor: str | None,
-    now: dt.datetime,
+    now: dt.datetime, details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """Apply ``change`` to the user ``login`` and audit ``action`` (CxrayError
-    ``user_unknown``)."""
+    """Apply ``change`` to the user ``login`` and audit ``action`` with ``details``
+    (CxrayError ``user_unknown``)."""
     login = normal_login(login)
     with ws.transaction():
         rows = _rows(ws, USERS)
@@ -259,7 +304,7 @@ def _change_user(
             raise CxrayError("user_unknown", login=login)
         found[0].update(change, updated_at=now)
         _store(ws, USERS, rows)
-        audit(ws, action, actor=actor, target=login, now=now)
+        audit(ws, action, actor=actor, target=login, details=details, now=now)
     return _shown(found[0], USER_COLUMNS)
 
 
@@ -274,6 +319,28 @@ def disable_user(
         raise CxrayError("user_already_disabled", login=user["login"])
     return _change_user(ws, login, {"disabled": True}, "user_disabled", actor=actor,
                         now=now or utc_now())  # fmt: skip
+
+
+def enable_user(
+    ws: Workspace, login: str, *, actor: str | None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Enable a disabled user again (CxrayError ``user_unknown``, ``user_not_disabled``)."""
+    if not user(ws, login)["disabled"]:
+        raise CxrayError("user_not_disabled", login=normal_login(login))
+    return _change_user(ws, login, {"disabled": False}, "user_enabled", actor=actor,
+                        now=now or utc_now())  # fmt: skip
+
+
+def set_role(
+    ws: Workspace, login: str, role: str, *, actor: str | None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Give a user another role (CxrayError ``bad_role``, ``user_unknown``); audited as
+    ``user_role_changed`` with the role before and after."""
+    if role not in ROLES:
+        raise CxrayError("bad_role", role=role, known=", ".join(ROLES))
+    details = {"role": role, "previous_role": user(ws, login)["role"]}
+    return _change_user(ws, login, {"role": role}, "user_role_changed", actor=actor,
+                        now=now or utc_now(), details=details)  # fmt: skip
 
 
 def set_password(

@@ -1271,6 +1271,10 @@ def followups_list(
     ] = "account_manager",
     default_owner: Annotated[str, typer.Option(help="Owner when the column is empty.")] = "CX team",
     due_days: Annotated[int, typer.Option(help="Days from the answer to the due date.")] = 3,
+    owner: Annotated[str | None, typer.Option(help="Only the tasks of this owner.")] = None,
+    customer: Annotated[
+        str | None, typer.Option(help="Only the tasks of this customer id.")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Rows shown in the table view.")] = 30,
     as_json: Json = False,
 ) -> None:
@@ -1279,7 +1283,7 @@ def followups_list(
     with _open(read_only=False) as ws:
         result = ws.followups(
             parse_day(as_of, "--as-of"), status=status, owner_attribute=owner_attribute,
-            default_owner=default_owner, due_days=due_days,
+            default_owner=default_owner, due_days=due_days, owner=owner, customer=customer,
         )  # fmt: skip
     if as_json:
         print_json(result)
@@ -1309,6 +1313,18 @@ def followups_close(
             task_id, resolution=resolution, date=parse_day(date, "--date")
         ).as_of
     say("followup_closed", task=task_id, date=day)
+
+
+@followups_app.command("reassign")
+@user_errors
+def followups_reassign(
+    task_id: Annotated[str, typer.Argument(help="The task id (FU-...).")],
+    owner: Annotated[str, typer.Option(help="The new owner.")],
+) -> None:
+    """Give an open follow-up task to another owner."""
+    with _open(read_only=False) as ws:
+        result = ws.reassign_followup(task_id, owner=owner)
+    say("followup_reassigned", task=task_id, owner=result.owner)
 
 
 settings_app = _Typer(
@@ -1478,6 +1494,27 @@ def users_disable(login: LoginArg) -> None:
     with _open(read_only=False) as ws:
         result = ws.accounts.disable_user(login, actor=_cli_actor())
     say("user_disabled", login=result.user["login"])
+
+
+@users_app.command("enable")
+@user_errors
+def users_enable(login: LoginArg) -> None:
+    """Enable a disabled user again."""
+    with _open(read_only=False) as ws:
+        result = ws.accounts.enable_user(login, actor=_cli_actor())
+    say("user_enabled", login=result.user["login"])
+
+
+@users_app.command("role")
+@user_errors
+def users_role(
+    login: LoginArg,
+    role: Annotated[str, typer.Argument(help="admin, analyst, marketer, manager or viewer.")],
+) -> None:
+    """Give a user another role."""
+    with _open(read_only=False) as ws:
+        result = ws.accounts.set_role(login, role, actor=_cli_actor())
+    say("user_role_changed", login=result.user["login"], role=result.user["role"])
 
 
 @users_app.command("passwd")

@@ -1193,6 +1193,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Задачи обратной связи на {as_of}",
     },
     "followup_closed": {"en": "{task} closed on {date}", "ru": "{task} закрыта {date}"},
+    "followup_reassigned": {
+        "en": "{task} now belongs to {owner}",
+        "ru": "{task} передана: {owner}",
+    },
+    "customer_unknown": {
+        "en": "no customer '{customer_id}' in any table",
+        "ru": "клиента '{customer_id}' нет ни в одной таблице",
+    },
     # --- users, API tokens and the audit log (cxray users / tokens / audit) ---------------
     "bad_login": {
         "en": "login '{login}' is not allowed: 1 to 64 characters, letters a-z, digits and . _ @ -",
@@ -1237,6 +1245,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "пользователь {login} добавлен с ролью {role}",
     },
     "user_disabled": {"en": "user {login} disabled", "ru": "пользователь {login} отключён"},
+    "user_enabled": {"en": "user {login} enabled", "ru": "пользователь {login} снова включён"},
+    "user_role_changed": {
+        "en": "user {login} now has the role {role}",
+        "ru": "у пользователя {login} теперь роль {role}",
+    },
+    "user_not_disabled": {
+        "en": "user '{login}' is not disabled",
+        "ru": "пользователь '{login}' не отключён",
+    },
     "password_changed": {
         "en": "password of {login} changed",
         "ru": "пароль пользователя {login} изменён",

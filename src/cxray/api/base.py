@@ -219,6 +219,20 @@ class SessionBase:
 
         return self._once(("status", day, params), make)
 
+    def rfm_scores(self, as_of: DateLike = None, window: int = 24) -> ir.Table:
+        """:func:`cxray.analytics.rfm.rfm` of every customer, computed once per date and
+        window and kept in the backend for the session (the RFM question, customer cards)."""
+        from cxray.analytics import rfm as rf
+
+        day = self.resolve_as_of(as_of)
+
+        def make() -> ir.Table:
+            orders = self.tables()["orders"]
+            expr = rf.rfm(orders, as_of=day, window_months=window, days=self.known_order_days())
+            return self._cached(expr)
+
+        return self._once(("rfm", day, window), make)
+
     def order_days(self, *, returns: bool = True) -> ir.Table:
         """:func:`cxray.analytics.purchases.order_days` of every order line (net, sold,
         returned, purchase day), computed once per session and kept in the backend: what

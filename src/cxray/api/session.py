@@ -315,17 +315,13 @@ class Session(SessionBase):
 
         day = self.resolve_as_of(as_of)
         groups = _groups(self.tables()["customers"], segment_by)
-        scores = rf.rfm(
-            self.tables()["orders"], as_of=day, window_months=window,
-            days=self.known_order_days(),
-        )  # fmt: skip
+        cached = self.rfm_scores(day, window)  # the customers and their summary: one scoring
         tables: dict[str, Any] = {}
-        with scores.cache() as cached:  # the customers and their summary from one scoring
-            customers = cached.to_pyarrow()
-            tables["segments"] = segments = rows_of(rf.rfm_segments(cached))
-            tables["customers"] = customers
-            if groups is not None:
-                tables["by_segment"] = rows_of(rf.rfm_segments_by(cached, groups))
+        customers = cached.to_pyarrow()
+        tables["segments"] = segments = rows_of(rf.rfm_segments(cached))
+        tables["customers"] = customers
+        if groups is not None:
+            tables["by_segment"] = rows_of(rf.rfm_segments_by(cached, groups))
 
         def payload() -> dict[str, Any]:
             out = {"as_of": day, "segments": segments, "customers": customers.to_pylist()}
@@ -396,17 +392,12 @@ class Session(SessionBase):
     ) -> Result:
         """Regular and key clients that are likely gone (P(alive) below the threshold) or
         drifting (the last ``months`` against a year earlier), with the numbers."""
-        from cxray.analytics.alerts import alerts as find_alerts
         from cxray.analytics.windows import add_months
 
         day = self.resolve_as_of(as_of)
         fit = self.clv_fit(day)
         status, before = self.customer_status(day), self.customer_status(add_months(day, -12))
-        found = find_alerts(
-            self.tables(), as_of=day, p_alive_threshold=p_alive_threshold,
-            drift_threshold=drift_threshold, months=months, clv=fit,
-            status=status, status_year_ago=before,
-        )  # fmt: skip
+        found = self.found_alerts(day, p_alive_threshold, drift_threshold, months)
         rows = [a.to_dict() for a in found]
         from cxray.analytics.coverage import SPEND_ONLY
 
@@ -423,6 +414,30 @@ class Session(SessionBase):
             "alerts", {"as_of": day, "alerts": rows}, {"alerts": rows}, value=found,
             as_of=day, warnings=warnings,
         )  # fmt: skip
+
+    def found_alerts(
+        self,
+        as_of: DateLike = None,
+        p_alive_threshold: float = 0.5,
+        drift_threshold: float = 0.3,
+        months: int = 3,
+    ) -> list[Any]:
+        """:func:`cxray.analytics.alerts.alerts` (a list of ``Alert``), computed once per
+        session, date and thresholds (:meth:`alerts`, customer cards)."""
+        from cxray.analytics.alerts import alerts as find_alerts
+        from cxray.analytics.windows import add_months
+
+        day = self.resolve_as_of(as_of)
+
+        def make() -> list[Any]:
+            status = self.customer_status(day)
+            return find_alerts(
+                self.tables(), as_of=day, p_alive_threshold=p_alive_threshold,
+                drift_threshold=drift_threshold, months=months, clv=self.clv_fit(day),
+                status=status, status_year_ago=self.customer_status(add_months(day, -12)),
+            )  # fmt: skip
+
+        return self._once(("alerts", day, p_alive_threshold, drift_threshold, months), make)
 
     def _why_no_alerts(
         self, day: dt.date, months: int, status: Any, before: Any, *, usable_clv: bool
@@ -496,11 +511,14 @@ class Session(SessionBase):
         default_owner: str = "CX team",
         due_days: int = 3,
         sync: bool = True,
+        owner: str | None = None,
+        customer: str | None = None,
     ) -> Result:
         """Open a task for every answer that needs one and is not tracked yet (``sync``; needs
         a writable session), then list the tasks with open, overdue and time-to-close figures.
         ``as_of`` defaults to the date of the latest answer (of the latest order without
-        answers)."""
+        answers). ``owner`` / ``customer`` (exact values) keep the tasks, and the figures, of
+        one owner / one customer."""
         from cxray.comms import followups as fu
 
         day = self.resolve_as_of(as_of, reads=("responses",), otherwise=("orders",))
@@ -509,8 +527,10 @@ class Session(SessionBase):
         if sync:
             policy = fu.FollowupPolicy(owner_attribute, default_owner, due_days)
             new = fu.sync(ws, as_of=day, policy=policy)
-        rows = fu.followups(ws, as_of=day, status=status)
-        everything = rows if status is None else fu.followups(ws, as_of=day)
+        rows = fu.followups(ws, as_of=day, status=status, owner=owner, customer=customer)
+        everything = (
+            rows if status is None else fu.followups(ws, as_of=day, owner=owner, customer=customer)
+        )
         summary = fu.followup_summary(everything, as_of=day)
         payload = {"new": new, "summary": summary, "tasks": rows}
         return Result("followups", payload, {"tasks": rows}, as_of=day)
@@ -524,7 +544,16 @@ class Session(SessionBase):
         payload = {"task_id": task_id, "closed_at": day, "resolution": resolution}
         return Result("followup_closed", payload, value=None, as_of=day)
 
-    # --- the report -------------------------------------------------------------------------
+    def reassign_followup(self, task_id: str, *, owner: str) -> Result:
+        """Give the open follow-up task ``task_id`` to ``owner`` (CxrayError
+        ``followup_unknown``, ``followup_already_closed``)."""
+        from cxray.comms.followups import reassign_task
+
+        before = reassign_task(self._writable(), task_id, owner=owner)
+        payload = {"task_id": task_id, "owner": owner.strip(), "previous_owner": before}
+        return Result("followup_reassigned", payload, value=None)
+
+        # --- the report -------------------------------------------------------------------------
 
     def report(
         self,

@@ -279,14 +279,47 @@ def _close_tasks(ws: Workspace, closures: list[tuple[str, dt.date, str]]) -> Non
     ws.replace(FOLLOWUPS, updated)
 
 
-def followups(ws: Workspace, *, as_of: dt.date, status: str | None = None) -> list[dict]:
+def reassign_task(ws: Workspace, task_id: str, *, owner: str) -> str:
+    """Give the open follow-up task ``task_id`` to ``owner``; returns the previous owner.
+
+    Raises CxrayError ``followup_unknown`` for an unknown task id, ``followup_already_closed``
+    for a closed task and ``bad_parameter`` for an empty owner.
+    """
+    owner = owner.strip() if isinstance(owner, str) else ""
+    if not owner:
+        raise CxrayError("bad_parameter", detail="--owner must name the new owner")
+    with ws.transaction():
+        if not ws.has(FOLLOWUPS):
+            raise CxrayError("followup_unknown", task_id=task_id)
+        stored = ws.con.table(FOLLOWUPS)
+        found = stored.filter(stored.task_id == task_id).select("status", "owner")
+        rows = found.to_pyarrow().to_pylist()
+        if not rows:
+            raise CxrayError("followup_unknown", task_id=task_id)
+        if rows[0]["status"] == "closed":
+            raise CxrayError("followup_already_closed", task_id=task_id)
+        hit = stored.task_id == task_id
+        updated = stored.mutate(owner=ibis.cases((hit, ibis.literal(owner)), else_=stored.owner))
+        ws.replace(FOLLOWUPS, updated.select(*FOLLOWUPS_SCHEMA.names))
+    return rows[0]["owner"]
+
+
+def followups(
+    ws: Workspace,
+    *,
+    as_of: dt.date,
+    status: str | None = None,
+    owner: str | None = None,
+    customer: str | None = None,
+) -> list[dict]:
     """The stored follow-up tasks as they stood on ``as_of``, oldest first.
 
     A task exists from its ``created_at``; it is closed on ``as_of`` when it was closed on or
     before that day, otherwise open, and overdue when open and its due date is before ``as_of``.
     Each row has the stored columns (with ``status`` as of ``as_of``) plus ``overdue`` (bool)
     and ``days_to_close`` (closed tasks; else None). ``status`` filters: None (all), "open",
-    "closed" or "overdue".
+    "closed" or "overdue"; ``owner`` and ``customer`` (exact values) keep the tasks of one
+    owner, of one customer.
     """
     if status is not None and status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)} or None, not {status!r}")
@@ -294,6 +327,10 @@ def followups(ws: Workspace, *, as_of: dt.date, status: str | None = None) -> li
         return []
     t = ws.con.table(FOLLOWUPS)
     t = t.filter(t.created_at <= ibis.literal(as_of, type="date"))
+    if owner is not None:
+        t = t.filter(t.owner == owner)
+    if customer is not None:
+        t = t.filter(t.customer_id == customer)
     rows = [_at(row, as_of) for row in t.order_by("created_at", "task_id").to_pyarrow().to_pylist()]
     if status == "overdue":
         return [row for row in rows if row["overdue"]]
