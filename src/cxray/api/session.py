@@ -460,7 +460,35 @@ class Session(SessionBase):
             found.append(Notice("alerts_empty_no_p_alive"))
         return found
 
-    # --- communications ---------------------------------------------------------------------
+    # --- one customer ---------------------------------------------------------------------
+
+    def customer(self, customer_id: str, as_of: DateLike = None, *, months: int = 13) -> Result:
+        """The customer card: its customers row (CxrayError ``customer_unknown`` when the id is
+        in no table; a customer only in other tables has a row of just its id), its funnel
+        ``status`` flags, its ``products`` (revenue and quantity by product line and month with
+        MoM / YoY, the latest ``months`` months), ``whitespace`` opportunities, ``rfm`` row and
+        ``clv`` (P(alive), expected purchases, CLV, ``fit_trusted``; null without one), its
+        ``alerts``, ``answers``, ``followups`` (read, not opened; as of the latest answer by
+        default), ``contacts``, ``consents`` and latest 50 ``sends``. The status, RFM scores,
+        CLV fit and alerts of the whole base are computed once per session and date, and
+        shared by every card."""
+        from cxray.api.customer import customer_card
+
+        payload, day, warnings = customer_card(self, customer_id, as_of, months=months)
+        tables = {k: payload[k] for k in ("products", "whitespace", "answers", "contacts",
+                                          "consents", "sends", "alerts", "followups")}  # fmt: skip
+        return Result("customer", payload, tables, as_of=day, warnings=warnings)
+
+    def search(self, query: str, *, limit: int = 20) -> Result:
+        """Customers whose id starts with ``query`` or whose name contains it, in any case (the
+        exact id first, then by name), at most ``limit``: customer_id, name, segment, region
+        (and account_manager where the customers have it). An empty query finds nobody."""
+        from cxray.api.customer import search
+
+        found = search(self, query, limit=limit)
+        return Result("search", {"query": query, "customers": found}, {"customers": found})
+
+        # --- communications ---------------------------------------------------------------------
 
     def campaign(self, campaign: str | Path | Mapping[str, Any]) -> CampaignSession:
         """A campaign file (or its parsed mapping) with ``check()``, ``plan()``, ``export()``
