@@ -108,7 +108,7 @@ def customer_card(
     row = _customer_row(session, customer_id)
     day = session.resolve_as_of(as_of)
     products = session.products(day, customer=customer_id, by="line", months=months)
-    whitespace = session.whitespace(day, customer=customer_id)
+    whitespace = _of(session.opportunities(day), customer_id)
     scores = rows_of(_of(session.rfm_scores(day, RFM_WINDOW), customer_id))
     clv, clv_checks = _clv(session, day, customer_id)
     alerts = [a.to_dict() for a in session.found_alerts(day) if a.customer_id == customer_id]
@@ -121,7 +121,7 @@ def customer_card(
         "customer": row,
         "status": _status(session, day, customer_id),
         "products": products.to_dict()["products"],
-        "whitespace": whitespace.to_dict()["opportunities"],
+        "whitespace": rows_of(whitespace),
         "rfm": scores[0] if scores else None,
         "clv": clv,
         "alerts": alerts,
@@ -132,8 +132,8 @@ def customer_card(
         "sends": _sends(tb["sends"], customer_id),
     }
     warnings = [
-        *products.warnings, *whitespace.warnings, *session.coverage(day, active=RFM_WINDOW),
-        *clv_checks,
+        *products.warnings, *session.whitespace_notices(day, RFM_WINDOW),
+        *session.coverage(day, active=RFM_WINDOW), *clv_checks,
     ]  # fmt: skip
     return payload, day, _unique(warnings)
 

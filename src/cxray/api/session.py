@@ -283,12 +283,9 @@ class Session(SessionBase):
 
         day = self.resolve_as_of(as_of)
         tb = self.tables()
-        _groups(tb["customers"], segment_by, "segment")  # an unknown column: one clear error
-        expr = wsp.opportunities(
-            tb["orders"], tb["products"], tb["customers"], as_of=day,
-            window_months=window, min_peer_share=min_peer_share, customer_id=customer,
-            segment_by=segment_by, min_peers=min_peers,
-        )  # fmt: skip
+        expr = self.opportunities(day, min_peer_share, window, segment_by, min_peers)
+        if customer is not None:
+            expr = expr.filter(expr.customer_id == customer)
         found = (expr if limit is None else expr.limit(limit)).to_pyarrow()
         tables: dict[str, Any] = {"opportunities": found}
         if customer is not None or matrix:
@@ -299,11 +296,44 @@ class Session(SessionBase):
             tables["matrix"] = rows_of(
                 m if customer is None else m.filter(m.customer_id == customer)
             )
-        warnings = self.coverage(day, active=window)
-        if not (tb["products"].product_line.notnull().sum().to_pyarrow().as_py() or 0):
-            warnings.append(Notice("whitespace_needs_lines"))
         return Result("whitespace", lambda: {"opportunities": found.to_pylist()}, tables,
-                      as_of=day, warnings=warnings)  # fmt: skip
+                      as_of=day, warnings=self.whitespace_notices(day, window))  # fmt: skip
+
+    def opportunities(
+        self,
+        as_of: DateLike = None,
+        min_peer_share: float = 0.3,
+        window: int = 24,
+        segment_by: str = "segment",
+        min_peers: int = 5,
+    ) -> Any:
+        """:func:`cxray.analytics.whitespace.opportunities` of every customer, computed once per
+        session, date and parameters and kept in the backend (:meth:`whitespace`, customer
+        cards)."""
+        from cxray.analytics import whitespace as wsp
+
+        day = self.resolve_as_of(as_of)
+        tb = self.tables()
+        _groups(tb["customers"], segment_by, "segment")  # an unknown column: one clear error
+
+        def make() -> Any:
+            return self._cached(wsp.opportunities(
+                tb["orders"], tb["products"], tb["customers"], as_of=day,
+                window_months=window, min_peer_share=min_peer_share, segment_by=segment_by,
+                min_peers=min_peers,
+            ))  # fmt: skip
+
+        key = ("opportunities", day, min_peer_share, window, segment_by, min_peers)
+        return self._once(key, make)
+
+    def whitespace_notices(self, day: dt.date, window: int) -> list[Notice]:
+        """What white space over ``window`` months up to ``day`` should be read with: too
+        short an order history, no product lines."""
+        warnings = self.coverage(day, active=window)
+        products = self.tables()["products"]
+        if not (products.product_line.notnull().sum().to_pyarrow().as_py() or 0):
+            warnings.append(Notice("whitespace_needs_lines"))
+        return warnings
 
     def rfm(
         self, as_of: DateLike = None, *, window: int = 24, segment_by: str | None = None
