@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ibis
+import ibis.expr.operations as ops
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -372,18 +373,18 @@ def connect_spark(url: str, folder: Path) -> tuple[ibis.BaseBackend, bool]:
 
 
 class _Tables(Mapping):
-    """The canonical tables of a connection, each looked up on first use: a question reads a
-    few of them, and every lookup is a query for the table's columns."""
+    """The canonical tables of a workspace, each looked up on first use from one listing of the
+    workspace's tables (a question reads a few of them)."""
 
-    def __init__(self, con: ibis.BaseBackend, held: set[str]) -> None:
-        self._con, self._held, self._found = con, held, {}
+    def __init__(self, workspace: Workspace, listing: Mapping[str, ibis.Schema | None]) -> None:
+        self._ws, self._listing, self._found = workspace, listing, {}
 
     def __getitem__(self, name: str) -> ibis.Table:
         if name not in TABLES:
             raise KeyError(name)
         if name not in self._found:
-            held = name in self._held
-            self._found[name] = self._con.table(name) if held else empty_table(name)
+            held = self._ws._held(name, self._listing)
+            self._found[name] = held if held is not None else empty_table(name)
         return self._found[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -391,6 +392,22 @@ class _Tables(Mapping):
 
     def __len__(self) -> int:
         return len(TABLES)
+
+
+_WRITES = ("create_table", "drop_table", "rename_table", "truncate_table", "insert", "upsert",
+           "create_view", "drop_view")  # fmt: skip
+"""The methods of an Ibis backend that change which tables a database holds, or their rows."""
+
+_changes: dict[str, int] = {}
+"""How many times this process changed the tables of a workspace's DuckDB file (by the file's
+resolved path): the mark of a listing of its tables (see :meth:`Workspace._listing`)."""
+
+_HERE = "WHERE database_name = current_database() AND schema_name = current_schema()"
+_COLUMNS_QUERY = (
+    f"SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() {_HERE} "
+    "ORDER BY table_name, column_index"
+)
+_VIEWS_QUERY = f"SELECT view_name FROM duckdb_views() {_HERE}"
 
 
 class Workspace:
@@ -442,6 +459,11 @@ class Workspace:
                 detail = detail.replace(secret, "***")
             raise CxrayError("backend_failed", url=masked_url(url), detail=detail) from None
         self.is_duckdb = self.con.name == "duckdb"
+        # a DuckDB file's tables are listed once and the listing kept (see _listing)
+        self._file = str(db.resolve()) if self.is_duckdb and self.backend_url is None else None
+        self._listed: tuple[int, dict[str, ibis.Schema | None]] | None = None
+        if self._file is not None:
+            _watch_writes(self.con, self._file)
         if self.is_duckdb and self.backend_url is None and not read_only:
             write_note(self.path)  # who writes, for the processes that find the file locked
             self._noted = True
@@ -473,18 +495,58 @@ class Workspace:
     # --- reading --------------------------------------------------------------------------
 
     def has(self, name: str) -> bool:
-        return name in self.con.list_tables()
+        """Whether the workspace holds table ``name`` (temporary tables of the connection, such
+        as the session's cached results, do not count on a DuckDB file)."""
+        return name in self._listing()
 
     def table(self, name: str) -> ibis.Table:
         """The canonical table ``name``; an empty table of the right schema if never imported."""
-        if self.has(name):
-            return self.con.table(name)
-        return empty_table(name)
+        held = self._held(name, self._listing())
+        return held if held is not None else empty_table(name)
 
     def tables(self) -> Mapping[str, ibis.Table]:
         """Every canonical table (empty where never imported), by name (the backend's tables
         listed once, each table's columns read when it is first asked for)."""
-        return _Tables(self.con, set(self.con.list_tables()))
+        return _Tables(self, self._listing())
+
+    def _listing(self) -> dict[str, ibis.Schema | None]:
+        """The workspace's tables: name -> columns (None: not read yet).
+
+        On a DuckDB file, one query gives every table with its columns, and the listing is kept
+        until this process changes the file's tables (:data:`_changes`, counted by the backend's
+        writing methods of every workspace of this process that holds the file, and by the end
+        of each transaction). Nothing else can change them meanwhile: DuckDB lets a process
+        write a file only while no other process holds it, read-only or not, and refuses to open
+        a file read-only and writable in one process at once. So a read-only workspace lists
+        its tables once; a writable one lists them again after its own writes. Raw SQL run on
+        the connection (``con.raw_sql``, ``con.con``) is not watched: write through the
+        workspace's methods. Any other backend is a server that others may write to: its tables
+        are listed every time they are asked for."""
+        if self._file is None:
+            return dict.fromkeys(self.con.list_tables())
+        mark = _changes.get(self._file, 0)
+        if self._listed is None or self._listed[0] != mark:
+            columns: dict[str, dict[str, object]] = {}
+            type_of = self.con.compiler.type_mapper.from_string
+            for table, column, typ, nullable in self.con.con.execute(_COLUMNS_QUERY).fetchall():
+                columns.setdefault(table, {})[column] = type_of(typ, nullable=nullable)
+            listing = {name: ibis.schema(cols) for name, cols in columns.items()}
+            # a view's columns say nullable where DESCRIBE may not: Ibis reads those itself
+            views = self.con.con.execute(_VIEWS_QUERY).fetchall()
+            listing.update(dict.fromkeys(view for (view,) in views))
+            self._listed = mark, listing
+        return self._listed[1]
+
+    def _held(self, name: str, listing: Mapping[str, ibis.Schema | None]) -> ibis.Table | None:
+        """Table ``name`` of the backend (None when ``listing`` lacks it), with the columns the
+        listing gives where it has them (as ``con.table(name)`` would read them)."""
+        if name not in listing:
+            return None
+        schema = listing[name]
+        if schema is None or schema.geospatial:  # Ibis loads the spatial extension for these
+            return self.con.table(name)
+        return ops.DatabaseTable(name, schema=schema, source=self.con,
+                                 namespace=ops.Namespace()).to_expr()  # fmt: skip
 
     def status(self) -> list[TableStatus]:
         """Rows held, rows rejected and the date range of every canonical table."""
@@ -542,9 +604,9 @@ class Workspace:
 
     def meta(self, key: str) -> str | None:
         """The value noted under ``key`` in the :data:`META` table, None when there is none."""
-        if not self.has(META):
+        tbl = self._held(META, self._listing())
+        if tbl is None:
             return None
-        tbl = self.con.table(META)
         found = tbl.filter(tbl.key == key).value.to_pyarrow().to_pylist()
         return found[-1] if found else None
 
@@ -561,8 +623,9 @@ class Workspace:
     def settings(self) -> dict[str, object]:
         """Every known setting (:data:`SETTINGS`) with its value: stored, else its default."""
         stored = {}
-        if self.has(SETTINGS_TABLE):
-            rows = self.con.table(SETTINGS_TABLE).to_pyarrow().to_pylist()
+        held = self._held(SETTINGS_TABLE, self._listing())
+        if held is not None:
+            rows = held.to_pyarrow().to_pylist()
             stored = {r["key"]: r["value"] for r in rows if r["key"] in SETTINGS}
         return {
             key: SETTINGS[key].parse(stored[key]) if key in stored else SETTINGS[key].default
@@ -608,6 +671,9 @@ class Workspace:
             self.con.raw_sql("COMMIT")
         finally:
             self._in_transaction = False
+            # what the transaction wrote is undone, or seen by the process's other connections
+            if self._file is not None:
+                _changed(self._file)
 
     def import_file(
         self,
@@ -993,6 +1059,31 @@ class Workspace:
             }
         )
         self.append(IMPORTS, data, IMPORTS_SCHEMA)
+
+
+def _changed(file: str) -> None:
+    """Note that this process changed the tables of the DuckDB ``file``."""
+    _changes[file] = _changes.get(file, 0) + 1
+
+
+def _watch_writes(con: ibis.BaseBackend, file: str) -> None:
+    """Make the writing methods of the Ibis backend ``con`` (:data:`_WRITES`) note each change
+    of ``file`` (:func:`_changed`); the temporary tables of a session (``temp=True``) leave the
+    workspace's tables as they are."""
+
+    def watched(write: Callable) -> Callable:
+        def write_and_note(*args: object, **kwargs: object) -> object:
+            try:
+                return write(*args, **kwargs)
+            finally:
+                if not kwargs.get("temp"):
+                    _changed(file)
+
+        return write_and_note
+
+    for method in _WRITES:
+        if hasattr(con, method):
+            setattr(con, method, watched(getattr(con, method)))
 
 
 def compact_file(con: object, db: Path) -> bool:
