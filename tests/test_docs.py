@@ -67,6 +67,7 @@ PYTHON_TWINS = {
     "tokens list": ".accounts.tokens(",
     "tokens revoke": ".accounts.revoke_token(",
     "audit": ".accounts.audit(",
+    "serve": "create_app(",
 }
 
 

@@ -1595,5 +1595,26 @@ def audit(
                formats=_WHEN)  # fmt: skip
 
 
+
+# --- the web workspace ----------------------------------------------------------------------
+
+
+@app.command()
+@user_errors
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the workspace to the team in the browser: sign-in, roles, the report's pages, the
+    customer card, the follow-up queue, imports, the audit log and the REST API under /api/v1.
+    Refused until an admin exists (cxray users add LOGIN --role admin). While it runs, the
+    server is the workspace's only writer: other commands say it is busy and name the server."""
+    from cxray.web.serve import run_server
+
+    run_server(_state["workspace"], host=host, port=port, backend=_state["backend"],
+               wait=_state["wait"], lang=texts.current_lang())  # fmt: skip
+
 def run() -> None:  # pragma: no cover - console entry point alias
     app()

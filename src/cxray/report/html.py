@@ -62,7 +62,26 @@ table.heat tbody th{white-space:normal;min-width:150px;max-width:200px;font-size
 
 def render_html(data: ReportData, *, lang: str = "en") -> str:
     """The whole report as one HTML document in ``lang`` (en or ru)."""
+    tr = _translator(data, lang)
+    with charts.numbers_in(lang):
+        body = _body(data, tr)
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{escape(tr('report_title'))} — {data.as_of}</title><style>{CSS}</style></head>"
+        f"<body><main>{body}<p class='note'>cxray {__version__}</p></main></body></html>"
+    )
 
+
+def render_sections(data: ReportData, page: str, *, lang: str = "en") -> str:
+    """The report's sections of one web page (:data:`PAGES`) as HTML, in ``lang``: the web
+    workspace shows the report's own figures and charts."""
+    tr = _translator(data, lang)
+    with charts.numbers_in(lang):
+        return "\n".join(section(data, tr) for section in PAGES[page])
+
+
+def _translator(data: ReportData, lang: str):
     def tr(key: str, /, **kw: object) -> str:
         return t(key, lang=lang, **kw)
 
@@ -78,15 +97,7 @@ def render_html(data: ReportData, *, lang: str = "en") -> str:
     tr.money = money  # type: ignore[attr-defined]
     tr.month = lambda month: month_label(month, lang)  # type: ignore[attr-defined]
     tr.value = lambda value: value_label(value, lang)  # type: ignore[attr-defined]
-
-    with charts.numbers_in(lang):
-        body = _body(data, tr)
-    return (
-        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{escape(tr('report_title'))} — {data.as_of}</title><style>{CSS}</style></head>"
-        f"<body><main>{body}<p class='note'>cxray {__version__}</p></main></body></html>"
-    )
+    return tr
 
 
 def _body(data: ReportData, tr) -> str:
@@ -1066,3 +1077,18 @@ def _voice(d: ReportData, tr) -> str:
         f"<p>{escape(tr('saydo_flags_line', **flags))}</p>{seg_table}"
         f"<h3>{escape(tr('themes_heading'))}</h3>{''.join(theme_blocks)}{loop}",
     )
+
+
+# the report's sections on each page of the web workspace
+PAGES = {
+    "overview": (_summary, _warnings, _funnel, _alerts, _voice),
+    "structure": (_warnings, _funnel, _by_segment, _returns, _pareto, _abc),
+    "products": (_trends,),
+    "whitespace": (_whitespace, _opportunities),
+    "rfm": (_rfm,),
+    "cohorts": (_cohorts, _activation),
+    "clv": (_clv,),
+    "alerts": (_alerts,),
+    "feedback": (_voice,),
+    "communications": (_communications,),
+}

@@ -1,0 +1,124 @@
+"""Who is asking and whether they may: the signed-in user of a request, from the session cookie
+(pages) or a Bearer token (the REST API), checked against :mod:`cxray.web.roles` on every page
+and endpoint.
+
+Every route declares its permission with :func:`page_access` or :func:`api_access`; the
+declaration is kept on the route (:data:`PERMISSION_ATTR`) so a test can go through every route
+and every role.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Depends, Request
+
+from cxray.web import roles
+from cxray.web.signin import COOKIE
+
+PERMISSION_ATTR = "cxray_permission"
+
+
+@dataclass(frozen=True)
+class User:
+    """The signed-in user of a request."""
+
+    login: str
+    role: str
+    name: str | None
+    lang: str
+    csrf: str | None  # the session's form token; None for an API token
+    session_id: str | None = None
+
+    def can(self, permission: str) -> bool:
+        return roles.can(self.role, permission)
+
+    @property
+    def actor(self) -> str:
+        return self.login
+
+
+class NotSignedIn(Exception):
+    """No valid session or token: pages go to the sign-in page, the API answers 401."""
+
+    def __init__(self, api: bool, code: str = "not_signed_in") -> None:
+        self.api, self.code = api, code
+
+
+class Forbidden(Exception):
+    """Signed in, but the role does not allow it: 403."""
+
+    def __init__(self, api: bool, permission: str) -> None:
+        self.api, self.permission = api, permission
+
+
+class BadCsrf(Exception):
+    """A form without the session's CSRF token: 403."""
+
+
+def cookie_user(request: Request) -> User | None:
+    state = request.app.state.web
+    session_id = request.cookies.get(COOKIE)
+    web = state.sessions.get(session_id)
+    if web is None:
+        return None
+    return User(web.login, web.role, web.name, web.lang, web.csrf, session_id)
+
+
+def token_user(request: Request) -> User | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    state = request.app.state.web
+    check = state.run(lambda s: s.accounts.verify_token(token.strip()))
+    if not check.ok:
+        raise NotSignedIn(api=True, code=f"token_{check.refused}")
+    user = check.user
+    return User(user["login"], user["role"], user.get("name"), state.lang, None)
+
+
+def _declared(dependency: Any, permission: str) -> Any:
+    setattr(dependency, PERMISSION_ATTR, permission)
+    return Depends(dependency)
+
+
+def page_access(permission: str) -> Any:
+    """The dependency of a page: the signed-in user holding ``permission``."""
+    roles.GRANTS[permission]  # a typo fails at import, not at the first request
+
+    def dependency(request: Request) -> User:
+        user = cookie_user(request)
+        if user is None:
+            raise NotSignedIn(api=False)
+        if not user.can(permission):
+            raise Forbidden(api=False, permission=permission)
+        return user
+
+    return _declared(dependency, permission)
+
+
+def api_access(permission: str) -> Any:
+    """The dependency of an endpoint: the user of the Bearer token (or, for reading, of the
+    session cookie, so a page's JSON twin opens in the browser) holding ``permission``."""
+    roles.GRANTS[permission]
+
+    def dependency(request: Request) -> User:
+        user = token_user(request)
+        if user is None and request.method == "GET":
+            user = cookie_user(request)
+        if user is None:
+            raise NotSignedIn(api=True)
+        if not user.can(permission):
+            raise Forbidden(api=True, permission=permission)
+        return user
+
+    return _declared(dependency, permission)
+
+
+def check_csrf(user: User, sent: str | None) -> None:
+    """Refuse a form whose token is not the session's (BadCsrf)."""
+    if user.csrf is None or not sent or not secrets.compare_digest(user.csrf, sent):
+        raise BadCsrf()

@@ -1,0 +1,72 @@
+"""What one server holds: the workspace's API session, the lock that lets one request use it at
+a time, and the answers kept until the data changes.
+
+The server is the workspace's only writer while it runs, so an answer stays true until the
+server itself writes (an import, a task changed): :meth:`WebState.changed` then drops every
+kept answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from cxray.web.signin import Brake, Sessions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cxray.api.session import Session
+
+T = TypeVar("T")
+KEPT_ANSWERS = 256  # answers kept at most; the oldest go first
+
+
+class WebState:
+    """The server's API session (writable), its lock, kept answers and signed-in browsers."""
+
+    def __init__(self, session: Session, *, lang: str = "en", address: str = "") -> None:
+        self.session = session
+        self.lang = lang  # the language of a new user's pages
+        self.address = address
+        self.sessions = Sessions()
+        self.brake = Brake()
+        self._lock = threading.RLock()
+        self._kept: dict[Hashable, Any] = {}
+
+    def run(self, fn: Callable[[Session], T]) -> T:
+        """Call ``fn`` with the API session, one request at a time."""
+        with self._lock:
+            return fn(self.session)
+
+    def kept(self, key: Hashable, fn: Callable[[Session], T]) -> T:
+        """The kept answer for ``key``, else ``fn``'s, kept until the data changes."""
+        with self._lock:
+            if key in self._kept:
+                return self._kept[key]
+            value = fn(self.session)
+            if len(self._kept) >= KEPT_ANSWERS:
+                del self._kept[next(iter(self._kept))]
+            self._kept[key] = value
+            return value
+
+    def warm(self) -> None:
+        """Compute the overview's report for the default filters (run in the background at
+        start; a failure here shows again on the page that needs it)."""
+        import contextlib
+
+        with contextlib.suppress(Exception):
+            day, _ = self.report_key(None, None)
+            self.kept(("report", day, None), lambda s: s.report(day).value)
+
+    def report_key(self, as_of: str | None, segment_by: str | None) -> tuple[Any, str | None]:
+        """The report's filters as kept: the analysis date resolved (a date given or the
+        default one are the same answer) and the breakdown column, if any."""
+        from cxray.api import parse_day
+
+        day = parse_day(as_of or None, "as_of")
+        return self.run(lambda s: s.resolve_as_of(day)), segment_by or None
+
+    def changed(self) -> None:
+        """The server wrote the workspace: forget every kept answer."""
+        with self._lock:
+            self._kept.clear()
