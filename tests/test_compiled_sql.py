@@ -170,3 +170,32 @@ def test_the_oldest_files_go_first(tmp_path, monkeypatch):
     names = sorted(p.stem for p in (tmp_path / "store").glob("*.sql"))
     assert names == ["k1", "k2", "k3", "k4", "k5"]
     assert store.get("k5", []) == "SELECT 5"
+
+
+def test_a_query_is_walked_once_and_ibis_prepares_only_what_it_holds(tmp_path, monkeypatch):
+    con = ibis.duckdb.connect()
+    walks, hooks = [], []
+    walk = compiled_sql._walk
+    monkeypatch.setattr(compiled_sql, "_walk", lambda node: walks.append(node) or walk(node))
+    monkeypatch.setattr(type(con), "_run_pre_execute_hooks", lambda *a: hooks.append(a))
+    compiled_sql.install(con, tmp_path / "store")
+    con.create_table("t", pd.DataFrame({"x": [1, 2, 3]}))
+    walks.clear()
+    t = con.table("t")
+    assert sorted(t.filter(t.x > 1).x.to_pyarrow().to_pylist()) == [2, 3]
+    assert t.x.sum().to_pyarrow().as_py() == 6  # a scalar: prepared and compiled as a table
+    assert (len(walks), hooks) == (2, [])
+    # in-memory tables are registered without Ibis' walks, once each
+    k = ibis.memtable({"x": [2, 3]})
+    assert t.semi_join(k, "x").count().to_pyarrow().as_py() == 2
+    assert t.semi_join(k, "x").x.max().to_pyarrow().as_py() == 3
+    assert (len(walks), hooks) == (4, [])
+
+
+def test_two_in_memory_tables_of_one_name_are_still_refused(tmp_path):
+    con = ibis.duckdb.connect()
+    compiled_sql.install(con, tmp_path / "store")
+    one = ibis.memtable({"x": [1]})
+    two = ibis.memtable({"x": [2]}).op().copy(name=one.get_name()).to_expr()
+    with pytest.raises(ibis.common.exceptions.IbisError, match="Duplicate"):
+        one.union(two).to_pyarrow()

@@ -26,6 +26,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +56,27 @@ def fingerprint(node: ops.Node) -> tuple[str, list[str]] | None:
     class and arguments, children by number; physical tables by name, schema and namespace (not
     their backend, which the SQL does not name); in-memory tables, whose names are drawn at
     random, by number, schema and rows (their names are put back in the SQL when it is read)."""
+    walk = _walk(node)
+    return (walk.text, walk.memtables) if walk is not None else None
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """What one walk over an expression's graph found: its :func:`fingerprint` and the kinds
+    of its nodes."""
+
+    text: str
+    memtables: list[str]
+    kinds: frozenset[type]
+    memtable_nodes: tuple[ops.InMemoryTable, ...]
+
+
+def _walk(node: ops.Node) -> _Walk | None:
     numbers: dict[int, str] = {}  # by identity: objects of the graph, alive throughout
     lines: list[str] = []
     memtables: list[str] = []
+    memtable_nodes: list[ops.InMemoryTable] = []
+    kinds: set[type] = set()
 
     def spell(value: Any) -> str:
         if isinstance(value, _PLAIN):
@@ -73,12 +92,14 @@ def fingerprint(node: ops.Node) -> tuple[str, list[str]] | None:
         if isinstance(value, ops.InMemoryTable):
             args = f"{len(memtables)},{spell(value.schema)},{_rows(value)}"
             memtables.append(value.name)
+            memtable_nodes.append(value)
         else:
             names = value.__argnames__
             if isinstance(value, ops.PhysicalTable):
                 names = tuple(n for n in names if n != "source")
             args = ",".join(f"{n}={spell(getattr(value, n))}" for n in names)
         kind = type(value)
+        kinds.add(kind)
         lines.append(f"{kind.__module__}.{kind.__qualname__}({args})")
         numbers[id(value)] = f"#{len(lines) - 1}"
         return numbers[id(value)]
@@ -87,7 +108,7 @@ def fingerprint(node: ops.Node) -> tuple[str, list[str]] | None:
         spell(node)
     except (_Unspellable, RecursionError):
         return None
-    return "\n".join(lines), memtables
+    return _Walk("\n".join(lines), memtables, frozenset(kinds), tuple(memtable_nodes))
 
 
 def _rows(table: ops.InMemoryTable) -> str:
@@ -113,12 +134,13 @@ class SqlStore:
 
     def key(self, expr: ibis.Expr, limit: Any) -> tuple[str, list[str]] | None:
         """The key of ``expr``'s SQL and the names of its in-memory tables (None: not kept)."""
-        found = fingerprint(expr.op())
-        if found is None:
+        return self._key(_walk(expr.op()), limit)
+
+    def _key(self, walk: _Walk | None, limit: Any) -> tuple[str, list[str]] | None:
+        if walk is None:
             return None
-        spelled, memtables = found
-        text = f"{self.version}\nlimit {limit!r} {ibis.options.sql.default_limit!r}\n{spelled}"
-        return hashlib.sha256(text.encode()).hexdigest(), memtables
+        text = f"{self.version}\nlimit {limit!r} {ibis.options.sql.default_limit!r}\n{walk.text}"
+        return hashlib.sha256(text.encode()).hexdigest(), walk.memtables
 
     def get(self, key: str, memtables: list[str]) -> str | None:
         try:
@@ -155,15 +177,47 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
+_HOOKED = (ops.ScalarUDF, ops.GeoSpatialUnOp, ops.GeoSpatialBinOp)
+"""The nodes for which Ibis' DuckDB backend prepares a query that holds them (registering the
+UDFs, loading the spatial extension), besides registering its in-memory tables."""
+
+
 def install(backend: Any, folder: Path) -> None:
-    """Make the DuckDB Ibis ``backend`` look up and keep its compiled SQL in ``folder``."""
+    """Make the DuckDB Ibis ``backend`` look up and keep its compiled SQL in ``folder``, and
+    walk each query's graph once: for its key, and to skip Ibis' preparations before the query
+    (a walk of the graph each) when it holds nothing they act on (:data:`_HOOKED`)."""
     store = SqlStore(folder)
     compile_fresh = backend.compile
+    run_hooks = backend._run_pre_execute_hooks
+    last: list = [None, None]  # the table expression walked last, and what the walk found
+
+    def walked(expr: ibis.Expr) -> _Walk | None:
+        # Ibis prepares the expression, then compiles it as a table: one walk for both (equal
+        # nodes are the same query, with the same SQL)
+        node = expr.as_table().op()
+        if not (last[0] is node or last[0] == node):
+            last[:] = node, _walk(node)
+        return last[1]
+
+    def pre_execute(expr: ibis.Expr) -> None:
+        walk = walked(expr)
+        hooked = (
+            walk is None
+            or any(issubclass(kind, _HOOKED) for kind in walk.kinds)
+            or len(set(walk.memtables)) < len(walk.memtables)  # Ibis refuses the query
+            # a table read from an Arrow stream: Ibis warns when a query reads it again
+            or getattr(backend, "_record_batch_readers_consumed", True)
+        )
+        if hooked:
+            run_hooks(expr)
+            return
+        for node in walk.memtable_nodes:  # registered as Ibis does, each walk of one node
+            backend._register_in_memory_tables(node.to_expr())
 
     def compile(expr: ibis.Expr, /, *, limit=None, params=None, pretty=False) -> str:
         if params or pretty:
             return compile_fresh(expr, limit=limit, params=params, pretty=pretty)
-        return kept(expr, limit, store.key(expr, limit))
+        return kept(expr, limit, store._key(walked(expr), limit))
 
     def kept(expr: ibis.Expr, limit: Any, found: tuple[str, list[str]] | None) -> str:
         sql = store.get(*found) if found is not None else None
@@ -177,7 +231,7 @@ def install(backend: Any, folder: Path) -> None:
         # as Ibis does it (a typed temporary table, then the rows), with the kept SQL, and named
         # after the expression rather than at random, so that the queries reading the table keep
         # their keys from one process to the next (Ibis' name when that one is taken)
-        found = store.key(expr, None)
+        found = store._key(walked(expr), None)
         table = None
         if found is not None:
             with contextlib.suppress(duckdb.CatalogException):
@@ -201,4 +255,5 @@ def install(backend: Any, folder: Path) -> None:
         return table
 
     backend.compile = compile
+    backend._run_pre_execute_hooks = pre_execute
     backend._create_cached_table = create_cached_table
