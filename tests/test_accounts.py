@@ -63,7 +63,7 @@ def test_password_is_stored_as_an_argon2_hash(tmp_path):
                            now=T0)  # fmt: skip
         assert row == {"login": "anna", "name": "Anna K", "role": "admin", "disabled": False,
                        "created_at": T0, "updated_at": T0, "failed_count": 0,
-                       "locked_until": None}  # fmt: skip
+                       "locked_until": None, "lang": None}  # fmt: skip
         stored = raw_user(ws, "anna")["password_hash"]
     assert stored != PASSWORD and stored.startswith("$argon2id$")
     assert PasswordHasher().verify(stored, PASSWORD)  # argon2 itself, with the hash's parameters
@@ -425,3 +425,16 @@ def test_cli_empty_lists(folder):
     assert json.loads(cli(folder, "audit", "--json").stdout) == {
         "action": None, "limit": 50, "offset": 0, "total": 0, "entries": []
     }  # fmt: skip
+
+
+def test_language_is_set_per_user_and_audited(tmp_path):
+    with Workspace(tmp_path / "ws", create=True) as ws:
+        acc.add_user(ws, "anna", role="viewer", password=PASSWORD, actor="t", now=T0)
+        assert acc.user(ws, "anna")["lang"] is None  # the server's language until chosen
+        row = acc.set_language(ws, "anna", "ru", actor="anna", now=T0)
+        assert row["lang"] == "ru" and acc.user(ws, "anna")["lang"] == "ru"
+        entry = acc.audit_log(ws, limit=1)[0][0]
+        assert (entry["action"], entry["target"], entry["details"]) == (
+            "user_language_changed", "anna", {"lang": "ru"})  # fmt: skip
+        with pytest.raises(CxrayError, match="two-letter"):
+            acc.set_language(ws, "anna", "russian", actor="anna")

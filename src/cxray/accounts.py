@@ -48,11 +48,12 @@ MAX_FAILURES = 5
 """Failed sign-ins in a row after which the account is locked for :data:`LOCK_TIME` (and again
 after each further failure, until a sign-in succeeds or the password is changed)."""
 LOCK_TIME = dt.timedelta(minutes=15)
+LANGUAGE = re.compile(r"[a-z]{2}")
 LOGIN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 
 ACTIONS = (
     "user_added", "user_disabled", "user_enabled", "user_role_changed", "password_changed",
-    "token_created", "token_revoked", "sign_in", "sign_in_failed", "token_refused",
+    "user_language_changed", "token_created", "token_revoked", "sign_in", "sign_in_failed", "token_refused",
 )  # fmt: skip
 """The action codes of the audit log written here (the server adds its own with
 :func:`record`: ``pii_viewed``, ``export_downloaded``, ``import_done``, ``task_closed``,
@@ -74,6 +75,7 @@ USERS_SCHEMA = pa.schema(
         ("updated_at", pa.timestamp("us")),
         ("failed_count", pa.int64()),
         ("locked_until", pa.timestamp("us")),
+        ("lang", pa.string()),  # the language of the user's pages; None: the server's
     ]
 )
 TOKENS_SCHEMA = pa.schema(
@@ -99,7 +101,7 @@ AUDIT_SCHEMA = pa.schema(
 )
 _SCHEMAS = {USERS: USERS_SCHEMA, TOKENS: TOKENS_SCHEMA, AUDIT: AUDIT_SCHEMA}
 USER_COLUMNS = ("login", "name", "role", "disabled", "created_at", "updated_at",
-                "failed_count", "locked_until")  # fmt: skip
+                "failed_count", "locked_until", "lang")  # fmt: skip
 """What a user row shows (never the password hash)."""
 TOKEN_COLUMNS = ("token_id", "login", "label", "created_at", "last_used_at", "revoked_at")
 """What a token row shows (never the token's hash)."""
@@ -146,7 +148,7 @@ def _store(ws: Workspace, name: str, rows: list[dict[str, Any]]) -> None:
 
 
 def _shown(row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
-    return {c: row[c] for c in columns}
+    return {c: row.get(c) for c in columns}  # a column added since the row was stored: None
 
 
 def users(ws: Workspace) -> list[dict[str, Any]]:
@@ -341,6 +343,17 @@ def set_role(
     details = {"role": role, "previous_role": user(ws, login)["role"]}
     return _change_user(ws, login, {"role": role}, "user_role_changed", actor=actor,
                         now=now or utc_now(), details=details)  # fmt: skip
+
+
+def set_language(
+    ws: Workspace, login: str, lang: str, *, actor: str | None, now: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Set the language of a user's pages, a two-letter code (CxrayError ``bad_parameter``,
+    ``user_unknown``); audited as ``user_language_changed``."""
+    if not LANGUAGE.fullmatch(lang):
+        raise CxrayError("bad_parameter", detail=f"a language is a two-letter code, not {lang!r}")
+    return _change_user(ws, login, {"lang": lang}, "user_language_changed", actor=actor,
+                        now=now or utc_now(), details={"lang": lang})  # fmt: skip
 
 
 def set_password(

@@ -89,6 +89,11 @@ class AccountsSession:
         """Whether an admin who is not disabled exists (the web server asks for one first)."""
         return acc.has_admin(self.session._ws())
 
+    def set_language(self, login: str, lang: str, *, actor: str | None = None) -> Result:
+        """Set the language of a user's web pages (``en`` or ``ru``); audited."""
+        row = acc.set_language(self.session._writable(), login, lang, actor=self._actor(actor))
+        return Result("language_changed", {"user": row}, value=row)
+
     def set_password(self, login: str, password: str, *, actor: str | None = None) -> Result:
         """Give a user a new password (10 characters or more), which also lifts a lock after
         failed sign-ins (CxrayError ``password_too_short``, ``user_unknown``)."""
