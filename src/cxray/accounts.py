@@ -53,7 +53,8 @@ LOGIN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 
 ACTIONS = (
     "user_added", "user_disabled", "user_enabled", "user_role_changed", "password_changed",
-    "user_language_changed", "token_created", "token_revoked", "sign_in", "sign_in_failed", "token_refused",
+    "user_language_changed", "token_created", "token_revoked", "sign_in", "sign_in_failed",
+    "token_refused",
 )  # fmt: skip
 """The action codes of the audit log written here (the server adds its own with
 :func:`record`: ``pii_viewed``, ``export_downloaded``, ``import_done``, ``task_closed``,
