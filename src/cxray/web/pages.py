@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from cxray.api import TABLES
 from cxray.errors import CxrayError
+from cxray.report.charts import numbers_in
 from cxray.texts import LANGS, t
 from cxray.web.access import User, check_csrf, page_access
 from cxray.web.customers import card_for
@@ -196,9 +197,14 @@ def search(request: Request, user: Viewer, q: str = "") -> Response:
 def customer(
     request: Request, customer_id: str, user: Viewer, as_of: str | None = None
 ) -> Response:
+    from cxray.web.cardview import lines_table, revenue_chart
+
     card = card_for(request.app.state.web, user, customer_id, as_of)
-    return render_page(request, user, "customer.html", card=card, json_url=(
-        f"/api/v1/customers/{customer_id}"))  # fmt: skip
+    with numbers_in(user.lang):
+        charts = {"revenue_chart": revenue_chart(card["products"], user.lang),
+                  "lines_table": lines_table(card["products"], user.lang)}  # fmt: skip
+    return render_page(request, user, "customer.html", card=card, **charts,
+                       json_url=f"/api/v1/customers/{quote(customer_id)}")  # fmt: skip
 
 
 # --- follow-up queue ---------------------------------------------------------------------

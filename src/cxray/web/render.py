@@ -16,7 +16,7 @@ from cxray.errors import reject_text
 from cxray.phrases import alert_text
 from cxray.report import charts
 from cxray.report.html import CSS as REPORT_CSS
-from cxray.texts import t
+from cxray.texts import TEXTS, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.web.access import User
@@ -97,5 +97,10 @@ def _helpers(lang: str) -> dict[str, Any]:
     def reject_reason(group: dict[str, Any]) -> str:
         return reject_text({**group, "value": None}, lang)
 
+    def attr_label(column: str) -> str:
+        """A customer column's label: known columns translated, extra attributes as named."""
+        key = f"web_attr_{column}"
+        return t(key, lang=lang) if key in TEXTS else column
+
     return dict(fmt_number=fmt_number, fmt_percent=fmt_percent, alert_line=alert_line,
-                reject_reason=reject_reason)  # fmt: skip
+                reject_reason=reject_reason, attr_label=attr_label)  # fmt: skip
