@@ -132,7 +132,7 @@ def customer_card(
         "sends": _sends(tb["sends"], customer_id),
     }
     warnings = [
-        *products.warnings, *session.whitespace_notices(day, RFM_WINDOW),
+        *products.warnings, *session._whitespace_notices(day, RFM_WINDOW),
         *session.coverage(day, active=RFM_WINDOW), *clv_checks,
     ]  # fmt: skip
     return payload, day, _unique(warnings)

@@ -297,7 +297,7 @@ class Session(SessionBase):
                 m if customer is None else m.filter(m.customer_id == customer)
             )
         return Result("whitespace", lambda: {"opportunities": found.to_pylist()}, tables,
-                      as_of=day, warnings=self.whitespace_notices(day, window))  # fmt: skip
+                      as_of=day, warnings=self._whitespace_notices(day, window))  # fmt: skip
 
     def opportunities(
         self,
@@ -326,7 +326,7 @@ class Session(SessionBase):
         key = ("opportunities", day, min_peer_share, window, segment_by, min_peers)
         return self._once(key, make)
 
-    def whitespace_notices(self, day: dt.date, window: int) -> list[Notice]:
+    def _whitespace_notices(self, day: dt.date, window: int) -> list[Notice]:
         """What white space over ``window`` months up to ``day`` should be read with: too
         short an order history, no product lines."""
         warnings = self.coverage(day, active=window)
