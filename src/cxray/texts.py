@@ -710,6 +710,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "{before} годом ранее ({pct:+.0%}); сильнее всего упали: {lines}",
     },
     # --- campaigns (cxray.comms) ----------------------------------------------------------
+    "campaign_not_found": {
+        "en": "No campaign file {file}.yaml in the workspace's campaigns folder",
+        "ru": "В папке campaigns рабочей области нет файла кампании {file}.yaml",
+    },
     "campaign_not_yaml": {
         "en": "{file}: not a readable YAML file ({detail})",
         "ru": "{file}: не удаётся прочитать YAML ({detail})",

@@ -31,7 +31,7 @@ API = "/api/v1"
 log = logging.getLogger("cxray.web")
 
 # CxrayError codes that mean "no such thing" rather than "bad input"
-NOT_FOUND = ("customer_unknown", "task_unknown", "user_unknown", "token_unknown",
+NOT_FOUND = ("customer_unknown", "followup_unknown", "user_unknown", "token_unknown",
              "campaign_not_found")  # fmt: skip
 
 HEADERS = {
@@ -47,7 +47,7 @@ HEADERS = {
 def create_app(session: Session, *, lang: str = "en", address: str = "") -> FastAPI:
     """The app over ``session`` (opened with ``read_only=False``). ``lang``: the pages'
     language for users who have not chosen one; ``address``: where it is served (shown)."""
-    from cxray.web import pages, rest
+    from cxray.web import pages, rest, rest_campaigns
 
     app = FastAPI(
         title="cxray",
@@ -60,6 +60,7 @@ def create_app(session: Session, *, lang: str = "en", address: str = "") -> Fast
     app.mount("/static", StaticFiles(packages=[("cxray.web", "static")]), name="static")
     app.include_router(pages.router)
     app.include_router(rest.router, prefix=API)
+    app.include_router(rest_campaigns.router, prefix=API)
     _answer_errors(app)
 
     @app.middleware("http")
