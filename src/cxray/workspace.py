@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ibis
+import ibis.expr.datatypes as dt_
 import ibis.expr.operations as ops
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -376,7 +378,7 @@ class _Tables(Mapping):
     """The canonical tables of a workspace, each looked up on first use from one listing of the
     workspace's tables (a question reads a few of them)."""
 
-    def __init__(self, workspace: Workspace, listing: Mapping[str, ibis.Schema | None]) -> None:
+    def __init__(self, workspace: Workspace, listing: Mapping[str, list | None]) -> None:
         self._ws, self._listing, self._found = workspace, listing, {}
 
     def __getitem__(self, name: str) -> ibis.Table:
@@ -461,7 +463,7 @@ class Workspace:
         self.is_duckdb = self.con.name == "duckdb"
         # a DuckDB file's tables are listed once and the listing kept (see _listing)
         self._file = str(db.resolve()) if self.is_duckdb and self.backend_url is None else None
-        self._listed: tuple[int, dict[str, ibis.Schema | None]] | None = None
+        self._listed: tuple[int, dict[str, list | None]] | None = None
         if self._file is not None:
             _watch_writes(self.con, self._file)
         if self.is_duckdb and self.backend_url is None and not read_only:
@@ -509,8 +511,9 @@ class Workspace:
         listed once, each table's columns read when it is first asked for)."""
         return _Tables(self, self._listing())
 
-    def _listing(self) -> dict[str, ibis.Schema | None]:
-        """The workspace's tables: name -> columns (None: not read yet).
+    def _listing(self) -> dict[str, list | None]:
+        """The workspace's tables: name -> its columns as (name, type, nullable), None where
+        they are not read yet.
 
         On a DuckDB file, one query gives every table with its columns, and the listing is kept
         until this process changes the file's tables (:data:`_changes`, counted by the backend's
@@ -526,23 +529,25 @@ class Workspace:
             return dict.fromkeys(self.con.list_tables())
         mark = _changes.get(self._file, 0)
         if self._listed is None or self._listed[0] != mark:
-            columns: dict[str, dict[str, object]] = {}
-            type_of = self.con.compiler.type_mapper.from_string
-            for table, column, typ, nullable in self.con.con.execute(_COLUMNS_QUERY).fetchall():
-                columns.setdefault(table, {})[column] = type_of(typ, nullable=nullable)
-            listing = {name: ibis.schema(cols) for name, cols in columns.items()}
+            listing: dict[str, list | None] = {}
+            for table, *column in self.con.con.execute(_COLUMNS_QUERY).fetchall():
+                listing.setdefault(table, []).append(column)
             # a view's columns say nullable where DESCRIBE may not: Ibis reads those itself
             views = self.con.con.execute(_VIEWS_QUERY).fetchall()
             listing.update(dict.fromkeys(view for (view,) in views))
             self._listed = mark, listing
         return self._listed[1]
 
-    def _held(self, name: str, listing: Mapping[str, ibis.Schema | None]) -> ibis.Table | None:
+    def _held(self, name: str, listing: Mapping[str, list | None]) -> ibis.Table | None:
         """Table ``name`` of the backend (None when ``listing`` lacks it), with the columns the
         listing gives where it has them (as ``con.table(name)`` would read them)."""
         if name not in listing:
             return None
-        schema = listing[name]
+        columns = listing[name]
+        schema = None
+        if columns is not None:
+            mapper = self.con.compiler.type_mapper
+            schema = ibis.schema({c: _type(mapper, t, n) for c, t, n in columns})
         if schema is None or schema.geospatial:  # Ibis loads the spatial extension for these
             return self.con.table(name)
         return ops.DatabaseTable(name, schema=schema, source=self.con,
@@ -1059,6 +1064,12 @@ class Workspace:
             }
         )
         self.append(IMPORTS, data, IMPORTS_SCHEMA)
+
+
+@functools.cache
+def _type(type_mapper: type, text: str, nullable: bool) -> dt_.DataType:
+    """The Ibis type of a DuckDB column type (parsing one takes Ibis a fraction of a ms)."""
+    return type_mapper.from_string(text, nullable=nullable)
 
 
 def _changed(file: str) -> None:
