@@ -57,8 +57,10 @@ def card_for(state: WebState, user: User, customer_id: str, as_of: str | None, *
 def visible_tasks(state: WebState, user: User, status: str | None = None) -> list[dict]:
     """The follow-up tasks ``user`` works: every task for admins and analysts, a manager's
     own (owner = their name) otherwise."""
+    day = state.tasks_day()
     rows = state.kept(
-        ("followups", status), lambda s: s.followups(status=status, sync=False).to_dict()["tasks"]
+        ("followups", status, day),
+        lambda s: s.followups(day, status=status, sync=False).to_dict()["tasks"],
     )
     if user.can("all_tasks"):
         return rows

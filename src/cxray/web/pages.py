@@ -163,7 +163,9 @@ def overview(
     state = request.app.state.web
     tasks = None
     if user.can("tasks"):
-        tasks = state.kept(("followup_summary",), lambda s: s.followups(sync=False).summary)
+        day = state.tasks_day()
+        tasks = state.kept(("followup_summary", day),
+                           lambda s: s.followups(day, sync=False).summary)  # fmt: skip
     return _report_page(request, user, "overview", as_of, segment_by, tasks=tasks)
 
 

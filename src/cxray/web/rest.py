@@ -184,7 +184,9 @@ def followups(
     """The follow-up tasks the user works (``status``: open, closed or overdue), with the
     summary of every task."""
     state = request.app.state.web
-    payload = state.kept(("followups_payload",), lambda s: s.followups(sync=False).to_dict())
+    day = state.tasks_day()
+    payload = state.kept(("followups_payload", day),
+                         lambda s: s.followups(day, sync=False).to_dict())  # fmt: skip
     if status not in (None, "open", "closed", "overdue"):
         from cxray.errors import CxrayError
 

@@ -8,6 +8,7 @@ kept answer.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -65,6 +66,14 @@ class WebState:
 
         day = parse_day(as_of or None, "as_of")
         return self.run(lambda s: s.resolve_as_of(day)), segment_by or None
+
+    def tasks_day(self) -> dt.date:
+        """The day the follow-up tasks are shown as of: today, because a task closed in the
+        queue is closed today (the data's own date, that of the latest answer, would show it
+        open until newer answers arrive); the data's date when it is later than today."""
+        data_day = self.kept(("tasks_data_day",), lambda s: s.resolve_as_of(
+            reads=("responses",), otherwise=("orders",)))  # fmt: skip
+        return max(dt.date.today(), data_day)
 
     def changed(self) -> None:
         """The server wrote the workspace: forget every kept answer."""

@@ -1,0 +1,249 @@
+"""The web workspace in a real browser: Chromium driven by Playwright against ``uvicorn`` serving
+a demo workspace on loopback. Signing in through the form, the overview's charts, search to a
+customer card, closing a follow-up task (gone from the queue, present in the audit log), contact
+data masked for a viewer and shown to an admin, signing out, and the pages in Russian.
+
+Skipped, with the reason, when Playwright or Chromium is missing; a failure instead when
+``CXRAY_REQUIRE_BROWSER`` is set (``.ci/run`` sets it). With ``CXRAY_SHOTS`` set, screenshots of
+the overview, a card as its manager and as a viewer, and the follow-up queue are saved to
+``/tmp/shots/``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from web_helpers import PASSWORD, serve_demo
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = os.environ.get("CXRAY_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path("/tmp/shots")
+TIMEOUT_MS = 60_000  # a page may wait for the report's first computation on a busy machine
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here (None when they can)."""
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed (pip install -e '.[test]')"
+    if not Path(CHROMIUM).exists():
+        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = browser_missing()
+    if reason and os.environ.get("CXRAY_REQUIRE_BROWSER"):  # set by .ci/run
+        pytest.fail(f"CXRAY_REQUIRE_BROWSER is set but {reason}")
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+class Server:
+    """The app served by uvicorn in a thread, on a free loopback port."""
+
+    def __init__(self, app):
+        import uvicorn
+
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", 0))  # the system picks a free port
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        config = uvicorn.Config(app, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
+
+    def __enter__(self):
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            assert self.thread.is_alive(), "the server stopped while starting"
+            assert time.monotonic() < deadline, "the server did not start in 30 s"
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+        self.socket.close()
+
+
+@pytest.fixture(scope="module")
+def site(browser, tmp_path_factory):
+    """The demo workspace served on loopback, with what the tests look for in it, found here
+    from the workspace's tables (not from the pages)."""
+    served = serve_demo(tmp_path_factory.mktemp("web-browser") / "ws", seed=11)
+    tables = served.session.tables()
+    customers = tables["customers"].to_pandas()
+    contacts = tables["contacts"].to_pandas()
+    with_email = set(contacts.loc[contacts["email"].notna(), "customer_id"])
+    managed = customers[customers["account_manager"] == served.manager_name]
+    tasks = served.session.followups(sync=False).to_dict()["tasks"]
+    lines = tables["orders"].to_pandas()["customer_id"].value_counts()
+    # the manager's customer with contact e-mails and the most order lines: a full card
+    served.own_card = max(sorted(set(managed["customer_id"]) & with_email),
+                          key=lambda c: lines.get(c, 0))  # fmt: skip
+    served.other_card = sorted(set(customers["customer_id"]) - set(managed["customer_id"])
+                               & with_email)[0]  # fmt: skip
+    served.own_task = next(
+        t["task_id"] for t in tasks if t["status"] == "open" and t["owner"] == served.manager_name
+    )
+    named = customers[customers["name"].notna()].sort_values("customer_id").iloc[0]
+    served.named_id, served.name = named["customer_id"], named["name"]
+    with Server(served.app) as server:
+        served.url = server.url
+        yield served
+    served.session.close()
+
+
+@pytest.fixture
+def open_page(browser, site):
+    """A function opening a fresh browser (no cookies) signed in as a role's user."""
+    contexts = []
+
+    def sign_in(role: str):
+        context = browser.new_context(base_url=site.url, locale="en-US")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/signin")
+        page.fill("input[name=login]", site.login(role))
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{site.url}/")
+        return page
+
+    yield sign_in
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot in /tmp/shots, when CXRAY_SHOTS is set."""
+    if os.environ.get("CXRAY_SHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_signing_in_lands_on_the_overview(open_page, site):
+    page = open_page("viewer")
+    assert page.url == f"{site.url}/"
+    assert page.locator("h1").first.inner_text() == "Overview"
+    assert page.locator("nav.side a.current").inner_text() == "Overview"
+    assert "viewer1" in page.locator("header .who").inner_text()
+
+
+def test_the_overview_shows_its_charts(open_page):
+    page = open_page("viewer")
+    charts = page.locator(".report section svg")
+    assert charts.count() >= 1
+    for i in range(charts.count()):
+        assert charts.nth(i).is_visible()
+        box = charts.nth(i).bounding_box()
+        assert box is not None and box["width"] > 50 and box["height"] > 20
+    shot(page, "overview")
+
+
+def test_search_opens_a_customer_card(open_page, site):
+    page = open_page("viewer")
+    box = page.locator("header form.search input[name=q]")
+    box.fill(site.name)
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    page.locator(f"a[href='/customers/{site.named_id}']").first.click()
+    page.wait_for_url(f"{site.url}/customers/{site.named_id}")
+    assert page.locator("h1 small").inner_text() == site.named_id
+
+
+def test_a_viewer_sees_emails_masked_and_an_admin_unmasked(open_page, site):
+    page = open_page("viewer")
+    page.goto(f"/customers/{site.own_card}")
+    emails = page.locator("table.contacts td.email").all_inner_texts()
+    assert any(emails) and all("***@" in e for e in emails if e)
+    assert page.locator("p.masked").is_visible()
+    shot(page, "card-viewer")
+
+    page = open_page("admin")
+    page.goto(f"/customers/{site.own_card}")
+    emails = page.locator("table.contacts td.email").all_inner_texts()
+    assert any(emails) and not any("***" in e for e in emails)
+    assert all("@" in e for e in emails if e)
+    assert page.locator("p.masked").count() == 0
+
+
+def test_a_manager_sees_their_own_customer_unmasked_and_another_masked(open_page, site):
+    page = open_page("manager")
+    page.goto(f"/customers/{site.own_card}")
+    emails = page.locator("table.contacts td.email").all_inner_texts()
+    assert any(emails) and not any("***" in e for e in emails)
+    shot(page, "card-manager")
+    page.goto(f"/customers/{site.other_card}")
+    emails = page.locator("table.contacts td.email").all_inner_texts()
+    assert any(emails) and all("***@" in e for e in emails if e)
+
+
+def test_closing_a_follow_up_task(open_page, site):
+    page = open_page("manager")
+    page.goto("/followups")
+    row = page.locator(f"tr[data-task='{site.own_task}']")
+    assert row.count() == 1
+    shot(page, "followups")
+    row.locator("input[name=resolution]").fill("Called back, agreed a discount")
+    with page.expect_navigation():  # the form posts, then the queue is shown again
+        row.locator("form[action$='/close'] button").click()
+    assert page.url == f"{site.url}/followups"
+    assert page.locator(f"tr[data-task='{site.own_task}']").count() == 0
+
+    page = open_page("admin")
+    page.goto("/audit?action=task_closed")
+    rows = page.locator("table.audit tbody tr")
+    targets = [rows.nth(i).locator("td").nth(4).inner_text() for i in range(rows.count())]
+    assert site.own_task in targets
+    actors = [rows.nth(i).locator("td").nth(2).inner_text() for i in range(rows.count())]
+    assert actors[targets.index(site.own_task)] == site.login("manager")
+
+
+def test_signing_out_ends_the_session(open_page, site):
+    page = open_page("viewer")
+    cookies = page.context.cookies()
+    page.click("#signout")
+    page.wait_for_url(re.compile(r"/signin$"))
+    page.go_back()  # the overview again: pages are not cached, so the server is asked
+    page.wait_for_url(re.compile(r"/signin"))
+    page.goto("/")
+    assert page.url.startswith(f"{site.url}/signin")
+    # the old cookie, put back, no longer signs anyone in: the server ended the session
+    page.context.add_cookies(cookies)
+    page.goto("/")
+    assert page.url.startswith(f"{site.url}/signin")
+    assert page.locator("nav.side").count() == 0
+
+
+def test_switching_to_russian(open_page):
+    page = open_page("marketer")
+    try:
+        with page.expect_navigation():
+            page.get_by_role("button", name="Русский").click()
+        nav = page.locator("nav.side").inner_text()
+        assert "Обзор" in nav and "Overview" not in nav
+        assert page.locator("#signout").inner_text() == "Выйти"
+    finally:
+        with page.expect_navigation():
+            page.get_by_role("button", name="English").click()
+    assert page.locator("nav.side a.current").inner_text() == "Overview"
