@@ -19,7 +19,8 @@ from cxray.errors import CxrayError
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
 
-    from cxray.api.session import Session
+Session = Any
+"""A :class:`cxray.api.session.Session` (not imported: the session imports this module)."""
 
 STAGES = ("reachable", "active", "regular", "key")
 """The funnel flags of the card's ``status`` after ``known`` (a row of the customer status)."""
