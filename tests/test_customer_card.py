@@ -381,3 +381,10 @@ def test_role_and_enable_on_the_command_line(tmp_path, monkeypatch):
     assert "is not disabled" in one_line_error(runner.invoke(app, ["users", "enable", "anna"]))
     with Workspace(folder) as w:
         assert acc.user(w, "anna")["role"] == "analyst" and not acc.user(w, "anna")["disabled"]
+
+
+def test_search_without_customers_finds_order_ids_in_any_case(load):
+    orders = [order("1", "Фирма-1", "2026-01-10", 10.0, "m1"), *ORDERS]
+    with Session.from_tables({"orders": load("orders", orders)}) as only:
+        assert ids(only.search("фир")) == ["Фирма-1"]
+        assert ids(only.search("c1")) == ["C1", "C10"]  # the exact id first

@@ -139,11 +139,15 @@ def customer_card(
     return payload, day, _unique(warnings)
 
 
-def _backend_name(table: ir.Table) -> str | None:
-    try:
-        return table._find_backend().name
-    except Exception:  # an in-memory table of no backend: DuckDB runs it
-        return None
+def _backend_name(*tables: ir.Table) -> str | None:
+    """The name of the backend that runs a query over ``tables`` (None: in-memory tables of no
+    backend, which DuckDB runs)."""
+    for table in tables:
+        try:
+            return table._find_backend().name
+        except Exception:  # an in-memory stand-in of a missing table
+            continue
+    return None
 
 
 def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
@@ -157,7 +161,7 @@ def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, A
         return []
     tb = session.tables()
     customers, orders = tb["customers"], tb["orders"]
-    backend = _backend_name(customers)
+    backend = _backend_name(customers, orders)
     columns = [c for c in SEARCH_COLUMNS if c in customers.columns]
 
     def folded(value: Any) -> Any:
