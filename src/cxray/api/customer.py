@@ -29,7 +29,9 @@ CONTACT_COLUMNS = ("contact_id", "contact_name", "role", "email", "phone", "is_c
 CLV_COLUMNS = ("p_alive", "expected_purchases", "clv")
 SEARCH_COLUMNS = ("customer_id", "name", "segment", "region", "account_manager")
 SENDS_SHOWN = 50
-RFM_WINDOW = 24
+WINDOW = 24
+"""The months of RFM and white space on the card (their questions' default) and of the
+coverage notice on both."""
 
 
 def _of(table: ir.Table, customer_id: str) -> ir.Table:
@@ -60,9 +62,9 @@ def _clv(session: Session, day: dt.date, customer_id: str) -> tuple[dict | None,
     from cxray.analytics.coverage import fit_trusted
 
     fit = session.clv_fit(day)
+    checks = session.clv_checks(day, fit)  # clv_not_fitted_reason without a fit
     if fit is None:
-        return None, []
-    checks = session.clv_checks(day, fit)
+        return None, checks
     rows = fit.customers[fit.customers["customer_id"] == customer_id]
     if rows.empty:
         return None, checks
@@ -110,7 +112,7 @@ def customer_card(
     day = session.resolve_as_of(as_of)
     products = session.products(day, customer=customer_id, by="line", months=months)
     whitespace = _of(session.opportunities(day), customer_id)
-    scores = rows_of(_of(session.rfm_scores(day, RFM_WINDOW), customer_id))
+    scores = rows_of(_of(session.rfm_scores(day, WINDOW), customer_id))
     clv, clv_checks = _clv(session, day, customer_id)
     alerts = [a.to_dict() for a in session.found_alerts(day) if a.customer_id == customer_id]
     answers = _of(tb["responses"], customer_id).order_by([ibis.desc("date"), "metric"])
@@ -133,8 +135,7 @@ def customer_card(
         "sends": _sends(tb["sends"], customer_id),
     }
     warnings = [
-        *products.warnings, *session._whitespace_notices(day, RFM_WINDOW),
-        *session.coverage(day, active=RFM_WINDOW), *clv_checks,
+        *products.warnings, *session._whitespace_notices(day, WINDOW), *clv_checks,
     ]  # fmt: skip
     return payload, day, _unique(warnings)
 
