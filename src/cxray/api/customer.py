@@ -110,7 +110,7 @@ def customer_card(
     tb = session.tables()
     row = _customer_row(session, customer_id)
     day = session.resolve_as_of(as_of)
-    products = session.products(day, customer=customer_id, by="line", months=months)
+    products = session._product_rows(day, customer_id, "line", months, None)
     whitespace = _of(session.opportunities(day), customer_id)
     scores = rows_of(_of(session.rfm_scores(day, WINDOW), customer_id))
     clv, clv_checks = _clv(session, day, customer_id)
@@ -123,7 +123,7 @@ def customer_card(
         "customer_id": customer_id,
         "customer": row,
         "status": _status(session, day, customer_id),
-        "products": products.to_dict()["products"],
+        "products": rows_of(products),
         "whitespace": rows_of(whitespace),
         "rfm": scores[0] if scores else None,
         "clv": clv,
@@ -135,7 +135,7 @@ def customer_card(
         "sends": _sends(tb["sends"], customer_id),
     }
     warnings = [
-        *products.warnings, *session._whitespace_notices(day, WINDOW), *clv_checks,
+        *session.coverage(day, yoy=0), *session._whitespace_notices(day, WINDOW), *clv_checks,
     ]  # fmt: skip
     return payload, day, _unique(warnings)
 

@@ -230,7 +230,6 @@ class Session(SessionBase):
         computing only those. Tables ``returns_sku`` and ``returns_line``: sold, returned and
         the return rate by amount per SKU and per product line over the same months; the
         payload's ``returns``: those of ``by``."""
-        from cxray.analytics import products as pr
         from cxray.analytics.returns import return_rates
         from cxray.analytics.windows import Window, add_months
 
@@ -238,17 +237,7 @@ class Session(SessionBase):
             raise CxrayError("bad_parameter", detail="--by must be sku or line")
         day = self.resolve_as_of(as_of)
         orders, items = self.tables()["orders"], self.tables()["products"]
-        if months is None:
-            start = pr.first_order_month(orders, day, customer_id=customer)
-            expr = pr.product_dynamics(
-                orders, items, as_of=day, by=by, customer_id=customer, start=start
-            )
-        else:
-            expr = pr.latest_rows(
-                orders, items, as_of=day, by=by, months=max(months, 1), limit=limit,
-                customer_id=customer,
-            )  # fmt: skip
-        table = expr.to_pyarrow()
+        table = self._product_rows(day, customer, by, months, limit).to_pyarrow()
         window = None
         if months is not None:  # the calendar months shown
             first = add_months(day.replace(day=1), -(max(months, 1) - 1))
@@ -261,6 +250,24 @@ class Session(SessionBase):
         returns = tables[f"returns_{by}"]
         return Result("products", lambda: {"products": table.to_pylist(), "returns": returns},
                       tables, as_of=day, warnings=self.coverage(day, yoy=0))  # fmt: skip
+
+    def _product_rows(
+        self, day: dt.date, customer: str | None, by: str, months: int | None, limit: int | None
+    ) -> Any:
+        """The rows of :meth:`products` (an Ibis table): every month of every series, or the
+        latest ``months`` months (the top ``limit`` rows)."""
+        from cxray.analytics import products as pr
+
+        orders, items = self.tables()["orders"], self.tables()["products"]
+        if months is None:
+            start = pr.first_order_month(orders, day, customer_id=customer)
+            return pr.product_dynamics(
+                orders, items, as_of=day, by=by, customer_id=customer, start=start
+            )
+        return pr.latest_rows(
+            orders, items, as_of=day, by=by, months=max(months, 1), limit=limit,
+            customer_id=customer,
+        )  # fmt: skip
 
     def whitespace(
         self,
