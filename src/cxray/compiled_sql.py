@@ -195,9 +195,13 @@ def install(backend: Any, folder: Path) -> None:
         # Ibis prepares the expression, then compiles it as a table: one walk for both (equal
         # nodes are the same query, with the same SQL)
         node = expr.as_table().op()
-        if not (last[0] is node or last[0] == node):
-            last[:] = node, _walk(node)
-        return last[1]
+        if last[0] is node or last[0] == node:
+            return last[1]
+        walk = _walk(node)
+        # not kept when it found what the key cannot spell (such as a large in-memory table,
+        # whose rows would stay in memory until the next query)
+        last[:] = (node, walk) if walk is not None else (None, None)
+        return walk
 
     def pre_execute(expr: ibis.Expr) -> None:
         walk = walked(expr)
