@@ -148,7 +148,9 @@ def _report_page(request: Request, user: User, page: str, as_of: str | None,
     from cxray.report.html import render_sections
 
     data = report_data(request, as_of, segment_by)
-    body = render_sections(data, page, lang=user.lang)
+    # the sections as HTML, kept too: the overview's alerts alone are ~1.5 MB at 1M lines
+    key = ("page", page, data.as_of, segment_by or None, user.lang)
+    body = request.app.state.web.kept(key, lambda s: render_sections(data, page, lang=user.lang))
     return render_page(
         request, user, "report_page.html", page=page, body=body, as_of=data.as_of,
         segment_by=segment_by or "", segment_columns=_segment_columns(request),

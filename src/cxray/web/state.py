@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cxray.api.session import Session
 
 T = TypeVar("T")
-KEPT_ANSWERS = 256  # answers kept at most; the oldest go first
+KEPT_ANSWERS = 256  # answers kept at most; the least recently used go first
 
 
 class WebState:
@@ -40,10 +40,13 @@ class WebState:
             return fn(self.session)
 
     def kept(self, key: Hashable, fn: Callable[[Session], T]) -> T:
-        """The kept answer for ``key``, else ``fn``'s, kept until the data changes."""
+        """The kept answer for ``key``, else ``fn``'s, kept until the data changes. When
+        :data:`KEPT_ANSWERS` are kept, the least recently used goes: the report, asked for by
+        every report page, is not pushed out by the cards of many customers seen once each."""
         with self._lock:
             if key in self._kept:
-                return self._kept[key]
+                self._kept[key] = value = self._kept.pop(key)  # now the most recently used
+                return value
             value = fn(self.session)
             if len(self._kept) >= KEPT_ANSWERS:
                 del self._kept[next(iter(self._kept))]
