@@ -28,3 +28,30 @@ def test_kept_answers_drop_the_least_recently_used(monkeypatch):
     kept.changed()
     assert kept.kept("report", answer("report")) == "REPORT"
     assert calls[-1] == "report"
+
+
+def test_a_kept_answer_does_not_wait_for_a_long_question():
+    import threading
+
+    kept = web_state.WebState(session=None)
+    kept.kept("report", lambda _s: "REPORT")
+    started, release = threading.Event(), threading.Event()
+
+    def long_question(_session):
+        started.set()
+        release.wait(60)
+        return "CARD"
+
+    card = threading.Thread(target=kept.kept, args=("card", long_question))
+    card.start()
+    assert started.wait(60)  # the card's question now holds the API session
+    got = []
+    reader = threading.Thread(target=lambda: got.append(kept.kept("report", lambda _s: "NEW")))
+    reader.start()
+    reader.join(60)
+    finished_while_held = not reader.is_alive()
+    release.set()
+    card.join(60)
+    reader.join(60)
+    assert finished_while_held and got == ["REPORT"]
+    assert kept.kept("card", lambda _s: "AGAIN") == "CARD"

@@ -31,7 +31,8 @@ class WebState:
         self.address = address
         self.sessions = Sessions()
         self.brake = Brake()
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the API session's: one request at a time
+        self._kept_lock = threading.Lock()  # the kept answers': held for a look-up only
         self._kept: dict[Hashable, Any] = {}
 
     def run(self, fn: Callable[[Session], T]) -> T:
@@ -42,16 +43,30 @@ class WebState:
     def kept(self, key: Hashable, fn: Callable[[Session], T]) -> T:
         """The kept answer for ``key``, else ``fn``'s, kept until the data changes. When
         :data:`KEPT_ANSWERS` are kept, the least recently used goes: the report, asked for by
-        every report page, is not pushed out by the cards of many customers seen once each."""
+        every report page, is not pushed out by the cards of many customers seen once each.
+        A kept answer does not wait for the API session, which another request may hold for
+        a long question."""
+        found = self._look_up(key)
+        if found is not None:
+            return found[0]
         with self._lock:
-            if key in self._kept:
-                self._kept[key] = value = self._kept.pop(key)  # now the most recently used
-                return value
+            found = self._look_up(key)  # computed by another request meanwhile
+            if found is not None:
+                return found[0]
             value = fn(self.session)
-            if len(self._kept) >= KEPT_ANSWERS:
-                del self._kept[next(iter(self._kept))]
-            self._kept[key] = value
+            with self._kept_lock:  # stored while the session is held: no write in between
+                if len(self._kept) >= KEPT_ANSWERS:
+                    del self._kept[next(iter(self._kept))]
+                self._kept[key] = value
             return value
+
+    def _look_up(self, key: Hashable) -> tuple[Any] | None:
+        """``(answer,)`` when ``key`` is kept (now the most recently used), else None."""
+        with self._kept_lock:
+            if key not in self._kept:
+                return None
+            self._kept[key] = value = self._kept.pop(key)
+            return (value,)
 
     def warm(self) -> None:
         """Compute the overview's report for the default filters (run in the background at
@@ -68,7 +83,7 @@ class WebState:
         from cxray.api import parse_day
 
         day = parse_day(as_of or None, "as_of")
-        return self.run(lambda s: s.resolve_as_of(day)), segment_by or None
+        return self.kept(("as_of", day), lambda s: s.resolve_as_of(day)), segment_by or None
 
     def tasks_day(self) -> dt.date:
         """The day the follow-up tasks are shown as of: today, because a task closed in the
@@ -80,5 +95,5 @@ class WebState:
 
     def changed(self) -> None:
         """The server wrote the workspace: forget every kept answer."""
-        with self._lock:
+        with self._kept_lock:
             self._kept.clear()
