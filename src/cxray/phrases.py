@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cxray.errors import CxrayError
+from cxray.errors import CxrayError, Reject, reject_text
 from cxray.report.charts import number, numbers_in
-from cxray.texts import LANGS, current_lang, t
+from cxray.texts import LANGS, TEXTS, current_lang, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.analytics.alerts import Alert
@@ -154,3 +154,13 @@ def error_text(error: BaseException, lang: str | None = None) -> str:
     if isinstance(error, CxrayError):
         return error.message(_lang(lang))
     return str(error)
+
+
+def reject_reason(problem: str, column: str | None, lang: str | None = None) -> str:
+    """Why a group of import rows was rejected, without any one row's value (``order_date: not
+    a date``): its summary text, else its row text without the value."""
+    lang = _lang(lang)
+    why = f"why_{problem}"
+    if why in TEXTS:
+        return t(why, lang=lang, column=column or "")
+    return reject_text(Reject(0, problem, column, None), lang)

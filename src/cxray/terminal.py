@@ -26,9 +26,9 @@ from rich.text import Text
 
 from cxray.api.events import Events
 from cxray.api.results import Result, to_json
-from cxray.errors import Reject, reject_text
-from cxray.phrases import notice_text, warning_text
-from cxray.texts import TEXTS, t
+from cxray.errors import reject_text
+from cxray.phrases import notice_text, reject_reason, warning_text
+from cxray.texts import t
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -148,11 +148,7 @@ def show_rejects(groups: list[Any], examples: int = 3) -> None:
     """An import's rejects by reason (``ImportResult.rejects_by_reason``): one line per reason
     with its rows, share of rows and share of amount, then up to ``examples`` of its rows."""
     for group in groups:
-        why = f"why_{group.problem}"
-        if why in TEXTS:
-            reason = t(why, column=group.column or "")
-        else:  # a reason without a summary text: its row text without the value
-            reason = reject_text(Reject(0, group.problem, group.column, None))
+        reason = reject_reason(group.problem, group.column)
         unit = t("rows_unit_one" if group.rows == 1 else "rows_unit")
         params = {"rows": group.rows, "unit": unit, "share": _share(group.share), "reason": reason}
         if group.amount_share is None:

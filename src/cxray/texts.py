@@ -1391,6 +1391,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "web_segment_by": {"en": "Break down by", "ru": "Разбивка по"},
     "web_apply": {"en": "Show", "ru": "Показать"},
     "web_none": {"en": "None.", "ru": "Нет."},
+    "web_no_data": {
+        "en": "No orders yet. Import the company's files (orders first) on the Imports page or "
+        "with cxray import; the figures appear here then.",
+        "ru": "Заказов пока нет. Загрузите файлы компании (сначала заказы) на странице «Загрузка "
+        "данных» или командой cxray import — тогда здесь появятся показатели.",
+    },
     "web_customer": {"en": "Customer", "ru": "Клиент"},
     "web_customer_id": {"en": "Customer id", "ru": "Код клиента"},
     "web_customer_name": {"en": "Name", "ru": "Название"},

@@ -120,6 +120,12 @@ def _answer_errors(app: FastAPI) -> None:
             status = 409
         return _error(request, status, exc.key, exc.message(_lang(request)))
 
+    @app.exception_handler(ValueError)
+    async def bad_value(request: Request, exc: ValueError) -> Response:
+        # an analytic refusing an impossible parameter (abc_a=0 ...): the CLI's exit 1
+        message = t("bad_parameter", lang=_lang(request), detail=str(exc))
+        return _error(request, 400, "bad_parameter", message)
+
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         fields = [".".join(str(p) for p in e.get("loc", ())) for e in exc.errors()]

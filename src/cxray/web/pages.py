@@ -147,7 +147,12 @@ def _report_page(request: Request, user: User, page: str, as_of: str | None,
                  segment_by: str | None, **extra: Any) -> Response:  # fmt: skip
     from cxray.report.html import render_sections
 
-    data = report_data(request, as_of, segment_by)
+    try:
+        data = report_data(request, as_of, segment_by)
+    except CxrayError as err:
+        if err.key != "as_of_required":
+            raise
+        return render_page(request, user, "no_data.html", page=page)  # nothing imported yet
     # the sections as HTML, kept too: the overview's alerts alone are ~1.5 MB at 1M lines
     key = ("page", page, data.as_of, segment_by or None, user.lang)
     body = request.app.state.web.kept(key, lambda s: render_sections(data, page, lang=user.lang))
@@ -262,7 +267,7 @@ def reassign_task(
 
 @router.get("/imports")
 def imports_page(request: Request, user: Annotated[User, page_access("import")]) -> Response:
-    return render_page(request, user, "imports.html", tables=TABLES, result=None)
+    return render_page(request, user, "imports.html", tables=TABLES, result=None, chosen=None)
 
 
 @router.post("/imports")
@@ -280,9 +285,13 @@ def import_upload(
     from cxray.web.uploads import run_import
 
     check_csrf(user, csrf)
-    result = run_import(request.app.state.web, user, table, file, maps=maps, sep=sep,
-                        encoding=encoding, date_format=date_format)  # fmt: skip
-    return render_page(request, user, "imports.html", tables=TABLES, result=result)
+    try:
+        result = run_import(request.app.state.web, user, table, file, maps=maps, sep=sep,
+                            encoding=encoding, date_format=date_format)  # fmt: skip
+    except CxrayError as err:  # shown above the form, which keeps what was chosen
+        return render_page(request, user, "imports.html", status_code=400, tables=TABLES,
+                           result=None, error=err.message(user.lang), chosen=table)  # fmt: skip
+    return render_page(request, user, "imports.html", tables=TABLES, result=result, chosen=table)
 
 
 @router.get("/audit")

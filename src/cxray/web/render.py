@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from cxray import __version__
 from cxray.errors import reject_text
-from cxray.phrases import alert_text
+from cxray.phrases import alert_text, reject_reason
 from cxray.report import charts
 from cxray.report.html import CSS as REPORT_CSS
 from cxray.texts import TEXTS, t
@@ -94,8 +94,14 @@ def _helpers(lang: str) -> dict[str, Any]:
         alert.lines = tuple(row.get("lines") or ())
         return alert_text(alert, lang)  # type: ignore[arg-type]
 
-    def reject_reason(group: dict[str, Any]) -> str:
-        return reject_text({**group, "value": None}, lang)
+    def group_reason(group: dict[str, Any]) -> str:
+        """A group of an import's rejects (``rejects_by_reason``) as the CLI words it."""
+        return reject_reason(group["problem"], group["column"], lang)
+
+    def reject_example(group: dict[str, Any], example: dict[str, Any]) -> str:
+        """One row of a group of rejects: its row number and why, with its value."""
+        reject = {"problem": group["problem"], "column": group["column"], **example}
+        return t("reject_line", lang=lang, row=example["row"], reason=reject_text(reject, lang))
 
     def attr_label(column: str) -> str:
         """A customer column's label: known columns translated, extra attributes as named."""
@@ -103,4 +109,5 @@ def _helpers(lang: str) -> dict[str, Any]:
         return t(key, lang=lang) if key in TEXTS else column
 
     return dict(fmt_number=fmt_number, fmt_percent=fmt_percent, alert_line=alert_line,
-                reject_reason=reject_reason, attr_label=attr_label)  # fmt: skip
+                group_reason=group_reason, reject_example=reject_example,
+                attr_label=attr_label)  # fmt: skip

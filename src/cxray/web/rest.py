@@ -28,6 +28,8 @@ from cxray.web.masking import mask_payload
 router = APIRouter()
 PAGE = 1000
 MAX_PAGE = 10000
+MAX_OFFSET = 2**31  # beyond any list; a larger one would overflow the database's integers
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 # endpoint path -> (the session's method, as "name" or "feedback.name"; the answer's main list;
 # the permission)
@@ -110,7 +112,7 @@ def _read_endpoint(path: str, dotted: str, list_key: str | None, permission: str
             inspect.Parameter(
                 p.name,
                 inspect.Parameter.KEYWORD_ONLY,
-                annotation=Annotated[kind, Query()],
+                annotation=Annotated[kind, Query(ge=1) if p.name == "limit" else Query()],
                 default=default,
             )
         )
@@ -125,7 +127,7 @@ def _read_endpoint(path: str, dotted: str, list_key: str | None, permission: str
                 )
             )
         params.append(inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, default=0,
-                                        annotation=Annotated[int, Query(ge=0)]))  # fmt: skip
+                                        annotation=Offset))  # fmt: skip
 
     def endpoint(request: Request, user: User, **query: Any) -> Response:
         state = request.app.state.web
@@ -179,7 +181,7 @@ def customer(
 def followups(
     request: Request, user: Annotated[User, api_access("tasks")], status: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = PAGE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Response:  # fmt: skip
     """The follow-up tasks the user works (``status``: open, closed or overdue), with the
     summary of every task."""
@@ -255,7 +257,7 @@ def import_file(
 def audit(
     request: Request, user: Annotated[User, api_access("audit")], action: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Response:  # fmt: skip
     """The audit log, newest first."""
     payload = request.app.state.web.run(

@@ -93,6 +93,17 @@ class WebState:
             reads=("responses",), otherwise=("orders",)))  # fmt: skip
         return max(dt.date.today(), data_day)
 
+    def open_followups(self) -> None:
+        """Open the follow-up tasks of answers that have none yet (at start and after an
+        import); nothing to do while the workspace holds no dated rows."""
+        from cxray.errors import CxrayError
+
+        try:
+            self.run(lambda s: s.followups())
+        except CxrayError as err:
+            if err.key != "as_of_required":
+                raise
+
     def changed(self) -> None:
         """The server wrote the workspace: forget every kept answer."""
         with self._kept_lock:

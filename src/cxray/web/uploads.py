@@ -44,6 +44,7 @@ def run_import(
             shutil.copyfileobj(upload.file, out)
         try:
             result = state.run(lambda s: s.import_file(table, path, **options).to_dict())
+            result["file"] = name  # the name the user chose, not the temporary folder's
         except CxrayError as err:
             refused = {"file": name, "code": err.key}
             state.run(lambda s: s.accounts.record(
@@ -56,5 +57,5 @@ def run_import(
         details={"file": name, **{k: result.get(k) for k in ("rows_read", "new", "updated",
                                                                "rejected")}}))  # fmt: skip
     state.changed()
-    state.run(lambda s: s.followups())  # new answers start their follow-up tasks
+    state.open_followups()  # new answers start their follow-up tasks
     return result
