@@ -195,7 +195,7 @@ for _page in REPORT_PAGES:
 
 @router.get("/search")
 def search(request: Request, user: Viewer, q: str = "") -> Response:
-    found = request.app.state.web.run(lambda s: s.search(q, limit=50).to_dict())
+    found = request.app.state.web.kept(("search", q), lambda s: s.search(q, limit=50).to_dict())
     rows = found["customers"]
     if len(rows) == 1 and rows[0]["customer_id"] == q.strip():
         return RedirectResponse(f"/customers/{q.strip()}", status_code=303)
