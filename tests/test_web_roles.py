@@ -405,3 +405,18 @@ def test_the_session_cookie_is_httponly_and_lax_and_signing_out_ends_it(served):
     gone = stale.get("/search", follow_redirects=False)
     assert gone.status_code == 303
     assert gone.headers["location"].startswith("/signin")
+
+
+def test_the_browser_session_reads_the_api_but_never_writes_through_it(served):
+    """A page's JSON twin opens in the browser; a change through the API needs a token, so a
+    forged cross-site form cannot ride on the session cookie."""
+    admin, viewer = TestClient(served.app), TestClient(served.app)
+    assert sign_in(admin, served.login("admin")).status_code == 303
+    assert sign_in(viewer, served.login("viewer")).status_code == 303
+    assert admin.get(f"{API}/status").status_code == 200
+    assert viewer.get(f"{API}/audit").status_code == 403
+    refused = admin.post(f"{API}/sql", json={"query": "SELECT 1 AS n"})
+    assert refused.status_code == 401
+    assert refused.json()["error"]["code"] == "not_signed_in"
+    assert admin.post(f"{API}/sql", json={"query": "SELECT 1 AS n"},
+                      headers=served.bearer("admin")).json()["rows"] == [{"n": 1}]  # fmt: skip
