@@ -201,10 +201,12 @@ def summarise(record: list, seconds: float) -> dict:
         row["p50_ratio"] = row["p50_ms"] / floor["p50_ms"] if floor else None
         row["p95_ratio"] = row["p95_ms"] / floor["p95_ms"] if floor else None
     requests = len(record)
+    slowest = sorted(record, key=lambda r: -r[1])[:5]
     errors = sum(1 for _, _, e, _ in record if e)
     return {"pages": pages, "requests": requests, "errors": errors,
             "per_second": requests / seconds if seconds else 0.0,
-            "error_paths": sorted({p for _, _, e, p in record if e})[:10]}  # fmt: skip
+            "error_paths": sorted({p for _, _, e, p in record if e})[:10],
+            "slowest": [(p, round(1000 * t)) for _, t, _, p in slowest]}  # fmt: skip
 
 
 def verdict(summary: dict) -> dict:
@@ -273,6 +275,7 @@ def main() -> None:
               f"{row['p95_ratio']:>7.1f}x")  # fmt: skip
     print(f"\nrequests: {summary['requests']} ({summary['per_second']:.1f}/s), "
           f"errors: {summary['errors']} {summary['error_paths'] or ''}")  # fmt: skip
+    print("slowest:", ", ".join(f"{path} {ms} ms" for path, ms in summary["slowest"]))
     for name, row in found.items():
         print(f"{name}: {'met' if row['met'] else 'MISSED'} {row}")
     if args.json:
