@@ -159,6 +159,11 @@ def test_user_errors_are_json_with_a_code(served, client):
     assert error_of(client.get(f"{API}/campaigns/no-such/plan", headers=admin),
                     404) == "campaign_not_found"  # fmt: skip
     assert error_of(client.get(f"{API}/no/such/thing", headers=admin), 404) == "not_found"
+    # a NUL character (which the database cannot read in a literal) in a query or a path
+    for url in (f"{API}/search?q=%00", f"{API}/audit?action=a%00", f"{API}/products?customer=%00",
+                f"{API}/customers/C%00"):  # fmt: skip
+        response = client.get(url, headers=admin)
+        assert error_of(response, 422) == "bad_request", url
     assert error_of(client.get(f"{API}/no/such/thing"), 404) == "not_found"
     assert error_of(client.post(f"{API}/sql", headers=admin), 422) == "bad_request"
     assert error_of(client.post(f"{API}/followups/FU-none/close", headers=admin),

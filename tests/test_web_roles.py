@@ -407,6 +407,23 @@ def test_the_session_cookie_is_httponly_and_lax_and_signing_out_ends_it(served):
     assert gone.headers["location"].startswith("/signin")
 
 
+def test_pages_answer_bad_input_with_an_error_page_never_a_500(served):
+    admin = TestClient(served.app)  # a 500 would raise here
+    assert sign_in(admin, served.login("admin")).status_code == 303
+    token = csrf(admin)
+    for url, status in (("/customers/NOBODY-1", 404), ("/rfm?as_of=2026-13-45", 400),
+                        ("/no/such/page", 404), ("/structure?segment_by=nope", 400),
+                        ("/search?q=%00", 422), ("/audit?page=99999999999999999999", 200),
+                        ("/audit?page=-5", 200)):  # fmt: skip
+        response = admin.get(url, follow_redirects=False)
+        assert response.status_code == status, url
+        assert response.headers["content-type"].startswith("text/html"), url
+    posts = (("/language", {"lang": "ru"}, 403), ("/language", {"lang": "xx", "csrf": token}, 400),
+             ("/followups/FU-none/close", {"resolution": "done", "csrf": token}, 404))  # fmt: skip
+    for url, data, status in posts:
+        assert admin.post(url, data=data, follow_redirects=False).status_code == status, url
+
+
 def test_the_browser_session_reads_the_api_but_never_writes_through_it(served):
     """A page's JSON twin opens in the browser; a change through the API needs a token, so a
     forged cross-site form cannot ride on the session cookie."""

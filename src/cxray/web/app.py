@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -62,6 +62,21 @@ def create_app(session: Session, *, lang: str = "en", address: str = "") -> Fast
     app.include_router(rest.router, prefix=API)
     app.include_router(rest_campaigns.router, prefix=API)
     _answer_errors(app)
+
+    @app.middleware("http")
+    async def no_nul(request: Request, call_next: Any) -> Response:
+        # a NUL character is no part of any name, and the database cannot read it in a literal
+        found = [where for where, text in (("path", request.url.path),
+                                           ("query", unquote(request.url.query)))
+                 if "\x00" in text]  # fmt: skip
+        if found:
+            from cxray.texts import t
+
+            message = t("web_bad_request", lang=_lang(request), fields=", ".join(found))
+            if _is_api(request):
+                return error_json(422, "bad_request", message, fields=found)
+            return _error(request, 422, "bad_request", message)
+        return await call_next(request)
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Any) -> Response:

@@ -300,7 +300,7 @@ def audit_page(
     action: str | None = None,
 ) -> Response:  # fmt: skip
     per_page = 50
-    page = max(page, 1)
+    page = min(max(page, 1), 10**7)  # past every log; far more overflows the database
     log = request.app.state.web.run(
         lambda s: s.accounts.audit(
             action=action or None, limit=per_page, offset=(page - 1) * per_page
