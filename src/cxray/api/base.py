@@ -127,6 +127,12 @@ class SessionBase:
                     value.release()
         self._cache.clear()
 
+    def _forget(self, kind: str) -> None:
+        """Drop what was cached under keys that start with ``kind`` (the follow-up tasks of the
+        customer cards after a task was written)."""
+        for key in [key for key in self._cache if key[0] == kind]:
+            del self._cache[key]
+
     def _once(self, key: tuple, make: Callable[[], Any]) -> Any:
         if key not in self._cache:
             self._cache[key] = make()

@@ -1,8 +1,8 @@
 """One customer at a time: the customer card and the customer search (for the web workspace).
 
-The card filters what the session computes once for the whole base (customer status, RFM
-scores, the CLV fit, the alerts: :class:`cxray.api.base.SessionBase`), so opening many cards
-in one session runs those once per date and then small per-customer queries.
+The card looks its parts up in the cards' index (:mod:`cxray.api.cardindex`): what every card
+shows, computed once per session (and date) for the whole base and grouped by customer, so a
+card after the first of its date runs no query.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import ibis
 
+from cxray.api import cardindex as ci
 from cxray.api.base import rows_of
 from cxray.api.results import Notice
 from cxray.errors import CxrayError
@@ -22,122 +23,66 @@ if TYPE_CHECKING:  # pragma: no cover
 Session = Any
 """A :class:`cxray.api.session.Session` (not imported: the session imports this module)."""
 
-STAGES = ("reachable", "active", "regular", "key")
-"""The funnel flags of the card's ``status`` after ``known`` (a row of the customer status)."""
-ANSWER_COLUMNS = ("date", "metric", "score", "survey", "touchpoint", "comment")
-CONTACT_COLUMNS = ("contact_id", "contact_name", "role", "email", "phone", "is_current")
-CLV_COLUMNS = ("p_alive", "expected_purchases", "clv")
 SEARCH_COLUMNS = ("customer_id", "name", "segment", "region", "account_manager")
-SENDS_SHOWN = 50
-WINDOW = 24
-"""The months of RFM and white space on the card (their questions' default) and of the
-coverage notice on both."""
-
-
-def _of(table: ir.Table, customer_id: str) -> ir.Table:
-    return table.filter(table.customer_id == customer_id)
-
-
-def _customer_row(session: Session, customer_id: str) -> dict[str, Any]:
-    """The customers row of ``customer_id``; ``{"customer_id": ...}`` when it is only in other
-    tables; CxrayError ``customer_unknown`` when it is in none."""
-    tb = session.tables()
-    found = rows_of(_of(tb["customers"], customer_id).limit(1))
-    if found:
-        return found[0]
-    for name, table in tb.items():
-        if name != "customers" and "customer_id" in table.columns:
-            if rows_of(_of(table, customer_id).select("customer_id").limit(1)):
-                return {"customer_id": customer_id}
-    raise CxrayError("customer_unknown", customer_id=customer_id)
-
-
-def _status(session: Session, day: dt.date, customer_id: str) -> dict[str, bool]:
-    rows = rows_of(_of(session.customer_status(day), customer_id).select(*STAGES))
-    flags = {stage: bool(rows and rows[0][stage]) for stage in STAGES}
-    return {"known": bool(rows), **flags}
-
-
-def _clv(session: Session, day: dt.date, customer_id: str) -> tuple[dict | None, list[Notice]]:
-    from cxray.analytics.coverage import fit_trusted
-
-    fit = session.clv_fit(day)
-    checks = session.clv_checks(day, fit)  # clv_not_fitted_reason without a fit
-    if fit is None:
-        return None, checks
-    rows = fit.customers[fit.customers["customer_id"] == customer_id]
-    if rows.empty:
-        return None, checks
-    row = rows.iloc[0]
-    values = {c: float(row[c]) for c in CLV_COLUMNS}
-    return {**values, "fit_trusted": fit_trusted([w.code for w in checks])}, checks
-
-
-def _sends(sends: ir.Table, customer_id: str) -> list[dict[str, Any]]:
-    mine = _of(sends, customer_id).order_by([ibis.desc("sent_at"), "campaign_id"])
-    picked = mine.select(
-        "campaign_id", "channel", "sent_at",
-        opened=mine.opened_at.notnull(), clicked=mine.clicked_at.notnull(),
-        unsubscribed=mine.unsubscribed_at.notnull(),
-    )  # fmt: skip
-    return rows_of(picked.limit(SENDS_SHOWN))
-
-
-def _followups(session: Session, as_of: Any, day: dt.date, customer_id: str) -> list[dict]:
-    """The customer's follow-up tasks, read without opening new ones: as of the card's date
-    when one was given, else as of the latest answer (as the follow-up list dates them)."""
-    from cxray.comms.followups import followups
-
-    if session.workspace is None:
-        return []
-    if as_of is None:
-        day = session.resolve_as_of(None, reads=("responses",), otherwise=("orders",))
-    return followups(session.workspace, as_of=day, customer=customer_id)
-
-
-def _unique(notices: list[Notice]) -> list[Notice]:
-    seen: list[Notice] = []
-    for notice in notices:
-        if notice not in seen:
-            seen.append(notice)
-    return seen
 
 
 def customer_card(
     session: Session, customer_id: str, as_of: Any = None, *, months: int = 13
 ) -> tuple[dict[str, Any], dt.date, list[Notice]]:
-    """The payload of :meth:`cxray.api.session.Session.customer`, its date and warnings."""
-    tb = session.tables()
-    row = _customer_row(session, customer_id)
+    """The payload of :meth:`cxray.api.session.Session.customer`, its date and warnings: look-ups
+    in the cards' index (:mod:`cxray.api.cardindex`), built by the first card of a date."""
+    base = ci.base_index(session)
+    row = base.customers.first(customer_id)
+    if row is None:
+        if customer_id not in base.known:
+            raise CxrayError("customer_unknown", customer_id=customer_id)
+        row = {"customer_id": customer_id}
     day = session.resolve_as_of(as_of)
-    products = session._product_rows(day, customer_id, "line", months, None)
-    whitespace = _of(session.opportunities(day), customer_id)
-    scores = rows_of(_of(session.rfm_scores(day, WINDOW), customer_id))
-    clv, clv_checks = _clv(session, day, customer_id)
-    alerts = [a.to_dict() for a in session.found_alerts(day) if a.customer_id == customer_id]
-    answers = _of(tb["responses"], customer_id).order_by([ibis.desc("date"), "metric"])
-    contacts = _of(tb["contacts"], customer_id)
-    contacts = contacts.order_by([ibis.desc(contacts.is_current.fill_null(True)), "contact_id"])
-    consents = _of(tb["consents"], customer_id).order_by(["channel", "date"])
+    index = ci.day_index(session, day, months)
+    flags = index.status.get(customer_id)
+    clv = index.clv.get(customer_id)
     payload = {
         "customer_id": customer_id,
         "customer": row,
-        "status": _status(session, day, customer_id),
-        "products": rows_of(products),
-        "whitespace": rows_of(whitespace),
-        "rfm": scores[0] if scores else None,
-        "clv": clv,
-        "alerts": alerts,
-        "answers": rows_of(answers.select(*ANSWER_COLUMNS)),
+        "status": {"known": flags is not None,
+                   **dict(zip(ci.STAGES, flags or (False,) * len(ci.STAGES), strict=True))},
+        "products": index.products.rows(customer_id),
+        "whitespace": index.whitespace.rows(customer_id),
+        "rfm": index.rfm.first(customer_id),
+        "clv": None if clv is None else {**clv, "fit_trusted": index.clv_trusted},
+        "alerts": [a.to_dict() for a in index.alerts.get(customer_id, [])],
+        "answers": base.answers.rows(customer_id),
         "followups": _followups(session, as_of, day, customer_id),
-        "contacts": rows_of(contacts.select(*CONTACT_COLUMNS)),
-        "consents": rows_of(consents),
-        "sends": _sends(tb["sends"], customer_id),
-    }
-    warnings = [
-        *session.coverage(day, yoy=0), *session._whitespace_notices(day, WINDOW), *clv_checks,
-    ]  # fmt: skip
-    return payload, day, _unique(warnings)
+        "contacts": base.contacts.rows(customer_id),
+        "consents": base.consents.rows(customer_id),
+        "sends": base.sends.rows(customer_id),
+    }  # fmt: skip
+    return payload, day, list(index.warnings)
+
+
+def warm(session: Session, as_of: Any = None, *, months: int = 13) -> None:
+    """Build the cards' index of ``as_of`` as the first card of that date would."""
+    day = session.resolve_as_of(as_of)
+    ci.base_index(session)
+    ci.day_index(session, day, months)
+    if session.workspace is not None:
+        ci.task_index(session, _tasks_day(session, as_of, day))
+
+
+def _followups(session: Session, as_of: Any, day: dt.date, customer_id: str) -> list[dict]:
+    """The customer's follow-up tasks, read without opening new ones."""
+    if session.workspace is None:
+        return []
+    tasks = ci.task_index(session, _tasks_day(session, as_of, day))
+    return [dict(task) for task in tasks.get(customer_id, [])]
+
+
+def _tasks_day(session: Session, as_of: Any, day: dt.date) -> dt.date:
+    """The day a card shows the tasks as of: the card's date when one was given, else the
+    latest answer's (as the follow-up list dates them)."""
+    if as_of is None:
+        return session.resolve_as_of(None, reads=("responses",), otherwise=("orders",))
+    return day
 
 
 def _backend_name(*tables: ir.Table) -> str | None:

@@ -506,15 +506,23 @@ class Session(SessionBase):
         MoM / YoY, the latest ``months`` months), ``whitespace`` opportunities, ``rfm`` row and
         ``clv`` (P(alive), expected purchases, CLV, ``fit_trusted``; null without one), its
         ``alerts``, ``answers``, ``followups`` (read, not opened; as of the latest answer by
-        default), ``contacts``, ``consents`` and latest 50 ``sends``. The status, RFM scores,
-        CLV fit and alerts of the whole base are computed once per session and date, and
-        shared by every card."""
+        default), ``contacts``, ``consents`` and latest 50 ``sends``. The first card of a date
+        computes what every card shows for the whole base at once (:meth:`warm_cards`); the
+        later cards of the session look theirs up without a query."""
         from cxray.api.customer import customer_card
 
         payload, day, warnings = customer_card(self, customer_id, as_of, months=months)
         tables = {k: payload[k] for k in ("products", "whitespace", "answers", "contacts",
                                           "consents", "sends", "alerts", "followups")}  # fmt: skip
         return Result("customer", payload, tables, as_of=day, warnings=warnings)
+
+    def warm_cards(self, as_of: DateLike = None, *, months: int = 13) -> None:
+        """Build the customer cards' index of ``as_of`` (default: the latest order date), as
+        the first card of that date would: a server calls it at start so that every card is
+        quick (:mod:`cxray.api.cardindex`)."""
+        from cxray.api.customer import warm
+
+        warm(self, as_of, months=months)
 
     def search(self, query: str, *, limit: int = 20) -> Result:
         """Customers whose id starts with ``query`` or whose name contains it, in any case (the
@@ -592,6 +600,7 @@ class Session(SessionBase):
         if sync:
             policy = fu.FollowupPolicy(owner_attribute, default_owner, due_days)
             new = fu.sync(ws, as_of=day, policy=policy)
+            self._forget("card_tasks")
         rows = fu.followups(ws, as_of=day, status=status, owner=owner, customer=customer)
         everything = (
             rows if status is None else fu.followups(ws, as_of=day, owner=owner, customer=customer)
@@ -606,6 +615,7 @@ class Session(SessionBase):
 
         day = parse_day(date, "--date") or dt.date.today()
         close_task(self._writable(), task_id, closed_at=day, resolution=resolution)
+        self._forget("card_tasks")
         payload = {"task_id": task_id, "closed_at": day, "resolution": resolution}
         return Result("followup_closed", payload, value=None, as_of=day)
 
@@ -615,6 +625,7 @@ class Session(SessionBase):
         from cxray.comms.followups import reassign_task
 
         before = reassign_task(self._writable(), task_id, owner=owner)
+        self._forget("card_tasks")
         payload = {"task_id": task_id, "owner": owner.strip(), "previous_owner": before}
         return Result("followup_reassigned", payload, value=None)
 
