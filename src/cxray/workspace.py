@@ -590,7 +590,7 @@ class Workspace:
 
         try:
             statements = [s for s in sqlglot.parse(query, read=self.con.dialect) if s is not None]
-        except sqlglot.errors.ParseError as err:
+        except (sqlglot.errors.ParseError, sqlglot.errors.TokenError) as err:  # '$', '['
             raise CxrayError("sql_failed", detail=str(err).splitlines()[0]) from None
         if len(statements) != 1 or not isinstance(statements[0], exp.Query):
             raise CxrayError("sql_not_read_only")
