@@ -101,9 +101,8 @@ def site(browser, tmp_path_factory):
                           key=lambda c: lines.get(c, 0))  # fmt: skip
     served.other_card = sorted(set(customers["customer_id"]) - set(managed["customer_id"])
                                & with_email)[0]  # fmt: skip
-    served.own_task = next(
-        t["task_id"] for t in tasks if t["status"] == "open" and t["owner"] == served.manager_name
-    )
+    task = next(t for t in tasks if t["status"] == "open" and t["owner"] == served.manager_name)
+    served.own_task, served.own_task_customer = task["task_id"], task["customer_id"]
     named = customers[customers["name"].notna()].sort_values("customer_id").iloc[0]
     served.named_id, served.name = named["customer_id"], named["name"]
     with Server(served.app) as server:
@@ -209,6 +208,11 @@ def test_closing_a_follow_up_task(open_page, site):
         row.locator("form[action$='/close'] button").click()
     assert page.url == f"{site.url}/followups"
     assert page.locator(f"tr[data-task='{site.own_task}']").count() == 0
+    # the customer's card shows it closed, with what was done, and no form to close it again
+    page.goto(f"/customers/{site.own_task_customer}")
+    row = page.locator(f"tr[data-task='{site.own_task}']")
+    assert "Called back, agreed a discount" in row.inner_text()
+    assert row.locator("form").count() == 0
 
     page = open_page("admin")
     page.goto("/audit?action=task_closed")

@@ -40,6 +40,9 @@ def card_for(state: WebState, user: User, customer_id: str, as_of: str | None, *
     day = parse_day(as_of or None, "as_of")
     card = state.kept(("customer", customer_id, day),
                       lambda s: s.customer(customer_id, day).to_dict())  # fmt: skip
+    if day is None:  # today's card: its tasks as the queue shows them (closed today: closed)
+        tasks = [row for row in _tasks(state) if row["customer_id"] == customer_id]
+        card = {**card, "followups": tasks}
     own = owns(user, card["customer"])
     unmasked = user.can("pii") or own
     shown = dict(card) if unmasked else mask_payload(card)
@@ -57,14 +60,19 @@ def card_for(state: WebState, user: User, customer_id: str, as_of: str | None, *
 def visible_tasks(state: WebState, user: User, status: str | None = None) -> list[dict]:
     """The follow-up tasks ``user`` works: every task for admins and analysts, a manager's
     own (owner = their name) otherwise."""
-    day = state.tasks_day()
-    rows = state.kept(
-        ("followups", status, day),
-        lambda s: s.followups(day, status=status, sync=False).to_dict()["tasks"],
-    )
+    rows = _tasks(state, status)
     if user.can("all_tasks"):
         return rows
     return [row for row in rows if user.name and row.get("owner") == user.name]
+
+
+def _tasks(state: WebState, status: str | None = None) -> list[dict]:
+    """Every follow-up task (of ``status``), as of :meth:`WebState.tasks_day`; kept."""
+    day = state.tasks_day()
+    return state.kept(
+        ("followups", status, day),
+        lambda s: s.followups(day, status=status, sync=False).to_dict()["tasks"],
+    )
 
 
 def _task(state: WebState, user: User, task_id: str) -> dict:
