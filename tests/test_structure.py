@@ -362,6 +362,8 @@ def test_regular_with_18_month_window(load):
         ({"contact_window": -5}, "contact_window"),
         ({"active_window": 0}, "active_window"),
         ({"active_window": 1.5}, "active_window"),
+        ({"contact_window": 36526}, "contact_window"),  # past a century: dates overflow
+        ({"active_window": 1201}, "active_window"),  # one term a year nests too deep
         ({"min_orders_per_year": 0}, "min_orders_per_year"),
         ({"key_share": 0.0}, "key_share"),
         ({"key_share": 1.2}, "key_share"),

@@ -103,10 +103,11 @@ class StructureParams:
     key_share: float = 0.70
 
     def __post_init__(self) -> None:
-        for name in ("contact_window", "active_window"):
+        # at most a century: longer windows overflow dates and nest one expression per year
+        for name, most in (("contact_window", 36525), ("active_window", 1200)):
             value = getattr(self, name)
-            if not _is_int(value) or value <= 0:
-                raise ValueError(f"{name} must be a whole number greater than 0, got {value!r}")
+            if not _is_int(value) or not 0 < value <= most:
+                raise ValueError(f"{name} must be a whole number from 1 to {most}, got {value!r}")
         if not _is_int(self.min_orders_per_year) or self.min_orders_per_year < 1:
             raise ValueError(
                 f"min_orders_per_year must be a whole number of at least 1, "
