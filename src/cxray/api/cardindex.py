@@ -40,6 +40,9 @@ ANSWER_COLUMNS = ("date", "metric", "score", "survey", "touchpoint", "comment")
 CONTACT_COLUMNS = ("contact_id", "contact_name", "role", "email", "phone", "is_current")
 CLV_COLUMNS = ("p_alive", "expected_purchases", "clv")
 SENDS_SHOWN = 50
+DAYS_KEPT = 3
+"""The dates (and numbers of months) whose card parts a session keeps at most: a date's
+products of every customer weigh ~100 MB on a million order lines."""
 WINDOW = 24
 """The months of RFM and white space on the card (their questions' default) and of the
 coverage notice on both."""
@@ -176,8 +179,14 @@ def _latest_sends(sends: ir.Table) -> ir.Table:
 
 
 def day_index(session: Session, day: dt.date, months: int | None) -> DayIndex:
-    """The parts of every card of ``day`` (products over ``months``), once per session."""
-    return session._once(("card", day, months), lambda: _day(session, day, months))
+    """The parts of every card of ``day`` (products over ``months``), once per session; at most
+    :data:`DAYS_KEPT` dates are kept, the earliest built goes first."""
+    key = ("card", day, months)
+    if key not in session._cache:
+        kept = [k for k in session._cache if k[0] == "card" and k[1] != "base"]
+        for old in kept[: max(len(kept) - DAYS_KEPT + 1, 0)]:
+            del session._cache[old]
+    return session._once(key, lambda: _day(session, day, months))
 
 
 def _day(session: Session, day: dt.date, months: int | None) -> DayIndex:

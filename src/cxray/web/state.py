@@ -69,13 +69,16 @@ class WebState:
             return (value,)
 
     def warm(self) -> None:
-        """Compute the overview's report for the default filters (run in the background at
-        start; a failure here shows again on the page that needs it)."""
+        """Compute the overview's report for the default filters and the customer cards'
+        index of the default date (run in the background at start; a failure here shows again
+        on the page that needs it)."""
         import contextlib
 
         with contextlib.suppress(Exception):
             day, _ = self.report_key(None, None)
             self.kept(("report", day, None), lambda s: s.report(day).value)
+        with contextlib.suppress(Exception):  # every customer card of the default date
+            self.run(lambda s: s.warm_cards())
 
     def report_key(self, as_of: str | None, segment_by: str | None) -> tuple[Any, str | None]:
         """The report's filters as kept: the analysis date resolved (a date given or the
