@@ -17,7 +17,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pytest
 from conftest import d
-from test_customer_card import AS_OF, TABLE_ROWS
+from test_customer_card import AS_OF, TABLE_ROWS, writable  # noqa: F401 (a fixture)
 
 from cxray.api.base import rows_of
 from cxray.api.results import Result, json_default
@@ -170,16 +170,7 @@ def test_a_session_keeps_the_cards_of_three_dates_at_most(session):
 # --- a workspace: follow-up writes and imports reach the next card ------------------------------
 
 
-@pytest.fixture
-def writable(tmp_path):
-    w = Workspace(tmp_path / "ws", create=True)
-    for name in ("orders", "customers", "products", "responses"):
-        w.write(name, pd.DataFrame(TABLE_ROWS[name]))
-    with Session(w) as held:
-        yield held
-
-
-def test_a_card_shows_a_task_closed_or_reassigned_since_the_last_card(writable, tmp_path):
+def test_a_card_shows_a_task_closed_or_reassigned_since_the_last_card(writable, tmp_path):  # noqa: F811
     session = writable
     session.warm_cards(AS_OF)
     assert session.customer("C1", AS_OF).to_dict()["followups"] == []  # no task opened yet

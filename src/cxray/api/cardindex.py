@@ -26,7 +26,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cxray.api.results import Notice
+from cxray.api.results import Notice, distinct
 
 if TYPE_CHECKING:  # pragma: no cover
     import ibis.expr.types as ir
@@ -220,7 +220,7 @@ def _day(session: Session, day: dt.date, months: int | None) -> DayIndex:
         clv=clv,
         clv_trusted=fit_trusted([w.code for w in checks]),
         alerts=alerts,
-        warnings=_unique(warnings),
+        warnings=distinct(warnings),
     )
 
 
@@ -237,11 +237,3 @@ def task_index(session: Session, day: dt.date) -> dict[str, list[dict]]:
         return found
 
     return session._once(("card_tasks", day), make)
-
-
-def _unique(notices: list[Notice]) -> list[Notice]:
-    seen: list[Notice] = []
-    for notice in notices:
-        if notice not in seen:
-            seen.append(notice)
-    return seen

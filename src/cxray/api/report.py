@@ -21,7 +21,7 @@ from cxray.analytics.returns import return_rates
 from cxray.analytics.structure import Funnel
 from cxray.analytics.windows import trailing_window
 from cxray.api.base import SessionBase, rows_of
-from cxray.api.results import Notice
+from cxray.api.results import Notice, distinct
 from cxray.errors import CxrayError
 
 
@@ -266,15 +266,6 @@ def collect(
             ]
         ),
     )
-
-
-def distinct(found: list[Notice]) -> list[Notice]:
-    """The notices in order, each once (several sections raise the same one)."""
-    seen: list[Notice] = []
-    for notice in found:
-        if notice not in seen:
-            seen.append(notice)
-    return seen
 
 
 def feedback_data(session: SessionBase, *, as_of: dt.date) -> dict[str, Any]:

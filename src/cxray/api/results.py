@@ -31,6 +31,15 @@ class Notice:
         return {"code": self.code, "params": dict(self.params)}
 
 
+def distinct(found: list[Notice]) -> list[Notice]:
+    """The notices in order, each once (several sections raise the same one)."""
+    seen: list[Notice] = []
+    for notice in found:
+        if notice not in seen:
+            seen.append(notice)
+    return seen
+
+
 def json_default(value: Any) -> Any:
     """How values that JSON does not know are written: dates as ISO text, NumPy scalars as
     numbers, anything else as its text."""
