@@ -136,7 +136,7 @@ class Check:
 
 
 def _rows(ws: Workspace, name: str) -> list[dict[str, Any]]:
-    return ws.con.table(name).to_pyarrow().to_pylist() if ws.has(name) else []
+    return ws.table(name).to_pyarrow().to_pylist() if ws.has(name) else []
 
 
 def _store(ws: Workspace, name: str, rows: list[dict[str, Any]]) -> None:
@@ -178,7 +178,7 @@ def audit_log(
         raise CxrayError("bad_parameter", detail="--limit must be 1 or more, --offset 0 or more")
     if not ws.has(AUDIT):
         return [], 0
-    tbl = ws.con.table(AUDIT)
+    tbl = ws.table(AUDIT)
     if action is not None:
         tbl = tbl.filter(tbl.action == action)
     total = int(tbl.count().to_pyarrow().as_py())
@@ -203,7 +203,7 @@ def audit(
     with ws.transaction():
         seq = 1
         if ws.has(AUDIT):
-            last = ws.con.table(AUDIT).seq.max().to_pyarrow().as_py()
+            last = ws.table(AUDIT).seq.max().to_pyarrow().as_py()
             seq = (last or 0) + 1
         row = {"seq": seq, "at": now or utc_now(), "actor": actor, "action": action,
                "target": target, "details": json.dumps(details or {}, sort_keys=True)}  # fmt: skip

@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import sys
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
@@ -667,6 +668,7 @@ class Workspace:
             return
         self.con.raw_sql("BEGIN TRANSACTION")
         self._in_transaction = True
+        before = _changes.get(self._file, 0) if self._file is not None else 0
         try:
             yield
         except BaseException:
@@ -676,8 +678,9 @@ class Workspace:
             self.con.raw_sql("COMMIT")
         finally:
             self._in_transaction = False
-            # what the transaction wrote is undone, or seen by the process's other connections
-            if self._file is not None:
+            # tables it created or dropped are undone, or seen by the process's other
+            # connections (rows appended change no listing)
+            if self._file is not None and _changes.get(self._file, 0) != before:
                 _changed(self._file)
 
     def import_file(
@@ -812,7 +815,7 @@ class Workspace:
         """
         if not self.has(name):
             self.con.create_table(name, schema=ibis.schema(schema))
-        stored = self.con.table(name).schema()
+        stored = self.table(name).schema()  # from the kept listing: no query
         unknown = [c for c in data.column_names if c not in stored]
         if unknown:
             raise ValueError(f"table {name} has no column(s) {', '.join(unknown)}")
@@ -824,8 +827,20 @@ class Workspace:
                 for c, typ in stored.items()
             }
         )
-        if aligned.num_rows:
+        if not aligned.num_rows:
+            return
+        if not self.is_duckdb:
             self.con.insert(name, aligned)
+            return
+        # DuckDB reads the Arrow rows as they are: no SQL to compile for each batch of literals
+        # (an audit entry, a follow-up task), which Ibis' insert would compile and keep anew
+        raw, view = self.con.con, f"{INTERNAL_PREFIX}append_{secrets.token_hex(8)}"
+        raw.register(view, aligned)
+        try:
+            quoted = '"' + name.replace('"', '""') + '"'
+            raw.execute(f'INSERT INTO {quoted} SELECT * FROM "{view}"')
+        finally:
+            raw.unregister(view)
 
     def replace(self, name: str, expr: ibis.Table) -> None:
         """Overwrite table ``name`` with the rows of ``expr`` (which may read ``name`` itself).
