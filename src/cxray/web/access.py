@@ -41,17 +41,18 @@ class User:
 
 
 class NotSignedIn(Exception):
-    """No valid session or token: pages go to the sign-in page, the API answers 401."""
+    """No valid session or token: pages go to the sign-in page, the API answers 401 with
+    ``code``."""
 
-    def __init__(self, api: bool, code: str = "not_signed_in") -> None:
-        self.api, self.code = api, code
+    def __init__(self, code: str = "not_signed_in") -> None:
+        self.code = code
 
 
 class Forbidden(Exception):
     """Signed in, but the role does not allow it: 403."""
 
-    def __init__(self, api: bool, permission: str) -> None:
-        self.api, self.permission = api, permission
+    def __init__(self, permission: str) -> None:
+        self.permission = permission
 
 
 class BadCsrf(Exception):
@@ -75,7 +76,7 @@ def token_user(request: Request) -> User | None:
     state = request.app.state.web
     check = state.run(lambda s: s.accounts.verify_token(token.strip()))
     if not check.ok:
-        raise NotSignedIn(api=True, code=f"token_{check.refused}")
+        raise NotSignedIn(f"token_{check.refused}")
     user = check.user
     return User(user["login"], user["role"], user.get("name"), state.lang, None)
 
@@ -92,9 +93,9 @@ def page_access(permission: str) -> Any:
     def dependency(request: Request) -> User:
         user = cookie_user(request)
         if user is None:
-            raise NotSignedIn(api=False)
+            raise NotSignedIn()
         if not user.can(permission):
-            raise Forbidden(api=False, permission=permission)
+            raise Forbidden(permission)
         return user
 
     return _declared(dependency, permission)
@@ -110,9 +111,9 @@ def api_access(permission: str) -> Any:
         if user is None and request.method == "GET":
             user = cookie_user(request)
         if user is None:
-            raise NotSignedIn(api=True)
+            raise NotSignedIn()
         if not user.can(permission):
-            raise Forbidden(api=True, permission=permission)
+            raise Forbidden(permission)
         return user
 
     return _declared(dependency, permission)

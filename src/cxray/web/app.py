@@ -114,7 +114,7 @@ def _answer_errors(app: FastAPI) -> None:
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
-        if exc.api:
+        if _is_api(request):
             return error_json(401, exc.code, t("web_not_signed_in", lang=_lang(request)))
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/signin?next={quote(target)}", status_code=303)

@@ -81,7 +81,7 @@ def _task(state: WebState, user: User, task_id: str) -> dict:
             return row
     if user.can("all_tasks"):
         raise CxrayError("followup_unknown", task_id=task_id)
-    raise Forbidden(api=False, permission="all_tasks")
+    raise Forbidden("all_tasks")
 
 
 def close_followup(state: WebState, user: User, task_id: str, resolution: str) -> dict:
