@@ -107,6 +107,33 @@ def reference_card(session: Session, customer_id: str, as_of: Any = None, months
     return Result("customer", payload, as_of=day, warnings=unique).to_dict()
 
 
+def reference_search(session: Session, query: str, limit: int = 20) -> list[dict]:
+    """The customer search as one query in the backend, as it was before the index."""
+    from cxray.analytics.text import lower_case
+
+    text = query.strip().lower()
+    tb = session.tables()
+    customers, orders = tb["customers"], tb["orders"]
+    backend = customers._find_backend().name
+    columns = [c for c in ("customer_id", "name", "segment", "region", "account_manager")
+               if c in customers.columns]  # fmt: skip
+
+    def folded(value: Any) -> Any:
+        return lower_case(value.cast("string"), backend)
+
+    by_id = folded(customers.customer_id).startswith(text)
+    by_name = folded(customers.name).contains(text).fill_null(False)
+    found = customers.filter(by_id | by_name).select(*columns)
+    only_orders = orders.filter(folded(orders.customer_id).startswith(text))
+    only_orders = only_orders.select("customer_id").distinct()
+    only_orders = only_orders.filter(~only_orders.customer_id.isin(customers.customer_id))
+    blanks = {c: ibis.null(customers[c].type()) for c in columns if c != "customer_id"}
+    found = found.union(only_orders.mutate(**blanks).select(*columns))
+    exact = folded(found.customer_id) == text
+    ranked = found.order_by([ibis.desc(exact), found.name.isnull(), "name", "customer_id"])
+    return rows_of(ranked.limit(limit))
+
+
 def same(indexed: dict, reference: dict) -> None:
     """Equal as JSON text: keys in the same order, rows in the same order, the same values."""
     assert json.dumps(indexed, default=json_default) == json.dumps(reference, default=json_default)
@@ -234,3 +261,20 @@ def test_a_sample_of_the_demo_cards_equals_the_reference(demo):
     ]
     for customer_id in picked:
         same(demo.customer(customer_id).to_dict(), reference_card(demo, customer_id))
+
+
+def test_the_demo_search_equals_the_query(demo):
+    names = demo.tables()["customers"].name.to_pyarrow().to_pylist()
+    words = sorted({w for name in names[::500] if name for w in name.split()})[:12]
+    queries = ["C0", "c035", "C03596", "c1", "ооо", "ИП", "zzz", " Ип ", *words]
+    for query in queries:
+        for limit in (1, 20, 200):
+            found = demo.search(query, limit=limit).to_dict()["customers"]
+            assert found == reference_search(demo, query, limit), (query, limit)
+
+
+def test_the_fixture_search_equals_the_query(session):
+    for query in ("c1", "C1", "trad", "ооо", "РОМАШ", "x9", "d", "zzz", "o"):
+        for limit in (1, 3, 20):
+            found = session.search(query, limit=limit).to_dict()["customers"]
+            assert found == reference_search(session, query, limit), (query, limit)

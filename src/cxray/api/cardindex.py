@@ -39,6 +39,7 @@ STAGES = ("reachable", "active", "regular", "key")
 ANSWER_COLUMNS = ("date", "metric", "score", "survey", "touchpoint", "comment")
 CONTACT_COLUMNS = ("contact_id", "contact_name", "role", "email", "phone", "is_current")
 CLV_COLUMNS = ("p_alive", "expected_purchases", "clv")
+SEARCH_COLUMNS = ("customer_id", "name", "segment", "region", "account_manager")
 SENDS_SHOWN = 50
 DAYS_KEPT = 3
 """The dates (and numbers of months) whose card parts a session keeps at most: a date's
@@ -110,6 +111,9 @@ class BaseIndex:
     contacts: Grouped
     consents: Grouped
     sends: Grouped
+    search_columns: tuple[str, ...]
+    searched: list[tuple[str, str | None, tuple]]
+    """Every customer the search finds: id and name in lower case, and its search columns."""
 
     @property
     def nbytes(self) -> int:
@@ -143,22 +147,45 @@ def base_index(session: Session) -> BaseIndex:
 def _base(session: Session) -> BaseIndex:
     tb = session.tables()
     known: set[str] = set()
+    ordered: set[str] = set()  # the ids of the orders
     for name, table in tb.items():
         if name != "customers" and "customer_id" in table.columns:
             ids = table.select("customer_id").distinct().to_pyarrow()["customer_id"]
-            known.update(v for v in ids.to_pylist() if v is not None)
+            found = {v for v in ids.to_pylist() if v is not None}
+            known |= found
+            ordered = found if name == "orders" else ordered
+    customers = tb["customers"].to_pyarrow()
     answers = tb["responses"].order_by([ibis.desc("date"), "metric"])
     contacts = tb["contacts"]
     contacts = contacts.order_by([ibis.desc(contacts.is_current.fill_null(True)), "contact_id"])
     consents = tb["consents"]
     return BaseIndex(
-        customers=_grouped(tb["customers"]),
+        customers=Grouped(customers),
         known=frozenset(known),
+        **_searched(customers, ordered),
         answers=_grouped(answers, ANSWER_COLUMNS),
         contacts=_grouped(contacts, CONTACT_COLUMNS),
         consents=_grouped(consents.order_by(["channel", "date"]), consents.columns),
         sends=_grouped(_latest_sends(tb["sends"]), _SEND_COLUMNS),
     )
+
+
+def _searched(customers: pa.Table, ordered: set[str]) -> dict[str, Any]:
+    """What the customer search reads: the search columns of every customers row, then of
+    the ids only the orders know (their id, the rest null), each with its id and name in lower
+    case."""
+    columns = tuple(c for c in SEARCH_COLUMNS if c in customers.column_names)
+    rows = [tuple(row.values()) for row in customers.select(list(columns)).to_pylist()]
+    named = {values[0] for values in rows}
+    blank = (None,) * (len(columns) - 1)
+    rows += [(customer_id, *blank) for customer_id in sorted(ordered - named)]
+    at = columns.index("name")
+    folded = [
+        (str(row[0]).lower(), None if row[at] is None else str(row[at]).lower(), row)
+        for row in rows
+        if row[0] is not None
+    ]
+    return {"search_columns": columns, "searched": folded}
 
 
 _SEND_COLUMNS = ("campaign_id", "channel", "sent_at", "opened", "clicked", "unsubscribed")

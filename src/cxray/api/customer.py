@@ -8,22 +8,14 @@ card after the first of its date runs no query.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
-
-import ibis
+from typing import Any
 
 from cxray.api import cardindex as ci
-from cxray.api.base import rows_of
 from cxray.api.results import Notice
 from cxray.errors import CxrayError
 
-if TYPE_CHECKING:  # pragma: no cover
-    import ibis.expr.types as ir
-
 Session = Any
 """A :class:`cxray.api.session.Session` (not imported: the session imports this module)."""
-
-SEARCH_COLUMNS = ("customer_id", "name", "segment", "region", "account_manager")
 
 
 def customer_card(
@@ -85,42 +77,16 @@ def _tasks_day(session: Session, as_of: Any, day: dt.date) -> dt.date:
     return day
 
 
-def _backend_name(*tables: ir.Table) -> str | None:
-    """The name of the backend that runs a query over ``tables`` (None: in-memory tables of no
-    backend, which DuckDB runs)."""
-    for table in tables:
-        try:
-            return table._find_backend().name
-        except Exception:  # an in-memory stand-in of a missing table
-            continue
-    return None
-
-
 def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
     """The customers whose id starts with ``query`` or whose name contains it, in any case
     (the exact id first, then by name); customers known only from their orders match by id.
-    One query in the backend."""
-    from cxray.analytics.text import lower_case
-
+    Read from the cards' index (:func:`cxray.api.cardindex.base_index`), without a query."""
     text = (query or "").strip().lower()
     if not text or limit < 1:
         return []
-    tb = session.tables()
-    customers, orders = tb["customers"], tb["orders"]
-    backend = _backend_name(customers, orders)
-    columns = [c for c in SEARCH_COLUMNS if c in customers.columns]
-
-    def folded(value: Any) -> Any:
-        return lower_case(value.cast("string"), backend)
-
-    by_id = folded(customers.customer_id).startswith(text)
-    by_name = folded(customers.name).contains(text).fill_null(False)
-    found = customers.filter(by_id | by_name).select(*columns)
-    ordered = orders.filter(folded(orders.customer_id).startswith(text))
-    only_orders = ordered.select("customer_id").distinct()
-    only_orders = only_orders.filter(~only_orders.customer_id.isin(customers.customer_id))
-    blanks = {c: ibis.null(customers[c].type()) for c in columns if c != "customer_id"}
-    found = found.union(only_orders.mutate(**blanks).select(*columns))
-    exact = folded(found.customer_id) == text
-    ranked = found.order_by([ibis.desc(exact), found.name.isnull(), "name", "customer_id"])
-    return rows_of(ranked.limit(limit))
+    base = ci.base_index(session)
+    found = [(folded_id, row) for folded_id, folded_name, row in base.searched
+             if folded_id.startswith(text) or (folded_name and text in folded_name)]  # fmt: skip
+    at = base.search_columns.index("name")
+    found.sort(key=lambda hit: (hit[0] != text, hit[1][at] is None, hit[1][at] or "", hit[1][0]))
+    return [dict(zip(base.search_columns, row, strict=True)) for _, row in found[:limit]]
