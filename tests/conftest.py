@@ -182,3 +182,16 @@ def ws(tmp_path):
     """A fresh workspace folder with its embedded DuckDB."""
     with Workspace(tmp_path / "ws", create=True) as workspace:
         yield workspace
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A workspace folder (closed) holding two orders, for tests that open it in processes."""
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount\n1,A,2024-01-01,10\n2,B,2024-01-02,5\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "ws"
+    with Workspace(folder, create=True) as workspace:
+        workspace.import_file("orders", tmp_path / "orders.csv")
+    return folder

@@ -26,17 +26,6 @@ from cxray.cli import app
 from cxray.errors import CxrayError
 from cxray.workspace import DB_FILE, Workspace
 
-ORDERS = "order_id,customer_id,order_date,amount\n1,A,2024-01-01,10\n2,B,2024-01-02,5\n"
-
-
-@pytest.fixture
-def folder(tmp_path) -> Path:
-    (tmp_path / "orders.csv").write_text(ORDERS, encoding="utf-8")
-    folder = tmp_path / "ws"
-    with Workspace(folder, create=True) as ws:
-        ws.import_file("orders", tmp_path / "orders.csv")
-    return folder
-
 
 def hold(folder: Path, *, seconds: float, cxray_writer: bool = False) -> subprocess.Popen:
     """A second process holding the workspace's database writable for ``seconds`` seconds after

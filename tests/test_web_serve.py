@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from conftest import one_line_error
@@ -21,19 +20,8 @@ from cxray.cli import app
 from cxray.web import signin
 from cxray.web.masking import mask_email, mask_name, mask_payload, mask_phone
 from cxray.web.serve import is_loopback, server_url
-from cxray.workspace import Workspace
 
-ORDERS = "order_id,customer_id,order_date,amount\n1,A,2024-01-01,10\n2,B,2024-01-02,5\n"
 PASSWORD = "correct-horse-7"
-
-
-@pytest.fixture
-def folder(tmp_path) -> Path:
-    (tmp_path / "orders.csv").write_text(ORDERS, encoding="utf-8")
-    folder = tmp_path / "ws"
-    with Workspace(folder, create=True) as ws:
-        ws.import_file("orders", tmp_path / "orders.csv")
-    return folder
 
 
 def cli(*args: str, input: str | None = None):

@@ -9,7 +9,7 @@ import secrets
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from cxray.api import TABLES
@@ -20,6 +20,7 @@ from cxray.web.access import User, check_csrf, page_access
 from cxray.web.customers import card_for
 from cxray.web.render import render_page
 from cxray.web.signin import COOKIE, LIFETIME
+from cxray.web.uploads import ImportForm, import_form, run_import
 
 router = APIRouter(include_in_schema=False)
 SIGNIN_CSRF = "cxray_signin"  # the sign-in form's own token (double submit: cookie and field)
@@ -274,24 +275,18 @@ def imports_page(request: Request, user: Annotated[User, page_access("import")])
 def import_upload(
     request: Request,
     user: Annotated[User, page_access("import")],
-    table: Annotated[str, Form()],
-    file: Annotated[UploadFile, File()],
-    maps: Annotated[str, Form()] = "",
-    sep: Annotated[str, Form()] = "",
-    encoding: Annotated[str, Form()] = "",
-    date_format: Annotated[str, Form()] = "",
+    form: Annotated[ImportForm, Depends(import_form)],
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
-    from cxray.web.uploads import run_import
-
     check_csrf(user, csrf)
     try:
-        result = run_import(request.app.state.web, user, table, file, maps=maps, sep=sep,
-                            encoding=encoding, date_format=date_format)  # fmt: skip
+        result = run_import(request.app.state.web, user, form)
     except CxrayError as err:  # shown above the form, which keeps what was chosen
+        message = err.message(user.lang)
         return render_page(request, user, "imports.html", status_code=400, tables=TABLES,
-                           result=None, error=err.message(user.lang), chosen=table)  # fmt: skip
-    return render_page(request, user, "imports.html", tables=TABLES, result=result, chosen=table)
+                           result=None, error=message, chosen=form.table)  # fmt: skip
+    return render_page(request, user, "imports.html", tables=TABLES, result=result,
+                       chosen=form.table)  # fmt: skip
 
 
 @router.get("/audit")

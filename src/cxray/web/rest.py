@@ -17,13 +17,14 @@ import inspect
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
 
 from cxray.api.results import to_json
 from cxray.web.access import User, api_access
 from cxray.web.customers import card_for, close_followup, reassign_followup, visible_tasks
 from cxray.web.masking import mask_payload
+from cxray.web.uploads import ImportForm, import_form, run_import
 
 router = APIRouter()
 PAGE = 1000
@@ -235,19 +236,10 @@ def sql(
 def import_file(
     request: Request,
     user: Annotated[User, api_access("import")],
-    table: Annotated[str, Form()],
-    file: Annotated[UploadFile, File()],
-    maps: Annotated[str, Form()] = "",
-    sep: Annotated[str, Form()] = "",
-    encoding: Annotated[str, Form()] = "",
-    date_format: Annotated[str, Form()] = "",
+    form: Annotated[ImportForm, Depends(import_form)],
 ) -> Response:
     """Import a file into a canonical table (``maps``: ``source=column`` per line)."""
-    from cxray.web.uploads import run_import
-
-    result = run_import(request.app.state.web, user, table, file, maps=maps, sep=sep,
-                        encoding=encoding, date_format=date_format)  # fmt: skip
-    return answer(result, user)
+    return answer(run_import(request.app.state.web, user, form), user)
 
 
 # --- users, tokens and the audit log -----------------------------------------------------

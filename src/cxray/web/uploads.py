@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import UploadFile
+from fastapi import File, Form, UploadFile
 
 from cxray.errors import CxrayError
 
@@ -26,17 +27,40 @@ def _file_name(upload: UploadFile) -> str:
     return name or "upload"
 
 
-def run_import(
-    state: WebState, user: User, table: str, upload: UploadFile, *, maps: str = "",
-    sep: str = "", encoding: str = "", date_format: str = "",
-) -> dict[str, Any]:  # fmt: skip
-    """Import ``upload`` into ``table`` with the column mapping ``maps`` (one ``source=column``
-    per line or separated by commas); the import's ``--json`` payload. Audited as
+@dataclass
+class ImportForm:
+    """What an import asks for, from a page's form or a REST request (multipart): the table,
+    the file, the column mapping (one ``source=column`` per line or separated by commas),
+    the delimiter, encoding and date format (empty: found from the file)."""
+
+    table: str
+    file: UploadFile
+    maps: str = ""
+    sep: str = ""
+    encoding: str = ""
+    date_format: str = ""
+
+
+def import_form(
+    table: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+    maps: Annotated[str, Form()] = "",
+    sep: Annotated[str, Form()] = "",
+    encoding: Annotated[str, Form()] = "",
+    date_format: Annotated[str, Form()] = "",
+) -> ImportForm:
+    """The dependency that reads an :class:`ImportForm` (the page and the endpoint share it)."""
+    return ImportForm(table, file, maps, sep, encoding, date_format)
+
+
+def run_import(state: WebState, user: User, form: ImportForm) -> dict[str, Any]:
+    """Import the form's file into its table; the import's ``--json`` payload. Audited as
     ``import_done`` or, when refused, ``import_refused`` with the error's code."""
+    table, upload = form.table, form.file
     name = _file_name(upload)
-    mapping = [m.strip() for m in re.split(r"[\r\n,]+", maps) if m.strip()]
-    options = dict(maps=mapping or None, sep=sep or None, encoding=encoding or None,
-                   date_format=date_format or None)  # fmt: skip
+    mapping = [m.strip() for m in re.split(r"[\r\n,]+", form.maps) if m.strip()]
+    options = dict(maps=mapping or None, sep=form.sep or None, encoding=form.encoding or None,
+                   date_format=form.date_format or None)  # fmt: skip
     folder = Path(tempfile.mkdtemp(prefix="cxray-upload-"))
     try:
         path = folder / name
