@@ -113,7 +113,8 @@ class BaseIndex:
     sends: Grouped
     search_columns: tuple[str, ...]
     searched: list[tuple[str, str | None, tuple]]
-    """Every customer the search finds: id and name in lower case, and its search columns."""
+    """Every customer the search finds, by name (nulls last), then id: id and name in lower
+    case, and its search columns."""
 
     @property
     def nbytes(self) -> int:
@@ -173,18 +174,17 @@ def _base(session: Session) -> BaseIndex:
 def _searched(customers: pa.Table, ordered: set[str]) -> dict[str, Any]:
     """What the customer search reads: the search columns of every customers row, then of
     the ids only the orders know (their id, the rest null), each with its id and name in lower
-    case."""
+    case; in the search's order after the exact id (by name, nulls last, then id)."""
     columns = tuple(c for c in SEARCH_COLUMNS if c in customers.column_names)
     rows = [tuple(row.values()) for row in customers.select(list(columns)).to_pylist()]
     named = {values[0] for values in rows}
     blank = (None,) * (len(columns) - 1)
     rows += [(customer_id, *blank) for customer_id in sorted(ordered - named)]
     at = columns.index("name")
-    folded = [
-        (str(row[0]).lower(), None if row[at] is None else str(row[at]).lower(), row)
-        for row in rows
-        if row[0] is not None
-    ]
+    rows = sorted(
+        (r for r in rows if r[0] is not None), key=lambda r: (r[at] is None, r[at] or "", r[0])
+    )
+    folded = [(str(r[0]).lower(), None if r[at] is None else str(r[at]).lower(), r) for r in rows]
     return {"search_columns": columns, "searched": folded}
 
 

@@ -85,8 +85,12 @@ def search(session: Session, query: str, *, limit: int = 20) -> list[dict[str, A
     if not text or limit < 1:
         return []
     base = ci.base_index(session)
-    found = [(folded_id, row) for folded_id, folded_name, row in base.searched
-             if folded_id.startswith(text) or (folded_name and text in folded_name)]  # fmt: skip
-    at = base.search_columns.index("name")
-    found.sort(key=lambda hit: (hit[0] != text, hit[1][at] is None, hit[1][at] or "", hit[1][0]))
-    return [dict(zip(base.search_columns, row, strict=True)) for _, row in found[:limit]]
+    exact, others = [], []
+    for folded_id, folded_name, row in base.searched:  # by name, then id
+        if folded_id == text:
+            exact.append(row)
+        elif len(others) < limit and (
+            folded_id.startswith(text) or (folded_name and text in folded_name)
+        ):
+            others.append(row)
+    return [dict(zip(base.search_columns, row, strict=True)) for row in (exact + others)[:limit]]
