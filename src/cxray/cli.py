@@ -1595,7 +1595,6 @@ def audit(
                formats=_WHEN)  # fmt: skip
 
 
-
 # --- the web workspace ----------------------------------------------------------------------
 
 
@@ -1615,6 +1614,7 @@ def serve(
 
     run_server(_state["workspace"], host=host, port=port, backend=_state["backend"],
                wait=_state["wait"], lang=texts.current_lang())  # fmt: skip
+
 
 def run() -> None:  # pragma: no cover - console entry point alias
     app()
