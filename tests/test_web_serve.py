@@ -192,3 +192,26 @@ def test_mask_payload_masks_contact_keys_at_any_depth_and_nothing_else():
     }  # fmt: skip
     assert mask_name("Анна") == "А***"
     assert card["contacts"][0]["email"] == "ivan@romashka.ru"  # a copy: the answer kept as is
+
+
+def test_an_empty_workspace_serves_pages_that_point_to_imports(tmp_path):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    import cxray
+    from cxray.web import create_app
+
+    cxray.init(tmp_path / "empty")
+    with cxray.open(tmp_path / "empty", read_only=False) as session:
+        session.accounts.add_user("anna", role="admin", password=PASSWORD)
+        client = TestClient(create_app(session))
+        form = client.get("/signin")
+        token = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+        data = {"login": "anna", "password": PASSWORD, "csrf": token, "next": "/"}
+        assert client.post("/signin", data=data).status_code == 200  # followed to the overview
+        for path in ("/", "/structure", "/clv", "/followups"):
+            page = client.get(path)
+            assert page.status_code == 200, path
+        assert 'data-code="no_data"' in client.get("/").text
+        assert client.get("/api/v1/followups").status_code == 200

@@ -92,8 +92,15 @@ class WebState:
         """The day the follow-up tasks are shown as of: today, because a task closed in the
         queue is closed today (the data's own date, that of the latest answer, would show it
         open until newer answers arrive); the data's date when it is later than today."""
-        data_day = self.kept(("tasks_data_day",), lambda s: s.resolve_as_of(
-            reads=("responses",), otherwise=("orders",)))  # fmt: skip
+        from cxray.errors import CxrayError
+
+        try:
+            data_day = self.kept(("tasks_data_day",), lambda s: s.resolve_as_of(
+                reads=("responses",), otherwise=("orders",)))  # fmt: skip
+        except CxrayError as err:  # nothing dated imported yet
+            if err.key != "as_of_required":
+                raise
+            return dt.date.today()
         return max(dt.date.today(), data_day)
 
     def open_followups(self) -> None:
