@@ -10,6 +10,7 @@ and every role.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,42 +82,41 @@ def token_user(request: Request) -> User | None:
     return User(user["login"], user["role"], user.get("name"), state.lang, None)
 
 
-def _declared(dependency: Any, permission: str) -> Any:
+def _access(permission: str, find: Callable[[Request], User | None]) -> Any:
+    """The dependency returning the user ``find`` gives, when they hold ``permission``
+    (NotSignedIn without one, Forbidden outside the role); declared on the route."""
+    roles.GRANTS[permission]  # a typo fails at import, not at the first request
+
+    def dependency(request: Request) -> User:
+        user = find(request)
+        if user is None:
+            raise NotSignedIn()
+        if not user.can(permission):
+            raise Forbidden(permission)
+        return user
+
     setattr(dependency, PERMISSION_ATTR, permission)
     return Depends(dependency)
 
 
+def _api_user(request: Request) -> User | None:
+    """The user of the Bearer token, or, for reading, of the session cookie (a page's JSON
+    twin opens in the browser)."""
+    user = token_user(request)
+    if user is None and request.method == "GET":
+        user = cookie_user(request)
+    return user
+
+
 def page_access(permission: str) -> Any:
     """The dependency of a page: the signed-in user holding ``permission``."""
-    roles.GRANTS[permission]  # a typo fails at import, not at the first request
-
-    def dependency(request: Request) -> User:
-        user = cookie_user(request)
-        if user is None:
-            raise NotSignedIn()
-        if not user.can(permission):
-            raise Forbidden(permission)
-        return user
-
-    return _declared(dependency, permission)
+    return _access(permission, cookie_user)
 
 
 def api_access(permission: str) -> Any:
     """The dependency of an endpoint: the user of the Bearer token (or, for reading, of the
-    session cookie, so a page's JSON twin opens in the browser) holding ``permission``."""
-    roles.GRANTS[permission]
-
-    def dependency(request: Request) -> User:
-        user = token_user(request)
-        if user is None and request.method == "GET":
-            user = cookie_user(request)
-        if user is None:
-            raise NotSignedIn()
-        if not user.can(permission):
-            raise Forbidden(permission)
-        return user
-
-    return _declared(dependency, permission)
+    session cookie) holding ``permission``."""
+    return _access(permission, _api_user)
 
 
 def check_csrf(user: User, sent: str | None) -> None:
