@@ -44,9 +44,9 @@ HEADERS = {
 }
 
 
-def create_app(session: Session, *, lang: str = "en", address: str = "") -> FastAPI:
+def create_app(session: Session, *, lang: str = "en") -> FastAPI:
     """The app over ``session`` (opened with ``read_only=False``). ``lang``: the pages'
-    language for users who have not chosen one; ``address``: where it is served (shown)."""
+    language for users who have not chosen one."""
     from cxray.web import pages, rest, rest_campaigns
 
     app = FastAPI(
@@ -56,7 +56,7 @@ def create_app(session: Session, *, lang: str = "en", address: str = "") -> Fast
         docs_url=f"{API}/docs",
         redoc_url=None,
     )
-    app.state.web = WebState(session, lang=lang, address=address)
+    app.state.web = WebState(session, lang=lang)
     app.mount("/static", StaticFiles(packages=[("cxray.web", "static")]), name="static")
     app.include_router(pages.router)
     app.include_router(rest.router, prefix=API)

@@ -43,7 +43,7 @@ def run_server(
             raise CxrayError("serve_no_admin")
         if not is_loopback(host):
             err_console.print(f"[bold yellow]{t('serve_not_loopback', host=host)}[/]")
-        app = create_app(session, lang=lang, address=url)
+        app = create_app(session, lang=lang)
         app.state.web.open_followups()  # answers imported since the last run start their tasks
         threading.Thread(target=app.state.web.warm, daemon=True).start()
         say("serve_listening", workspace=str(session.path or backend), url=url)

@@ -25,10 +25,9 @@ KEPT_ANSWERS = 256  # answers kept at most; the least recently used go first
 class WebState:
     """The server's API session (writable), its lock, kept answers and signed-in browsers."""
 
-    def __init__(self, session: Session, *, lang: str = "en", address: str = "") -> None:
+    def __init__(self, session: Session, *, lang: str = "en") -> None:
         self.session = session
         self.lang = lang  # the language of a new user's pages
-        self.address = address
         self.sessions = Sessions()
         self.brake = Brake()
         self._lock = threading.RLock()  # the API session's: one request at a time
