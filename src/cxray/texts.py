@@ -727,6 +727,43 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{file}: unknown key(s) {keys} in {section}; known keys: {known}",
         "ru": "{file}: неизвестные ключи {keys} в {section}; допустимые ключи: {known}",
     },
+    "campaign_exists": {
+        "en": "A campaign file {file}.yaml is already in the campaigns folder: open it to "
+        "change it",
+        "ru": "В папке campaigns уже есть файл кампании {file}.yaml: откройте его, чтобы изменить",
+    },
+    "campaign_locked": {
+        "en": "The campaign is {state}: it has been sent and can no longer be changed",
+        "ru": "Кампания в состоянии {state}: она уже отправлена, менять её нельзя",
+    },
+    "campaign_bad_transition": {
+        "en": "A campaign that is {state} cannot be {action}: not allowed from this state",
+        "ru": "Действие {action} недоступно для кампании в состоянии {state}",
+    },
+    "campaign_role_refused": {
+        "en": "The role {role} may not {action} a campaign",
+        "ru": "Роль {role} не может выполнить действие {action} с кампанией",
+    },
+    "campaign_own_approval": {
+        "en": "{actor} wrote or submitted this campaign: another marketer or admin must approve "
+        "or reject it",
+        "ru": "{actor} писал(а) или отправлял(а) эту кампанию: одобрить или отклонить её должен "
+        "другой маркетолог или администратор",
+    },
+    "campaign_comment_required": {
+        "en": "Say why the campaign is rejected: a comment is required",
+        "ru": "Укажите, почему кампания отклонена: комментарий обязателен",
+    },
+    "campaign_reapproval_needed": {
+        "en": "The audience changed since approval: {added} added, {removed} removed ({share} of "
+        "the approved audience, above {limit}); the campaign needs a fresh approval",
+        "ru": "Аудитория изменилась после одобрения: добавлено {added}, убрано {removed} "
+        "({share} одобренной аудитории, больше {limit}); кампанию нужно одобрить заново",
+    },
+    "campaign_not_exported": {
+        "en": "The campaign {file} has not been exported yet: no lists to download",
+        "ru": "Кампания {file} ещё не выгружена: скачивать нечего",
+    },
     "campaign_missing_field": {
         "en": "{file}: {field} is required",
         "ru": "{file}: не указано обязательное поле {field}",

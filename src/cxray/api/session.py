@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cxray.api.accounts import AccountsSession
     from cxray.api.campaigns import CampaignSession
     from cxray.api.feedback import FeedbackSession
+    from cxray.api.studio import StudioSession
     from cxray.workspace import Progress
 
 __all__ = ["DateLike", "Session", "parse_day"]
@@ -566,6 +567,14 @@ class Session(SessionBase):
         from cxray.api.feedback import FeedbackSession
 
         return FeedbackSession(self)
+
+    @property
+    def studio(self) -> StudioSession:
+        """The campaign studio: the campaign files with their states, saved, submitted,
+        approved by a second person, exported and measured (:mod:`cxray.api.studio`)."""
+        from cxray.api.studio import StudioSession
+
+        return StudioSession(self)
 
     @property
     def accounts(self) -> AccountsSession:

@@ -44,8 +44,9 @@ step.
 3. every **custom exclusion** rule of the campaign: removes the customers that match it.
 
 Sends dated after ``as_of`` are ignored, and so are sends rows of the ``control`` group (they
-record a customer held out, not a message sent). A limit of 0 turns its check off (the step
-stays in the waterfall, removing nobody).
+record a customer held out, not a message sent) and the campaign's own sends (its export records
+them as planned sends; planning it again must see the audience it was planned for). A limit of 0
+turns its check off (the step stays in the waterfall, removing nobody).
 
 The final audience is then split by :func:`cxray.comms.holdout.assign` into target and control
 (``holdout`` share), and :func:`cxray.comms.holdout.balance` compares the two groups.
@@ -496,6 +497,9 @@ def plan_campaign(
         table_or_empty(tables, "consents"), channel, as_of, channel_synonyms
     )
     all_sends = _sent_sends(table_or_empty(tables, "sends"), as_of)
+    # the campaign's own planned or imported sends are not earlier messages: re-planning it
+    # after its export must not exclude its audience for having been sent it
+    all_sends = all_sends.filter(all_sends.campaign_id.cast("string") != campaign.id)
     channel_sends = all_sends.filter(channel_column(all_sends.channel, channel_synonyms) == channel)
     ids = frame.customer_id
     never = ibis.literal(False)
