@@ -8,6 +8,7 @@ holds ``own_customers``: the full card and the tasks of the customers whose
 from __future__ import annotations
 
 from cxray.api.accounts import ROLES
+from cxray.api.studio import APPROVER_ROLES
 
 EVERYONE = frozenset(ROLES)
 
@@ -18,6 +19,7 @@ GRANTS: dict[str, frozenset[str]] = {
     "tasks": frozenset({"admin", "analyst", "manager"}),  # the follow-up queue (managers: own)
     "all_tasks": frozenset({"admin", "analyst"}),  # every task, not only one's own
     "campaigns": frozenset({"admin", "analyst", "marketer"}),
+    "approve_campaigns": APPROVER_ROLES,  # approve or reject a submitted campaign
     "export": frozenset({"admin", "analyst", "marketer"}),  # contact data leaving the server
     "import": frozenset({"admin", "analyst"}),
     "sql": frozenset({"admin", "analyst"}),
