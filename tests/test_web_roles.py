@@ -31,12 +31,12 @@ REPORT_PAGES = ("structure", "products", "whitespace", "rfm", "cohorts", "clv", 
 
 # What each role holds, as the issue states it: viewer: the analytics, contact data masked;
 # manager: + the card and the tasks of their own customers; marketer: campaigns, exports and
-# contact data; analyst: everything but users and the audit log, with SQL and imports; admin:
-# everything.
+# contact data, and approving the campaigns of other marketers; analyst: everything but users,
+# the audit log and approving campaigns, with SQL and imports; admin: everything.
 ROLE_PERMISSIONS = {
     "viewer": {"view"},
     "manager": {"view", "own_customers", "tasks"},
-    "marketer": {"view", "pii", "campaigns", "export"},
+    "marketer": {"view", "pii", "campaigns", "approve_campaigns", "export"},
     "analyst": {"view", "pii", "tasks", "all_tasks", "campaigns", "export", "import", "sql"},
     # "own_customers" is the manager's narrow grant; an admin sees every card through "pii"
     "admin": {
@@ -45,6 +45,7 @@ ROLE_PERMISSIONS = {
         "tasks",
         "all_tasks",
         "campaigns",
+        "approve_campaigns",
         "export",
         "import",
         "sql",
