@@ -1,0 +1,217 @@
+"""The campaign studio (cxray.comms.studio, cxray.comms.studio_log, session.studio): who may
+move a campaign between its states, the workflow through a session (save, submit, approve by a
+second person, reject, export), the re-approval when the audience moved, the file written
+byte-stable, and the planned sends recorded once per export.
+
+The workspace of the workflow tests (``studio`` fixture), written out here:
+
+- customers C01..C20, each with an email opt-in dated 2026-01-05 and one order of 100 on
+  2026-02-01 + (i - 1) days, so the latest order (the studio's day) is 2026-02-20;
+- the global control share is 0, so the final audience of a campaign without rules is all 20;
+- users: root (admin), anna and boris (marketers), vera (analyst), gleb (manager),
+  dina (viewer).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+
+import pandas as pd
+import pytest
+import yaml
+from argon2 import PasswordHasher
+
+from cxray import accounts as acc
+from cxray.api.session import Session
+from cxray.comms import studio_log
+from cxray.comms.campaign import check_campaign
+from cxray.comms.studio import (
+    ACTIONS,
+    STATES,
+    audience_change,
+    authors,
+    campaign_yaml,
+    check_action,
+    needs_reapproval,
+    state_of,
+)
+from cxray.errors import CxrayError
+
+PASSWORD = "correct-horse-7"
+IDS = [f"C{i:02d}" for i in range(1, 21)]
+DAY = dt.date(2026, 2, 20)  # the latest order
+
+CAMPAIGN = {
+    "id": "spring-2026",
+    "name": "Весна",
+    "channel": "email",
+    "start": "2026-03-10",
+    "brief": {
+        "why": "Покупатели ждут весенних новинок",
+        "target": "Все клиенты с согласием на email",
+        "must_not_receive": "Отписавшиеся",
+        "expected_effect": "Рост выручки на 5%",
+        "measure": {"metric": "revenue", "window_days": 30},
+        "client_benefit": "Узнает о новинках первым",
+    },
+    "holdout": 0.2,
+}
+NAME = "spring-2026"
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch):
+    """argon2id with small parameters: the same algorithm, in milliseconds."""
+    monkeypatch.setattr(acc, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def error_of(call, *args, **kwargs) -> CxrayError:
+    with pytest.raises(CxrayError) as err:
+        call(*args, **kwargs)
+    return err.value
+
+
+# --- the state machine: every action x state x role ------------------------------------------
+
+ROLES = ("admin", "analyst", "marketer", "manager", "viewer", None)
+
+# Written from the module's rules. Columns: admin analyst marketer manager viewer (no user).
+# A state an action cannot start from refuses every role (B: campaign_bad_transition, L for a
+# save: campaign_locked); an allowed start refuses the roles that may not (R:
+# campaign_role_refused) and leads the others to the named state.
+MATRIX = """
+save      draft      draft     draft     draft     R         R         R
+save      submitted  draft     draft     draft     R         R         R
+save      approved   draft     draft     draft     R         R         R
+save      exported   L         L         L         L         L         L
+save      measured   L         L         L         L         L         L
+save      rejected   draft     draft     draft     R         R         R
+submit    draft      submitted submitted submitted R         R         R
+submit    submitted  B         B         B         B         B         B
+submit    approved   B         B         B         B         B         B
+submit    exported   B         B         B         B         B         B
+submit    measured   B         B         B         B         B         B
+submit    rejected   submitted submitted submitted R         R         R
+approve   draft      B         B         B         B         B         B
+approve   submitted  approved  R         approved  R         R         R
+approve   approved   B         B         B         B         B         B
+approve   exported   B         B         B         B         B         B
+approve   measured   B         B         B         B         B         B
+approve   rejected   B         B         B         B         B         B
+reject    draft      B         B         B         B         B         B
+reject    submitted  rejected  R         rejected  R         R         R
+reject    approved   B         B         B         B         B         B
+reject    exported   B         B         B         B         B         B
+reject    measured   B         B         B         B         B         B
+reject    rejected   B         B         B         B         B         B
+export    draft      B         B         B         B         B         B
+export    submitted  B         B         B         B         B         B
+export    approved   exported  exported  exported  R         R         R
+export    exported   B         B         B         B         B         B
+export    measured   B         B         B         B         B         B
+export    rejected   B         B         B         B         B         B
+audience_changed draft     B         B         B         B         B         B
+audience_changed submitted B         B         B         B         B         B
+audience_changed approved  submitted submitted submitted R         R         R
+audience_changed exported  B         B         B         B         B         B
+audience_changed measured  B         B         B         B         B         B
+audience_changed rejected  B         B         B         B         B         B
+"""
+CODES = {"B": "campaign_bad_transition", "L": "campaign_locked", "R": "campaign_role_refused"}
+
+
+def matrix_cases():
+    for line in MATRIX.strip().splitlines():
+        action, state, *outcomes = line.split()
+        assert len(outcomes) == len(ROLES), line
+        for role, outcome in zip(ROLES, outcomes, strict=True):
+            yield pytest.param(action, state, role, outcome, id=f"{action}-{state}-{role}")
+
+
+def test_matrix_covers_every_action_and_state():
+    rows = [tuple(line.split()[:2]) for line in MATRIX.strip().splitlines()]
+    assert sorted(rows) == sorted((a, s) for a in ACTIONS for s in STATES)
+
+
+@pytest.mark.parametrize(("action", "state", "role", "outcome"), list(matrix_cases()))
+def test_check_action(action, state, role, outcome):
+    # "someone" never saved nor submitted: no own-approval refusal here
+    events = [{"actor": "author", "action": "save"}, {"actor": "author", "action": "submit"}]
+    if outcome in CODES:
+        err = error_of(check_action, action, state, role=role, actor="someone", events=events)
+        assert err.key == CODES[outcome]
+    else:
+        assert check_action(action, state, role=role, actor="someone", events=events) == outcome
+
+
+@pytest.mark.parametrize("action", ["approve", "reject"])
+@pytest.mark.parametrize("role", ["admin", "marketer"])
+def test_own_campaign_cannot_be_approved_nor_rejected(action, role):
+    events = [
+        {"actor": "anna", "action": "save"},
+        {"actor": "boris", "action": "save"},  # a co-author
+        {"actor": "gleb", "action": "submit"},
+        {"actor": "root", "action": "reject"},  # a reviewer is not an author
+        {"actor": "vera", "action": "export"},
+    ]
+    assert authors(events) == {"anna", "boris", "gleb"}
+    for actor in ("anna", "boris", "gleb"):  # the savers and the submitter
+        err = error_of(check_action, action, "submitted", role=role, actor=actor, events=events)
+        assert err.key == "campaign_own_approval"
+        assert err.params["actor"] == actor
+    goal = {"approve": "approved", "reject": "rejected"}[action]
+    for actor in ("root", "vera", "zoe"):
+        assert check_action(action, "submitted", role=role, actor=actor, events=events) == goal
+
+
+def test_unknown_action_is_a_bad_parameter():
+    err = error_of(check_action, "publish", "draft", role="admin", actor="root")
+    assert err.key == "bad_parameter"
+
+
+def test_state_of_events_and_file():
+    assert state_of([], "h1", sent=False) == "draft"  # a file the studio never saw
+    assert state_of([], "h1", sent=True) == "exported"  # sent before the studio
+    approved = [
+        {"state": "draft", "file_hash": "h1"},
+        {"state": "submitted", "file_hash": "h1"},
+        {"state": "approved", "file_hash": "h1"},
+    ]
+    assert state_of(approved, "h1", sent=False) == "approved"
+    assert state_of(approved, "h2", sent=False) == "draft"  # changed outside the studio
+    exported = [*approved, {"state": "exported", "file_hash": "h1"}]
+    assert state_of(exported, "h2", sent=True) == "exported"  # a sent campaign stays sent
+
+
+# --- how much the audience moved -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("approved", "now", "expected"),
+    [
+        ([], [], {"approved": 0, "now": 0, "added": 0, "removed": 0, "share": 0.0}),
+        # empty approved audience and a new one: any change needs approval (share None)
+        ([], ["a"], {"approved": 0, "now": 1, "added": 1, "removed": 0, "share": None}),
+        (["a"], [], {"approved": 1, "now": 0, "added": 0, "removed": 1, "share": 1.0}),
+        # a b c d -> b c d e f: e, f added, a removed; 3 of 4
+        (
+            ["a", "b", "c", "d"],
+            ["b", "c", "d", "e", "f"],
+            {"approved": 4, "now": 5, "added": 2, "removed": 1, "share": 0.75},
+        ),
+        # repeated ids count once; the order does not matter
+        (["b", "a", "a"], ["a", "b"], {"approved": 2, "now": 2, "added": 0, "removed": 0,
+                                       "share": 0.0}),  # fmt: skip
+    ],
+)
+def test_audience_change(approved, now, expected):
+    assert audience_change(approved, now) == expected
+
+
+def test_needs_reapproval_above_the_limit_only():
+    assert not needs_reapproval({"share": 0.0}, 0.0)
+    assert not needs_reapproval({"share": 0.05}, 0.05)  # "more than" the limit
+    assert needs_reapproval({"share": 0.0501}, 0.05)
+    assert needs_reapproval({"share": None}, 0.99)  # from an empty approved audience
