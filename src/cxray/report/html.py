@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from html import escape
+from typing import Any
 
 from cxray import __version__
 from cxray.api.report import ReportData
@@ -848,68 +849,60 @@ def _communications(d: ReportData, tr) -> str:
         brief = item.campaign.brief
         why = f"<p class='note'>{escape(tr('campaign_why', why=brief.why))}</p>"
         if item.plan is not None:
-            plan = item.plan
-            labels = [tr("waterfall_candidates")] + [step_label(s, tr.lang) for s in plan.steps]
-            values = [plan.candidates] + [s.after for s in plan.steps]
-            chart = charts.hbar_chart(
-                labels,
-                values,
-                log=True,
-                value_labels=[number(plan.candidates)]
-                + [f"{number(s.after)} (−{number(s.removed)})" for s in plan.steps],
-            )
-            split = tr("plan_split", target=len(plan.target_ids), control=len(plan.control_ids))
-            parts.append(
-                f"<h3>{escape(tr('campaign_planned', campaign=name))}</h3>{why}"
-                f"{chart}<p>{escape(split)}</p>"
-            )
+            title = escape(tr("campaign_planned", campaign=name))
+            parts.append(f"<h3>{title}</h3>{why}{plan_html(item.plan, tr.lang)}")
         else:
-            m = item.measurement
-            rows = []
-            for metric in ("conversion", "revenue"):
-                u = getattr(m, metric)
-                pct = metric == "conversion"
-                rows.append(
-                    (
-                        tr(f"metric_{metric}"),
-                        _metric(u.target, pct),
-                        _metric(u.control, pct),
-                        _metric(u.absolute, pct, sign=True),
-                        f"[{_metric(u.ci_low, pct, sign=True)}; "
-                        f"{_metric(u.ci_high, pct, sign=True)}]",
-                        "–" if u.p_value is None else number(u.p_value, 3),
-                    )
-                )
-            table = charts.data_table(
-                [
-                    tr("col_metric"),
-                    tr("group_target"),
-                    tr("group_control"),
-                    tr("col_uplift"),
-                    tr("col_ci95"),
-                    "p",
-                ],
-                rows,
-                numeric=[False] + [True] * 5,
-            )
-            groups = tr(
-                "measure_groups",
-                target=m.target.n,
-                control=m.control.n,
-                start=m.start,
-                end=m.observed_end,
-            )
-            verdict = tr(f"verdict_{m.verdict}")
-            warnings = "".join(
-                f"<p class='down'>! {escape(warning_text(w, tr.lang))}</p>" for w in m.warnings
-            )
-            cls = "up" if m.verdict == "effect" else "down" if m.verdict == "negative" else ""
-            parts.append(
-                f"<h3>{escape(tr('campaign_measured', campaign=name))}</h3>{why}"
-                f"<p>{escape(groups)}</p>{table}"
-                f"<p class='{cls}'><b>{escape(verdict)}</b></p>{warnings}"
-            )
+            title = escape(tr("campaign_measured", campaign=name))
+            parts.append(f"<h3>{title}</h3>{why}{measurement_html(item.measurement, tr.lang)}")
     return _section("communications", tr("sec_comms"), tr("read_comms"), "".join(parts))
+
+
+def plan_html(plan: Any, lang: str) -> str:
+    """A campaign plan's waterfall (a bar per step, what each removed) and its target /
+    control split, in ``lang``: the report's and the web studio's."""
+    tr = _translator(None, lang)
+    with charts.numbers_in(lang):
+        labels = [tr("waterfall_candidates")] + [step_label(s, lang) for s in plan.steps]
+        values = [plan.candidates] + [s.after for s in plan.steps]
+        chart = charts.hbar_chart(
+            labels,
+            values,
+            log=True,
+            value_labels=[number(plan.candidates)]
+            + [f"{number(s.after)} (−{number(s.removed)})" for s in plan.steps],
+        )
+        split = tr("plan_split", target=len(plan.target_ids), control=len(plan.control_ids))
+    return f"{chart}<p>{escape(split)}</p>"
+
+
+def measurement_html(m: Any, lang: str) -> str:
+    """A measured campaign's uplift table (both metrics, 95% intervals, p), its groups and
+    window, its verdict and warnings, in ``lang``: the report's and the web studio's."""
+    tr = _translator(None, lang)
+    with charts.numbers_in(lang):
+        rows = []
+        for metric in ("conversion", "revenue"):
+            u = getattr(m, metric)
+            pct = metric == "conversion"
+            rows.append(
+                (
+                    tr(f"metric_{metric}"),
+                    _metric(u.target, pct),
+                    _metric(u.control, pct),
+                    _metric(u.absolute, pct, sign=True),
+                    f"[{_metric(u.ci_low, pct, sign=True)}; {_metric(u.ci_high, pct, sign=True)}]",
+                    "–" if u.p_value is None else number(u.p_value, 3),
+                )
+            )
+        headers = [tr("col_metric"), tr("group_target"), tr("group_control"), tr("col_uplift"),
+                   tr("col_ci95"), "p"]  # fmt: skip
+        table = charts.data_table(headers, rows, numeric=[False] + [True] * 5)
+        groups = tr("measure_groups", target=m.target.n, control=m.control.n, start=m.start,
+                    end=m.observed_end)  # fmt: skip
+    verdict = tr(f"verdict_{m.verdict}")
+    warnings = "".join(f"<p class='down'>! {escape(warning_text(w, lang))}</p>" for w in m.warnings)
+    cls = "up" if m.verdict == "effect" else "down" if m.verdict == "negative" else ""
+    return f"<p>{escape(groups)}</p>{table}<p class='{cls}'><b>{escape(verdict)}</b></p>{warnings}"
 
 
 def _metric(value: float | None, pct: bool, sign: bool = False) -> str:
