@@ -289,7 +289,8 @@ class StudioSession:
         """Write ``campaign`` (a mapping in the file's shape) as the file ``name`` (None: a new
         file named after its id; CxrayError ``campaign_exists`` when that file is there). The
         campaign must pass its check and plan against the data. A campaign equal to its file
-        is not written (``changed`` false: the file keeps its bytes, comments included);
+        is not written (``changed`` false: the file keeps its bytes, comments included), once
+        the user may save it (a sent campaign is ``campaign_locked`` even unchanged);
         otherwise the file is written as :func:`cxray.comms.studio.campaign_yaml` writes it
         and the save is recorded with its diff. A submitted or approved campaign goes back to
         draft; an exported one cannot be changed (``campaign_locked``)."""
@@ -305,6 +306,12 @@ class StudioSession:
         else:
             path = self._path(name)
             old = path.read_text(encoding="utf-8-sig")
+        ws = self.session._writable()
+        events = studio_log.events(ws, stem)
+        state = self._state(stem, path, events, self._sent()) if path.exists() else "draft"
+        # checked before the comparison: a user who may not save is refused, changed or not
+        goal = check_action("save", state, role=self._role(actor), actor=actor, events=events)
+        if name is not None:
             try:
                 if campaign_yaml(load_campaign(path).to_dict()) == text:
                     payload = {"name": stem, "changed": False, "state": None,
@@ -312,10 +319,6 @@ class StudioSession:
                     return Result("campaign_saved", payload, value=checked)
             except CxrayError:
                 pass  # a file that fails its check is replaced by one that passes
-        ws = self.session._writable()
-        events = studio_log.events(ws, stem)
-        state = self._state(stem, path, events, self._sent()) if path.exists() else "draft"
-        goal = check_action("save", state, role=self._role(actor), actor=actor, events=events)
         folder.mkdir(parents=True, exist_ok=True)
         _write_text(path, text)
         studio_log.append(
