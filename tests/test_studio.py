@@ -14,9 +14,7 @@ The workspace of the workflow tests (``studio`` fixture), written out here:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
 
 import pandas as pd
 import pytest
@@ -26,18 +24,17 @@ from argon2 import PasswordHasher
 from cxray import accounts as acc
 from cxray.api.session import Session
 from cxray.comms import studio_log
-from cxray.comms.campaign import check_campaign
 from cxray.comms.studio import (
     ACTIONS,
     STATES,
     audience_change,
     authors,
-    campaign_yaml,
     check_action,
     needs_reapproval,
     state_of,
 )
 from cxray.errors import CxrayError
+from cxray.workspace import Workspace
 
 PASSWORD = "correct-horse-7"
 IDS = [f"C{i:02d}" for i in range(1, 21)]
@@ -202,8 +199,11 @@ def test_state_of_events_and_file():
             {"approved": 4, "now": 5, "added": 2, "removed": 1, "share": 0.75},
         ),
         # repeated ids count once; the order does not matter
-        (["b", "a", "a"], ["a", "b"], {"approved": 2, "now": 2, "added": 0, "removed": 0,
-                                       "share": 0.0}),  # fmt: skip
+        (
+            ["b", "a", "a"],
+            ["a", "b"],
+            {"approved": 2, "now": 2, "added": 0, "removed": 0, "share": 0.0},
+        ),  # fmt: skip
     ],
 )
 def test_audience_change(approved, now, expected):
@@ -215,3 +215,200 @@ def test_needs_reapproval_above_the_limit_only():
     assert not needs_reapproval({"share": 0.05}, 0.05)  # "more than" the limit
     assert needs_reapproval({"share": 0.0501}, 0.05)
     assert needs_reapproval({"share": None}, 0.99)  # from an empty approved audience
+
+
+# --- the workflow through a session ------------------------------------------------------------
+
+
+def add_users(session) -> None:
+    for login, role in [("root", "admin"), ("anna", "marketer"), ("boris", "marketer"),
+                        ("vera", "analyst"), ("gleb", "manager"), ("dina", "viewer")]:  # fmt: skip
+        session.accounts.add_user(login, role=role, password=PASSWORD, actor="t")
+
+
+@pytest.fixture
+def studio(tmp_path):
+    """A session over the workspace described in the module notes."""
+    session = Session(Workspace(tmp_path / "ws", create=True))
+    ws = session.workspace
+    ws.write("customers", pd.DataFrame({"customer_id": IDS}))
+    ws.write("consents", pd.DataFrame({"customer_id": IDS, "channel": "email",
+                                       "status": "opt_in", "date": dt.date(2026, 1, 5)}))  # fmt: skip
+    days = [dt.date(2026, 2, 1) + dt.timedelta(days=i) for i in range(20)]
+    ws.write("orders", pd.DataFrame({"order_id": [f"O{c}" for c in IDS], "customer_id": IDS,
+                                     "order_date": days, "amount": 100.0}))  # fmt: skip
+    ws.set_setting("global_control_share", "0")
+    add_users(session)
+    with session:
+        yield session
+
+
+def state(session, name=NAME) -> str:
+    return session.studio.campaign(name).to_dict()["state"]
+
+
+def actions(session, name=NAME) -> list[tuple[str, str, str]]:
+    return [
+        (e["actor"], e["action"], e["state"]) for e in studio_log.events(session.workspace, name)
+    ]
+
+
+def sends(session) -> pd.DataFrame:
+    return session.workspace.table("sends").to_pandas()
+
+
+def approved_campaign(session) -> None:
+    session.studio.save(CAMPAIGN, actor="anna")
+    session.studio.submit(NAME, actor="anna")
+    session.studio.approve(NAME, actor="boris")
+
+
+def test_save_submit_approve_export(studio):
+    saved = studio.studio.save(CAMPAIGN, actor="anna").to_dict()
+    assert (saved["name"], saved["changed"], saved["state"]) == (NAME, True, "draft")
+    assert saved["plan"]["final"] == 20  # every customer: all opted in, no rule, no control
+    assert (studio.path / "campaigns" / f"{NAME}.yaml").is_file()
+    assert studio.studio.campaign(NAME, actor="anna").to_dict()["can"] == {
+        "save": True, "submit": True, "approve": False, "reject": False, "export": False
+    }  # fmt: skip
+    studio.studio.submit(NAME, actor="anna")
+    assert state(studio) == "submitted"
+    # the author may not approve; neither an analyst nor a manager nor a viewer may
+    assert error_of(studio.studio.approve, NAME, actor="anna").key == "campaign_own_approval"
+    for login in ("vera", "gleb", "dina", "nobody"):
+        err = error_of(studio.studio.approve, NAME, actor=login)
+        assert err.key == "campaign_role_refused", login
+    assert error_of(studio.studio.export, NAME, actor="anna").key == "campaign_bad_transition"
+    assert studio.studio.campaign(NAME, actor="boris").to_dict()["can"] == {
+        "save": True, "submit": False, "approve": True, "reject": True, "export": False
+    }  # fmt: skip
+    approval = studio.studio.approve(NAME, actor="boris").to_dict()
+    assert approval["details"]["final"] == 20
+    assert studio_log.audience(studio.workspace, approval["seq"]) == IDS
+    assert state(studio) == "approved"
+    assert error_of(studio.studio.export, NAME, actor="gleb").key == "campaign_role_refused"
+    studio.studio.export(NAME, actor="vera")  # an analyst exports
+    assert state(studio) == "exported"
+    assert actions(studio) == [
+        ("anna", "save", "draft"),
+        ("anna", "submit", "submitted"),
+        ("boris", "approve", "approved"),
+        ("vera", "export", "exported"),
+    ]
+    listed = studio.studio.campaigns().to_dict()["campaigns"]
+    assert [(r["name"], r["state"], r["audience"], r["updated_by"]) for r in listed] == [
+        (NAME, "exported", 20, "vera")
+    ]
+    # sent: not edited any more, not exported again
+    changed = {**CAMPAIGN, "holdout": 0.3}
+    assert error_of(studio.studio.save, changed, actor="anna", name=NAME).key == "campaign_locked"
+    unchanged = error_of(studio.studio.save, CAMPAIGN, actor="anna", name=NAME)
+    assert unchanged.key == "campaign_locked"
+    assert error_of(studio.studio.export, NAME, actor="anna").key == "campaign_bad_transition"
+    audited = studio.accounts.audit().to_dict()["entries"]
+    assert [e["action"] for e in audited if e["action"].startswith("campaign_")] == [
+        "campaign_export", "campaign_approve", "campaign_submit", "campaign_save"
+    ]  # fmt: skip
+
+
+def test_reject_with_comment_then_save_and_submit_again(studio):
+    studio.studio.save(CAMPAIGN, actor="anna")
+    studio.studio.submit(NAME, actor="anna")
+    for blank in ("", "   "):
+        err = error_of(studio.studio.reject, NAME, actor="boris", comment=blank)
+        assert err.key == "campaign_comment_required"
+    assert state(studio) == "submitted"
+    studio.studio.reject(NAME, actor="root", comment="  Слишком широкая аудитория  ")
+    assert state(studio) == "rejected"
+    history = studio.studio.history(NAME).to_dict()["history"]
+    assert history[-1]["comment"] == "Слишком широкая аудитория"
+    narrower = {**CAMPAIGN, "exclusions": ['customer_id == "C01"']}
+    saved = studio.studio.save(narrower, actor="anna", name=NAME).to_dict()
+    assert (saved["changed"], saved["state"], saved["plan"]["final"]) == (True, "draft", 19)
+    diff = studio.studio.history(NAME).to_dict()["history"][-1]["diff"]
+    assert "+exclusions:\n" in diff and '+- customer_id == "C01"\n' in diff
+    studio.studio.submit(NAME, actor="anna", comment="Исключила C01")
+    studio.studio.approve(NAME, actor="root")
+    assert actions(studio) == [
+        ("anna", "save", "draft"),
+        ("anna", "submit", "submitted"),
+        ("root", "reject", "rejected"),
+        ("anna", "save", "draft"),
+        ("anna", "submit", "submitted"),
+        ("root", "approve", "approved"),
+    ]
+
+
+def test_a_second_author_cannot_approve(studio):
+    studio.studio.save(CAMPAIGN, actor="anna")
+    studio.studio.save({**CAMPAIGN, "holdout": 0.25}, actor="boris", name=NAME)
+    studio.studio.submit(NAME, actor="anna")
+    assert error_of(studio.studio.approve, NAME, actor="boris").key == "campaign_own_approval"
+    studio.studio.approve(NAME, actor="root")
+    assert state(studio) == "approved"
+
+
+def test_saving_an_approved_campaign_makes_it_a_draft(studio):
+    approved_campaign(studio)
+    saved = studio.studio.save({**CAMPAIGN, "holdout": 0.3}, actor="anna", name=NAME).to_dict()
+    assert saved["state"] == "draft"
+    assert error_of(studio.studio.export, NAME, actor="anna").key == "campaign_bad_transition"
+
+
+def test_file_changed_on_disk_after_approval_is_a_draft(studio):
+    approved_campaign(studio)
+    path = studio.path / "campaigns" / f"{NAME}.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("holdout: 0.2", "holdout: 0.5"),
+                    encoding="utf-8")  # fmt: skip
+    assert state(studio) == "draft"
+    assert studio.studio.campaigns().to_dict()["campaigns"][0]["state"] == "draft"
+    assert error_of(studio.studio.export, NAME, actor="anna").key == "campaign_bad_transition"
+    studio.studio.submit(NAME, actor="anna")  # the file as it is now goes for approval
+    assert state(studio) == "submitted"
+
+
+def test_files_dropped_into_the_folder(studio):
+    folder = studio.path / "campaigns"
+    folder.mkdir()
+    (folder / "dropped.yaml").write_text(yaml.safe_dump({**CAMPAIGN, "id": "dropped"}),
+                                         encoding="utf-8")  # fmt: skip
+    (folder / "broken.yaml").write_text("id: broken\nchannel: email\n", encoding="utf-8")
+    listed = {r["name"]: r for r in studio.studio.campaigns().to_dict()["campaigns"]}
+    assert sorted(listed) == ["broken", "dropped"]
+    assert (listed["dropped"]["ok"], listed["dropped"]["state"]) == (True, "draft")
+    assert listed["dropped"]["campaign_id"] == "dropped"
+    assert listed["broken"]["ok"] is False
+    assert listed["broken"]["error"]["code"] == "campaign_brief_incomplete"
+    assert listed["broken"]["state"] == "draft"
+    one = studio.studio.campaign("broken").to_dict()
+    assert (one["ok"], one["error"]["code"]) == (False, "campaign_brief_incomplete")
+    assert error_of(studio.studio.campaign, "missing").key == "campaign_not_found"
+    assert error_of(studio.studio.campaign, "../dropped").key == "campaign_not_found"
+
+
+def test_a_file_of_a_campaign_already_sent_is_exported(studio):
+    studio.workspace.write("sends", pd.DataFrame({"campaign_id": ["old-promo"],
+                                                  "customer_id": ["C01"],
+                                                  "sent_at": [dt.datetime(2026, 1, 10)],
+                                                  "channel": ["email"]}))  # fmt: skip
+    folder = studio.path / "campaigns"
+    folder.mkdir()
+    (folder / "old.yaml").write_text(yaml.safe_dump({**CAMPAIGN, "id": "old-promo"}),
+                                     encoding="utf-8")  # fmt: skip
+    assert state(studio, "old") == "exported"
+    err = error_of(studio.studio.save, {**CAMPAIGN, "id": "old-promo", "holdout": 0.3},
+                   actor="anna", name="old")  # fmt: skip
+    assert err.key == "campaign_locked"
+
+
+def test_save_of_a_new_file_over_an_existing_one_is_refused(studio):
+    studio.studio.save(CAMPAIGN, actor="anna")
+    assert error_of(studio.studio.save, CAMPAIGN, actor="boris").key == "campaign_exists"
+
+
+def test_save_unchanged_still_needs_a_role_that_may_save(studio):
+    studio.studio.save(CAMPAIGN, actor="anna")
+    for login in ("dina", "gleb", "nobody"):
+        err = error_of(studio.studio.save, CAMPAIGN, actor=login, name=NAME)
+        assert err.key == "campaign_role_refused", login
+    assert studio.studio.save(CAMPAIGN, actor="vera", name=NAME).to_dict()["changed"] is False
