@@ -14,7 +14,9 @@ The workspace of the workflow tests (``studio`` fixture), written out here:
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import os
 
 import pandas as pd
 import pytest
@@ -24,11 +26,13 @@ from argon2 import PasswordHasher
 from cxray import accounts as acc
 from cxray.api.session import Session
 from cxray.comms import studio_log
+from cxray.comms.campaign import check_campaign
 from cxray.comms.studio import (
     ACTIONS,
     STATES,
     audience_change,
     authors,
+    campaign_yaml,
     check_action,
     needs_reapproval,
     state_of,
@@ -232,8 +236,8 @@ def studio(tmp_path):
     session = Session(Workspace(tmp_path / "ws", create=True))
     ws = session.workspace
     ws.write("customers", pd.DataFrame({"customer_id": IDS}))
-    ws.write("consents", pd.DataFrame({"customer_id": IDS, "channel": "email",
-                                       "status": "opt_in", "date": dt.date(2026, 1, 5)}))  # fmt: skip
+    opt_in = {"channel": "email", "status": "opt_in", "date": dt.date(2026, 1, 5)}
+    ws.write("consents", pd.DataFrame({"customer_id": IDS, **opt_in}))
     days = [dt.date(2026, 2, 1) + dt.timedelta(days=i) for i in range(20)]
     ws.write("orders", pd.DataFrame({"order_id": [f"O{c}" for c in IDS], "customer_id": IDS,
                                      "order_date": days, "amount": 100.0}))  # fmt: skip
@@ -412,3 +416,200 @@ def test_save_unchanged_still_needs_a_role_that_may_save(studio):
         err = error_of(studio.studio.save, CAMPAIGN, actor=login, name=NAME)
         assert err.key == "campaign_role_refused", login
     assert studio.studio.save(CAMPAIGN, actor="vera", name=NAME).to_dict()["changed"] is False
+
+
+# --- the file as the studio writes it ----------------------------------------------------------
+
+# Written by hand in the studio's format: the format's keys in order, defaults written out,
+# texts plain when they can be, in single quotes when they hold ": " or start with a quote,
+# literal blocks for several lines (|-: the check strips a text's final newline), lists unindented
+# under their key, the start date unquoted.
+STUDIO_TEXT = """\
+id: сыры-весна-2026
+name: 'Сыры: весна'
+channel: email
+start: 2026-03-10
+brief:
+  why: 'Клиенты спрашивают: "где скидка?"'
+  target: Розничные сети, которые не брали "Сыры" 90 дней
+  must_not_receive: '"Ключевые" клиенты и те, кто отписался'
+  expected_effect: |-
+    +5% к выручке линии "Сыры"
+    риск: до 1% отписок
+  measure:
+    metric: revenue
+    window_days: 30
+    scope: promoted
+  client_benefit: |-
+    Скидка 10% на сыры.
+    Доставка: бесплатно.
+promoted:
+  lines:
+  - Сыры
+discount: true
+audience:
+- segment in ["Розничные сети", "HoReCa"]
+- not bought line "Сыры" within 90 days
+exclusions:
+- region == "Москва"
+holdout: 0.2
+limits:
+  global_cap:
+    sends: 4
+    days: 30
+  recent_optout_days: 180
+  dormant_after: 5
+  full_price_days: 30
+"""
+
+
+def test_campaign_yaml_round_trip_is_byte_stable():
+    checked = check_campaign(yaml.safe_load(STUDIO_TEXT))
+    assert checked.brief.why == 'Клиенты спрашивают: "где скидка?"'
+    assert checked.brief.client_benefit == "Скидка 10% на сыры.\nДоставка: бесплатно."
+    assert campaign_yaml(checked.to_dict()) == STUDIO_TEXT
+
+
+def test_campaign_yaml_leaves_out_empty_optional_keys():
+    text = campaign_yaml(check_campaign(CAMPAIGN).to_dict())
+    assert text.startswith("id: spring-2026\nname: Весна\nchannel: email\nstart: 2026-03-10\n")
+    assert "promoted" not in text and "audience" not in text and "exclusions" not in text
+    assert "    scope: all\n" in text  # the default written out
+    assert "discount: false\nholdout: 0.2\n" in text
+
+
+def test_saving_an_unchanged_campaign_keeps_the_file(studio):
+    studio.studio.save(CAMPAIGN, actor="anna")
+    path = studio.path / "campaigns" / f"{NAME}.yaml"
+    os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    before, events = path.read_bytes(), actions(studio)
+    for mapping in (CAMPAIGN, yaml.safe_load(before.decode("utf-8"))):
+        saved = studio.studio.save(mapping, actor="boris", name=NAME).to_dict()
+        assert saved["changed"] is False
+    assert path.read_bytes() == before
+    assert path.stat().st_mtime_ns == 1_700_000_000_000_000_000
+    assert actions(studio) == events == [("anna", "save", "draft")]  # boris is no author
+
+
+# a file written by hand: comments, quotes and layout the studio would not write
+COMMENTED = """\
+# Весенняя кампания: автор Анна
+id: "spring-2026"
+name: Весна   # the title shown in the studio
+channel: email
+start: "2026-03-10"
+brief:
+  why: "Покупатели ждут весенних новинок"
+  target: Все клиенты с согласием на email
+  must_not_receive: Отписавшиеся
+  expected_effect: Рост выручки на 5%
+  measure: {metric: revenue, window_days: 30}
+  client_benefit: Узнает о новинках первым
+holdout: 0.20
+"""
+
+
+def test_hand_written_file_saved_unchanged_keeps_its_comments(studio):
+    folder = studio.path / "campaigns"
+    folder.mkdir()
+    path = folder / f"{NAME}.yaml"
+    path.write_bytes(COMMENTED.encode("utf-8"))
+    saved = studio.studio.save(yaml.safe_load(COMMENTED), actor="anna", name=NAME).to_dict()
+    assert saved["changed"] is False
+    assert path.read_bytes() == COMMENTED.encode("utf-8")
+    assert actions(studio) == []
+    # a real change rewrites it in the studio's format (the comments go) and records the diff
+    saved = studio.studio.save({**CAMPAIGN, "holdout": 0.25}, actor="anna", name=NAME).to_dict()
+    assert saved["changed"] is True
+    text = path.read_text(encoding="utf-8")
+    assert "#" not in text and "holdout: 0.25\n" in text
+    diff = studio.studio.history(NAME).to_dict()["history"][-1]["diff"]
+    assert "-# Весенняя кампания: автор Анна\n" in diff and "+holdout: 0.25\n" in diff
+
+
+# --- the export: lists and planned sends, once -------------------------------------------------
+
+
+def read_csv(path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_export_records_one_planned_send_per_customer_once(studio):
+    approved_campaign(studio)
+    plan = studio.campaign(CAMPAIGN).plan(DAY).value
+    target, control = set(plan.target_ids), set(plan.control_ids)
+    assert target | control == set(IDS) and not target & control
+    assert target and control  # the holdout of 0.2 puts somebody in each group
+    exported = studio.studio.export(NAME, actor="anna").to_dict()
+    details = exported["details"]
+    assert (details["final"], details["target"], details["control"]) == (
+        20, len(target), len(control)
+    )  # fmt: skip
+    assert (details["sends_new"], details["sends_updated"], details["sends_unchanged"]) == (
+        20, 0, 0
+    )  # fmt: skip
+    rows = sends(studio)
+    assert len(rows) == 20
+    assert set(rows.customer_id[rows.group == "target"]) == target
+    assert set(rows.customer_id[rows.group == "control"]) == control
+    assert set(rows.campaign_id) == {"spring-2026"} and set(rows.channel) == {"email"}
+    assert set(rows.sent_at) == {pd.Timestamp("2026-03-10 00:00:00")}  # the campaign's start
+    # the two lists
+    files = details["files"]
+    target_rows, control_rows = read_csv(files["target"]), read_csv(files["control"])
+    assert sorted(r["customer_id"] for r in target_rows) == sorted(target)
+    assert sorted(r["customer_id"] for r in control_rows) == sorted(control)
+    assert {r["group"] for r in target_rows} == {"target"}
+    assert {r["group"] for r in control_rows} == {"control"}
+    # the audit log
+    audited = studio.accounts.audit(action="campaign_export").to_dict()["entries"]
+    assert len(audited) == 1
+    assert (audited[0]["actor"], audited[0]["target"]) == ("anna", NAME)
+    assert audited[0]["details"]["final"] == 20
+    # downloading the files writes nothing
+    counts = (len(actions(studio)), studio.accounts.audit().to_dict()["total"], len(rows))
+    assert str(studio.studio.download(NAME, "target")) == files["target"]
+    assert str(studio.studio.download(NAME, "control")) == files["control"]
+    assert (len(actions(studio)), studio.accounts.audit().to_dict()["total"],
+            len(sends(studio))) == counts  # fmt: skip
+    assert error_of(studio.studio.download, NAME, "all").key == "bad_parameter"
+    # a sent campaign is not exported again
+    assert error_of(studio.studio.export, NAME, actor="anna").key == "campaign_bad_transition"
+    assert len(sends(studio)) == 20
+
+
+def test_reimported_sends_replace_the_planned_ones(studio):
+    approved_campaign(studio)
+    studio.studio.export(NAME, actor="anna")
+    planned = studio.workspace.table("sends").to_pyarrow()
+    assert studio.workspace.write("sends", planned) == (0, 0, 20)  # the same rows again
+    # the mailing tool's send file: the real send time and the opens, same customers
+    sent = sends(studio).drop(columns=["opened_at"])
+    sent["sent_at"] = pd.Timestamp("2026-03-10 09:30:00")
+    sent["opened_at"] = pd.Timestamp("2026-03-10 12:00:00")
+    assert studio.workspace.write("sends", sent) == (0, 20, 0)
+    rows = sends(studio)
+    assert len(rows) == 20
+    assert set(rows.sent_at) == {pd.Timestamp("2026-03-10 09:30:00")}
+    assert state(studio) == "exported"
+
+
+def test_download_before_an_export(studio):
+    approved_campaign(studio)
+    assert error_of(studio.studio.download, NAME, "target").key == "campaign_not_exported"
+
+
+def test_planning_again_after_the_export_ignores_the_campaigns_own_sends(studio):
+    capped = {**CAMPAIGN, "limits": {"global_cap": {"sends": 1, "days": 30}}}
+    studio.studio.save(capped, actor="anna")
+    studio.studio.submit(NAME, actor="anna")
+    studio.studio.approve(NAME, actor="boris")
+    studio.studio.export(NAME, actor="anna")
+    after = dt.date(2026, 3, 15)  # the planned sends (2026-03-10) are in the cap's 30 days
+    assert len(studio.campaign(capped).plan(after).value.final_ids) == 20
+    # another campaign with the same cap sees them: one send in 30 days + 1 > 1 for the
+    # target customers (the control ones were not sent anything)
+    other = studio.campaign({**capped, "id": "other"}).plan(after).value
+    exported = sends(studio)
+    assert sorted(other.final_ids) == sorted(exported.customer_id[exported.group == "control"])
