@@ -584,11 +584,14 @@ def test_reimported_sends_replace_the_planned_ones(studio):
     studio.studio.export(NAME, actor="anna")
     planned = studio.workspace.table("sends").to_pyarrow()
     assert studio.workspace.write("sends", planned) == (0, 0, 20)  # the same rows again
-    # the mailing tool's send file: the real send time and the opens, same customers
-    sent = sends(studio).drop(columns=["opened_at"])
-    sent["sent_at"] = pd.Timestamp("2026-03-10 09:30:00")
-    sent["opened_at"] = pd.Timestamp("2026-03-10 12:00:00")
-    assert studio.workspace.write("sends", sent) == (0, 20, 0)
+    # the mailing tool's send file, imported: the real send time and the opens
+    lines = ["campaign_id,customer_id,sent_at,channel,group,opened_at"]
+    for cid, group in sends(studio)[["customer_id", "group"]].itertuples(index=False):
+        lines.append(f"spring-2026,{cid},2026-03-10 09:30:00,email,{group},2026-03-10 12:00:00")
+    path = studio.path.parent / "sends.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    imported = studio.import_file("sends", path).to_dict()
+    assert (imported["new"], imported["updated"]) == (0, 20)
     rows = sends(studio)
     assert len(rows) == 20
     assert set(rows.sent_at) == {pd.Timestamp("2026-03-10 09:30:00")}
@@ -613,3 +616,72 @@ def test_planning_again_after_the_export_ignores_the_campaigns_own_sends(studio)
     other = studio.campaign({**capped, "id": "other"}).plan(after).value
     exported = sends(studio)
     assert sorted(other.final_ids) == sorted(exported.customer_id[exported.group == "control"])
+
+
+# --- re-approval when the audience moved -------------------------------------------------------
+
+
+def move_the_audience(session) -> None:
+    """After the approval, files imported through the session: C01 and C02 opt out (removed),
+    C21 arrives with an opt-in (added). Approved 20, now 19; added 1 + removed 2 = 3 of 20 =
+    0.15."""
+    files = session.path.parent
+    (files / "customers.csv").write_text("customer_id\nC21\n", encoding="utf-8")
+    (files / "consents.csv").write_text(
+        "customer_id,channel,status,date\n"
+        "C01,email,opt_out,2026-02-10\n"
+        "C02,email,opt_out,2026-02-11\n"
+        "C21,email,opt_in,2026-01-05\n",
+        encoding="utf-8",
+    )
+    session.import_file("customers", files / "customers.csv")
+    session.import_file("consents", files / "consents.csv")
+
+
+MOVED = {"approved": 20, "now": 19, "added": 1, "removed": 2, "share": 0.15}
+
+
+@pytest.mark.parametrize("limit", [0.0, 0.1, 0.14])
+def test_audience_moved_more_than_allowed_needs_a_fresh_approval(studio, limit):
+    approved_campaign(studio)
+    move_the_audience(studio)
+    err = error_of(studio.studio.export, NAME, actor="anna", reapprove_above=limit)
+    assert err.key == "campaign_reapproval_needed"
+    assert (err.params["added"], err.params["removed"], err.params["share"]) == (1, 2, "15.0%")
+    assert state(studio) == "submitted"
+    last = studio_log.events(studio.workspace, NAME)[-1]
+    assert (last["actor"], last["action"], last["state"]) == ("anna", "audience_changed",
+                                                              "submitted")  # fmt: skip
+    assert last["details"]["change"] == MOVED
+    assert last["details"]["final"] == 19
+    assert len(sends(studio)) == 0 and not (studio.path / "exports").exists()
+    # a fresh approval sees the new audience; the export then goes through
+    approval = studio.studio.approve(NAME, actor="root").to_dict()
+    assert approval["details"]["final"] == 19
+    exported = studio.studio.export(NAME, actor="anna", reapprove_above=limit).to_dict()
+    assert exported["details"]["change"] == {"approved": 19, "now": 19, "added": 0,
+                                             "removed": 0, "share": 0.0}  # fmt: skip
+    rows = sends(studio)
+    assert sorted(rows.customer_id) == sorted({*IDS, "C21"} - {"C01", "C02"})
+
+
+@pytest.mark.parametrize("limit", [0.15, 0.16, 0.5])
+def test_audience_moved_within_the_limit_is_exported(studio, limit):
+    approved_campaign(studio)
+    move_the_audience(studio)
+    exported = studio.studio.export(NAME, actor="anna", reapprove_above=limit).to_dict()
+    assert exported["details"]["change"] == MOVED
+    assert state(studio) == "exported"
+    assert len(sends(studio)) == 19
+    assert "audience_changed" not in [a for _, a, _ in actions(studio)]
+
+
+def test_default_limit_and_bad_limits(studio):
+    approved_campaign(studio)
+    move_the_audience(studio)  # 0.15 > the default 0.05
+    for bad in (-0.1, 1, 1.5):
+        err = error_of(studio.studio.export, NAME, actor="anna", reapprove_above=bad)
+        assert err.key == "bad_parameter"
+    assert state(studio) == "approved"
+    err = error_of(studio.studio.export, NAME, actor="anna")
+    assert (err.key, err.params["limit"]) == ("campaign_reapproval_needed", "5%")
