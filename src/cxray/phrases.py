@@ -13,21 +13,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cxray.errors import CxrayError, Reject, reject_text
-from cxray.report.charts import number, numbers_in
+from cxray.report.charts import number, numbers_in, percent, points, signed
 from cxray.texts import LANGS, TEXTS, current_lang, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.analytics.alerts import Alert
     from cxray.api.results import Notice
-    from cxray.comms.measure import MeasureWarning
+    from cxray.comms.measure import Measurement, MeasureWarning
     from cxray.comms.plan import Note, Plan, Step
 
 __all__ = [
     "alert_text",
     "error_text",
+    "measurement_sentence",
     "note_text",
     "notice_text",
     "plan_title",
+    "portfolio_sentence",
     "step_label",
     "warning_text",
 ]
@@ -58,6 +60,7 @@ def plan_title(plan: Plan, lang: str | None = None) -> str:
     """One line: campaign, channel, date and how many customers remain (target, control)."""
     return t(
         "plan_title",
+        "portfolio_sentence",
         lang=_lang(lang),
         campaign=plan.campaign_id,
         channel=plan.channel,
@@ -120,6 +123,55 @@ def warning_text(warning: MeasureWarning, lang: str | None = None) -> str:
     if warning.code == "control_too_small":
         key += "_" + warning.values["reason"]
     return t(key, lang=_lang(lang), **warning.values)
+
+
+def _signed(value: float | None, pct: bool) -> str:
+    if value is None:
+        return "–"
+    return points(value, 1) if pct else signed(value)
+
+
+def measurement_sentence(m: Measurement, title: str, lang: str | None = None) -> str:
+    """What a measured campaign did, in one sentence a director can repeat: the two groups'
+    levels, the difference with its 95% interval (or, without an effect, the smallest effect
+    the test could have seen), and the revenue it added."""
+    lang = _lang(lang)
+    u, pct = m.uplift, m.metric == "conversion"
+    with numbers_in(lang):
+        level = (lambda v: percent(v, 1)) if pct else number
+        params = dict(title=title, n_t=number(m.target.n), n_c=number(m.control.n),
+                      days=m.window_days, t=level(u.target), c=level(u.control),
+                      diff=_signed(u.absolute, pct), low=_signed(u.ci_low, pct),
+                      high=_signed(u.ci_high, pct),
+                      mde="–" if u.mde is None else (points(u.mde, 1) if pct else number(u.mde)),
+                      )  # fmt: skip
+        text = t(f"say_{m.verdict}_{m.metric}", lang=lang, **params)
+        if m.verdict == "effect" and m.incremental_revenue is not None:
+            text += " " + t("say_revenue_added", lang=lang,
+                            inc=_signed(m.incremental_revenue, False),
+                            low=_signed(m.incremental_revenue_ci_low, False),
+                            high=_signed(m.incremental_revenue_ci_high, False))  # fmt: skip
+    return text
+
+
+def portfolio_sentence(p: dict, lang: str | None = None) -> str:
+    """The portfolio line (a :class:`cxray.comms.portfolio.Portfolio` as ``to_dict()``) in
+    words: what the measured campaigns added, with its interval and share of sales, against
+    what their own attribution claims."""
+    lang = _lang(lang)
+    if not p.get("measured"):
+        return t("say_portfolio_none", lang=lang)
+    with numbers_in(lang):
+        text = t("say_portfolio", lang=lang, n=p["measured"],
+                 inc=_signed(p["incremental_revenue"], False),
+                 low=_signed(p["incremental_ci_low"], False),
+                 high=_signed(p["incremental_ci_high"], False),
+                 inc_share=percent(p["incremental_share"], 1),
+                 claimed=number(p["attributed_revenue"]),
+                 claimed_share=percent(p["attributed_share"], 0))  # fmt: skip
+        if (p.get("attributed_share") or 0) > 1:
+            text += " " + t("say_portfolio_impossible", lang=lang)
+    return text
 
 
 # --------------------------------------------------------------------------------------------

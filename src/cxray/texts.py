@@ -1085,6 +1085,120 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Дополнительная выручка: {value} (95% ДИ от {low} до {high})",
     },
     "verdict_line": {"en": "Verdict: {verdict}", "ru": "Вывод: {verdict}"},
+    # cxray campaign history / portfolio
+    "col_comment": {"en": "comment", "ru": "комментарий"},
+    "campaign_history_diff": {"en": "Saved {at} by {actor}:", "ru": "Сохранено {at}, {actor}:"},
+    "portfolio_title": {"en": "Measured campaigns together", "ru": "Измеренные кампании вместе"},
+    "col_figure": {"en": "figure", "ru": "показатель"},
+    "col_figure_value": {"en": "value", "ru": "значение"},
+    "portfolio_measured": {"en": "measured campaigns", "ru": "измеренных кампаний"},
+    "portfolio_incremental": {"en": "incremental revenue", "ru": "дополнительная выручка"},
+    "portfolio_interval": {"en": "its 95% interval", "ru": "её 95% интервал"},
+    "portfolio_interval_value": {
+        "en": "{low:,.2f} to {high:,.2f}",
+        "ru": "от {low:,.2f} до {high:,.2f}",
+    },
+    "portfolio_attributed": {
+        "en": "revenue claimed by attribution",
+        "ru": "выручка по атрибуции",
+    },
+    "portfolio_sales": {"en": "all sales over the windows", "ru": "все продажи за окна"},
+    "portfolio_incremental_share": {
+        "en": "incremental share of sales",
+        "ru": "доля дополнительной выручки в продажах",
+    },
+    "portfolio_attributed_share": {
+        "en": "attributed share of sales",
+        "ru": "доля выручки по атрибуции в продажах",
+    },
+    "portfolio_share_value": {"en": "{value:.1%}", "ru": "{value:.1%}"},
+    "portfolio_included": {"en": "in the sums", "ru": "в суммах"},
+    "portfolio_included_yes": {"en": "yes", "ru": "да"},
+    "portfolio_included_no": {
+        "en": "no: a group of one customer",
+        "ru": "нет: в группе один клиент",
+    },
+    # what a measured campaign did, in one sentence (cxray.phrases.measurement_sentence)
+    "say_effect_conversion": {
+        "en": "{t} of the {n_t} customers who got “{title}” bought within {days} days, against "
+        "{c} of the {n_c} held out: the campaign added {diff} (between {low} and {high}, 95% "
+        "confidence).",
+        "ru": "Из {n_t} клиентов, получивших «{title}», за {days} дн. купили {t}, из {n_c} "
+        "клиентов контрольной группы — {c}: кампания добавила {diff} (от {low} до {high} с "
+        "доверием 95%).",
+    },
+    "say_effect_revenue": {
+        "en": "The {n_t} customers who got “{title}” spent {t} each within {days} days, against "
+        "{c} for the {n_c} held out: the campaign added {diff} per customer (between {low} and "
+        "{high}, 95% confidence).",
+        "ru": "{n_t} клиентов, получивших «{title}», потратили за {days} дн. по {t}, клиенты "
+        "контрольной группы ({n_c}) — по {c}: кампания добавила {diff} на клиента (от {low} до "
+        "{high} с доверием 95%).",
+    },
+    "say_no_effect_detected_conversion": {
+        "en": "Customers who got “{title}” bought about as often as the {n_c} held out ({t} "
+        "against {c} within {days} days). The test would have seen an effect of {mde} or more, "
+        "so any effect was smaller than that.",
+        "ru": "Клиенты, получившие «{title}», покупали примерно так же часто, как {n_c} клиентов "
+        "контрольной группы ({t} против {c} за {days} дн.). Тест заметил бы эффект от {mde}, "
+        "значит, если эффект и был, то меньше.",
+    },
+    "say_no_effect_detected_revenue": {
+        "en": "Customers who got “{title}” spent about as much as the {n_c} held out ({t} "
+        "against {c} each within {days} days). The test would have seen {mde} more per "
+        "customer, so any effect was smaller than that.",
+        "ru": "Клиенты, получившие «{title}», потратили примерно столько же, сколько {n_c} "
+        "клиентов контрольной группы ({t} против {c} за {days} дн.). Тест заметил бы прибавку "
+        "от {mde} на клиента, значит, если эффект и был, то меньше.",
+    },
+    "say_negative_conversion": {
+        "en": "Customers who got “{title}” bought less often than those held out ({t} against "
+        "{c} within {days} days; {diff}, between {low} and {high}): the campaign did harm.",
+        "ru": "Клиенты, получившие «{title}», покупали реже контрольной группы ({t} против {c} "
+        "за {days} дн.; {diff}, от {low} до {high}): кампания навредила.",
+    },
+    "say_negative_revenue": {
+        "en": "Customers who got “{title}” spent less than those held out ({t} against {c} "
+        "each within {days} days; {diff}, between {low} and {high}): the campaign did harm.",
+        "ru": "Клиенты, получившие «{title}», потратили меньше контрольной группы ({t} против "
+        "{c} за {days} дн.; {diff}, от {low} до {high}): кампания навредила.",
+    },
+    "say_inconclusive_conversion": {
+        "en": "Too few customers were held out ({n_c}) to tell whether “{title}” worked: only "
+        "an effect of {mde} or more could have been seen.",
+        "ru": "В контрольной группе слишком мало клиентов ({n_c}), чтобы понять, сработала ли "
+        "«{title}»: заметен был бы только эффект от {mde}.",
+    },
+    "say_inconclusive_revenue": {
+        "en": "Too few customers were held out ({n_c}) to tell whether “{title}” worked: only "
+        "{mde} or more per customer could have been seen.",
+        "ru": "В контрольной группе слишком мало клиентов ({n_c}), чтобы понять, сработала ли "
+        "«{title}»: заметна была бы только прибавка от {mde} на клиента.",
+    },
+    "say_revenue_added": {
+        "en": "In revenue: {inc} (between {low} and {high}).",
+        "ru": "В выручке: {inc} (от {low} до {high}).",
+    },
+    "say_portfolio": {
+        "en": "Measured against their control groups, the {n} campaigns changed revenue by "
+        "{inc} (between {low} and {high}, 95% confidence): {inc_share} of sales over their "
+        "windows. Their own attribution, counting every purchase of the customers who got "
+        "them, claims {claimed}: {claimed_share} of sales.",
+        "ru": "По сравнению с контрольными группами {n} кампаний изменили выручку на {inc} "
+        "(от {low} до {high} с доверием 95%): {inc_share} продаж за их периоды. Их "
+        "собственная атрибуция, которая засчитывает все покупки получивших рассылку, "
+        "заявляет {claimed}: {claimed_share} продаж.",
+    },
+    "say_portfolio_impossible": {
+        "en": "More than all sales: the attribution counts the same purchases several times.",
+        "ru": "Это больше всех продаж: атрибуция засчитывает одни и те же покупки несколько раз.",
+    },
+    "say_portfolio_none": {
+        "en": "No campaign has been measured yet: a campaign is measured once it has been "
+        "exported and its measurement window has ended.",
+        "ru": "Ещё ни одна кампания не измерена: кампания измеряется после выгрузки, когда "
+        "закончится её окно измерения.",
+    },
     "verdict_effect": {
         "en": "the campaign had an effect (the interval excludes zero)",
         "ru": "кампания дала эффект (интервал не включает ноль)",
@@ -1370,6 +1484,247 @@ TEXTS: dict[str, dict[str, str]] = {
     "web_nav_followups": {"en": "Follow-ups", "ru": "Обратная связь: задачи"},
     "web_nav_imports": {"en": "Imports", "ru": "Загрузка данных"},
     "web_nav_audit": {"en": "Audit log", "ru": "Журнал действий"},
+    "web_nav_campaigns": {"en": "Campaigns", "ru": "Кампании"},
+    "web_nav_campaign_results": {"en": "Campaign results", "ru": "Результаты кампаний"},
+    # --- the campaign studio's pages ---
+    "web_campaign_new": {"en": "New campaign", "ru": "Новая кампания"},
+    "web_campaigns_lead": {
+        "en": "Each campaign is a file in the workspace's campaigns folder. A brief is written, "
+        "submitted, approved by a second marketer, exported, and measured once its window ends.",
+        "ru": "Каждая кампания — файл в папке campaigns рабочей области. Бриф пишут, отправляют "
+        "на согласование, его одобряет второй маркетолог, затем выгрузка и измерение после "
+        "окончания окна.",
+    },
+    "web_campaigns_none": {
+        "en": "No campaign yet: write the first brief, or put campaign files (YAML) into the "
+        "workspace's campaigns folder.",
+        "ru": "Кампаний пока нет: напишите первый бриф или положите файлы кампаний (YAML) в "
+        "папку campaigns рабочей области.",
+    },
+    "web_campaign_broken": {"en": "the file fails its check", "ru": "файл не проходит проверку"},
+    "web_col_campaign": {"en": "Campaign", "ru": "Кампания"},
+    "web_col_state": {"en": "State", "ru": "Состояние"},
+    "web_col_channel": {"en": "Channel", "ru": "Канал"},
+    "web_col_start": {"en": "Start", "ru": "Старт"},
+    "web_col_audience": {"en": "Audience", "ru": "Аудитория"},
+    "web_col_verdict": {"en": "Verdict", "ru": "Вывод"},
+    "web_col_updated": {"en": "Last change", "ru": "Последнее изменение"},
+    "web_col_when": {"en": "When (UTC)", "ru": "Когда (UTC)"},
+    "web_col_who": {"en": "Who", "ru": "Кто"},
+    "web_col_action": {"en": "Action", "ru": "Действие"},
+    "web_col_what": {"en": "What", "ru": "Что"},
+    "web_col_incremental": {"en": "Incremental revenue [95%]", "ru": "Доп. выручка [95%]"},
+    "web_col_claimed": {"en": "Claimed by attribution", "ru": "По атрибуции"},
+    "web_state_draft": {"en": "draft", "ru": "черновик"},
+    "web_state_submitted": {"en": "awaiting approval", "ru": "на согласовании"},
+    "web_state_approved": {"en": "approved", "ru": "одобрена"},
+    "web_state_exported": {"en": "exported", "ru": "выгружена"},
+    "web_state_measured": {"en": "measured", "ru": "измерена"},
+    "web_state_rejected": {"en": "rejected", "ru": "отклонена"},
+    "web_action_save": {"en": "saved", "ru": "сохранена"},
+    "web_action_submit": {"en": "submitted for approval", "ru": "отправлена на согласование"},
+    "web_action_approve": {"en": "approved", "ru": "одобрена"},
+    "web_action_reject": {"en": "rejected", "ru": "отклонена"},
+    "web_action_export": {"en": "exported", "ru": "выгружена"},
+    "web_action_audience_changed": {
+        "en": "audience changed: back to approval",
+        "ru": "аудитория изменилась: снова на согласование",
+    },
+    "web_brief": {"en": "The brief", "ru": "Бриф"},
+    "web_brief_why": {"en": "Why this campaign?", "ru": "Зачем эта кампания?"},
+    "web_brief_target": {"en": "To whom (in words)?", "ru": "Кому (словами)?"},
+    "web_brief_must_not_receive": {
+        "en": "Who must NOT get it?",
+        "ru": "Кто НЕ должен её получить?",
+    },
+    "web_brief_expected_effect": {
+        "en": "What effect is expected, plus and minus?",
+        "ru": "Какой эффект ожидается, плюсы и минусы?",
+    },
+    "web_brief_client_benefit": {
+        "en": "Does the client need it: what does the client get?",
+        "ru": "Нужно ли это клиенту: что он получает?",
+    },
+    "web_measure_metric": {"en": "Measured by", "ru": "Как измеряем"},
+    "web_metric_conversion": {
+        "en": "conversion (share who buy)",
+        "ru": "конверсия (доля купивших)",
+    },
+    "web_metric_revenue": {"en": "revenue per customer", "ru": "выручка на клиента"},
+    "web_measure_window": {"en": "Window, days", "ru": "Окно, дней"},
+    "web_measure_scope": {"en": "Purchases counted", "ru": "Какие покупки"},
+    "web_scope_all": {"en": "any purchase", "ru": "любые"},
+    "web_scope_promoted": {"en": "promoted items only", "ru": "только продвигаемые"},
+    "web_sending": {"en": "What is sent, and when", "ru": "Что и когда отправляем"},
+    "web_campaign_id": {
+        "en": "Campaign id (as in the sends)",
+        "ru": "Код кампании (как в отправках)",
+    },
+    "web_campaign_name": {"en": "Name", "ru": "Название"},
+    "web_campaign_channel": {"en": "Channel", "ru": "Канал"},
+    "web_campaign_start": {"en": "Send date", "ru": "Дата отправки"},
+    "web_promoted_lines": {
+        "en": "Promoted product lines (one per line)",
+        "ru": "Продвигаемые товарные линии (по одной в строке)",
+    },
+    "web_promoted_skus": {
+        "en": "Promoted SKUs (one per line)",
+        "ru": "Продвигаемые артикулы (по одному в строке)",
+    },
+    "web_discount": {
+        "en": "A discount: recent full-price buyers of the promoted items are left out",
+        "ru": "Скидка: недавно купившие продвигаемое по полной цене исключаются",
+    },
+    "web_audience": {"en": "Who gets it", "ru": "Кто получит"},
+    "web_audience_rules": {
+        "en": "Audience rules, one per line (a customer must match all)",
+        "ru": "Правила аудитории, по одному в строке (клиент должен подходить под все)",
+    },
+    "web_exclusion_rules": {
+        "en": "Exclusions, one per line (a customer matching any is left out)",
+        "ru": "Исключения, по одному в строке (подходящий под любое исключается)",
+    },
+    "web_holdout": {"en": "Control share (0 to 1)", "ru": "Доля контрольной группы (от 0 до 1)"},
+    "web_limits": {"en": "Promises and limits", "ru": "Обещания и ограничения"},
+    "web_cap_sends": {"en": "At most sends…", "ru": "Не больше отправок…"},
+    "web_cap_days": {"en": "…in days", "ru": "…за дней"},
+    "web_recent_optout_days": {
+        "en": "Skip who unsubscribed within, days",
+        "ru": "Не писать отписавшимся за, дней",
+    },
+    "web_dormant_after": {
+        "en": "Dormant after unopened sends",
+        "ru": "Спящий после неоткрытых писем",
+    },
+    "web_full_price_days": {
+        "en": "Skip full-price buyers within, days",
+        "ru": "Не давать скидку купившим по полной цене за, дней",
+    },
+    "web_save": {"en": "Save", "ru": "Сохранить"},
+    "web_locked": {
+        "en": "This campaign cannot be changed here: it has been sent, or your role does not "
+        "write campaigns.",
+        "ru": "Эту кампанию здесь изменить нельзя: она уже отправлена или ваша роль не "
+        "позволяет писать кампании.",
+    },
+    "web_check_title": {"en": "Check and audience", "ru": "Проверка и аудитория"},
+    "web_check_live": {
+        "en": "Checked as you type, against the workspace's data.",
+        "ru": "Проверяется по мере ввода, на данных рабочей области.",
+    },
+    "web_check_ok": {
+        "en": "The brief is complete and every rule reads. Who gets it:",
+        "ru": "Бриф заполнен, все правила читаются. Кто получит:",
+    },
+    "web_history": {"en": "Versions and decisions", "ru": "Версии и решения"},
+    "web_diff": {"en": "what changed", "ru": "что изменилось"},
+    "web_event_counts": {
+        "en": "audience {final}: {target} target, {control} control (data as of {as_of})",
+        "ru": "аудитория {final}: {target} получат, {control} в контроле (данные на {as_of})",
+    },
+    "web_done_saved": {
+        "en": "Saved: a new version is recorded.",
+        "ru": "Сохранено: записана новая версия.",
+    },
+    "web_done_unchanged": {
+        "en": "Nothing changed: the file is kept as it was.",
+        "ru": "Изменений нет: файл оставлен как был.",
+    },
+    "web_done_submit": {"en": "Submitted for approval.", "ru": "Отправлено на согласование."},
+    "web_done_approve": {"en": "Approved.", "ru": "Одобрено."},
+    "web_done_reject": {
+        "en": "Rejected: the author sees why.",
+        "ru": "Отклонено: автор увидит причину.",
+    },
+    "web_done_export": {
+        "en": "Exported: download the lists below; the planned sends are recorded.",
+        "ru": "Выгружено: скачайте списки ниже; запланированные отправки записаны.",
+    },
+    "web_status_draft": {
+        "en": "Draft: save it complete, then submit it for a second marketer's approval.",
+        "ru": "Черновик: сохраните полный бриф и отправьте на согласование второму маркетологу.",
+    },
+    "web_status_submitted": {
+        "en": "Awaiting approval by another marketer or an administrator.",
+        "ru": "Ждёт одобрения другого маркетолога или администратора.",
+    },
+    "web_status_rejected": {
+        "en": "Rejected by {actor}: “{comment}”. Change it and submit it again.",
+        "ru": "Отклонено ({actor}): «{comment}». Исправьте и отправьте снова.",
+    },
+    "web_status_approved": {
+        "en": "Approved by {actor} at {at}: {final} customers, {target} to receive it and "
+        "{control} held out (data as of {as_of}).",
+        "ru": "Одобрено ({actor}, {at}): {final} клиентов, {target} получат, {control} в "
+        "контроле (данные на {as_of}).",
+    },
+    "web_status_exported": {
+        "en": "Exported by {actor} at {at}: {target} to send, {control} held out, planned for "
+        "{sent_at}; since approval {added} added and {removed} removed.",
+        "ru": "Выгружено ({actor}, {at}): {target} к отправке, {control} в контроле, отправка "
+        "{sent_at}; после одобрения добавилось {added}, убрано {removed}.",
+    },
+    "web_download_target": {"en": "Target list (CSV)", "ru": "Список рассылки (CSV)"},
+    "web_download_control": {"en": "Control list (CSV)", "ru": "Контрольная группа (CSV)"},
+    "web_comment_optional": {"en": "comment (optional)", "ru": "комментарий (необязательно)"},
+    "web_comment_required": {"en": "why (required)", "ru": "почему (обязательно)"},
+    "web_submit": {"en": "Submit for approval", "ru": "Отправить на согласование"},
+    "web_approve": {"en": "Approve", "ru": "Одобрить"},
+    "web_reject": {"en": "Reject", "ru": "Отклонить"},
+    "web_export": {"en": "Export the lists", "ru": "Выгрузить списки"},
+    "web_reapprove_above": {
+        "en": "Ask again if the audience changed by more than",
+        "ru": "Согласовать заново, если аудитория изменилась больше чем на",
+    },
+    "web_not_own_approval": {
+        "en": "You wrote or submitted this campaign: another marketer or an administrator "
+        "approves it.",
+        "ru": "Вы писали или отправляли эту кампанию: одобряет другой маркетолог или "
+        "администратор.",
+    },
+    "web_measurement": {"en": "Measurement", "ru": "Измерение"},
+    "web_measure_title": {"en": "{campaign}: did it work?", "ru": "{campaign}: сработало ли?"},
+    "web_back_to_brief": {"en": "The brief", "ru": "Бриф"},
+    "web_measure_waiting": {
+        "en": "Nothing to measure yet ({reason}).",
+        "ru": "Измерять пока нечего ({reason}).",
+    },
+    "web_window_open": {
+        "en": "The window is still open: {days} of {window} days observed. The figures will move.",
+        "ru": "Окно ещё не закончилось: прошло {days} из {window} дн. Цифры ещё изменятся.",
+    },
+    "web_mde_conversion": {
+        "en": "The smallest effect this test could detect (80% power): {mde} of conversion, "
+        "{rel} of the control's level.",
+        "ru": "Минимальный эффект, который этот тест мог заметить (мощность 80%): {mde} "
+        "конверсии, {rel} от уровня контроля.",
+    },
+    "web_mde_revenue": {
+        "en": "The smallest effect this test could detect (80% power): {mde} per customer, "
+        "{rel} of the control's level.",
+        "ru": "Минимальный эффект, который этот тест мог заметить (мощность 80%): {mde} на "
+        "клиента, {rel} от уровня контроля.",
+    },
+    "web_incremental": {
+        "en": "Incremental revenue among the target: {inc} (95% interval {low} to {high}), "
+        "of {total} they spent in the window.",
+        "ru": "Дополнительная выручка в целевой группе: {inc} (95%-интервал от {low} до "
+        "{high}) из {total}, потраченных ими за окно.",
+    },
+    "web_portfolio": {
+        "en": "All measured campaigns together",
+        "ru": "Все измеренные кампании вместе",
+    },
+    "web_portfolio_sales": {"en": "all sales in their windows", "ru": "все продажи за их окна"},
+    "web_portfolio_claimed": {
+        "en": "claimed by their own attribution",
+        "ru": "заявлено их атрибуцией",
+    },
+    "web_portfolio_added": {
+        "en": "measured against control [95%]",
+        "ru": "измерено против контроля [95%]",
+    },
+    "web_measured_campaigns": {"en": "Measured campaigns", "ru": "Измеренные кампании"},
     "web_role_admin": {"en": "administrator", "ru": "администратор"},
     "web_role_analyst": {"en": "analyst", "ru": "аналитик"},
     "web_role_marketer": {"en": "marketer", "ru": "маркетолог"},

@@ -33,6 +33,8 @@ NAV = (
     ("/alerts", "web_nav_alerts", "view"),
     ("/feedback", "web_nav_feedback", "view"),
     ("/followups", "web_nav_followups", "tasks"),
+    ("/campaigns", "web_nav_campaigns", "campaigns"),
+    ("/campaigns/results", "web_nav_campaign_results", "campaigns"),
     ("/imports", "web_nav_imports", "import"),
     ("/audit", "web_nav_audit", "audit"),
 )
@@ -86,6 +88,10 @@ def _helpers(lang: str) -> dict[str, Any]:
     def fmt_percent(value: Any, digits: int = 0) -> str:
         return "" if value is None else charts.percent(value, digits)
 
+    def fmt_points(value: Any, digits: int = 1) -> str:
+        """A change of a share in percentage points (``+5.2 pp``)."""
+        return "" if value is None else charts.points(value, digits)
+
     def alert_line(row: dict[str, Any]) -> str:
         """An alert of an answer (its ``to_dict()``) as the report says it."""
         fixed = ("kind", "customer_id", "key", "regular", "lines")
@@ -108,6 +114,7 @@ def _helpers(lang: str) -> dict[str, Any]:
         key = f"web_attr_{column}"
         return t(key, lang=lang) if key in TEXTS else column
 
-    return dict(fmt_number=fmt_number, fmt_percent=fmt_percent, alert_line=alert_line,
+    return dict(fmt_number=fmt_number, fmt_percent=fmt_percent, fmt_points=fmt_points,
+                alert_line=alert_line,
                 group_reason=group_reason, reject_example=reject_example,
                 attr_label=attr_label)  # fmt: skip
