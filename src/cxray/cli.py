@@ -1041,6 +1041,111 @@ def campaign_measure(file: CampaignFile, as_of: AsOf = None, as_json: Json = Fal
     show_measurement(result.value)  # with its warnings, one per reason
 
 
+CampaignName = Annotated[
+    str, typer.Argument(help="The campaign's name: its file's stem in the workspace's campaigns/.")
+]
+
+
+@campaign_app.command("list")
+@user_errors
+def campaign_list(as_of: AsOf = None, as_json: Json = False) -> None:
+    """Every campaign file of the workspace's campaigns/ folder with its state in the campaign
+    studio (draft, submitted, approved, rejected, exported, measured), channel, start, audience
+    and, once measured, its verdict. Saving, submitting, approving and exporting a campaign are
+    done by signed-in users in the web workspace (cxray serve) or its REST API: an approval is
+    given by a second person with a role, which the command line has not."""
+    with _open() as ws:
+        result = ws.studio.campaigns(parse_day(as_of, "--as-of"))
+    if as_json:
+        print_json(result)
+        return
+    show_as_of(result)
+    rows = []
+    for r in result.to_dict()["campaigns"]:
+        state = t(f"web_state_{r['state']}")
+        if not r["ok"]:
+            state += f" ({t('web_campaign_broken')}: {r['error']['code']})"
+        rows.append({
+            t("web_col_campaign"): r["name"], t("web_col_state"): state,
+            t("web_col_channel"): r["channel"], t("web_col_start"): r["start"],
+            t("web_col_audience"): r["audience"],
+            t("web_col_verdict"): t(f"verdict_{r['verdict']}") if r["verdict"] else None,
+        })  # fmt: skip
+    show_table(rows)
+
+
+@campaign_app.command("history")
+@user_errors
+def campaign_history(name: CampaignName, as_json: Json = False) -> None:
+    """Who did what to the campaign and when (UTC): saved, submitted, approved, rejected,
+    exported, sent back for approval after its audience changed, with each comment; then the
+    changes of each save to the file, as a diff."""
+    with _open() as ws:
+        result = ws.studio.history(name)
+    if as_json:
+        print_json(result)
+        return
+    events = result.to_dict()["history"]
+    show_table([{t("web_col_when"): e["at"], t("web_col_who"): e["actor"],
+                 t("web_col_action"): t(f"web_action_{e['action']}"),
+                 t("col_comment"): e["comment"]} for e in events])  # fmt: skip
+    for e in events:
+        if e["diff"]:
+            say("campaign_history_diff", at=e["at"], actor=e["actor"])
+            console.print(e["diff"].rstrip("\n"), markup=False, highlight=False)
+
+
+@campaign_app.command("portfolio")
+@user_errors
+def campaign_portfolio(as_of: AsOf = None, as_json: Json = False) -> None:
+    """Every measured campaign (exported, its measurement window ended) summed: the revenue
+    the campaigns added against their control groups, with its 95% interval, against the
+    revenue their own attribution claims (every purchase of the customers who got them), both
+    also as shares of all sales over the campaigns' windows; then one row per campaign."""
+    with _open() as ws:
+        result = ws.studio.portfolio(parse_day(as_of, "--as-of"))
+        money = _currency(ws)
+    if as_json:
+        print_json(result)
+        return
+    show_as_of(result)
+    p = result.to_dict()
+    if not p["measured"]:
+        say("say_portfolio_none")
+        return
+    label = money_headers([t("portfolio_incremental"), t("portfolio_attributed"),
+                           t("portfolio_sales")], money)  # fmt: skip
+    line = [
+        (t("portfolio_measured"), p["measured"]),
+        (t("portfolio_incremental"), p["incremental_revenue"]),
+        (t("portfolio_interval"), _interval(p["incremental_ci_low"], p["incremental_ci_high"])),
+        (t("portfolio_attributed"), p["attributed_revenue"]),
+        (t("portfolio_sales"), p["sales"]),
+        (t("portfolio_incremental_share"), _percent(p["incremental_share"])),
+        (t("portfolio_attributed_share"), _percent(p["attributed_share"])),
+    ]
+    show_table([{t("col_figure"): label.get(name, name), t("col_figure_value"): value}
+                for name, value in line], title=t("portfolio_title"))  # fmt: skip
+    show_table([{
+        t("web_col_campaign"): c["name"], t("web_col_verdict"): t(f"verdict_{c['verdict']}"),
+        t("portfolio_incremental"): c["incremental_revenue"],
+        t("portfolio_interval"): _interval(c["incremental_ci_low"], c["incremental_ci_high"]),
+        t("portfolio_attributed"): c["attributed_revenue"],
+        t("portfolio_included"): t("portfolio_included_yes" if c["included"] else
+                                   "portfolio_included_no"),
+    } for c in p["campaigns"]], headers=label)  # fmt: skip
+
+
+def _percent(value: float | None) -> str | None:
+    return None if value is None else t("portfolio_share_value", value=value)
+
+
+def _interval(low: float | None, high: float | None) -> str | None:
+    if low is None or high is None:
+        return None
+    return t("portfolio_interval_value", low=low, high=high)
+
+
 contacts_app = _Typer(
     help="Contacts and their attention.", no_args_is_help=True, rich_markup_mode=None
 )
