@@ -16,6 +16,7 @@ import sys
 import ibis
 import pandas as pd
 import pytest
+from browser_helpers import browser  # noqa: F401 - the Chromium fixture of the browser tests
 
 from cxray import texts
 from cxray.ingest.schema import TABLES

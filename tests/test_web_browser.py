@@ -11,77 +11,13 @@ the overview, a card as its manager and as a viewer, and the follow-up queue are
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
-import socket
-import threading
-import time
-from pathlib import Path
 
 import pytest
+from browser_helpers import TIMEOUT_MS, Server, shot
 from web_helpers import PASSWORD, serve_demo
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = os.environ.get("CXRAY_CHROMIUM", "/usr/bin/chromium")
-SHOTS = Path("/tmp/shots")
-TIMEOUT_MS = 60_000  # a page may wait for the report's first computation on a busy machine
-
-
-def browser_missing() -> str | None:
-    """Why the browser tests cannot run here (None when they can)."""
-    if importlib.util.find_spec("playwright") is None:
-        return "playwright is not installed (pip install -e '.[test]')"
-    if not Path(CHROMIUM).exists():
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = browser_missing()
-    if reason and os.environ.get("CXRAY_REQUIRE_BROWSER"):  # set by .ci/run
-        pytest.fail(f"CXRAY_REQUIRE_BROWSER is set but {reason}")
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-class Server:
-    """The app served by uvicorn in a thread, on a free loopback port."""
-
-    def __init__(self, app):
-        import uvicorn
-
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.socket.bind(("127.0.0.1", 0))  # the system picks a free port
-        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="off")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
-        )
-
-    def __enter__(self):
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            assert self.thread.is_alive(), "the server stopped while starting"
-            assert time.monotonic() < deadline, "the server did not start in 30 s"
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc):
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-        self.socket.close()
 
 
 @pytest.fixture(scope="module")
@@ -131,13 +67,6 @@ def open_page(browser, site):
     yield sign_in
     for context in contexts:
         context.close()
-
-
-def shot(page, name: str) -> None:
-    """A full-page screenshot in /tmp/shots, when CXRAY_SHOTS is set."""
-    if os.environ.get("CXRAY_SHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_signing_in_lands_on_the_overview(open_page, site):
