@@ -685,3 +685,29 @@ def test_default_limit_and_bad_limits(studio):
     assert state(studio) == "approved"
     err = error_of(studio.studio.export, NAME, actor="anna")
     assert (err.key, err.params["limit"]) == ("campaign_reapproval_needed", "5%")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\r\nb",  # a browser's text area sends CRLF
+        "trailing space \nnext line",
+        "first\n  indented second",
+        "a\n\n\nb",
+        "tab\there",
+        "key: value # not a comment",
+        "'quoted' and \"double\"",
+        "null", "~", "yes", "100", "2026-01-01", "- dash", "? q", "[x]", "{x}", "&a", "*b", "!c",
+        "% d", "@e", "`f", "|g", ">h", "#i",
+        "эмодзи 🎉",
+        "x" * 300,  # never folded
+        "line\u2028separator",
+        "next\x85line",  # NEL
+    ],
+)  # fmt: skip
+def test_any_text_comes_back_from_the_file_unchanged(text):
+    campaign = {**CAMPAIGN, "name": text, "brief": {**CAMPAIGN["brief"], "why": text}}
+    written = campaign_yaml(check_campaign(campaign).to_dict())
+    read = check_campaign(yaml.safe_load(written))
+    assert (read.name, read.brief.why) == (text, text)
+    assert campaign_yaml(read.to_dict()) == written
