@@ -23,6 +23,7 @@ import pytest
 import yaml
 from argon2 import PasswordHasher
 
+import cxray
 from cxray import accounts as acc
 from cxray.api.session import Session
 from cxray.comms import studio_log
@@ -711,3 +712,25 @@ def test_any_text_comes_back_from_the_file_unchanged(text):
     read = check_campaign(yaml.safe_load(written))
     assert (read.name, read.brief.why) == (text, text)
     assert campaign_yaml(read.to_dict()) == written
+
+
+def test_own_rejection_disabled_users_and_read_only_sessions_refused(studio):
+    studio.studio.save(CAMPAIGN, actor="anna")
+    studio.studio.submit(NAME, actor="anna")
+    err = error_of(studio.studio.reject, NAME, actor="anna", comment="Сама передумала")
+    assert err.key == "campaign_own_approval"
+    studio.accounts.disable_user("boris", actor="root")
+    assert error_of(studio.studio.approve, NAME, actor="boris").key == "campaign_role_refused"
+    assert studio.studio.campaign(NAME, actor="boris").to_dict()["can"] == dict.fromkeys(
+        ("save", "submit", "approve", "reject", "export"), False
+    )
+    assert actions(studio) == [("anna", "save", "draft"), ("anna", "submit", "submitted")]
+    path = studio.path
+    studio.close()
+    with cxray.open(path) as reader:  # read-only: it shows, it does not write
+        assert reader.studio.campaigns().to_dict()["campaigns"][0]["state"] == "submitted"
+        err = error_of(reader.studio.approve, NAME, actor="root")
+        assert err.key == "read_only_session"
+        changed = {**CAMPAIGN, "holdout": 0.3}
+        err = error_of(reader.studio.save, changed, actor="anna", name=NAME)
+        assert err.key == "read_only_session"
