@@ -3,7 +3,7 @@
 - Every CLI command (walked from the Typer app, subcommands included) has a Python twin shown in
   a code example of the doc, and the doc names the command ("CLI: `cxray structure`"). A new
   command fails here until it is added to PYTHON_TWINS and documented.
-- Every public method of the session and its helpers (campaign, feedback, result), and the
+- Every public method of the session and its helpers (campaign, feedback, studio, result), and the
   module functions ``cxray.open``, ``cxray.import_file``, ``cxray.demo`` and ``cxray.campaign``,
   is mentioned in the doc.
 - Every ```python block runs, in order, in one namespace, in a fresh folder. Blocks that must
@@ -26,6 +26,7 @@ import cxray.cli
 from cxray.api.accounts import AccountsSession
 from cxray.api.campaigns import CampaignSession
 from cxray.api.feedback import FeedbackSession
+from cxray.api.studio import StudioSession
 
 DOC = Path(__file__).parent.parent / "docs" / "python-api.md"
 TEXT = DOC.read_text(encoding="utf-8")
@@ -50,6 +51,9 @@ PYTHON_TWINS = {
     "campaign plan": ".plan(",
     "campaign export": ".export(",
     "campaign measure": ".measure(",
+    "campaign list": ".studio.campaigns(",
+    "campaign history": ".studio.history(",
+    "campaign portfolio": ".studio.portfolio(",
     "contacts health": ".contacts_health(",
     "feedback scores": ".feedback.scores(",
     "feedback saydo": ".feedback.saydo(",
@@ -126,7 +130,14 @@ def test_twins_are_cli_commands() -> None:
     [f"cxray.{n}(" for n in ("open", "import_file", "demo", "campaign", "init")]
     + [
         f".{n}"
-        for cls in (cxray.Session, CampaignSession, FeedbackSession, AccountsSession, cxray.Result)
+        for cls in (
+            cxray.Session,
+            CampaignSession,
+            FeedbackSession,
+            AccountsSession,
+            StudioSession,
+            cxray.Result,
+        )
         for n in public_names(cls)
     ],
 )
