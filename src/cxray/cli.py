@@ -25,7 +25,14 @@ from cxray.api import DEMO_AS_OF, TABLES, parse_day
 from cxray.api.outputs import output_file
 from cxray.api.results import Result
 from cxray.errors import CxrayError
-from cxray.phrases import alert_text, note_text, notice_text, plan_title, step_label
+from cxray.phrases import (
+    alert_text,
+    note_text,
+    notice_text,
+    plan_title,
+    portfolio_sentence,
+    step_label,
+)
 from cxray.terminal import (
     TerminalEvents,
     console,
@@ -1110,8 +1117,8 @@ def campaign_portfolio(as_of: AsOf = None, as_json: Json = False) -> None:
         return
     show_as_of(result)
     p = result.to_dict()
+    console.print(portfolio_sentence(p), highlight=False)
     if not p["measured"]:
-        say("say_portfolio_none")
         return
     label = money_headers([t("portfolio_incremental"), t("portfolio_attributed"),
                            t("portfolio_sales")], money)  # fmt: skip
