@@ -100,6 +100,20 @@ PAGE_ROUTES: dict[tuple[str, str], tuple[str, int]] = {
     ("GET", "/imports"): ("import", 200),
     ("POST", "/imports"): ("import", 422),  # no file
     ("GET", "/audit"): ("audit", 200),
+    # the campaign studio's pages; the demo's campaign has been sent: no action moves it, and a
+    # form without fields is refused by the brief's check
+    ("GET", "/campaigns"): ("campaigns", 200),
+    ("GET", "/campaigns/new"): ("campaigns", 200),
+    ("POST", "/campaigns/new"): ("campaigns", 400),
+    ("POST", "/campaigns/preview"): ("campaigns", 200),
+    ("GET", "/campaigns/results"): ("campaigns", 200),
+    ("GET", "/campaigns/{name}"): ("campaigns", 200),
+    ("POST", "/campaigns/{name}"): ("campaigns", 400),
+    ("POST", "/campaigns/{name}/submit"): ("campaigns", 409),
+    ("POST", "/campaigns/{name}/approve"): ("approve_campaigns", 409),
+    ("POST", "/campaigns/{name}/reject"): ("approve_campaigns", 400),  # no comment
+    ("POST", "/campaigns/{name}/export"): ("export", 409),
+    ("GET", "/campaigns/{name}/measurement"): ("campaigns", 200),
 }
 # routes anyone may open: signing in, the packaged assets and the API's description
 OPEN = {"/signin", "/static", f"{API}/openapi.json", f"{API}/docs", "/docs/oauth2-redirect"}
