@@ -734,3 +734,21 @@ def test_own_rejection_disabled_users_and_read_only_sessions_refused(studio):
         changed = {**CAMPAIGN, "holdout": 0.3}
         err = error_of(reader.studio.save, changed, actor="anna", name=NAME)
         assert err.key == "read_only_session"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the sends' natural key holds the channel: a send file without a channel column "
+    "(or with another spelling of it) adds rows beside the planned sends instead of replacing them",
+)
+def test_a_send_file_without_a_channel_replaces_the_planned_sends(studio):
+    approved_campaign(studio)
+    studio.studio.export(NAME, actor="anna")
+    planned = sends(studio)
+    lines = ["campaign_id,customer_id,sent_at,opened_at"]
+    for cid in planned.customer_id[planned.group == "target"]:
+        lines.append(f"spring-2026,{cid},2026-03-10 09:30:00,2026-03-10 12:00:00")
+    path = studio.path.parent / "sends.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    studio.import_file("sends", path)
+    assert len(sends(studio)) == 20  # one row per customer of the campaign, as before
