@@ -115,6 +115,15 @@ def test_portfolio_after_every_window_but_one(studio):
     assert states(studio, "2026-02-05") == {
         "a-winter": "measured", "b-winter": "measured", "c-feb": "exported", "d-single": "measured"
     }  # fmt: skip
+    listed = studio.studio.campaigns("2026-02-05").to_dict()["campaigns"]
+    # the audience of a campaign sent before the studio: its groups; every control here is
+    # below 100 customers, so every measured verdict is inconclusive
+    assert [(r["name"], r["audience"], r["verdict"]) for r in listed] == [
+        ("a-winter", 5, "inconclusive"),
+        ("b-winter", 4, "inconclusive"),
+        ("c-feb", None, None),
+        ("d-single", 3, "inconclusive"),
+    ]
     got = studio.studio.portfolio("2026-02-05").to_dict()
     rows = {r["name"]: r for r in got["campaigns"]}
     assert sorted(rows) == ["a-winter", "b-winter", "d-single"]  # c-feb's window is open
