@@ -60,7 +60,6 @@ def plan_title(plan: Plan, lang: str | None = None) -> str:
     """One line: campaign, channel, date and how many customers remain (target, control)."""
     return t(
         "plan_title",
-        "portfolio_sentence",
         lang=_lang(lang),
         campaign=plan.campaign_id,
         channel=plan.channel,
