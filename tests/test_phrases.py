@@ -17,8 +17,10 @@ from cxray.errors import CxrayError
 from cxray.phrases import (
     alert_text,
     error_text,
+    measurement_sentence,
     note_text,
     plan_title,
+    portfolio_sentence,
     step_label,
     warning_text,
 )
@@ -246,3 +248,66 @@ def test_russian_texts_write_numbers_the_russian_way():
     assert "70\u202f117" in ru and "12\u202f140\u202f254,21" in ru
     en = texts.t("import_identical_lines", lang="en", n=70117, amount=12140254.21)
     assert "70,117" in en and "12,140,254.21" in en
+
+
+def _measurement(verdict: str, metric: str = "conversion", **uplift: float):
+    """A measurement with round figures: 400 in target, 100 in control over 30 days."""
+    from cxray.comms.measure import GroupStats, Measurement, Uplift
+
+    figures = dict(target=None, control=None, absolute=None, ci_low=None, ci_high=None,
+                   p_value=None, relative=None, relative_ci_low=None, relative_ci_high=None,
+                   mde=None, mde_relative=None)  # fmt: skip
+    chosen = Uplift(metric=metric, **{**figures, **uplift})
+    other = Uplift(metric="revenue" if metric == "conversion" else "conversion", **figures)
+    day = dt.date(2026, 6, 9)
+    return Measurement(
+        campaign_id="grill", metric=metric, scope="all", promoted_skus=(), promoted_lines=(),
+        as_of=dt.date(2026, 10, 31), start=day, end=day + dt.timedelta(30),
+        observed_end=day + dt.timedelta(30), window_days=30,
+        days_observed=30,
+        target=GroupStats(n=400, converters=72, conversion_rate=0.18, revenue=0.0,
+                          revenue_per_customer=None, revenue_sd=None),
+        control=GroupStats(n=100, converters=9, conversion_rate=0.09, revenue=0.0,
+                           revenue_per_customer=None, revenue_sd=None),
+        conversion=chosen if metric == "conversion" else other,
+        revenue=chosen if metric == "revenue" else other,
+        incremental_revenue=12000.0 if verdict == "effect" else None,
+        incremental_revenue_ci_low=-3000.0, incremental_revenue_ci_high=27000.0,
+        target_total_revenue=0.0, verdict=verdict,
+    )  # fmt: skip
+
+
+def test_measurement_sentence_says_what_the_campaign_did():
+    m = _measurement("effect", target=0.18, control=0.09, absolute=0.09, ci_low=0.02,
+                     ci_high=0.16)  # fmt: skip
+    assert measurement_sentence(m, "Grill", "en") == (
+        "18.0% of the 400 customers who got “Grill” bought within 30 days, against 9.0% of the "
+        "100 held out: the campaign added +9.0 pp (between +2.0 pp and +16.0 pp, 95% "
+        "confidence). In revenue: +12,000 (between -3,000 and +27,000)."
+    )
+    m = _measurement("no_effect_detected", target=0.10, control=0.09, absolute=0.01,
+                     ci_low=-0.05, ci_high=0.07, mde=0.086)  # fmt: skip
+    assert measurement_sentence(m, "Grill", "en") == (
+        "Customers who got “Grill” bought about as often as the 100 held out (10.0% against "
+        "9.0% within 30 days). The test would have seen an effect of +8.6 pp or more, so any "
+        "effect was smaller than that."
+    )
+    m = _measurement("inconclusive", "revenue", target=120.0, control=100.0, mde=250.0)
+    assert measurement_sentence(m, "Grill", "ru") == (
+        "В контрольной группе слишком мало клиентов (100), чтобы понять, сработала ли «Grill»: "
+        "заметна была бы только прибавка от 250 на клиента."
+    )
+
+
+def test_portfolio_sentence_sets_the_measured_against_the_claimed():
+    p = {"measured": 2, "incremental_revenue": 50_000.0, "incremental_ci_low": -10_000.0,
+         "incremental_ci_high": 110_000.0, "incremental_share": 0.025,
+         "attributed_revenue": 2_920_000.0, "attributed_share": 1.46}  # fmt: skip
+    assert portfolio_sentence(p, "en") == (
+        "Measured against their control groups, the 2 campaigns changed revenue by +50,000 "
+        "(between -10,000 and +110,000, 95% confidence): 2.5% of sales over their windows. "
+        "Their own attribution, counting every purchase of the customers who got them, claims "
+        "2,920,000: 146% of sales. More than all sales: the attribution counts the same "
+        "purchases several times."
+    )
+    assert portfolio_sentence({"measured": 0}, "en").startswith("No campaign has been measured")
