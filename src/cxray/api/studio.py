@@ -234,7 +234,7 @@ class StudioSession:
         try:
             checked = check_campaign(dict(campaign), source)
         except CxrayError as err:
-            if not errors or err.key not in ("rule_syntax", "rule_empty", "rule_not_text"):
+            if not errors or not err.key.startswith("rule_"):  # a rule's error is listed
                 errors.append(_error(err, err.params.get("field")))
             checked = None
         if checked is not None:
