@@ -752,3 +752,29 @@ def test_a_send_file_without_a_channel_replaces_the_planned_sends(studio):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     studio.import_file("sends", path)
     assert len(sends(studio)) == 20  # one row per customer of the campaign, as before
+
+
+def test_preview_reports_each_broken_rule_and_plans_a_valid_campaign(studio):
+    broken = {**CAMPAIGN, "audience": ["segment ==", 'customer_id != "C01"', 'segment = "A"']}
+    got = studio.studio.preview(broken).to_dict()
+    assert got["ok"] is False and got["plan"] is None
+    assert [(e["field"], e["code"]) for e in got["errors"]] == [
+        ("audience[1]", "rule_expected_value"),  # a value after the operator
+        ("audience[3]", "rule_single_eq"),
+    ]  # each once: not again as the campaign's own error
+    fine = {**CAMPAIGN, "audience": ['customer_id != "C01"']}
+    got = studio.studio.preview(fine).to_dict()
+    assert (got["ok"], got["errors"]) == (True, [])
+    assert (got["plan"]["candidates"], got["plan"]["final"]) == (20, 19)
+    assert got["plan"]["steps"][0]["removed"] == 1  # the audience rule: C01
+    assert actions(studio) == [] and not (studio.path / "campaigns").exists()  # nothing written
+
+
+def test_the_first_save_shows_every_line_added(studio):
+    studio.studio.save(CAMPAIGN, actor="anna")
+    text = (studio.path / "campaigns" / f"{NAME}.yaml").read_text(encoding="utf-8")
+    diff = studio.studio.history(NAME).to_dict()["history"][0]["diff"]
+    added = [line[1:] for line in diff.splitlines(keepends=True) if line.startswith("+")]
+    assert added[0] == f"++ {NAME}.yaml\n"  # the header
+    assert "".join(added[1:]) == text
+    assert not [line for line in diff.splitlines()[2:] if line.startswith((" ", "-"))]
