@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from typer.testing import CliRunner
-from web_helpers import PASSWORD, serve_demo
+from web_helpers import PASSWORD, error_of, serve_demo
 
 import cxray
 from cxray.cli import app as cli
@@ -129,14 +129,6 @@ def test_products_answers_the_cli_json_page_by_page(served, client):
 
 
 # --- errors --------------------------------------------------------------------------------
-
-
-def error_of(response, status: int) -> str:
-    assert response.status_code == status, response.text[:300]
-    assert response.headers["content-type"].startswith("application/json")
-    error = response.json()["error"]
-    assert error["code"] and error["message"]
-    return error["code"]
 
 
 def test_user_errors_are_json_with_a_code(served, client):

@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from web_helpers import error_of
 
 from cxray import accounts as acc
 from cxray.api.session import Session
@@ -112,14 +113,6 @@ def ok(response) -> dict:
     assert response.status_code == 200, response.text[:400]
     assert response.headers["content-type"].startswith("application/json")
     return response.json()
-
-
-def error_of(response, status: int) -> str:
-    assert response.status_code == status, response.text[:400]
-    assert response.headers["content-type"].startswith("application/json")
-    error = response.json()["error"]
-    assert error["code"] and error["message"]
-    return error["code"]
 
 
 def approved(served, campaign=CAMPAIGN) -> str:

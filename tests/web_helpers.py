@@ -98,6 +98,15 @@ def declared_permissions(route: Any) -> list[str]:
     return found
 
 
+def error_of(response: Any, status: int) -> str:
+    """The code of a JSON error answer, once its status is ``status`` and it has a message."""
+    assert response.status_code == status, response.text[:400]
+    assert response.headers["content-type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["code"] and error["message"]
+    return error["code"]
+
+
 def csrf_of(html: str) -> str:
     """The first CSRF field of a page."""
     found = _CSRF.search(html)
