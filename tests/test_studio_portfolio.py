@@ -170,3 +170,15 @@ def test_portfolio_before_any_window_ended(studio):
     assert (got["campaigns"], got["measured"], got["incremental_revenue"], got["sales"]) == (
         [], 0, None, None
     )  # fmt: skip
+
+
+def test_measurement_of_one_campaign(studio):
+    done = studio.studio.measurement("a-winter", "2026-02-05").to_dict()
+    assert done["window_ended"] is True
+    assert done["incremental_revenue"] == pytest.approx(300)
+    assert (done["target"]["n"], done["control"]["n"]) == (3, 2)
+    assert done["target"]["revenue_sd"] == pytest.approx(100)  # sqrt(10000)
+    assert done["control"]["revenue_sd"] == pytest.approx(math.sqrt(5000))
+    running = studio.studio.measurement("c-feb", "2026-02-05").to_dict()
+    assert running["window_ended"] is False
+    assert "window_open" in [w["code"] for w in running["warnings"]]
