@@ -278,6 +278,20 @@ def test_a_changed_audience_needs_a_fresh_approval(served):
     assert error_of(bad, 422) == "bad_request"
 
 
+def test_a_change_of_five_percent_is_within_the_default_limit(served):
+    _, _, session = served
+    name = approved(served)
+    # C01 opts out: 1 of the 20 approved customers (5%), not above the default 5%
+    session.workspace.write("consents", pd.DataFrame({
+        "customer_id": ["C01"], "channel": ["email"], "status": ["opt_out"],
+        "date": [dt.date(2026, 2, 10)]}))  # fmt: skip
+    session._changed()
+    exported = ok(call(served, "anna", "POST", f"/campaigns/{name}/export"))
+    change = exported["details"]["change"]
+    assert (change["added"], change["removed"], change["share"]) == (0, 1, 0.05)
+    assert exported["details"]["final"] == 19
+
+
 def test_bad_bodies_and_unknown_names_are_json_errors(served):
     for body in ([1, 2], "text", 5):
         response = call(served, "anna", "POST", "/campaigns/preview", json=body)
