@@ -123,6 +123,15 @@ def approved(served, campaign=CAMPAIGN) -> str:
     return name
 
 
+def opt_out(served, customer_id: str) -> None:
+    """The customer opts out of e-mail on 2026-02-10 (after the opt-in, before the day)."""
+    _, _, session = served
+    consent = {"customer_id": [customer_id], "channel": ["email"], "status": ["opt_out"],
+               "date": [dt.date(2026, 2, 10)]}  # fmt: skip
+    session.workspace.write("consents", pd.DataFrame(consent))
+    session._changed()
+
+
 def audit(served, action: str) -> list[dict]:
     return ok(call(served, "root", "GET", "/audit", params={"action": action}))["entries"]
 
@@ -251,13 +260,8 @@ def test_a_saved_draft_goes_back_to_draft_and_shows_its_diff(served):
 
 
 def test_a_changed_audience_needs_a_fresh_approval(served):
-    _, _, session = served
     name = approved(served)
-    # C01 opts out after the approval: the audience loses 1 of 20 (5%)
-    session.workspace.write("consents", pd.DataFrame({
-        "customer_id": ["C01"], "channel": ["email"], "status": ["opt_out"],
-        "date": [dt.date(2026, 2, 10)]}))  # fmt: skip
-    session._changed()
+    opt_out(served, "C01")  # after the approval: the audience loses 1 of 20 (5%)
     refused = call(served, "anna", "POST", f"/campaigns/{name}/export",
                    params={"reapprove_above": 0})  # fmt: skip
     assert error_of(refused, 409) == "campaign_reapproval_needed"
@@ -279,13 +283,8 @@ def test_a_changed_audience_needs_a_fresh_approval(served):
 
 
 def test_a_change_of_five_percent_is_within_the_default_limit(served):
-    _, _, session = served
     name = approved(served)
-    # C01 opts out: 1 of the 20 approved customers (5%), not above the default 5%
-    session.workspace.write("consents", pd.DataFrame({
-        "customer_id": ["C01"], "channel": ["email"], "status": ["opt_out"],
-        "date": [dt.date(2026, 2, 10)]}))  # fmt: skip
-    session._changed()
+    opt_out(served, "C01")  # 1 of the 20 approved customers (5%), not above the default 5%
     exported = ok(call(served, "anna", "POST", f"/campaigns/{name}/export"))
     change = exported["details"]["change"]
     assert (change["added"], change["removed"], change["share"]) == (0, 1, 0.05)
