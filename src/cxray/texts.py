@@ -732,6 +732,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "change it",
         "ru": "В папке campaigns уже есть файл кампании {file}.yaml: откройте его, чтобы изменить",
     },
+    "campaign_id_sent": {
+        "en": "The sends table already holds the campaign id {id}: that campaign has been sent "
+        "and is not changed; give a new campaign an id of its own",
+        "ru": "В таблице отправок уже есть кампания с id {id}: она отправлена, менять её нельзя; "
+        "дайте новой кампании свой id",
+    },
     "campaign_locked": {
         "en": "The campaign is {state}: it has been sent and can no longer be changed",
         "ru": "Кампания в состоянии {state}: она уже отправлена, менять её нельзя",

@@ -293,7 +293,8 @@ class StudioSession:
         the user may save it (a sent campaign is ``campaign_locked`` even unchanged);
         otherwise the file is written as :func:`cxray.comms.studio.campaign_yaml` writes it
         and the save is recorded with its diff. A submitted or approved campaign goes back to
-        draft; an exported one cannot be changed (``campaign_locked``)."""
+        draft; an exported one cannot be changed (``campaign_locked``), nor a campaign whose id
+        the sends table holds (``campaign_id_sent``: its export would replace those sends)."""
         folder = self._folder()
         stem = name or file_name(str(campaign.get("id") or ""))
         checked = check_campaign(dict(campaign), f"{stem}.yaml")
@@ -308,9 +309,11 @@ class StudioSession:
             old = path.read_text(encoding="utf-8-sig")
         ws = self.session._writable()
         events = studio_log.events(ws, stem)
-        state = self._state(stem, path, events, self._sent()) if path.exists() else "draft"
+        sent = self._sent()
+        state = self._state(stem, path, events, sent) if path.exists() else "draft"
         # checked before the comparison: a user who may not save is refused, changed or not
         goal = check_action("save", state, role=self._role(actor), actor=actor, events=events)
+        _not_sent(checked.id, sent)
         if name is not None:
             try:
                 if campaign_yaml(load_campaign(path).to_dict()) == text:
@@ -374,7 +377,9 @@ class StudioSession:
         ``<id>-control.csv`` into ``exports/<name>-<n>/`` of the workspace and record the
         planned sends, one row per target and control customer (``sent_at``: the campaign's
         start, else today; upserted by the sends' natural key, so a second export or the
-        mailing tool's send file replaces them, never adds to them)."""
+        mailing tool's send file replaces them, never adds to them). A campaign whose id the
+        sends table already holds (sent outside the studio, or another campaign's id) is not
+        exported (CxrayError ``campaign_id_sent``)."""
         from cxray.comms.export import export_lists
 
         if not 0 <= reapprove_above < 1:
@@ -383,6 +388,7 @@ class StudioSession:
         campaign = load_campaign(path)
         ws = self.session._writable()
         events, _ = self._check(name, path, "export", actor)
+        _not_sent(campaign.id, self._sent())
         plan = self._plan(path, as_of)
         approval = [e for e in events if e["action"] == "approve"][-1]
         change = audience_change(studio_log.audience(ws, approval["seq"]), plan.final_ids)
@@ -452,6 +458,14 @@ class StudioSession:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _not_sent(campaign_id: str, sent: set[str]) -> None:
+    """Refuse a campaign not exported by the studio whose id the sends table already holds:
+    its export would replace those sends (another campaign's, or its own sent outside the
+    studio)."""
+    if campaign_id in sent:
+        raise CxrayError("campaign_id_sent", id=campaign_id)
 
 
 def _plain(params: Mapping[str, Any]) -> dict[str, Any]:
