@@ -778,3 +778,44 @@ def test_the_first_save_shows_every_line_added(studio):
     assert added[0] == f"++ {NAME}.yaml\n"  # the header
     assert "".join(added[1:]) == text
     assert not [line for line in diff.splitlines()[2:] if line.startswith((" ", "-"))]
+
+
+# --- a campaign id already sent ----------------------------------------------------------------
+
+
+def import_old_sends(session, campaign_id="spring-2026") -> None:
+    """Three target sends of ``campaign_id`` a year earlier, imported through the session."""
+    path = session.path.parent / "old-sends.csv"
+    path.write_text(
+        "campaign_id,customer_id,sent_at,channel,group\n"
+        + "".join(f"{campaign_id},{c},2025-03-10 10:00:00,email,target\n" for c in IDS[:3]),
+        encoding="utf-8",
+    )
+    session.import_file("sends", path)
+
+
+OLD_SENDS = [(c, pd.Timestamp("2025-03-10 10:00:00"), "target") for c in IDS[:3]]
+
+
+def old_sends(session) -> list[tuple]:
+    rows = sends(session).sort_values("customer_id")
+    return list(rows[["customer_id", "sent_at", "group"]].itertuples(index=False, name=None))
+
+
+def test_a_new_campaign_cannot_take_the_id_of_one_already_sent(studio):
+    import_old_sends(studio)
+    err = error_of(studio.studio.save, CAMPAIGN, actor="anna")
+    assert (err.key, err.params["id"]) == ("campaign_id_sent", "spring-2026")
+    assert not (studio.path / "campaigns").exists() and actions(studio) == []
+    saved = studio.studio.save({**CAMPAIGN, "id": "spring-2026b"}, actor="anna").to_dict()
+    assert (saved["name"], saved["changed"]) == ("spring-2026b", True)
+    assert old_sends(studio) == OLD_SENDS
+
+
+def test_an_export_never_replaces_sends_of_its_id_recorded_meanwhile(studio):
+    approved_campaign(studio)
+    import_old_sends(studio)  # e.g. the campaign was sent by hand, outside the studio
+    assert error_of(studio.studio.export, NAME, actor="anna").key == "campaign_id_sent"
+    assert old_sends(studio) == OLD_SENDS  # not replaced by planned sends
+    assert state(studio) == "approved"
+    assert not (studio.path / "exports").exists()
