@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import os
 
 import pandas as pd
@@ -819,3 +820,41 @@ def test_an_export_never_replaces_sends_of_its_id_recorded_meanwhile(studio):
     assert old_sends(studio) == OLD_SENDS  # not replaced by planned sends
     assert state(studio) == "approved"
     assert not (studio.path / "exports").exists()
+
+
+# --- from the export to the portfolio ----------------------------------------------------------
+
+
+def test_an_exported_campaign_is_measured_once_its_window_ended(studio):
+    """The studio's own planned sends measured: window (2026-03-10, 2026-04-09]. Orders on
+    2026-03-20: every target customer 300, the first one (by id) 440; every control customer
+    100, the first one 160. With one value of n off by d, the mean is a + d/n and the sample
+    variance d^2/n, so with n_t targets and n_c controls:
+    I = n_t x (300 + 140/n_t - 100 - 60/n_c); se = n_t x sqrt(140^2/n_t^2 + 60^2/n_c^2);
+    attributed = 300 n_t + 140; sales over (03-10, 04-09] = 300 n_t + 140 + 100 n_c + 60."""
+    approved_campaign(studio)
+    studio.studio.export(NAME, actor="anna")
+    rows = sends(studio)
+    target = sorted(rows.customer_id[rows.group == "target"])
+    control = sorted(rows.customer_id[rows.group == "control"])
+    n_t, n_c = len(target), len(control)
+    amounts = {c: 300.0 for c in target} | {c: 100.0 for c in control}
+    amounts[target[0]], amounts[control[0]] = 440.0, 160.0
+    path = studio.path.parent / "march.csv"
+    path.write_text("order_id,customer_id,order_date,amount\n" + "".join(
+        f"M{c},{c},2026-03-20,{a}\n" for c, a in amounts.items()), encoding="utf-8")  # fmt: skip
+    studio.import_file("orders", path)
+    # the latest order (2026-03-20) is inside the window: exported, not measured yet
+    assert state(studio) == "exported"
+    assert studio.studio.portfolio().to_dict()["measured"] == 0
+    assert studio.studio.campaign(NAME, as_of="2026-04-15").to_dict()["state"] == "measured"
+    got = studio.studio.portfolio("2026-04-15").to_dict()
+    incremental = n_t * (300 + 140 / n_t - 100 - 60 / n_c)
+    half = 1.959964 * n_t * math.sqrt(140**2 / n_t**2 + 60**2 / n_c**2)
+    assert got["measured"] == 1
+    assert got["incremental_revenue"] == pytest.approx(incremental)
+    assert got["incremental_ci_low"] == pytest.approx(incremental - half)
+    assert got["incremental_ci_high"] == pytest.approx(incremental + half)
+    assert got["attributed_revenue"] == pytest.approx(300 * n_t + 140)
+    assert got["sales"] == pytest.approx(300 * n_t + 140 + 100 * n_c + 60)
+    assert (got["first_day"], got["last_day"]) == ("2026-03-10", "2026-04-09")
