@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -45,21 +44,6 @@ def _file(request: Request, name: str) -> Path:
     return found
 
 
-def _folder_key(request: Request) -> tuple[Any, ...]:
-    """What a kept studio answer depends on beyond the server's own writes: the campaign
-    files as they are on disk (one added, removed or edited by hand shows at once)."""
-    found = []
-    for name, path in _files(request).items():
-        with_stat = path.stat()
-        found.append((name, with_stat.st_mtime_ns, with_stat.st_size))
-    return tuple(found)
-
-
-def _kept(request: Request, key: Hashable, fn: Callable[[Any], Any]) -> Any:
-    """The kept answer of a studio reading, for the campaign files as they are now."""
-    return request.app.state.web.kept(("studio", key, _folder_key(request)), fn)
-
-
 def _write(request: Request, method: str, *args: Any, **options: Any) -> Any:
     """The answer of the studio's ``method`` that writes (one request at a time); the server's
     kept answers are dropped after it."""
@@ -78,8 +62,9 @@ def campaigns(request: Request, user: Marketer, as_of: str | None = None) -> Res
     """Every campaign file (``name``: the file's stem, used in the other endpoints) with its
     state, channel, start, audience and, once measured, its verdict; a file that fails its
     check shows ``ok`` false and the error's code."""
-    payload = _kept(request, ("campaigns", as_of),
-                    lambda s: s.studio.campaigns(as_of).to_dict())  # fmt: skip
+    state = request.app.state.web
+    payload = state.studio_kept(("campaigns", as_of), lambda s: s.studio.campaigns(as_of))
+    payload = payload.to_dict()
     return answer(payload, user)
 
 
@@ -87,8 +72,9 @@ def campaigns(request: Request, user: Marketer, as_of: str | None = None) -> Res
 def portfolio(request: Request, user: Marketer, as_of: str | None = None) -> Response:
     """Every measured campaign summed: incremental revenue with its 95% interval against the
     revenue the campaigns' attribution claims, both also as shares of all sales."""
-    payload = _kept(request, ("portfolio", as_of),
-                    lambda s: s.studio.portfolio(as_of).to_dict())  # fmt: skip
+    state = request.app.state.web
+    payload = state.studio_kept(("portfolio", as_of), lambda s: s.studio.portfolio(as_of))
+    payload = payload.to_dict()
     return answer(payload, user)
 
 
@@ -199,8 +185,10 @@ def history(request: Request, name: str, user: Marketer) -> Response:
 @router.get("/campaigns/{name}/measurement")
 def measurement(request: Request, name: str, user: Marketer, as_of: str | None = None) -> Response:
     """The campaign's uplift table (as ``cxray campaign measure``) with ``window_ended``."""
-    payload = _kept(request, ("measurement", name, as_of),
-                    lambda s: s.studio.measurement(name, as_of).to_dict())  # fmt: skip
+    state = request.app.state.web
+    found = state.studio_kept(("measurement", name, as_of),
+                              lambda s: s.studio.measurement(name, as_of))  # fmt: skip
+    payload = found.to_dict()
     return answer(payload, user)
 
 

@@ -59,6 +59,18 @@ class WebState:
                 self._kept[key] = value
             return value
 
+    def studio_kept(self, key: Hashable, fn: Callable[[Session], T]) -> T:
+        """A kept answer of the campaign studio, for the campaign files as they are on disk
+        now: one added, removed or edited by hand shows at once."""
+        return self.kept(("studio", key, self._campaign_files()), fn)
+
+    def _campaign_files(self) -> tuple[Any, ...]:
+        from cxray.api.report import campaign_files
+
+        folder = self.session.path
+        found = campaign_files(folder / "campaigns" if folder else None)
+        return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in found)
+
     def _look_up(self, key: Hashable) -> tuple[Any] | None:
         """``(answer,)`` when ``key`` is kept (now the most recently used), else None."""
         with self._kept_lock:

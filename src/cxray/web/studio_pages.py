@@ -75,8 +75,8 @@ def _editor(
 
 @router.get("/campaigns")
 def campaigns(request: Request, user: Editor) -> Response:
-    # not kept: a file dropped into the campaigns folder shows at once
-    listed = _studio(request, lambda st: st.campaigns()).to_dict()
+    state = request.app.state.web
+    listed = state.studio_kept(("campaigns", None), lambda s: s.studio.campaigns()).to_dict()
     return render_page(request, user, "campaigns.html", listed=listed)
 
 
@@ -104,12 +104,12 @@ async def preview(request: Request, user: Editor) -> Response:
 @router.get("/campaigns/results")
 def results(request: Request, user: Editor) -> Response:
     state = request.app.state.web
-    found = state.kept(("studio", "portfolio"), lambda s: s.studio.portfolio())
+    found = state.studio_kept(("portfolio", None), lambda s: s.studio.portfolio())
     payload = found.to_dict()
     sentences = []
     for row in payload["campaigns"]:
-        m = state.kept(("studio", "measurement", row["name"]),
-                       lambda s, n=row["name"]: s.studio.measurement(n)).value  # fmt: skip
+        m = state.studio_kept(("measurement", row["name"], None),
+                              lambda s, n=row["name"]: s.studio.measurement(n)).value  # fmt: skip
         sentences.append((row, measurement_sentence(m, row["name"], user.lang)))
     with charts.numbers_in(user.lang):
         chart = _portfolio_chart(payload, user)
@@ -237,8 +237,8 @@ async def _posted(request: Request, user: User, name: str, action: str) -> Respo
 def measurement(request: Request, name: str, user: Editor) -> Response:
     state = request.app.state.web
     try:
-        found = state.kept(("studio", "measurement", name),
-                           lambda s: s.studio.measurement(name))  # fmt: skip
+        found = state.studio_kept(("measurement", name, None),
+                                  lambda s: s.studio.measurement(name))  # fmt: skip
     except ValueError as err:  # no sends of the campaign yet, or its window not begun
         return render_page(request, user, "campaign_measure.html", name=name, body=None,
                            waiting=str(err), payload=None, sentence=None)  # fmt: skip
