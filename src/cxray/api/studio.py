@@ -376,8 +376,9 @@ class StudioSession:
         difference; the event is recorded). Otherwise write ``<id>-target.csv`` and
         ``<id>-control.csv`` into ``exports/<name>-<n>/`` of the workspace and record the
         planned sends, one row per target and control customer (``sent_at``: the campaign's
-        start, else today; upserted by the sends' natural key, so a second export or the
-        mailing tool's send file replaces them, never adds to them). A campaign whose id the
+        start, else today; upserted by the sends' natural key, campaign, customer and channel:
+        the mailing tool's send file imported with the campaign's channel replaces them; one
+        without the channel adds its rows beside them). A campaign whose id the
         sends table already holds (sent outside the studio, or another campaign's id) is not
         exported (CxrayError ``campaign_id_sent``)."""
         from cxray.comms.export import export_lists

@@ -23,21 +23,13 @@ from cxray.errors import CxrayError
 from cxray.web.access import BadCsrf, Forbidden, NotSignedIn, cookie_user
 from cxray.web.render import render_page
 from cxray.web.state import WebState
+from cxray.web.statuses import status_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.api.session import Session
 
 API = "/api/v1"
 log = logging.getLogger("cxray.web")
-
-# CxrayError codes that mean "no such thing" rather than "bad input"
-NOT_FOUND = ("customer_unknown", "followup_unknown", "user_unknown", "token_unknown",
-             "campaign_not_found", "campaign_not_exported")  # fmt: skip
-# CxrayError codes with a status of their own: the workspace or the campaign is in a state that
-# does not allow the action now (409), or the user may not take it (403)
-STATUS = {"workspace_busy": 409, "campaign_exists": 409, "campaign_bad_transition": 409,
-          "campaign_locked": 409, "campaign_reapproval_needed": 409,
-          "campaign_own_approval": 403, "campaign_role_refused": 403}  # fmt: skip
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -136,7 +128,7 @@ def _answer_errors(app: FastAPI) -> None:
 
     @app.exception_handler(CxrayError)
     async def user_error(request: Request, exc: CxrayError) -> Response:
-        status = 404 if exc.key in NOT_FOUND else STATUS.get(exc.key, 400)
+        status = status_of(exc.key)
         return _error(request, status, exc.key, exc.message(_lang(request)))
 
     @app.exception_handler(ValueError)

@@ -19,15 +19,12 @@ from cxray.report.html import measurement_html
 from cxray.web.access import User, check_csrf, page_access
 from cxray.web.campaign_form import DEFAULTS, campaign_form, form_campaign
 from cxray.web.render import render_page
+from cxray.web.statuses import status_of
 
 router = APIRouter(include_in_schema=False)
 Editor = Annotated[User, page_access("campaigns")]
 Approver = Annotated[User, page_access("approve_campaigns")]
 Exporter = Annotated[User, page_access("export")]
-# the status of a refused action: not allowed for this user, or not from this state
-REFUSED = {"campaign_role_refused": 403, "campaign_own_approval": 403,
-           "campaign_bad_transition": 409, "campaign_locked": 409,
-           "campaign_reapproval_needed": 409}  # fmt: skip
 
 
 def _studio(request: Request, fn: Any) -> Any:
@@ -164,7 +161,7 @@ def _save(request: Request, user: User, name: str | None, form: dict[str, str]) 
     try:
         saved = _studio(request, lambda st: st.save(mapping, actor=user.login, name=name))
     except CxrayError as err:  # refused: the form keeps what was typed, with the reason
-        status = REFUSED.get(err.key, 400)
+        status = status_of(err.key)
         if err.key == "campaign_not_found":
             raise
         return _editor(request, user, name, form, status=status, error=err.message(user.lang))
@@ -191,7 +188,7 @@ def _action(request: Request, user: User, name: str, action: str, form: dict[str
         request.app.state.web.changed()  # a refused export may have asked for re-approval
         detail = _studio(request, lambda st: st.campaign(name)).to_dict()
         return _editor(request, user, name, campaign_form(detail["campaign"]),
-                       status=REFUSED.get(err.key, 400), error=err.message(user.lang),
+                       status=status_of(err.key), error=err.message(user.lang),
                        campaign=detail["campaign"] or {})  # fmt: skip
     request.app.state.web.changed()
     return RedirectResponse(f"/campaigns/{quote(name)}?done={action}", status_code=303)
