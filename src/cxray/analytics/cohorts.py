@@ -55,6 +55,7 @@ __all__ = [
     "check_metric",
     "check_period",
     "cohort_table",
+    "numbered_orders",
 ]
 
 PERIODS = ("month", "quarter")
@@ -242,6 +243,22 @@ def _step_stats(steps: ir.Table, keys: list[str]) -> ir.Table:
     )
 
 
+def numbered_orders(days: ir.Table) -> ir.Table:
+    """The purchase days of an :func:`cxray.analytics.purchases.order_days` table numbered per
+    customer: ``customer_id``, ``order_date``, ``net``, ``k`` (int64: 1 for the customer's first
+    purchase day, 2 for the next, ...) and ``next_date`` (the date of order ``k + 1``, null for
+    the last one). The orders of :func:`activation`."""
+    occasions = days.filter(days.purchase)
+    by_customer = ibis.window(group_by="customer_id", order_by="order_date")
+    return occasions.select(
+        "customer_id",
+        "order_date",
+        "net",
+        k=(ibis.row_number().over(by_customer) + 1).cast("int64"),
+        next_date=occasions.order_date.lead().over(by_customer),
+    )
+
+
 def activation(
     orders: ir.Table,
     *,
@@ -287,14 +304,7 @@ def activation(
     firsts = days.group_by("customer_id").aggregate(
         cidx=_period_index_expr(days.order_date.min(), period)
     )
-    occasions = days.filter(days.purchase)
-    by_customer = ibis.window(group_by="customer_id", order_by="order_date")
-    occasions = occasions.select(
-        "customer_id",
-        "order_date",
-        k=(ibis.row_number().over(by_customer) + 1).cast("int64"),
-        next_date=occasions.order_date.lead().over(by_customer),
-    )
+    occasions = numbered_orders(days)
     steps = occasions.filter(occasions.k <= max_order)
     steps = steps.join(firsts, "customer_id").select(
         customer_id=steps.customer_id,
