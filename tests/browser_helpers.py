@@ -6,6 +6,7 @@ fail instead when ``CXRAY_REQUIRE_BROWSER`` is set (``.ci/run`` sets it)."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import socket
@@ -80,3 +81,29 @@ def shot(page, name: str) -> None:
     if os.environ.get("CXRAY_SHOTS"):
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@contextlib.contextmanager
+def page_opener(browser, url: str, password: str, **options):
+    """A function opening a fresh browser context (no cookies) signed in as ``login`` through
+    the sign-in form (``options``: the context's, e.g. ``viewport``); the contexts close at the
+    end."""
+    contexts = []
+
+    def sign_in(login: str):
+        context = browser.new_context(base_url=url, locale="en-US", **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/signin")
+        page.fill("input[name=login]", login)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{url}/")
+        return page
+
+    try:
+        yield sign_in
+    finally:
+        for context in contexts:
+            context.close()

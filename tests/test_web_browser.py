@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_helpers import TIMEOUT_MS, Server, shot
+from browser_helpers import Server, page_opener, shot
 from web_helpers import PASSWORD, serve_demo
 
 pytestmark = pytest.mark.slow
@@ -50,23 +50,8 @@ def site(browser, tmp_path_factory):
 @pytest.fixture
 def open_page(browser, site):
     """A function opening a fresh browser (no cookies) signed in as a role's user."""
-    contexts = []
-
-    def sign_in(role: str):
-        context = browser.new_context(base_url=site.url, locale="en-US")
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/signin")
-        page.fill("input[name=login]", site.login(role))
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{site.url}/")
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
+    with page_opener(browser, site.url, PASSWORD) as sign_in:
+        yield lambda role: sign_in(site.login(role))
 
 
 def test_signing_in_lands_on_the_overview(open_page, site):

@@ -16,7 +16,7 @@ import io
 import re
 
 import pytest
-from browser_helpers import TIMEOUT_MS, Server, shot
+from browser_helpers import Server, page_opener, shot
 from web_helpers import PASSWORD, serve_demo
 
 pytestmark = pytest.mark.slow
@@ -44,24 +44,10 @@ def site(browser, tmp_path_factory):
 
 @pytest.fixture
 def open_page(browser, site):
-    contexts = []
-
-    def sign_in(login: str):
-        context = browser.new_context(base_url=site.url, locale="en-US", accept_downloads=True,
-                                      viewport={"width": 1400, "height": 1000})  # fmt: skip
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/signin")
-        page.fill("input[name=login]", login)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{site.url}/")
-        return page
-
-    yield sign_in
-    for context in contexts:
-        context.close()
+    """A function opening a fresh browser (no cookies) signed in as a user."""
+    with page_opener(browser, site.url, PASSWORD, accept_downloads=True,
+                     viewport={"width": 1400, "height": 1000}) as sign_in:  # fmt: skip
+        yield sign_in
 
 
 def expect(locator):
