@@ -755,6 +755,48 @@ def cohorts(
 
 @app.command()
 @user_errors
+def activation(
+    as_of: AsOf = None,
+    margin: Annotated[
+        float, typer.Option(help="Margin as a share of the net amount (0.3 = 30%).")
+    ] = 0.3,
+    message_cost: Annotated[
+        float | None, typer.Option(help="Cost of one message: how many the budget buys.")
+    ] = None,
+    months: Annotated[int, typer.Option(help="New customers: acquired in the last months.")] = 24,
+    window_days: Annotated[
+        int, typer.Option(help="Days after order 1 in which orders 2 and 3 count.")
+    ] = 90,
+    as_json: Json = False,
+) -> None:
+    """The activation budget: the share of new customers making orders 2 and 3 and the median
+    days between them, one first order's margin as the budget per new customer (and per
+    message), and the rise of the order 2 rate that pays it back."""
+    from cxray.phrases import activation_lines, activation_sentence
+
+    with _open() as ws:
+        result = ws.activation(
+            parse_day(as_of, "--as-of"), margin=margin, message_cost=message_cost,
+            months=months, window_days=window_days,
+        )  # fmt: skip
+    if as_json:
+        print_json(result)
+        return
+    show_as_of(result)
+    show_notices(result)
+    figure, value = t("activation_figure"), t("activation_value")
+    show_table(
+        [{figure: label, value: text} for label, text in activation_lines(result.to_dict())],
+        title=t("activation_budget_title", months=months, window_days=window_days,
+                as_of=result.as_of),
+    )  # fmt: skip
+    sentence = activation_sentence(result.to_dict())
+    if sentence:
+        console.print(sentence, highlight=False)
+
+
+@app.command()
+@user_errors
 def clv(
     calibration_end: Annotated[
         str | None,

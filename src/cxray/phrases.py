@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from cxray.comms.plan import Note, Plan, Step
 
 __all__ = [
+    "activation_lines",
+    "activation_sentence",
     "alert_text",
     "error_text",
     "measurement_sentence",
@@ -170,6 +172,60 @@ def portfolio_sentence(p: dict, lang: str | None = None) -> str:
                  claimed_share=percent(p["attributed_share"], 0))  # fmt: skip
         if (p.get("attributed_share") or 0) > 1:
             text += " " + t("say_portfolio_impossible", lang=lang)
+    return text
+
+
+# (payload key, how it is written) of the activation budget, in the order shown
+_ACTIVATION_FIGURES = (
+    ("new_customers", "count"),
+    ("order2_rate", "share"),
+    ("order3_rate", "share"),
+    ("median_days_1_2", "days"),
+    ("median_days_2_3", "days"),
+    ("first_order_value", "money"),
+    ("first_order_margin", "money"),
+    ("budget_per_message", "money"),
+    ("messages", "count"),
+    ("second_order_value", "money"),
+    ("breakeven_rise", "points"),
+    ("breakeven_rate", "share"),
+)
+
+
+def activation_lines(p: dict, lang: str | None = None) -> list[tuple[str, str]]:
+    """The activation budget (:meth:`cxray.api.Session.activation` as ``to_dict()``) as
+    (label, value) pairs in ``lang``; ``messages`` only when a message cost was given."""
+    lang = _lang(lang)
+    shown = {
+        "count": lambda v: number(v),
+        "share": lambda v: percent(v, 1),
+        "days": lambda v: number(v, 1),
+        "money": lambda v: number(v, 2),
+        "points": lambda v: number(None if v is None else v * 100, 1),
+    }
+    lines = []
+    with numbers_in(lang):
+        for key, kind in _ACTIVATION_FIGURES:
+            if key == "messages" and p.get("message_cost") is None:
+                continue
+            lines.append((t(f"activation_{key}", lang=lang), shown[kind](p.get(key))))
+    return lines
+
+
+def activation_sentence(p: dict, lang: str | None = None) -> str:
+    """The activation budget in words: the budget per new customer and the rise of the order 2
+    rate that pays it back (empty without a break-even rate)."""
+    lang = _lang(lang)
+    if p.get("breakeven_rate") is None:
+        return ""
+    with numbers_in(lang):
+        text = t(
+            "activation_summary", lang=lang, budget=number(p["budget_per_customer"], 2),
+            margin=percent(p["margin"], 0), rise=number(p["breakeven_rise"] * 100, 1),
+            rate=percent(p["order2_rate"], 1), target=percent(p["breakeven_rate"], 1),
+        )  # fmt: skip
+        if not p.get("breakeven_reachable"):
+            text += " " + t("activation_unreachable", lang=lang)
     return text
 
 

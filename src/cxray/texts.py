@@ -661,6 +661,83 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_next": {"en": "made k+1", "ru": "сделали k+1"},
     "col_share_next": {"en": "share k+1", "ru": "доля k+1"},
     "col_median_days": {"en": "median days", "ru": "медиана дней"},
+    "activation_budget_title": {
+        "en": "Activation budget: new customers acquired in the last {months} months, "
+        "order 1 at least {window_days} days before {as_of}",
+        "ru": "Бюджет активации: новые клиенты за последние {months} мес., "
+        "первый заказ не позже чем за {window_days} дн. до {as_of}",
+    },
+    "activation_figure": {"en": "figure", "ru": "показатель"},
+    "activation_value": {"en": "value", "ru": "значение"},
+    "activation_new_customers": {"en": "new customers", "ru": "новых клиентов"},
+    "activation_order2_rate": {
+        "en": "made order 2 within the window",
+        "ru": "сделали 2-й заказ в окне",
+    },
+    "activation_order3_rate": {
+        "en": "made order 3 within the window",
+        "ru": "сделали 3-й заказ в окне",
+    },
+    "activation_median_days_1_2": {
+        "en": "median days, order 1 -> 2",
+        "ru": "медиана дней, заказ 1 -> 2",
+    },
+    "activation_median_days_2_3": {
+        "en": "median days, order 2 -> 3",
+        "ru": "медиана дней, заказ 2 -> 3",
+    },
+    "activation_first_order_value": {
+        "en": "first order, mean net amount",
+        "ru": "первый заказ, средняя сумма",
+    },
+    "activation_first_order_margin": {
+        "en": "first order margin = budget per new customer",
+        "ru": "маржа первого заказа = бюджет на нового клиента",
+    },
+    "activation_budget_per_message": {
+        "en": "budget per message (after orders 1 and 2)",
+        "ru": "бюджет на сообщение (после 1-го и 2-го заказа)",
+    },
+    "activation_messages": {
+        "en": "messages the budget buys",
+        "ru": "сообщений на бюджет",
+    },
+    "activation_second_order_value": {
+        "en": "second order, mean net amount",
+        "ru": "второй заказ, средняя сумма",
+    },
+    "activation_breakeven_rise": {
+        "en": "break-even rise of the order 2 rate",
+        "ru": "рост доли 2-го заказа для окупаемости",
+    },
+    "activation_breakeven_rate": {
+        "en": "order 2 rate that pays the budget back",
+        "ru": "доля 2-го заказа, при которой бюджет окупается",
+    },
+    "activation_summary": {
+        "en": "Spend about {budget} per new customer (one first order's margin at {margin}), "
+        "e.g. a message after order 1 and one after order 2. It pays back if the share making "
+        "order 2 rises by {rise} percentage points, from {rate} to {target}.",
+        "ru": "Тратьте около {budget} на нового клиента (маржа одного первого заказа при "
+        "{margin}), например сообщение после 1-го заказа и после 2-го. Бюджет окупится, если "
+        "доля сделавших 2-й заказ вырастет на {rise} п. п., с {rate} до {target}.",
+    },
+    "activation_unreachable": {
+        "en": "That is above 100%: a smaller budget (or a cheaper message) is needed.",
+        "ru": "Это больше 100 %: нужен меньший бюджет (или более дешёвые сообщения).",
+    },
+    "activation_no_new_customers": {
+        "en": "No new customers: nobody was acquired in the last {months} months with order 1 "
+        "at least {window_days} days before the analysis date.",
+        "ru": "Нет новых клиентов: никто не привлечён за последние {months} мес. с первым "
+        "заказом не позже чем за {window_days} дн. до даты анализа.",
+    },
+    "activation_no_second_orders": {
+        "en": "No new customer made order 2 within {window_days} days: the break-even rate "
+        "cannot be computed.",
+        "ru": "Ни один новый клиент не сделал 2-й заказ за {window_days} дн.: порог "
+        "окупаемости не рассчитать.",
+    },
     "clv_unit_day": {"en": "day", "ru": "дн."},
     "clv_unit_week": {"en": "week", "ru": "нед."},
     "clv_unit_month": {"en": "month", "ru": "мес."},

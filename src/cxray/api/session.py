@@ -388,6 +388,42 @@ class Session(SessionBase):
         payload = {"as_of": day, "period": period, "cohorts": grid, "activation": steps}
         return Result("cohorts", payload, {"cohorts": grid, "activation": steps}, as_of=day)
 
+    def activation(
+        self,
+        as_of: DateLike = None,
+        *,
+        margin: float = 0.3,
+        message_cost: float | None = None,
+        months: int = 24,
+        window_days: int = 90,
+    ) -> Result:
+        """The activation budget: how new customers (acquired in the last ``months``, with
+        ``window_days`` to make order 2) reach orders 2 and 3, one first order's margin as the
+        budget per new customer (and per message), and the rise of the order 2 rate that pays
+        it back (:mod:`cxray.analytics.activation_budget`). Warns ``activation_no_new_customers``
+        when there is none and ``activation_no_second_orders`` when none made order 2."""
+        from cxray.analytics import activation_budget as ab
+
+        ab.check_options(margin, message_cost, months, window_days)
+        day = self.resolve_as_of(as_of)
+        days = self.order_days(returns=False)
+        steps = rows_of(
+            ab.activation_steps(
+                self.tables()["orders"], as_of=day, months=months, window_days=window_days,
+                days=days,
+            )
+        )  # fmt: skip
+        figures = ab.activation_budget(steps, margin=margin, message_cost=message_cost)
+        options = {"margin": margin, "message_cost": message_cost, "months": months,
+                   "window_days": window_days}  # fmt: skip
+        warnings = []
+        if not figures["new_customers"]:
+            warnings.append(Notice("activation_no_new_customers", dict(options)))
+        elif not figures["order2_customers"]:
+            warnings.append(Notice("activation_no_second_orders", {"window_days": window_days}))
+        payload = {"as_of": day, **options, **figures}
+        return Result("activation", payload, {"steps": steps}, as_of=day, warnings=warnings)
+
     def clv(
         self,
         calibration_end: DateLike = None,
