@@ -44,6 +44,7 @@ PYTHON_TWINS = {
     "whitespace": ".whitespace(",
     "rfm": ".rfm(",
     "cohorts": ".cohorts(",
+    "activation": ".activation(",
     "clv": ".clv(",
     "alerts": ".alerts(",
     "report": ".report(",
