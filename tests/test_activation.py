@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import pytest
 from conftest import d
+from typer.testing import CliRunner
 
+import cxray
 from cxray.analytics.activation_budget import (
     activation_budget,
     activation_steps,
     check_options,
 )
+from cxray.cli import app
 
 _order_no = iter(range(1, 10_000))
 
@@ -181,3 +187,83 @@ def test_too_short_data(load):
 def test_bad_options(options):
     with pytest.raises(ValueError):
         check_options(**options)
+
+
+# ---------------------------------------------------------------------------------------------
+# the API and the CLI on an imported workspace (DuckDB)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("activation")
+    path = folder / "orders.csv"
+    pd.DataFrame(ORDERS).to_csv(path, index=False)
+    cxray.import_file("orders", path, workspace=folder / "ws")
+    return folder / "ws"
+
+
+def run(workspace, *args: str):
+    return CliRunner().invoke(app, ["--workspace", str(workspace), "activation", *args])
+
+
+OPTIONS = ("--as-of", "2026-06-30", "--months", "6", "--window-days", "30")
+
+
+def test_cli_json(workspace):
+    result = run(workspace, *OPTIONS, "--margin", "0.3", "--message-cost", "10", "--json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert got["as_of"] == "2026-06-30"
+    assert (got["margin"], got["message_cost"], got["months"], got["window_days"]) == (
+        0.3, 10.0, 6, 30,
+    )  # fmt: skip
+    # the figures of test_budget
+    assert (got["new_customers"], got["order2_customers"], got["order3_customers"]) == (6, 4, 2)
+    assert (got["median_days_1_2"], got["median_days_2_3"]) == (12.0, 11.0)
+    assert got["budget_per_customer"] == pytest.approx(28.5)
+    assert got["messages"] == 2
+    assert got["breakeven_rise"] == pytest.approx(28.5 / 63)
+    assert got["breakeven_reachable"] is False
+    assert got["warnings"] == []
+
+
+def test_cli_table_and_sentence(workspace):
+    result = run(workspace, *OPTIONS, "--message-cost", "10")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "new customers │ 6" in out
+    assert "66.7%" in out  # order 2 rate 4/6
+    assert "28.50" in out  # budget per new customer
+    assert "14.25" in out  # per message
+    # rise 28.5 / 63 = 45.2 points, from 66.7% to 111.9%: out of reach
+    assert "rises by 45.2 percentage points, from 66.7% to 111.9%" in out
+    assert "above 100%" in out
+
+
+def test_cli_too_short_data_warns(workspace):
+    # order 1 at least 400 days before 2026-06-30 and acquired in the last 6 months: nobody
+    result = run(workspace, *OPTIONS[:4], "--window-days", "400")
+    assert result.exit_code == 0, result.output
+    assert "No new customers" in result.stderr
+    with cxray.open(workspace) as ws:
+        got = ws.activation("2026-06-30", months=6, window_days=400).to_dict()
+    assert got["new_customers"] == 0 and got["budget_per_customer"] is None
+    assert [w["code"] for w in got["warnings"]] == ["activation_no_new_customers"]
+
+
+def test_no_second_order_within_window(workspace):
+    # window 5 days: the six new customers (order 1 on or before 06-25) made no order 2 within
+    # 5 days (the shortest gap is 10): budget 28.5 but no break-even rate
+    with cxray.open(workspace) as ws:
+        got = ws.activation("2026-06-30", months=6, window_days=5).to_dict()
+    assert (got["new_customers"], got["order2_customers"]) == (6, 0)
+    assert got["order2_rate"] == 0.0
+    assert got["budget_per_customer"] == pytest.approx(28.5)
+    assert got["breakeven_rise"] is None and got["breakeven_rate"] is None
+    assert [w["code"] for w in got["warnings"]] == ["activation_no_second_orders"]
+
+
+def test_cli_bad_margin(workspace):
+    result = run(workspace, *OPTIONS, "--margin", "30")
+    assert result.exit_code == 1
+    assert "margin" in result.stderr
