@@ -2333,6 +2333,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Mean retention by acquisition year",
         "ru": "Средняя доля покупающих по году привлечения",
     },
+    "sec_activation_budget": {
+        "en": "Activation budget",
+        "ru": "Бюджет активации",
+    },
+    "read_activation_budget": {
+        "en": "New customers (acquired in the last {months} months, order 1 at least "
+        "{window_days} days ago): how many made orders 2 and 3 within {window_days} days, one "
+        "first order's margin (at {margin}) as the budget per new customer, and the rise of the "
+        "order 2 share that would pay it back.",
+        "ru": "Новые клиенты (привлечены за последние {months} мес., первый заказ не позже чем "
+        "{window_days} дн. назад): сколько сделали 2-й и 3-й заказ за {window_days} дн., маржа "
+        "одного первого заказа (при {margin}) как бюджет на нового клиента и рост доли 2-го "
+        "заказа, при котором бюджет окупится.",
+    },
     "sec_activation": {
         "en": "Activation: from order to order",
         "ru": "Активация: от заказа к заказу",

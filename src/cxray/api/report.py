@@ -68,6 +68,7 @@ class ReportData:
     currency: str | None = None  # shown in money headings; None: none shown
     warnings: list[Notice] = field(default_factory=list)  # coverage and fit, each once
     clv_trusted: bool = True  # False: a check says not to read the CLV per customer
+    budget: dict[str, Any] | None = None  # the activation budget (Session.activation, defaults)
 
     def to_dict(self) -> dict[str, Any]:
         """The report's headline figures as codes and numbers (the JSON twin of its summary)."""
@@ -191,6 +192,7 @@ def collect(
 
     step("cohorts")
     grouped = session.cohorts(as_of, period="quarter")
+    budget = session.activation(as_of)
 
     step("clv")
     value = session.clv_fit(as_of)
@@ -254,6 +256,7 @@ def collect(
         segment_by=segment_by,
         by_segment=by_segment,
         clv_trusted=fit_trusted([w.code for w in fit_checks]),
+        budget=budget.to_dict(),
         warnings=distinct(
             [
                 *shape.warnings,

@@ -8,7 +8,16 @@ from typing import Any
 
 from cxray import __version__
 from cxray.api.report import ReportData
-from cxray.phrases import alert_text, error_text, notice_text, step_label, warning_text
+from cxray.api.results import Notice
+from cxray.phrases import (
+    activation_lines,
+    activation_sentence,
+    alert_text,
+    error_text,
+    notice_text,
+    step_label,
+    warning_text,
+)
 from cxray.report import charts
 from cxray.report.charts import number, percent
 from cxray.report.labels import month_label, value_label
@@ -116,6 +125,7 @@ def _body(data: ReportData, tr) -> str:
         _opportunities(data, tr),
         _cohorts(data, tr),
         _activation(data, tr),
+        _activation_budget(data, tr),
         _clv(data, tr),
         _alerts(data, tr),
         _communications(data, tr),
@@ -622,6 +632,31 @@ def _activation(d: ReportData, tr) -> str:
     return _section("activation", tr("sec_activation"), tr("read_activation"), f"{chart}{heat}")
 
 
+def _activation_budget(d: ReportData, tr) -> str:
+    """The activation budget at the default options (``cxray activation``)."""
+    p = d.budget
+    if p is None:
+        return ""
+    read = tr(
+        "read_activation_budget",
+        months=p["months"],
+        window_days=p["window_days"],
+        margin=percent(p["margin"]),
+    )
+    found = [notice_text(Notice(**w), tr.lang) for w in p["warnings"]]
+    items = "".join(f"<li>{escape(text)}</li>" for text in found)
+    content = f"<div class='warn'><ul>{items}</ul></div>" if found else ""
+    if p["new_customers"]:
+        content += charts.data_table(
+            [tr("activation_figure"), tr("activation_value")],
+            activation_lines(p, tr.lang),
+            numeric=[False, True],
+        )
+        sentence = activation_sentence(p, tr.lang)
+        content += f"<p>{escape(sentence)}</p>" if sentence else ""
+    return _section("activation-budget", tr("sec_activation_budget"), read, content)
+
+
 def _clv(d: ReportData, tr) -> str:
     if d.clv is None:
         content = escape(tr("clv_not_fitted")) + _clv_holdout(d, tr)
@@ -1080,6 +1115,7 @@ PAGES = {
     "whitespace": (_whitespace, _opportunities),
     "rfm": (_rfm,),
     "cohorts": (_cohorts, _activation),
+    "activation": (_activation_budget,),
     "clv": (_clv,),
     "alerts": (_alerts,),
     "feedback": (_voice,),
