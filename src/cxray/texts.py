@@ -820,7 +820,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Кампания в состоянии {state}: она уже отправлена, менять её нельзя",
     },
     "campaign_bad_transition": {
-        "en": "A campaign that is {state} cannot be {action}: not allowed from this state",
+        "en": "The action {action} is not allowed for a campaign that is {state}",
         "ru": "Действие {action} недоступно для кампании в состоянии {state}",
     },
     "campaign_role_refused": {
@@ -1561,6 +1561,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "web_nav_whitespace": {"en": "White space", "ru": "Незанятые ниши"},
     "web_nav_rfm": {"en": "RFM", "ru": "RFM"},
     "web_nav_cohorts": {"en": "Cohorts", "ru": "Когорты"},
+    "web_nav_activation": {"en": "Activation budget", "ru": "Бюджет активации"},
     "web_nav_clv": {"en": "Customer value (CLV)", "ru": "Ценность клиента (CLV)"},
     "web_nav_alerts": {"en": "Alerts", "ru": "Сигналы"},
     "web_nav_feedback": {"en": "Voice of the customer", "ru": "Голос клиента"},

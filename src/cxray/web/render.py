@@ -29,6 +29,7 @@ NAV = (
     ("/whitespace", "web_nav_whitespace", "view"),
     ("/rfm", "web_nav_rfm", "view"),
     ("/cohorts", "web_nav_cohorts", "view"),
+    ("/activation", "web_nav_activation", "view"),
     ("/clv", "web_nav_clv", "view"),
     ("/alerts", "web_nav_alerts", "view"),
     ("/feedback", "web_nav_feedback", "view"),

@@ -41,6 +41,7 @@ READS: dict[str, tuple[str, str | None, str]] = {
     "whitespace": ("whitespace", "opportunities", "view"),
     "rfm": ("rfm", "customers", "view"),
     "cohorts": ("cohorts", "cohorts", "view"),
+    "activation": ("activation", None, "view"),
     "clv": ("clv", "customers", "view"),
     "alerts": ("alerts", "alerts", "view"),
     "contacts/health": ("contacts_health", "contacts", "view"),
