@@ -262,3 +262,20 @@ def test_no_second_order_within_window(workspace):
     assert got["budget_per_customer"] == pytest.approx(1070 / 7 * 0.3)
     assert got["breakeven_rise"] is None and got["breakeven_rate"] is None
     assert [w["code"] for w in got["warnings"]] == ["activation_no_second_orders"]
+
+
+def test_report_section(workspace):
+    # the report at its defaults (24 months, 90 days, margin 0.3) as of 2026-06-30: order 1 on or
+    # before 2026-04-01 and acquired after 2024-06-30: a, b, c, k, and g and j (acquired
+    # 2025-11-01 and 2025-12-30); e's order 1 is 04-05. Order 2 within 90 days: a (10),
+    # b (20), c (61), k (14), g (65), j (3) = 6 of 6 -> 100%. First-order value
+    # (100 + 200 + 60 + 90 + 100 + 70) / 6 = 620 / 6 = 103.33; budget 31.00
+    from cxray.report.html import render_sections
+
+    with cxray.open(workspace) as ws:
+        data = ws.report("2026-06-30").value
+    assert data.budget["new_customers"] == 6 and data.budget["order2_rate"] == 1.0
+    html = render_sections(data, "activation", lang="en")
+    assert "id='activation-budget'" in html
+    assert "103.33" in html and "31.00" in html and "100.0%" in html
+    assert "Бюджет активации" in render_sections(data, "activation", lang="ru")
