@@ -816,9 +816,9 @@ def test_a_new_campaign_cannot_take_the_id_of_one_already_sent(studio):
 def test_an_export_never_replaces_sends_of_its_id_recorded_meanwhile(studio):
     approved_campaign(studio)
     import_old_sends(studio)  # e.g. the campaign was sent by hand, outside the studio
-    assert error_of(studio.studio.export, NAME, actor="anna").key == "campaign_id_sent"
+    assert state(studio) == "exported"  # sent outside the studio: nothing left to export
+    assert error_of(studio.studio.export, NAME, actor="anna").key == "campaign_bad_transition"
     assert old_sends(studio) == OLD_SENDS  # not replaced by planned sends
-    assert state(studio) == "approved"
     assert not (studio.path / "exports").exists()
 
 

@@ -670,6 +670,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "activation_figure": {"en": "figure", "ru": "показатель"},
     "activation_value": {"en": "value", "ru": "значение"},
     "activation_new_customers": {"en": "new customers", "ru": "новых клиентов"},
+    "activation_margin": {"en": "margin (share)", "ru": "маржа (доля)"},
+    "activation_months": {"en": "acquired in the last months", "ru": "привлечены за мес."},
+    "activation_window_days": {
+        "en": "window after order 1, days",
+        "ru": "окно после 1-го заказа, дн.",
+    },
     "activation_order2_rate": {
         "en": "made order 2 within the window",
         "ru": "сделали 2-й заказ в окне",
@@ -2127,6 +2133,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "xlsx_sheet_rfm_segments": {"en": "RFM segments", "ru": "RFM сегменты"},
     "xlsx_sheet_cohorts_quarterly": {"en": "cohorts by quarter", "ru": "Когорты по кварталам"},
     "xlsx_sheet_activation": {"en": "activation", "ru": "Активация"},
+    "xlsx_sheet_activation_budget": {"en": "activation budget", "ru": "Бюджет активации"},
+    "xlsx_col_activation_budget_figure": {"en": "figure", "ru": "показатель"},
+    "xlsx_col_activation_budget_value": {"en": "value", "ru": "значение"},
     "xlsx_sheet_clv": {"en": "CLV", "ru": "CLV"},
     "xlsx_sheet_clv_holdout": {"en": "CLV holdout check", "ru": "CLV проверка"},
     "xlsx_sheet_clv_params": {"en": "CLV parameters", "ru": "CLV параметры"},

@@ -268,11 +268,13 @@ class StudioSession:
     def _act(
         self, name: str, action: str, actor: str, *, campaign: Campaign, path: Path,
         comment: str | None = None, details: dict[str, Any] | None = None,
-        audience: Any = None,
+        audience: Any = None, goal: str | None = None,
     ) -> dict[str, Any]:  # fmt: skip
-        """Check ``action`` for ``actor`` and record it (studio log and audit log)."""
+        """Check ``action`` for ``actor`` and record it (studio log and audit log); ``goal``:
+        the state it leads to, when the caller checked it already."""
         ws = self.session._writable()
-        _, goal = self._check(name, path, action, actor)
+        if goal is None:
+            _, goal = self._check(name, path, action, actor)
         event = studio_log.append(
             ws, name=name, campaign_id=campaign.id, actor=actor, action=action, state=goal,
             file_hash=file_hash(path.read_bytes()), comment=comment, details=details,
@@ -378,9 +380,8 @@ class StudioSession:
         planned sends, one row per target and control customer (``sent_at``: the campaign's
         start, else today; upserted by the sends' natural key, campaign, customer and channel:
         the mailing tool's send file imported with the campaign's channel replaces them; one
-        without the channel adds its rows beside them). A campaign whose id the
-        sends table already holds (sent outside the studio, or another campaign's id) is not
-        exported (CxrayError ``campaign_id_sent``)."""
+        without the channel adds its rows beside them). A campaign whose sends were imported
+        meanwhile was sent outside the studio: it is ``exported`` already, not exported again."""
         from cxray.comms.export import export_lists
 
         if not 0 <= reapprove_above < 1:
@@ -388,8 +389,7 @@ class StudioSession:
         path = self._path(name)
         campaign = load_campaign(path)
         ws = self.session._writable()
-        events, _ = self._check(name, path, "export", actor)
-        _not_sent(campaign.id, self._sent())
+        events, goal = self._check(name, path, "export", actor)
         plan = self._plan(path, as_of)
         approval = [e for e in events if e["action"] == "approve"][-1]
         change = audience_change(studio_log.audience(ws, approval["seq"]), plan.final_ids)
@@ -405,14 +405,16 @@ class StudioSession:
         written = export_lists(plan, self.session.tables(), folder)
         sent_at = campaign.start or dt.date.today()
         rows = _planned_sends(campaign.id, plan, sent_at)
-        new, updated, unchanged = ws.write("sends", rows)
-        self.session._changed()
         files = {"target": str(written.target_path), "control": str(written.control_path)}
-        details = {**_counts(plan), "change": change, "files": files,
-                   "sent_at": sent_at.isoformat(), "sends_new": new, "sends_updated": updated,
-                   "sends_unchanged": unchanged,
-                   "missing_address": len(written.missing_address)}  # fmt: skip
-        event = self._act(name, "export", actor, campaign=campaign, path=path, details=details)
+        with ws.transaction():  # the planned sends and the export's event, or neither
+            new, updated, unchanged = ws.write("sends", rows)
+            details = {**_counts(plan), "change": change, "files": files,
+                       "sent_at": sent_at.isoformat(), "sends_new": new,
+                       "sends_updated": updated, "sends_unchanged": unchanged,
+                       "missing_address": len(written.missing_address)}  # fmt: skip
+            event = self._act(name, "export", actor, campaign=campaign, path=path,
+                              details=details, goal=goal)  # fmt: skip
+        self.session._changed()
         return Result("campaign_exported", _event(event), value=written)
 
     def download(self, name: str, group: str) -> Path:
@@ -462,9 +464,8 @@ class StudioSession:
 
 
 def _not_sent(campaign_id: str, sent: set[str]) -> None:
-    """Refuse a campaign not exported by the studio whose id the sends table already holds:
-    its export would replace those sends (another campaign's, or its own sent outside the
-    studio)."""
+    """Refuse a new campaign whose id the sends table already holds: its export would replace
+    the sends of the campaign sent under that id."""
     if campaign_id in sent:
         raise CxrayError("campaign_id_sent", id=campaign_id)
 

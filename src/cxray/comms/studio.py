@@ -20,9 +20,9 @@ States (:data:`STATES`)::
   has ended at the data's date (:func:`shown_state`).
 
 The state is read from the campaign's events (oldest first) and its file: a file changed outside
-the studio since its last event is a ``draft`` again; a file the studio never saw is a ``draft``,
-or ``exported`` when the workspace already holds sends of its campaign id (a campaign sent
-before the studio, its send file imported).
+the studio since its last event is a ``draft`` again; a file the studio never saw is a ``draft``.
+A campaign whose id the workspace's sends already hold, without an export by the studio, was
+sent outside it (its send file imported): it is ``exported``.
 """
 
 from __future__ import annotations
@@ -122,9 +122,13 @@ def authors(events: Sequence[Mapping[str, Any]]) -> set[str]:
 
 def state_of(events: Sequence[Mapping[str, Any]], current_hash: str | None, *, sent: bool) -> str:
     """The state of a campaign from its ``events`` (oldest first, each with ``state`` and
-    ``file_hash``) and its file's hash now; ``sent``: the workspace holds sends of its id."""
+    ``file_hash``) and its file's hash now; ``sent``: the workspace holds sends of its id.
+    A campaign whose sends are there without an export by the studio was sent outside it (its
+    send file imported): ``exported``, whatever its events say."""
+    if sent and not any(e["state"] == "exported" for e in events):
+        return "exported"
     if not events:
-        return "exported" if sent else "draft"
+        return "draft"
     last = events[-1]
     if last["state"] in ("exported", "measured"):
         return last["state"]
