@@ -271,6 +271,7 @@ def test_report_section(workspace):
     # b (20), c (61), k (14), g (65), j (3) = 6 of 6 -> 100%. First-order value
     # (100 + 200 + 60 + 90 + 100 + 70) / 6 = 620 / 6 = 103.33; budget 31.00
     from cxray.report.html import render_sections
+    from cxray.report.xlsx import report_sheets
 
     with cxray.open(workspace) as ws:
         data = ws.report("2026-06-30").value
@@ -279,3 +280,6 @@ def test_report_section(workspace):
     assert "id='activation-budget'" in html
     assert "103.33" in html and "31.00" in html and "100.0%" in html
     assert "Бюджет активации" in render_sections(data, "activation", lang="ru")
+    sheet = {r["figure"]: r["value"] for r in report_sheets(data)["activation_budget"]}
+    assert sheet["margin"] == 0.3 and sheet["new_customers"] == 6
+    assert sheet["first_order_margin"] == pytest.approx(31.0)

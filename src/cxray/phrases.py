@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cxray.comms.plan import Note, Plan, Step
 
 __all__ = [
+    "ACTIVATION_FIGURES",
     "activation_lines",
     "activation_sentence",
     "alert_text",
@@ -176,7 +177,7 @@ def portfolio_sentence(p: dict, lang: str | None = None) -> str:
 
 
 # (payload key, how it is written) of the activation budget, in the order shown
-_ACTIVATION_FIGURES = (
+ACTIVATION_FIGURES = (
     ("new_customers", "count"),
     ("order2_rate", "share"),
     ("order3_rate", "share"),
@@ -205,7 +206,7 @@ def activation_lines(p: dict, lang: str | None = None) -> list[tuple[str, str]]:
     }
     lines = []
     with numbers_in(lang):
-        for key, kind in _ACTIVATION_FIGURES:
+        for key, kind in ACTIVATION_FIGURES:
             if key == "messages" and p.get("message_cost") is None:
                 continue
             lines.append((t(f"activation_{key}", lang=lang), shown[kind](p.get(key))))

@@ -15,7 +15,7 @@ from pathlib import Path
 import xlsxwriter
 
 from cxray.api.report import ReportData
-from cxray.phrases import error_text, notice_text
+from cxray.phrases import ACTIVATION_FIGURES, error_text, notice_text
 from cxray.report.labels import value_label
 from cxray.texts import TEXTS, current_lang, t
 
@@ -53,6 +53,13 @@ def report_sheets(data: ReportData, lang: str | None = None) -> dict[str, list[d
         "rfm_segments": data.rfm_segments,
         "cohorts_quarterly": data.cohorts,
         "activation": data.activation,
+        "activation_budget": [
+            {"figure": key, "value": data.budget[key]}
+            for key in ("margin", "months", "window_days", *(k for k, _ in ACTIVATION_FIGURES))
+            if key != "messages" or data.budget["message_cost"] is not None
+        ]
+        if data.budget
+        else [],
         "clv": data.clv.to_dict()["customers"] if data.clv and data.clv_trusted else [],
         "clv_params": data.clv.parameter_rows() if data.clv else [],
         **(
@@ -114,6 +121,7 @@ CODED = {
     ("campaigns", "kind"): "kind_",
     ("campaigns", "verdict"): "verdict_",
     ("alerts", "kind"): "alert_kind_",
+    ("activation_budget", "figure"): "activation_",
 }
 
 
