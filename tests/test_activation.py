@@ -237,6 +237,7 @@ def test_cli_table_and_sentence(workspace):
     assert "14.25" in out  # per message
     # rise 28.5 / 63 = 45.2 points, from 66.7% to 111.9%: out of reach
     assert "rises by 45.2 percentage points, from 66.7% to 111.9%" in out
+    assert "break-even rise of the order 2 rate │ +45.2 pp" in out  # a rise, in points
     assert "above 100%" in out
 
 

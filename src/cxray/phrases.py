@@ -202,7 +202,7 @@ def activation_lines(p: dict, lang: str | None = None) -> list[tuple[str, str]]:
         "share": lambda v: percent(v, 1),
         "days": lambda v: number(v, 1),
         "money": lambda v: number(v, 2),
-        "points": lambda v: number(None if v is None else v * 100, 1),
+        "points": lambda v: "–" if v is None else points(v, 1),
     }
     lines = []
     with numbers_in(lang):
