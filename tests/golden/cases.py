@@ -39,6 +39,11 @@ CASES: dict[str, list[str]] = {
     **{f"campaign-plan-{c}": ["campaign", "plan", f"{{campaigns}}/{c}.yaml"] for c in CAMPAIGNS},
     **{f"campaign-measure-{c}": ["campaign", "measure", f"{{campaigns}}/{c}.yaml"] for c in PAST},
     "followups-list": ["followups", "list", "--as-of", "2026-10-31"],
+    # the campaign studio and the activation budget, stored when they came
+    "campaign-list": ["campaign", "list"],
+    "campaign-history": ["campaign", "history", CAMPAIGNS[0]],
+    "campaign-portfolio": ["campaign", "portfolio"],
+    "activation": ["activation"],
     "settings-list": ["settings", "list"],
     "settings-get": ["settings", "get", "currency"],
 }
