@@ -2036,6 +2036,8 @@ def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
         "sends": sends,
         "responses": responses,
     }
+    for name in TABLES.keys() - tables.keys():  # tables this data set has no rows for
+        tables[name] = pd.DataFrame(columns=TABLES[name].names)
     for name, frame in tables.items():
         canonical = TABLES[name].names
         extra = [c for c in frame.columns if c not in canonical]

@@ -174,6 +174,60 @@ TABLES: dict[str, Table] = {
             key=("customer_id", "date", "metric", "survey"),
             date_column="date",
         ),
+        Table(
+            "leads",
+            (
+                Column("lead_id", S, required=True),
+                Column("created_at", TS, required=True),
+                Column("channel", S, required=True),
+                Column("source"),
+                Column("campaign"),
+                Column("owner"),  # the manager who owns the lead; empty = nobody took it
+                Column("status", S, choices=("new", "contacted", "qualified", "won", "lost")),
+                Column("first_contact_at", TS),
+                Column("closed_at", TS),
+                Column("customer_id"),  # the customer a won lead became
+                Column("lost_reason"),
+            ),
+            key=("lead_id",),
+            date_column="created_at",
+        ),
+        Table(
+            "channel_costs",
+            (
+                Column("month", D, required=True),  # any day of the month the cost is for
+                Column("channel", S, required=True),
+                Column("cost", F, required=True),
+                Column("campaign"),
+            ),
+            key=("month", "channel", "campaign"),
+            date_column="month",
+        ),
+        Table(
+            "loyalty_members",
+            (
+                Column("customer_id", S, required=True),
+                Column("joined_at", D, required=True),
+                Column("card_id"),
+                Column("tier"),
+                Column("left_at", D),
+            ),
+            key=("customer_id",),
+            date_column="joined_at",
+        ),
+        Table(
+            "loyalty_rewards",
+            (
+                Column("customer_id", S, required=True),
+                Column("date", D, required=True),
+                Column("kind", S, required=True, choices=("accrual", "redemption")),
+                Column("points", F, required=True),
+                Column("value", F),  # the money the points are worth; points when absent
+                Column("order_id"),  # the receipt the points were earned or spent on
+            ),
+            key=("customer_id", "date", "kind", "order_id", "points"),
+            date_column="date",
+        ),
     )
 }
 
