@@ -5,8 +5,8 @@ Text processing, per comment:
 1. lower-case, "ё" -> "е"; split into chunks at punctuation (``.,;:!?`` and the like) so phrases
    never cross a sentence or clause;
 2. words are runs of letters (digits and numbers are dropped);
-3. each word is lemmatized by its script: Cyrillic with pymorphy3 (``normal_form`` of the most
-   probable parse), Latin with simplemma (English); other scripts are kept as they are;
+3. each word is lemmatized by its script (:mod:`cxray.analytics.lemmas`: pymorphy3 for
+   Cyrillic, simplemma for English);
 4. stop words (built-in Russian and English lists, with feedback fillers such as "очень",
    "всё", "very", "really") are removed, checked on both the word and its lemma;
 5. themes are single lemmas ("word") and two-word phrases ("phrase"): consecutive lemmas of a
@@ -22,12 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
+from cxray.analytics.lemmas import WORD, lemma
 from cxray.analytics.text import strip_spaces
 from cxray.analytics.windows import check_as_of
 
@@ -55,29 +55,7 @@ your really quite lot much many thing things
 #: The built-in stop words (lemmas and word forms), Russian and English, "ё" written as "е".
 STOP_WORDS: frozenset[str] = frozenset(w.replace("ё", "е") for w in _RU_STOP + _EN_STOP)
 
-_WORD = re.compile(r"[^\W\d_]+")
 _CHUNK = re.compile(r"[.,;:!?()\[\]\"«»…\n\r\t]+|\s[-–—]\s")
-_CYRILLIC = re.compile(r"[а-я]")
-_LATIN = re.compile(r"[a-z]")
-
-
-@lru_cache(maxsize=1)
-def _morph():
-    """The pymorphy3 Russian analyzer, created once (loading dictionaries takes a moment)."""
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
-@lru_cache(maxsize=100_000)
-def _lemma(word: str) -> str:
-    if _CYRILLIC.search(word):
-        return _morph().parse(word)[0].normal_form.replace("ё", "е")
-    if _LATIN.search(word):
-        import simplemma
-
-        return simplemma.lemmatize(word, lang="en").lower()
-    return word
 
 
 def _chunks(text: str) -> list[list[str]]:
@@ -86,13 +64,13 @@ def _chunks(text: str) -> list[list[str]]:
     out = []
     for chunk in _CHUNK.split(text):
         kept = []
-        for word in _WORD.findall(chunk):
+        for word in WORD.findall(chunk):
             if len(word) < 2 or word in STOP_WORDS:
                 continue
-            lemma = _lemma(word)
-            if lemma in STOP_WORDS:
+            found = lemma(word)
+            if found in STOP_WORDS:
                 continue
-            kept.append(lemma)
+            kept.append(found)
         if kept:
             out.append(kept)
     return out
@@ -100,7 +78,7 @@ def _chunks(text: str) -> list[list[str]]:
 
 def lemmas(text: str) -> list[str]:
     """The lemmas of ``text`` without stop words, in order (see the module doc)."""
-    return [lemma for chunk in _chunks(text) for lemma in chunk]
+    return [word for chunk in _chunks(text) for word in chunk]
 
 
 @dataclass(frozen=True)
@@ -146,8 +124,8 @@ def themes(
         holders: dict[tuple[str, str], set[int]] = {}
         for i, text in enumerate(texts):
             for chunk in _chunks(text):
-                for lemma in chunk:
-                    holders.setdefault(("word", lemma), set()).add(i)
+                for word in chunk:
+                    holders.setdefault(("word", word), set()).add(i)
                 for a, b in zip(chunk, chunk[1:], strict=False):
                     holders.setdefault(("phrase", f"{a} {b}"), set()).add(i)
         n = len(texts)

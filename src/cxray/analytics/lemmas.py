@@ -1,0 +1,42 @@
+"""Lemmas of Russian and English words, shared by feedback themes and the offer lint.
+
+Each word is lemmatized by its script: Cyrillic with pymorphy3 (``normal_form`` of the most
+probable parse, "ё" written as "е"), Latin with simplemma (English); other scripts are kept as
+they are. Words are runs of letters, lower-cased; digits are not words.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["WORD", "lemma", "words"]
+
+WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC = re.compile(r"[а-я]")
+_LATIN = re.compile(r"[a-z]")
+
+
+@lru_cache(maxsize=1)
+def _morph():
+    """The pymorphy3 Russian analyzer, created once (loading dictionaries takes a moment)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@lru_cache(maxsize=100_000)
+def lemma(word: str) -> str:
+    """The lemma of one lower-case word ("ё" as "е")."""
+    if _CYRILLIC.search(word):
+        return _morph().parse(word)[0].normal_form.replace("ё", "е")
+    if _LATIN.search(word):
+        import simplemma
+
+        return simplemma.lemmatize(word, lang="en").lower()
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` in order, lower-cased, "ё" written as "е"."""
+    return WORD.findall(text.lower().replace("ё", "е"))
