@@ -785,6 +785,114 @@ class _Chunk:
         return _Chunk(tables, self.lines_per_customer[:n], self.n_orders)
 
 
+@dataclass
+class _Shopper:
+    """What the baskets of a chunk's customers depend on (per chunk customer)."""
+
+    seg: np.ndarray
+    spend: np.ndarray
+    digital: np.ndarray
+    app_user: np.ndarray
+    taste: np.ndarray | None = None  # stacked cumulative product-line weights: row c in (c, c + 1]
+    fav: np.ndarray | None = None  # customer x product line: its favourite SKU
+    loyal: np.ndarray | None = None  # share of its lines taken from its favourites
+
+
+@dataclass
+class _Baskets:
+    o_chan: np.ndarray  # per order
+    o_lines: np.ndarray
+    l_order: np.ndarray  # per line
+    l_rank: np.ndarray
+    sku: np.ndarray
+    qty: np.ndarray
+    list_price: np.ndarray
+    discount: np.ndarray
+    amount: np.ndarray
+
+
+def _baskets(
+    rng: np.random.Generator, w: _World, s: _Shopper, o_cust: np.ndarray, o_day: np.ndarray
+) -> _Baskets:
+    """The lines of the orders (``o_cust``, ``o_day``): channel, basket size, product lines,
+    SKUs, quantities, prices and discounts. The customers' tastes (favourite product lines and
+    SKUs) are drawn on the first call and kept in ``s``, so later orders of the same customers
+    (the loyalty programme's extra purchases, from their own random stream) are ordinary baskets
+    of the same shoppers."""
+    cal = w.cal
+    n = len(s.seg)
+    n_ord = len(o_cust)
+    o_digital = rng.random(n_ord) < ONLINE_SHARE * s.digital[o_cust] * cal.digital[o_day]
+    o_chan = np.where(o_digital, np.where(s.app_user[o_cust], APP, ONLINE), STORE)
+    mu = (
+        BASKET_LINES
+        * s.spend[o_cust] ** 0.6
+        * BASKET_SEASON[cal.moy[o_day]]
+        * np.where(o_digital, ONLINE_BASKET, 1.0)
+    )
+    o_lines = np.minimum(1 + rng.poisson(mu), MAX_LINES)
+    l_order, l_rank = _runs(o_lines)
+    l_cust = o_cust[l_order]
+    l_day = o_day[l_order]
+    l_month = cal.month[l_day]
+    n_lines = len(l_order)
+
+    # product line: the customer's own lines, weighted by taste and season. Drawn in proportion
+    # to taste times the line's top season (one search in the chunk's stacked cumulative
+    # weights), then kept with probability season / top season (rejection sampling, ~1.5 rounds)
+    top = LINE_SEASON.max(axis=0)
+    if s.taste is None:
+        buys_line = rng.random((n, N_LINES)) < SEGMENT_LINES[s.seg]
+        buys_line[:, LINE_INDEX["DAI"]] |= ~buys_line.any(axis=1)
+        taste = buys_line * LINE_WEIGHT * rng.gamma(1.5, 1 / 1.5, (n, N_LINES))
+        taste = np.cumsum(taste * top, axis=1)
+        taste = taste / taste[:, -1:] + np.arange(n)[:, None]  # row c in (c, c + 1]
+        taste[:, -1] = np.arange(1, n + 1)
+        s.taste = taste.ravel()
+    taste = s.taste
+    keep_p = LINE_SEASON / top
+    moy = cal.moy[l_day]
+    pline = np.empty(n_lines, dtype=np.int64)
+    todo = np.arange(n_lines)
+    while len(todo):
+        c = l_cust[todo]
+        pick = np.searchsorted(taste, c + rng.random(len(todo)), side="right") - c * N_LINES
+        pick = np.clip(pick, 0, N_LINES - 1)
+        ok = rng.random(len(todo)) < keep_p[moy[todo], pick]
+        pline[todo[ok]] = pick[ok]
+        todo = todo[~ok]
+    # SKU: often the customer's favourite of the line, else by popularity; not yet launched or
+    # delisted SKUs give way to the line's best seller
+    if s.fav is None:
+        s.fav = np.searchsorted(
+            w.sku_cum, np.arange(N_LINES)[None, :] + rng.random((n, N_LINES)), side="right"
+        )
+        s.loyal = rng.beta(*FAVOURITE, n)
+    sku = s.fav[l_cust, pline]
+    other = np.flatnonzero(rng.random(n_lines) >= s.loyal[l_cust])
+    sku[other] = np.searchsorted(w.sku_cum, pline[other] + rng.random(len(other)), side="right")
+    sku = np.minimum(sku, len(w.sku_line) - 1)
+    gone = np.flatnonzero((w.launch[sku] > l_month) | (l_month >= w.delist[sku]))
+    sku[gone] = w.anchor[pline[gone]]
+
+    # quantities (pieces, or kg for goods sold by weight), prices, discounts, amounts
+    by_weight = w.kg[sku]
+    qmult = np.sqrt(s.spend[l_cust])
+    qty = np.empty(n_lines)
+    kg = np.flatnonzero(by_weight)
+    pcs = np.flatnonzero(~by_weight)
+    qty[pcs] = 1 + rng.poisson(w.qty_rate[sku[pcs]] * qmult[pcs])
+    spread = np.exp(rng.normal(0, 0.45, len(kg)))
+    qty[kg] = np.round(np.clip(w.kg_mean[sku[kg]] * qmult[kg] * spread, 0.1, 5.0), 3)
+    list_price = w.price[sku, l_month]
+    discount = w.promo[sku, l_month]
+    app = np.flatnonzero(o_chan[l_order] == APP)
+    coupon = app[rng.random(len(app)) < COUPON_RATE]
+    discount[coupon] = np.maximum(discount[coupon], COUPON)
+    amount = np.round(qty * list_price * (1 - discount), 2)
+    return _Baskets(o_chan, o_lines, l_order, l_rank, sku, qty, list_price, discount, amount)
+
+
 def _chunk(seed: int, index: int, n: int, first: int, order_base: int, w: _World) -> _Chunk:
     """Customers ``first`` .. ``first + n - 1`` and everything about them."""
     cal = w.cal
@@ -954,71 +1062,14 @@ def _chunk(seed: int, index: int, n: int, first: int, order_base: int, w: _World
     n_ord = len(o_cust)
 
     # --- order lines ------------------------------------------------------------------------
-    o_digital = lrng.random(n_ord) < ONLINE_SHARE * digital[o_cust] * cal.digital[o_day]
-    o_chan = np.where(o_digital, np.where(app_user[o_cust], APP, ONLINE), STORE)
-    mu = (
-        BASKET_LINES
-        * spend[o_cust] ** 0.6
-        * BASKET_SEASON[cal.moy[o_day]]
-        * np.where(o_digital, ONLINE_BASKET, 1.0)
-    )
-    o_lines = np.minimum(1 + lrng.poisson(mu), MAX_LINES)
-    l_order, l_rank = _runs(o_lines)
+    shopper = _Shopper(seg, spend, digital, app_user)
+    b = _baskets(lrng, w, shopper, o_cust, o_day)
+    o_chan, o_lines, l_order, l_rank = b.o_chan, b.o_lines, b.l_order, b.l_rank
+    sku, qty, list_price, discount, amount = b.sku, b.qty, b.list_price, b.discount, b.amount
+    by_weight = w.kg[sku]
     l_cust = o_cust[l_order]
     l_day = o_day[l_order]
-    l_month = cal.month[l_day]
     n_lines = len(l_order)
-
-    # product line: the customer's own lines, weighted by taste and season. Drawn in proportion
-    # to taste times the line's top season (one search in the chunk's stacked cumulative
-    # weights), then kept with probability season / top season (rejection sampling, ~1.5 rounds)
-    buys_line = lrng.random((n, N_LINES)) < SEGMENT_LINES[seg]
-    buys_line[:, LINE_INDEX["DAI"]] |= ~buys_line.any(axis=1)
-    top = LINE_SEASON.max(axis=0)
-    taste = buys_line * LINE_WEIGHT * lrng.gamma(1.5, 1 / 1.5, (n, N_LINES))
-    taste = np.cumsum(taste * top, axis=1)
-    taste = taste / taste[:, -1:] + np.arange(n)[:, None]  # row c in (c, c + 1]
-    taste[:, -1] = np.arange(1, n + 1)
-    taste = taste.ravel()
-    keep_p = LINE_SEASON / top
-    moy = cal.moy[l_day]
-    pline = np.empty(n_lines, dtype=np.int64)
-    todo = np.arange(n_lines)
-    while len(todo):
-        c = l_cust[todo]
-        pick = np.searchsorted(taste, c + lrng.random(len(todo)), side="right") - c * N_LINES
-        pick = np.clip(pick, 0, N_LINES - 1)
-        ok = lrng.random(len(todo)) < keep_p[moy[todo], pick]
-        pline[todo[ok]] = pick[ok]
-        todo = todo[~ok]
-    # SKU: often the customer's favourite of the line, else by popularity; not yet launched or
-    # delisted SKUs give way to the line's best seller
-    fav = np.searchsorted(
-        w.sku_cum, np.arange(N_LINES)[None, :] + lrng.random((n, N_LINES)), side="right"
-    )
-    loyal = lrng.beta(*FAVOURITE, n)
-    sku = fav[l_cust, pline]
-    other = np.flatnonzero(lrng.random(n_lines) >= loyal[l_cust])
-    sku[other] = np.searchsorted(w.sku_cum, pline[other] + lrng.random(len(other)), side="right")
-    sku = np.minimum(sku, len(w.sku_line) - 1)
-    gone = np.flatnonzero((w.launch[sku] > l_month) | (l_month >= w.delist[sku]))
-    sku[gone] = w.anchor[pline[gone]]
-
-    # quantities (pieces, or kg for goods sold by weight), prices, discounts, amounts
-    by_weight = w.kg[sku]
-    qmult = np.sqrt(spend[l_cust])
-    qty = np.empty(n_lines)
-    kg = np.flatnonzero(by_weight)
-    pcs = np.flatnonzero(~by_weight)
-    qty[pcs] = 1 + lrng.poisson(w.qty_rate[sku[pcs]] * qmult[pcs])
-    spread = np.exp(lrng.normal(0, 0.45, len(kg)))
-    qty[kg] = np.round(np.clip(w.kg_mean[sku[kg]] * qmult[kg] * spread, 0.1, 5.0), 3)
-    list_price = w.price[sku, l_month]
-    discount = w.promo[sku, l_month]
-    app = np.flatnonzero(o_chan[l_order] == APP)
-    coupon = app[lrng.random(len(app)) < COUPON_RATE]
-    discount[coupon] = np.maximum(discount[coupon], COUPON)
-    amount = np.round(qty * list_price * (1 - discount), 2)
 
     # returns: a few piece lines come back with the customer's next order (within 30 days)
     r = np.unique(lrng.integers(0, max(n_lines, 1), lrng.binomial(n_lines, RETURN_RATE)))
