@@ -1,0 +1,219 @@
+"""The loyalty programme on hand-computed data, on DuckDB and SQLite: penetration, rewards, the
+reward rate by tier and spend band, and the matched difference in differences."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from conftest import d
+from typer.testing import CliRunner
+
+import cxray
+from cxray.analytics import loyalty as ly
+from cxray.analytics import loyalty_effect as le
+from cxray.analytics.purchases import order_days
+from cxray.cli import app
+
+_order_no = iter(range(1, 10_000))
+
+
+def line(cid: str, date: str, amount: float) -> dict:
+    return {"order_id": f"o{next(_order_no)}", "customer_id": cid, "order_date": d(date),
+            "amount": float(amount), "line_no": 1}  # fmt: skip
+
+
+def pre(cid: str, each: float) -> list[dict]:
+    """Two purchase days in the pre period of a July 2025 join (2024-07-01 .. 2025-06-30): the
+    first order 2024-08-01 (tenure 334 days at 2025-07-01: band < 365) and 2025-06-15
+    (recency 16 days: band <= 30; also in the retention pre window 2025-01-01 .. 2025-06-30).
+    Frequency 2: band "2"."""
+    return [line(cid, "2024-08-01", each), line(cid, "2025-06-15", each)]
+
+
+AS_OF = d("2026-06-30")  # window 6 months: evaluated members joined on or before 2025-12-30
+# Members joining in July 2025: post window 2025-07-01 .. 2025-12-31 (J + 6 months excluded);
+# candidates in July: a pre-period purchase (2024-07-01 .. 2025-06-30) and never joined before
+# 2026-02-01 (the first day of August + 6 months).
+ORDERS = [
+    # m1 (segment A, member 2025-07-01): pre 60 + 60 = 120; post 90 + 90 = 180
+    # revenue change 180 / 6 - 120 / 12 = 30 - 10 = 20; retention 1 - 1 = 0
+    *pre("m1", 60),
+    line("m1", "2025-08-10", 90),
+    line("m1", "2025-10-10", 90),
+    # m2 (segment B, member 2025-07-01): pre 120 + 120 = 240; post 300 and a return -60 on
+    # another day (not a purchase day) = 240: change 40 - 20 = 20; retention 1 - 1 = 0
+    *pre("m2", 120),
+    line("m2", "2025-09-01", 300),
+    line("m2", "2025-11-01", -60),
+    # m6 (segment C, member 2025-07-01): pre 100 + 100 = 200, nothing after: change
+    # 0 - 200 / 12 = -16.667, retention 0 - 1 = -1. No candidate in segment C: unmatched
+    *pre("m6", 100),
+    # c1 (A, never a member): pre 50 + 50 = 100; post 60: change 10 - 8.333 = 1.667; ret 0
+    *pre("c1", 50),
+    line("c1", "2025-09-10", 60),
+    # c2 (A): pre 70 + 70 = 140; nothing after: change -11.667; retention 0 - 1 = -1
+    *pre("c2", 70),
+    # c3 (B): pre 115 + 115 = 230; post 66: change 11 - 19.167 = -8.167; retention 0
+    *pre("c3", 115),
+    line("c3", "2025-08-01", 66),
+    # c5 (A): like m1's stratum, but joined 2026-01-15 (before 2026-02-01): no candidate
+    *pre("c5", 60),
+    line("c5", "2025-09-05", 600),
+    # m3: joined 2026-03-01 (too recent); m4: joined 2025-07-10, left 2025-10-01 (before
+    # 2026-01-10: left early); m5: joined 2025-07-20 with no order before (without history);
+    # c4: no pre-period purchase (no candidate)
+    line("m3", "2026-04-01", 50),
+    line("m4", "2025-08-15", 40),
+    line("m5", "2025-08-01", 100),
+    line("c4", "2025-08-01", 30),
+]
+# Monetary bands: quartiles of the evaluated members' pre revenue (120, 200, 240): cuts 160,
+# 200, 220. m1 120, c1 100, c2 140 -> band 1; m2 240, c3 230 -> band 4; m6 200 -> band 3.
+# Strata: A = {m1; c1, c2}, B = {m2; c3}, C = {m6; none}: 3 evaluated, 2 matched, 1 unmatched.
+# Revenue: A: 20 - (1.667 - 11.667) / 2 = 20 + 5 = 25; B: 20 - (-8.167) = 28.167.
+# DiD = (25 + 28.167) / 2 = 26.583 (each stratum weighs n_s / N = 1 / 2).
+# Variance: members have one per stratum -> pooled within strata: 2 rows - 2 strata = 0 degrees
+# of freedom -> their overall variance, var(20, 20) = 0. Controls: A var(1.667, -11.667) =
+# 13.333^2 / 2 = 88.889; B has one -> pooled: 88.889 / (3 - 2) = 88.889.
+# SE^2 = 1/4 (0 + 88.889 / 2) + 1/4 (0 + 88.889 / 1) = 11.111 + 22.222 = 33.333; SE 5.7735.
+# Retention: A: 0 - (0 - 1) / 2 = 0.5; B: 0 - 0 = 0; DiD 0.25. Controls A var(0, -1) = 0.5,
+# B pooled 0.5: SE^2 = 1/4 (0.5 / 2) + 1/4 (0.5) = 0.1875.
+# Retained evaluated members: m1, m2 = 2; would have come back anyway 2 - 0.25 x 3 = 1.25
+# (share 1.25 / 2 = 0.625).
+REV_DID = (25 + (20 - (11 - 230 / 12))) / 2
+REV_SE = math.sqrt(100 / 3)
+
+MEMBERS = [
+    {"customer_id": "m1", "joined_at": d("2025-07-01"), "tier": "gold"},
+    {"customer_id": "m2", "joined_at": d("2025-07-01"), "tier": "silver"},
+    {"customer_id": "m6", "joined_at": d("2025-07-01")},
+    {"customer_id": "m3", "joined_at": d("2026-03-01")},
+    {"customer_id": "m4", "joined_at": d("2025-07-10"), "left_at": d("2025-10-01")},
+    {"customer_id": "m5", "joined_at": d("2025-07-20"), "tier": "silver"},
+    {"customer_id": "c5", "joined_at": d("2026-01-15"), "tier": "gold"},
+]
+CUSTOMERS = [
+    {"customer_id": c, "segment": s}
+    for c, s in (("m1", "A"), ("m2", "B"), ("m6", "C"), ("c1", "A"), ("c2", "A"), ("c3", "B"))
+    + (("c5", "A"),)
+]
+
+
+def reward(cid: str, date: str, kind: str, points: float, value: float | None = None) -> dict:
+    return {"customer_id": cid, "date": d(date), "kind": kind, "points": float(points),
+            "value": value, "order_id": f"r{next(_order_no)}"}  # fmt: skip
+
+
+REWARDS = [
+    reward("m1", "2025-08-10", "accrual", 18),  # value = points = 18
+    reward("m1", "2025-10-10", "redemption", 10, 5.0),
+    reward("m2", "2025-09-01", "accrual", 30, 30.0),
+    reward("c5", "2025-09-05", "accrual", 60, 60.0),
+    reward("c5", "2026-02-01", "redemption", 40, 40.0),
+    reward("m4", "2025-08-15", "accrual", 4),  # a former member's: counted in the totals
+    reward("m1", "2025-06-01", "accrual", 100),  # before the year (2025-06-30, 2026-06-30]
+]
+# The year (2025-06-30, 2026-06-30]: active (a purchase day in it): m1, m2, m3, m4, m5, c1, c3,
+# c4, c5 = 9. Members at as_of: m1, m2, m3, m5, m6, c5 = 6 (m4 left); active: all but m6 = 5.
+# Penetration 5 / 9. Revenue: m1 180 + m2 240 + m3 50 + m4 40 + m5 100 + c1 60 + c3 66 + c4 30
+# + c5 600 = 1366; members' 180 + 240 + 50 + 100 + 600 = 1170.
+# Rewards of the year: 6 rows; accrued 18 + 30 + 60 + 4 = 112 points and value; redeemed 10 +
+# 40 = 50 points, 5 + 40 = 45 value. Cost share 45 / 1170; accrual share 112 / 1170;
+# redemption 50 / 112; breakage 62 / 112.
+
+
+@pytest.fixture
+def tables(load):
+    return {
+        "orders": load("orders", ORDERS),
+        "customers": load("customers", CUSTOMERS),
+        "loyalty_members": load("loyalty_members", MEMBERS),
+        "loyalty_rewards": load("loyalty_rewards", REWARDS),
+    }
+
+
+def effect_frame(tables, window_months: int = 6) -> pd.DataFrame:
+    days = order_days(tables["orders"], returns=False)
+    listed = tables["loyalty_members"].to_pyarrow().to_pylist()
+    ma, mo, counts = le.anchors(listed, as_of=AS_OF, window_months=window_months)
+    rows = le.effect_summaries(days, tables["customers"], ma, mo, as_of=AS_OF).to_pandas()
+    joined = {r["customer_id"]: r["joined_at"] for r in listed}
+    return le.changes(rows, joined, window_months=window_months), counts
+
+
+def test_penetration_and_rewards(tables):
+    days = order_days(tables["orders"], returns=False)
+    counts = ly.penetration(days, tables["loyalty_members"], as_of=AS_OF).to_pyarrow()
+    totals = ly.reward_totals(tables["loyalty_rewards"], as_of=AS_OF).to_pyarrow()
+    got = ly.loyalty_figures(counts.to_pylist()[0], totals.to_pylist()[0])
+    assert (got["members"], got["active_customers"], got["active_members"]) == (6, 9, 5)
+    assert got["penetration"] == pytest.approx(5 / 9)
+    assert got["revenue"] == pytest.approx(1366)
+    assert got["member_revenue"] == pytest.approx(1170)
+    assert got["member_revenue_share"] == pytest.approx(1170 / 1366)
+    assert got["reward_rows"] == 6
+    assert (got["accrued_points"], got["accrued_value"]) == (112, 112)
+    assert (got["redeemed_points"], got["redeemed_value"]) == (50, 45)
+    assert got["reward_cost_share"] == pytest.approx(45 / 1170)
+    assert got["accrual_share"] == pytest.approx(112 / 1170)
+    assert got["redemption_rate"] == pytest.approx(50 / 112)
+    assert got["breakage"] == pytest.approx(62 / 112)
+
+
+def test_reward_rate_by_tier_and_band(tables):
+    days = order_days(tables["orders"], returns=False)
+    rows = ly.member_rows(
+        days, tables["loyalty_members"], tables["loyalty_rewards"], as_of=AS_OF
+    ).to_pandas()
+    by_tier, by_band = ly.by_group(rows)
+    # gold: m1 (180, accrued 18), c5 (600, 60); silver: m2 (240, 30), m5 (100, 0);
+    # no tier: m3 (50, 0), m6 (0, 0)
+    assert [(r["tier"], r["members"], r["revenue"], r["accrued_value"]) for r in by_tier] == [
+        (None, 2, 50, 0), ("gold", 2, 780, 78), ("silver", 2, 340, 30),
+    ]  # fmt: skip
+    assert [r["reward_rate"] for r in by_tier] == pytest.approx([0, 0.1, 30 / 340])
+    # members ranked by revenue: m6 0, m3 50, m5 100, m1 180, m2 240, c5 600; band = rank x 4
+    # // 6 + 1: 1, 1, 2, 3, 3, 4
+    assert [(r["band"], r["members"], r["revenue"]) for r in by_band] == [
+        (1, 2, 50), (2, 1, 100), (3, 2, 420), (4, 1, 600),
+    ]  # fmt: skip
+    assert [r["reward_rate"] for r in by_band] == pytest.approx([0, 0, 48 / 420, 0.1])
+    assert (by_band[2]["min_revenue"], by_band[2]["max_revenue"]) == (180, 240)
+
+
+def test_matched_did(tables):
+    frame, counts = effect_frame(tables)
+    assert counts == {"members": 7, "too_recent": 2, "left_early": 1}
+    # m5 has no history: 3 evaluated members; candidates c1, c2, c3 (c5 joined too early)
+    assert sorted(frame.loc[frame.member, "customer_id"]) == ["m1", "m2", "m6"]
+    assert sorted(frame.loc[~frame.member, "customer_id"]) == ["c1", "c2", "c3"]
+    by_id = frame.set_index("customer_id")
+    assert by_id.loc["m2", "revenue_change"] == pytest.approx(20)
+    assert by_id.loc["c3", "revenue_change"] == pytest.approx(11 - 230 / 12)
+    assert by_id.loc["m6", "retention_change"] == -1
+    assert (by_id.loc["m1", "recency"], by_id.loc["m1", "tenure"]) == (16, 334)
+    got = le.matched_did(frame)
+    assert (got["evaluated"], got["matched"], got["unmatched"]) == (3, 2, 1)
+    assert (got["controls"], got["strata"]) == (3, 2)
+    assert got["revenue_did"] == pytest.approx(REV_DID)
+    assert got["revenue_se"] == pytest.approx(REV_SE)
+    assert got["revenue_low"] == pytest.approx(REV_DID - 1.959964 * REV_SE)
+    assert got["retention_did"] == pytest.approx(0.25)
+    assert got["retention_se"] == pytest.approx(math.sqrt(0.1875))
+    assert got["retained"] == 2
+    assert got["would_have_come_back"] == pytest.approx(1.25)
+    assert got["would_have_come_back_share"] == pytest.approx(0.625)
+    # naive: members' mean change (20 + 20 - 16.667) / 3 = 7.778 minus the candidates'
+    # (1.667 - 11.667 - 8.167) / 3 = -6.056
+    naive = (40 - 200 / 12) / 3 - (10 - 100 / 12 - 140 / 12 + 11 - 230 / 12) / 3
+    assert got["naive_revenue_diff"] == pytest.approx(naive)
+    # balance after matching: recency, frequency, tenure equal; monetary: members 120, 240
+    # (mean 180, variance 3600); controls c1 100 and c2 140 weigh 1/2, c3 230 weighs 1 (mean
+    # 175, variance (0.5 x 75^2 + 0.5 x 35^2 + 55^2) / 2 = 3225): 5 / sqrt(3412.5)
+    smd = {b["feature"]: b["smd_after"] for b in got["balance"]}
+    assert smd == pytest.approx(
+        {"recency": 0, "frequency": 0, "monetary": 5 / math.sqrt(3412.5), "tenure": 0}
+    )
