@@ -424,6 +424,130 @@ class Session(SessionBase):
         payload = {"as_of": day, **options, **figures}
         return Result("activation", payload, {"steps": steps}, as_of=day, warnings=warnings)
 
+    def loyalty(self, as_of: DateLike = None, *, window_months: int = 6) -> Result:
+        """The loyalty programme: penetration among active customers and the members' share of
+        revenue, the rewards' cost, redemption and breakage, the reward rate by tier and spend
+        band (:mod:`cxray.analytics.loyalty`), and what the programme adds: members against
+        matched non-members, a difference in differences of revenue and retention over
+        ``window_months`` after joining (:mod:`cxray.analytics.loyalty_effect`). Warns
+        ``loyalty_no_members``, ``loyalty_no_rewards``, ``loyalty_few_matches`` and
+        ``loyalty_imbalance``."""
+        from cxray.analytics import loyalty as ly
+        from cxray.analytics import loyalty_effect as le
+
+        try:
+            le.check_window(window_months)
+        except ValueError as err:
+            raise CxrayError("bad_parameter", detail=f"--window-months: {err}") from None
+        day = self.resolve_as_of(as_of)
+        tables, days = self.tables(), self.order_days(returns=False)
+        members, rewards = tables["loyalty_members"], tables["loyalty_rewards"]
+        counts = rows_of(ly.penetration(days, members, as_of=day))[0]
+        totals = rows_of(ly.reward_totals(rewards, as_of=day))[0]
+        figures = ly.loyalty_figures(counts, totals)
+        held = ly.member_rows(days, members, rewards, as_of=day).to_pandas()
+        by_tier, by_band = ly.by_group(held)
+        listed = rows_of(members.select("customer_id", "joined_at", "left_at"))
+        ma, mo, found = le.anchors(listed, as_of=day, window_months=window_months)
+        joined = {r["customer_id"]: r["joined_at"] for r in listed}
+        summaries = le.effect_summaries(days, tables["customers"], ma, mo, as_of=day)
+        frame = le.changes(summaries.to_pandas(), joined, window_months=window_months)
+        effect = le.matched_did(frame)
+        balance = effect.pop("balance")
+        effect = {**found, "without_history": ma.num_rows - effect["evaluated"], **effect}
+        warnings = []
+        if not figures["members"]:
+            warnings.append(Notice("loyalty_no_members", {"as_of": day}))
+        else:
+            if not figures["reward_rows"]:
+                warnings.append(Notice("loyalty_no_rewards", {"as_of": day}))
+            evaluated, matched = effect["evaluated"], effect["matched"]
+            if evaluated and (matched < le.MIN_MATCHED or matched < evaluated / 2):
+                warnings.append(Notice("loyalty_few_matches",
+                                       {"matched": matched, "evaluated": evaluated}))  # fmt: skip
+            smd = {b["feature"]: b["smd_after"] for b in balance}
+            off = [f for f, v in smd.items() if v is not None and abs(v) > le.SMD_LIMIT]
+            if off:
+                warnings.append(Notice("loyalty_imbalance", {"features": ", ".join(off)}))
+        tables_out = {"by_tier": by_tier, "by_band": by_band, "balance": balance}
+        payload = {"as_of": day, "window_months": window_months, "penetration": figures,
+                   "effect": effect, **tables_out}  # fmt: skip
+        return Result("loyalty", payload, tables_out, as_of=day, warnings=warnings)
+
+    def leads(
+        self,
+        as_of: DateLike = None,
+        *,
+        by: str = "channel",
+        sla_hours: float = 24,
+        margin: float = 0.3,
+    ) -> Result:
+        """The lead-to-deal funnel per ``by`` (channel, owner or month) with each step's rate
+        and 95% interval, hours to first contact, unowned leads and SLA breaches, lost reasons,
+        CPL and CAC per channel and month (offline channels with costs only included), each
+        channel's payback from its won customers' margin (and their CLV when the fit is
+        trusted), and the gap between owned and unowned leads
+        (:mod:`cxray.analytics.leads`). ``as_of`` defaults to the latest lead's day (the latest
+        order's without leads)."""
+        from cxray.analytics import leads as ld
+
+        try:
+            ld.check_options(by, sla_hours, margin)
+        except ValueError as err:
+            raise CxrayError("bad_parameter", detail=str(err)) from None
+        day = self.resolve_as_of(as_of, reads=("leads",), otherwise=("channel_costs", "orders"))
+        tb = self.tables()
+        facts = ld.lead_facts(tb["leads"], as_of=day, sla_hours=sla_hours)
+        counts = rows_of(ld.funnel_counts(facts, by))
+        hours = rows_of(ld.contact_hours(facts, by))
+        funnel = ld.funnel_rows(counts, hours, by)
+        total = ld.total_row(rows_of(ld.funnel_counts(facts, None)),
+                             rows_of(ld.contact_hours(facts, None)))  # fmt: skip
+        unowned = rows_of(ld.funnel_counts(facts.filter(facts.unowned), None))
+        gap = ld.owner_gap(total, unowned[0] if unowned else {"leads": 0, "won": 0})
+        lost = rows_of(ld.lost_reasons(facts))
+        all_lost = sum(r["leads"] for r in lost)
+        lost = [{**r, "share": r["leads"] / all_lost} for r in lost]
+        monthly = rows_of(ld.channel_costs(facts, tb["channel_costs"], as_of=day))
+        costs = ld.cost_rows(monthly, ("channel",))
+        by_month = ld.cost_rows(monthly, ("channel", "ym"))
+        won = ld.won_customers(facts)
+        paying = rows_of(ld.payback_orders(won, tb["orders"], as_of=day))
+        warnings = []
+        clv = self._lead_clv(day, margin, bool(paying), warnings)
+        payback = ld.payback_rows(costs, paying, as_of=day, margin=margin, clv=clv)
+        options = {"by": by, "sla_hours": sla_hours, "margin": margin}
+        if not total["leads"]:
+            warnings.insert(0, Notice("leads_none", {"as_of": day}))
+        few = sorted(str(r["group"]) for r in funnel if 0 < r["leads"] < ld.FEW_LEADS)
+        if few:
+            warnings.append(Notice("leads_few", {"groups": ", ".join(few), "n": ld.FEW_LEADS}))
+        if not any(r["cost"] for r in costs):
+            warnings.append(Notice("leads_no_costs", {"as_of": day}))
+        payload = {"as_of": day, **options, "total": total, "funnel": funnel, "owner_gap": gap,
+                   "lost_reasons": lost, "costs": costs, "costs_by_month": by_month,
+                   "payback": payback}  # fmt: skip
+        tables = {"funnel": funnel, "costs": costs, "costs_by_month": by_month,
+                  "payback": payback, "lost_reasons": lost}  # fmt: skip
+        return Result("leads", payload, tables, as_of=day, warnings=warnings)
+
+    def _lead_clv(
+        self, day: dt.date, margin: float, needed: bool, warnings: list[Notice]
+    ) -> dict[str, float] | None:
+        """Each customer's CLV at ``margin`` (the shared fit up to ``day``, margin 1, times
+        ``margin``) when ``needed`` and the fit is trusted; else None, with the
+        ``leads_clv_untrusted`` notice when it was needed."""
+        from cxray.analytics.coverage import fit_trusted
+
+        if not needed:
+            return None
+        fit = self.clv_fit(day)
+        if fit is None or not fit_trusted([w.code for w in self.clv_checks(day, fit)]):
+            warnings.append(Notice("leads_clv_untrusted", {"as_of": day}))
+            return None
+        frame = fit.customers
+        return dict(zip(frame["customer_id"], frame["clv"].astype(float) * margin, strict=True))
+
     def clv(
         self,
         calibration_end: DateLike = None,
@@ -578,6 +702,14 @@ class Session(SessionBase):
         from cxray.api.campaigns import CampaignSession
 
         return CampaignSession(self, campaign)
+
+    def lint_offer(self, text: str) -> Result:
+        """The offer lint of ``text`` (:mod:`cxray.comms.offer_lint`): stop phrases (the
+        built-in list and the setting ``offer_stop_phrases``), missing specifics and missing
+        value-proposition parts, as codes."""
+        from cxray.api.offers import extra_phrases, lint
+
+        return lint(text, extra_phrases(self))
 
     def contacts_health(
         self, as_of: DateLike = None, *, half_life: int = 90, dormant_after: int = 5
