@@ -797,6 +797,52 @@ def activation(
 
 @app.command()
 @user_errors
+def leads(
+    as_of: AsOf = None,
+    by: Annotated[str, typer.Option(help="channel, owner or month (of created_at).")] = "channel",
+    sla_hours: Annotated[
+        float, typer.Option(help="Hours within which a new lead must be contacted.")
+    ] = 24,
+    margin: Annotated[
+        float, typer.Option(help="Margin as a share of the net amount, for the payback.")
+    ] = 0.3,
+    as_json: Json = False,
+) -> None:
+    """The lead-to-deal funnel (leads -> contacted -> qualified -> won) with each step's rate
+    and 95% interval, hours to first contact, unowned leads and SLA breaches, lost reasons,
+    CPL and CAC per channel (offline channels with costs only included), the payback of each
+    channel's won customers, and the gap between owned and unowned leads."""
+    from cxray.phrases import leads_sentence, leads_tables
+
+    with _open() as ws:
+        result = ws.leads(
+            parse_day(as_of, "--as-of"), by=by, sla_hours=sla_hours, margin=margin
+        )
+    if as_json:
+        print_json(result)
+        return
+    show_as_of(result)
+    show_notices(result)
+    p = result.to_dict()
+    shown = leads_tables(p)
+    titles = {
+        "funnel": t("leads_funnel_title", by=t(f"leads_by_{by}"), as_of=result.as_of),
+        "speed": t("leads_speed_title", sla_hours=f"{sla_hours:g}"),
+        "costs": t("leads_costs_title"),
+        "costs_by_month": t("leads_costs_month_title"),
+        "payback": t("leads_payback_title", margin=f"{margin:g}"),
+        "lost_reasons": t("leads_lost_title"),
+    }
+    for name, title in titles.items():
+        if shown[name] and (name != "costs_by_month" or by == "month"):
+            show_table(shown[name], title=title)
+    sentence = leads_sentence(p)
+    if sentence:
+        console.print(sentence, highlight=False)
+
+
+@app.command()
+@user_errors
 def clv(
     calibration_end: Annotated[
         str | None,
@@ -1008,6 +1054,62 @@ def campaign_check(file: CampaignFile, as_json: Json = False) -> None:
     say("campaign_ok", file=file.name, campaign=result.value.id)
     for rule in result.needs_clv:
         console.print("  " + t("campaign_needs_clv", rule=rule), highlight=False)
+    if result.offer is not None:
+        _print_offer(result.offer)
+
+
+def _print_offer(found: dict) -> None:
+    from cxray.phrases import offer_lines
+
+    console.print(t("offer_title") + ":", style="bold", highlight=False)
+    for line in offer_lines(found):
+        console.print("  " + line, highlight=False)
+
+
+def _text_or_file(text: str) -> str:
+    """``text``, or the text of the file it names (UTF-8, else Windows-1251)."""
+    try:
+        is_file = "\n" not in text and Path(text).is_file()
+    except OSError:  # too long for a file name: it is the text
+        is_file = False
+    if not is_file:
+        return text
+    raw = Path(text).read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1251")
+
+
+offer_app = _Typer(
+    help="Offers checked before they go out: stop phrases, missing specifics and the value "
+    "proposition's parts.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(offer_app, name="offer")
+
+
+@offer_app.command("lint")
+@user_errors
+def offer_lint(
+    text: Annotated[str, typer.Argument(help="The offer's text, or a text file holding it.")],
+    as_json: Json = False,
+) -> None:
+    """Lint an offer: stop phrases ("лучшее качество", "wide range"; the built-in list and the
+    workspace setting offer_stop_phrases) found through their inflected forms; a missing
+    number, unit, deadline or named benefit; the value proposition's missing parts (for whom,
+    job, pain, gain, proof). Exits 0 either way: the findings are advice."""
+    text = _text_or_file(text)
+    if _has_workspace():
+        with _open() as ws:
+            result = ws.lint_offer(text)
+    else:
+        result = cxray.api.lint_offer(text)
+    if as_json:
+        print_json(result)
+        return
+    _print_offer(result.to_dict())
 
 
 @campaign_app.command("plan")

@@ -28,9 +28,12 @@ __all__ = [
     "activation_sentence",
     "alert_text",
     "error_text",
+    "leads_sentence",
+    "leads_tables",
     "measurement_sentence",
     "note_text",
     "notice_text",
+    "offer_lines",
     "plan_title",
     "portfolio_sentence",
     "step_label",
@@ -231,6 +234,99 @@ def activation_sentence(p: dict, lang: str | None = None) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# leads (cxray.api.Session.leads)
+
+LEAD_RATES = ("contact", "qualify", "win", "lead_to_won")
+
+
+def rate_interval(rate: float | None, low: float | None, high: float | None) -> str:
+    """A share with its 95% interval: ``"75.0% [46.8%; 91.1%]"``; ``"–"`` without a share."""
+    if rate is None:
+        return "–"
+    return f"{percent(rate, 1)} [{percent(low, 1)}; {percent(high, 1)}]"
+
+
+def _group_name(value: object, lang: str) -> str:
+    return t("leads_unowned", lang=lang) if value is None else str(value)
+
+
+def leads_tables(p: dict, lang: str | None = None) -> dict[str, list[dict[str, str]]]:
+    """The leads result (``to_dict()``) as tables of shown text, headed in ``lang``:
+    ``funnel`` (counts and each step's rate with its interval, all leads last), ``speed``
+    (hours to first contact, unowned leads, SLA breaches), ``costs``, ``costs_by_month``,
+    ``payback`` and ``lost_reasons``. The CLI, the report and the web page show these."""
+    lang = _lang(lang)
+
+    def col(key: str) -> str:
+        return t(f"leads_col_{key}", lang=lang)
+
+    def money(value: float | None) -> str:
+        return number(value, 2)
+
+    out: dict[str, list[dict[str, str]]] = {}
+    with numbers_in(lang):
+        rows = [*p["funnel"], {**p["total"], "group": t("leads_all", lang=lang)}]
+        rows = rows if p["funnel"] else []
+        out["funnel"] = [{
+            col("group"): _group_name(r["group"], lang),
+            **{col(k): number(r[k]) for k in ("leads", "contacted", "qualified", "won")},
+            **{col(f"{s}_rate"): rate_interval(r[f"{s}_rate"], r[f"{s}_low"], r[f"{s}_high"])
+               for s in LEAD_RATES},
+        } for r in rows]  # fmt: skip
+        out["speed"] = [{
+            col("group"): _group_name(r["group"], lang),
+            col("median_hours"): number(r["median_hours"], 1),
+            col("p90_hours"): number(r["p90_hours"], 1),
+            **{col(k): number(r[k]) for k in ("unowned", "breaches", "not_due")},
+        } for r in rows]  # fmt: skip
+
+        def cost_row(r: dict) -> dict[str, str]:
+            return {col("cost"): money(r["cost"]), col("leads"): number(r["leads"]),
+                    col("won_customers"): number(r["won_customers"]),
+                    col("cpl"): money(r["cpl"]), col("cac"): money(r["cac"])}  # fmt: skip
+
+        out["costs"] = [{col("channel"): r["channel"], **cost_row(r)} for r in p["costs"]]
+        out["costs_by_month"] = [{col("channel"): r["channel"], col("month"): r["month"],
+                                  **cost_row(r)} for r in p["costs_by_month"]]  # fmt: skip
+        not_yet = t("leads_not_yet", lang=lang)
+        out["payback"] = [{
+            col("channel"): r["channel"], col("cac"): money(r["cac"]),
+            col("customers_with_orders"): number(r["customers_with_orders"]),
+            col("margin_per_customer"): money(r["margin_per_customer"]),
+            col("payback_months"): not_yet if r["payback_months"] is None and r["cac"]
+            else number(r["payback_months"]),
+            col("months_observed"): number(r["months_observed"]),
+            col("clv_per_customer"): money(r["clv_per_customer"]),
+            col("clv_to_cac"): number(r["clv_to_cac"], 2),
+        } for r in p["payback"] if r["won_customers"]]  # fmt: skip
+        out["lost_reasons"] = [{col("reason"): r["reason"], col("leads"): number(r["leads"]),
+                                col("share"): percent(r["share"], 1)}
+                               for r in p["lost_reasons"]]  # fmt: skip
+    return out
+
+
+def leads_sentence(p: dict, lang: str | None = None) -> str:
+    """The funnel in words: leads won, the owned / unowned gap with its interval, SLA breaches
+    and unowned leads (empty without leads)."""
+    lang = _lang(lang)
+    total, gap = p["total"], p["owner_gap"]
+    if not total["leads"]:
+        return ""
+    with numbers_in(lang):
+
+        def pp(value: float | None) -> str:
+            return "–" if value is None else points(value, 1)
+
+        return t(
+            "leads_summary", lang=lang, leads=number(total["leads"]), won=number(total["won"]),
+            rate=percent(total["lead_to_won_rate"], 1), owned=percent(gap["owned_rate"], 1),
+            unowned=percent(gap["unowned_rate"], 1), gap=pp(gap["gap"]), low=pp(gap["gap_low"]),
+            high=pp(gap["gap_high"]), breaches=number(total["breaches"]),
+            sla_hours=f"{p['sla_hours']:g}", unowned_leads=number(total["unowned"]),
+        )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
 # result notices (cxray.api.results.Notice: coverage and fit warnings, empty sections)
 
 
@@ -272,3 +368,24 @@ def reject_reason(problem: str, column: str | None, lang: str | None = None) -> 
     if why in TEXTS:
         return t(why, lang=lang, column=column or "")
     return reject_text(Reject(0, problem, column, None), lang)
+
+
+# --------------------------------------------------------------------------------------------
+# the offer lint (cxray.comms.offer_lint)
+
+
+def offer_lines(found: dict, lang: str | None = None) -> list[str]:
+    """The offer lint (``to_dict()``) as lines: each stop phrase found, then the missing
+    specifics and the missing value-proposition parts; one line saying so when it is clean."""
+    lang = _lang(lang)
+    if found["clean"]:
+        return [t("offer_clean", lang=lang)]
+    lines = [t("offer_stop_phrase", lang=lang, phrase=p["phrase"], found=p["found"])
+             for p in found["stop_phrases"]]  # fmt: skip
+    if found["missing_specifics"]:
+        named = ", ".join(t(f"offer_specific_{c}", lang=lang) for c in found["missing_specifics"])
+        lines.append(t("offer_missing_specifics", lang=lang, missing=named))
+    if found["missing_parts"]:
+        named = ", ".join(t(f"offer_part_{c}", lang=lang) for c in found["missing_parts"])
+        lines.append(t("offer_missing_parts", lang=lang, missing=named))
+    return lines

@@ -380,6 +380,49 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "объём памяти не меньше 64MB с единицей (KB, MB, GB, TB или KiB, MiB, GiB, TiB),"
         " например 2GB или 512MB",
     },
+    "setting_expect_phrases": {
+        "en": "phrases separated by ';', each with a letter, e.g. 'всё для вас; no hidden fees'",
+        "ru": "фразы через ';', в каждой есть буква, например 'всё для вас; no hidden fees'",
+    },
+    # the offer lint (cxray offer lint, campaign check, the campaign editor)
+    "offer_clean": {
+        "en": "The offer names a number with its unit, a deadline, a benefit and every part of"
+        " the value proposition, and uses no stop phrase.",
+        "ru": "В предложении есть число с единицей, срок, выгода и все части ценностного"
+        " предложения, штампов нет.",
+    },
+    "offer_stop_phrase": {
+        "en": "stop phrase “{phrase}”: “{found}” says what every competitor says",
+        "ru": "штамп «{phrase}»: «{found}» говорит любой конкурент",
+    },
+    "offer_missing_specifics": {
+        "en": "missing specifics: {missing}",
+        "ru": "не хватает конкретики: {missing}",
+    },
+    "offer_missing_parts": {
+        "en": "the value proposition does not say {missing}",
+        "ru": "ценностное предложение не говорит, {missing}",
+    },
+    "offer_specific_number": {"en": "a number", "ru": "числа"},
+    "offer_specific_unit": {
+        "en": "a unit or currency after a number (7%, 16 packs, 500 ₽)",
+        "ru": "единицы или валюты после числа (7%, 16 упаковок, 500 ₽)",
+    },
+    "offer_specific_deadline": {"en": "a date or deadline", "ru": "даты или срока"},
+    "offer_specific_benefit": {
+        "en": "a named benefit for the client (discount, free delivery, gift)",
+        "ru": "названной выгоды для клиента (скидка, бесплатная доставка, подарок)",
+    },
+    "offer_part_for_whom": {"en": "for whom", "ru": "для кого"},
+    "offer_part_job": {"en": "which job it does", "ru": "какую задачу решает"},
+    "offer_part_pain": {"en": "which pain it removes", "ru": "какую боль снимает"},
+    "offer_part_gain": {"en": "which gain it brings", "ru": "какую выгоду даёт"},
+    "offer_part_proof": {"en": "which proof backs it", "ru": "чем это доказано"},
+    "offer_title": {"en": "Offer check", "ru": "Проверка предложения"},
+    "web_offer_message": {
+        "en": "Offer text (checked for stop phrases and specifics)",
+        "ru": "Текст предложения (проверяется на штампы и конкретику)",
+    },
     "settings_title": {"en": "Workspace settings", "ru": "Настройки рабочей области"},
     "setting_not_set": {"en": "(not set)", "ru": "(не задано)"},
     "col_setting": {"en": "setting", "ru": "настройка"},
@@ -743,6 +786,94 @@ TEXTS: dict[str, dict[str, str]] = {
         "cannot be computed.",
         "ru": "Ни один новый клиент не сделал 2-й заказ за {window_days} дн.: порог "
         "окупаемости не рассчитать.",
+    },
+    # leads (cxray leads): the funnel, speed of contact, CPL / CAC, payback
+    "leads_funnel_title": {
+        "en": "Lead funnel by {by}, as of {as_of} (rate [95% interval])",
+        "ru": "Воронка лидов по {by}, на {as_of} (доля [95% интервал])",
+    },
+    "leads_speed_title": {
+        "en": "Speed of first contact and ownership (SLA {sla_hours} h)",
+        "ru": "Скорость первого контакта и ответственные (SLA {sla_hours} ч)",
+    },
+    "leads_costs_title": {
+        "en": "Cost per lead (CPL) and per won customer (CAC) by channel",
+        "ru": "Стоимость лида (CPL) и выигранного клиента (CAC) по каналам",
+    },
+    "leads_costs_month_title": {
+        "en": "CPL and CAC by channel and month (leads by the month they came in)",
+        "ru": "CPL и CAC по каналам и месяцам (лиды по месяцу поступления)",
+    },
+    "leads_payback_title": {
+        "en": "Payback of won customers by channel (margin {margin})",
+        "ru": "Окупаемость выигранных клиентов по каналам (маржа {margin})",
+    },
+    "leads_lost_title": {"en": "Why leads were lost", "ru": "Почему лиды потеряны"},
+    "leads_by_channel": {"en": "channel", "ru": "каналам"},
+    "leads_by_owner": {"en": "owner", "ru": "ответственным"},
+    "leads_by_month": {"en": "month", "ru": "месяцам"},
+    "leads_all": {"en": "all leads", "ru": "все лиды"},
+    "leads_unowned": {"en": "(nobody)", "ru": "(никто)"},
+    "leads_not_yet": {"en": "not yet", "ru": "ещё нет"},
+    "leads_col_group": {"en": "group", "ru": "группа"},
+    "leads_col_channel": {"en": "channel", "ru": "канал"},
+    "leads_col_month": {"en": "month", "ru": "месяц"},
+    "leads_col_leads": {"en": "leads", "ru": "лиды"},
+    "leads_col_contacted": {"en": "contacted", "ru": "контакт"},
+    "leads_col_qualified": {"en": "qualified", "ru": "квалиф."},
+    "leads_col_won": {"en": "won", "ru": "выиграно"},
+    "leads_col_contact_rate": {"en": "contact rate", "ru": "доля контакта"},
+    "leads_col_qualify_rate": {"en": "qualified / contacted", "ru": "квалиф. / контакт"},
+    "leads_col_win_rate": {"en": "won / qualified", "ru": "выигр. / квалиф."},
+    "leads_col_lead_to_won_rate": {"en": "won / leads", "ru": "выигр. / лиды"},
+    "leads_col_median_hours": {"en": "median hours to contact", "ru": "медиана часов до контакта"},
+    "leads_col_p90_hours": {"en": "p90 hours", "ru": "p90 часов"},
+    "leads_col_unowned": {"en": "unowned", "ru": "без ответственного"},
+    "leads_col_breaches": {"en": "SLA breaches", "ru": "нарушения SLA"},
+    "leads_col_not_due": {"en": "open, not yet due", "ru": "открыты, срок не истёк"},
+    "leads_col_cost": {"en": "cost", "ru": "затраты"},
+    "leads_col_won_customers": {"en": "won customers", "ru": "выигр. клиентов"},
+    "leads_col_cpl": {"en": "CPL", "ru": "CPL"},
+    "leads_col_cac": {"en": "CAC", "ru": "CAC"},
+    "leads_col_customers_with_orders": {"en": "with orders", "ru": "с заказами"},
+    "leads_col_margin_per_customer": {
+        "en": "margin per customer so far",
+        "ru": "маржа на клиента к дате",
+    },
+    "leads_col_payback_months": {"en": "payback, months", "ru": "окупаемость, мес."},
+    "leads_col_months_observed": {"en": "months observed", "ru": "мес. наблюдения"},
+    "leads_col_clv_per_customer": {"en": "CLV per customer", "ru": "CLV на клиента"},
+    "leads_col_clv_to_cac": {"en": "CLV / CAC", "ru": "CLV / CAC"},
+    "leads_col_reason": {"en": "reason", "ru": "причина"},
+    "leads_col_share": {"en": "share", "ru": "доля"},
+    "leads_summary": {
+        "en": "Of {leads} leads, {won} were won ({rate}). Leads with an owner were won {owned} "
+        "of the time, unowned ones {unowned}: a gap of {gap} (95% interval {low} to {high}). "
+        "{breaches} leads were not contacted within {sla_hours} hours; {unowned_leads} have no "
+        "owner.",
+        "ru": "Из {leads} лидов выиграно {won} ({rate}). Лиды с ответственным выигрываются в "
+        "{owned} случаев, без ответственного — в {unowned}: разница {gap} (95% интервал от "
+        "{low} до {high}). {breaches} лидов не получили контакт за {sla_hours} ч; у "
+        "{unowned_leads} нет ответственного.",
+    },
+    "leads_none": {
+        "en": "No leads up to {as_of}: import a leads table (cxray import leads FILE) to see "
+        "the funnel.",
+        "ru": "Нет лидов по {as_of}: импортируйте таблицу лидов (cxray import leads ФАЙЛ), "
+        "чтобы увидеть воронку.",
+    },
+    "leads_few": {
+        "en": "Fewer than {n} leads in {groups}: their intervals are wide.",
+        "ru": "Меньше {n} лидов в группах {groups}: их интервалы широкие.",
+    },
+    "leads_no_costs": {
+        "en": "No channel costs up to {as_of}: CPL and CAC need a channel_costs table.",
+        "ru": "Нет затрат по каналам по {as_of}: для CPL и CAC нужна таблица channel_costs.",
+    },
+    "leads_clv_untrusted": {
+        "en": "The CLV fit up to {as_of} is not to be trusted per customer: payback is shown "
+        "without CLV.",
+        "ru": "Модели CLV по {as_of} нельзя доверять по отдельным клиентам: окупаемость без CLV.",
     },
     "clv_unit_day": {"en": "day", "ru": "дн."},
     "clv_unit_week": {"en": "week", "ru": "нед."},
