@@ -84,7 +84,7 @@ def test_columns_are_canonical_with_proper_types(tables):
 
 
 # a shop's data set: no leads and no channel costs (those are the b2b data set's)
-EMPTY = {"leads", "channel_costs", "loyalty_members", "loyalty_rewards"}
+EMPTY = {"leads", "channel_costs"}
 
 
 def test_every_table_has_rows(tables):
@@ -171,8 +171,13 @@ def test_a_smaller_data_set_is_the_beginning_of_a_larger_one(tables, tmp_path):
 
 def test_every_referenced_customer_and_sku_exists(frames):
     known = set(frames["customers"]["customer_id"])
-    for name in ("orders", "contacts", "interactions", "consents", "sends", "responses"):
+    for name in (
+        "orders", "contacts", "interactions", "consents", "sends", "responses", "loyalty_members",
+    ):  # fmt: skip
         assert set(frames[name]["customer_id"]) <= known, name
+    assert set(frames["loyalty_rewards"]["customer_id"]) <= set(
+        frames["loyalty_members"]["customer_id"]
+    )
     assert set(frames["orders"]["sku"]) <= set(frames["products"]["sku"])
 
 
@@ -285,7 +290,12 @@ def test_segments_regions_and_loyalty_attributes(frames):
     assert c["segment"].nunique() >= 4
     assert c["region"].nunique() >= 8
     assert c["store"].notna().all() and c["age_band"].notna().all()
-    assert set(c["loyalty_tier"]) <= set(retail.TIERS)
+    # the tier is the points programme's: the member's tier, empty for everyone else
+    m = frames["loyalty_members"].set_index("customer_id")["tier"]
+    tier = c.set_index("customer_id")["loyalty_tier"]
+    assert set(m) <= set(retail.TIERS)
+    assert tier[m.index].tolist() == m.tolist()
+    assert tier.drop(m.index).isna().all()
 
 
 def test_campaigns_have_control_groups_and_reactions(frames):
@@ -365,3 +375,116 @@ def test_cli_unknown_profile_lists_retail(tmp_path):
     result = runner.invoke(app, ["-w", str(tmp_path / "ws"), "demo", "--profile", "nope"])
     assert result.exit_code == 1
     assert "b2b-food" in result.output and "retail" in result.output
+
+
+# --- the points programme -----------------------------------------------------------------------
+
+
+def _day(values) -> pd.Series:
+    return pd.to_datetime(pd.Series(values))
+
+
+def test_members_join_after_the_launch_and_their_registration(frames):
+    m = frames["loyalty_members"].merge(
+        frames["customers"][["customer_id", "first_contact_date"]], on="customer_id"
+    )
+    joined = _day(m["joined_at"])
+    # launched 4 years before as_of (2026-10-31), sign-ups spread over the years since
+    assert joined.min() >= pd.Timestamp("2022-10-31")
+    assert joined.max() <= pd.Timestamp(AS_OF)
+    assert joined.dt.year.nunique() >= 4
+    assert (joined >= _day(m["first_contact_date"])).all()
+    left = _day(m["left_at"])
+    assert (left.dropna() > joined[left.notna()]).all()
+    # a few members leave
+    assert 0 < left.notna().sum() < 0.15 * len(m)
+    assert m["card_id"].is_unique and m["card_id"].notna().all()
+
+
+def test_penetration_is_a_few_to_a_fifth_of_the_active(frames):
+    o = frames["orders"]
+    daily = o.groupby(["customer_id", "order_date"])["amount"].sum()
+    days = daily[daily > 0].reset_index()
+    # active: a purchase day in the 24 months before as_of
+    active = set(days.loc[_day(days["order_date"]) > pd.Timestamp("2024-10-31"), "customer_id"])
+    members = set(frames["loyalty_members"]["customer_id"])
+    assert 0.03 <= len(members & active) / len(active) <= 0.25
+
+
+def test_extra_purchases_are_members_orders_during_the_membership(frames):
+    o = frames["orders"]
+    extra = o[o["order_id"].str.startswith(retail.LOYALTY_ORDER_PREFIX)]
+    assert len(extra) > 0
+    m = frames["loyalty_members"].set_index("customer_id")
+    assert set(extra["customer_id"]) <= set(m.index)
+    day = _day(extra["order_date"]).to_numpy()
+    assert (day >= _day(m.loc[extra["customer_id"], "joined_at"]).to_numpy()).all()
+    left = _day(m.loc[extra["customer_id"], "left_at"]).to_numpy()
+    assert not (day >= left).any()  # NaT compares false
+    # ordinary baskets: several lines, positive amounts
+    assert (extra["amount"] > 0).all()
+    assert extra.groupby("order_id").size().mean() > 2
+
+
+def _rewards(frames):
+    r = frames["loyalty_rewards"]
+    o = frames["orders"]
+    net = o.groupby(["order_id", "customer_id", "order_date"], as_index=False)["amount"].sum()
+    return r.merge(net, on=["order_id", "customer_id"], how="left"), r
+
+
+def test_rewards_are_on_members_orders_after_joining(frames):
+    r, raw = _rewards(frames)
+    # every reward is booked on a receipt of the member, that day
+    assert r["order_date"].notna().all()
+    assert (r["date"] == r["order_date"]).all()
+    m = frames["loyalty_members"].set_index("customer_id")
+    day = _day(r["date"]).to_numpy()
+    assert (day >= _day(m.loc[r["customer_id"], "joined_at"]).to_numpy()).all()
+    assert not (day >= _day(m.loc[r["customer_id"], "left_at"]).to_numpy()).any()
+    assert set(raw["kind"]) == {"accrual", "redemption"}
+    assert (raw["value"] == raw["points"] * retail.LOYALTY_POINT_VALUE).all()
+    assert (raw["points"] >= 1).all()
+
+
+def test_accruals_are_a_tier_rate_of_the_receipt(frames):
+    r, _ = _rewards(frames)
+    a = r[r["kind"] == "accrual"]
+    # floor(amount x rate) with the rate of the tier: 2%, 3%, 5% or 7%
+    rates = pd.Series(retail.LOYALTY_REWARD_RATE)
+    fits = pd.concat(
+        [(a["points"] <= rate * a["amount"]) & (rate * a["amount"] < a["points"] + 1)
+         for rate in rates], axis=1,
+    )  # fmt: skip
+    assert fits.any(axis=1).all()
+    # one accrual per receipt
+    assert a["order_id"].is_unique
+
+
+def test_rewards_grow_with_loyalty(frames):
+    r, _ = _rewards(frames)
+    a = r[r["kind"] == "accrual"].merge(
+        frames["loyalty_members"][["customer_id", "tier"]], on="customer_id"
+    )
+    rate = a.groupby("tier")["points"].sum() / a.groupby("tier")["amount"].sum()
+    base, silver = rate[retail.TIERS[0]], rate[retail.TIERS[1]]
+    # a base member earns 2% (3% in a year it spent more), a silver one mostly 3% or more
+    assert 0.015 <= base < silver <= 0.07
+
+
+def test_redemptions_spend_vouchers_earned_before(frames):
+    _, raw = _rewards(frames)
+    red = raw[raw["kind"] == "redemption"]
+    acc = raw[raw["kind"] == "accrual"]
+    assert len(red) > 0
+    # vouchers: multiples of the smallest voucher size
+    assert (red["points"] % min(retail.LOYALTY_VOUCHERS) == 0).all()
+    # a member never spends more than it earned before the day
+    for cid, spent in red.groupby("customer_id"):
+        earned = acc[acc["customer_id"] == cid]
+        # (a voucher reached on one receipt may be spent on another one the same day)
+        for day, total in spent.groupby("date")["points"].sum().cumsum().items():
+            assert total <= earned.loc[earned["date"] <= day, "points"].sum(), cid
+    # some points are never spent: breakage
+    rate = red["points"].sum() / acc["points"].sum()
+    assert 0.2 <= rate <= 0.95
