@@ -75,16 +75,18 @@ ORDERS = [
 # Strata: A = {m1; c1, c2}, B = {m2; c3}, C = {m6; none}: 3 evaluated, 2 matched, 1 unmatched.
 # Revenue: A: 20 - (1.667 - 11.667) / 2 = 20 + 5 = 25; B: 20 - (-8.167) = 28.167.
 # DiD = (25 + 28.167) / 2 = 26.583 (each stratum weighs n_s / N = 1 / 2).
-# Variance: members have one per stratum -> pooled within strata: 2 rows - 2 strata = 0 degrees
-# of freedom -> their overall variance, var(20, 20) = 0. Controls: A var(1.667, -11.667) =
-# 13.333^2 / 2 = 88.889; B has one -> pooled: 88.889 / (3 - 2) = 88.889.
-# SE^2 = 1/4 (0 + 88.889 / 2) + 1/4 (0 + 88.889 / 1) = 11.111 + 22.222 = 33.333; SE 5.7735.
+# Variance. Controls A: var(1.667, -11.667) = 13.333^2 / 2 = 88.889. Member A (alone): both
+# groups around their own means, (0 + 88.889) / (3 - 2) = 88.889. Stratum B holds 2 customers:
+# pooled within strata. Members: 2 rows - 2 strata = 0 degrees of freedom -> their overall
+# variance, var(20, 20) = 0; controls: 88.889 / (3 - 2) = 88.889.
+# SE^2 = 1/4 (88.889 + 88.889 / 2) + 1/4 (0 + 88.889 / 1) = 33.333 + 22.222 = 55.556.
 # Retention: A: 0 - (0 - 1) / 2 = 0.5; B: 0 - 0 = 0; DiD 0.25. Controls A var(0, -1) = 0.5,
-# B pooled 0.5: SE^2 = 1/4 (0.5 / 2) + 1/4 (0.5) = 0.1875.
+# member A 0.5 / 1; B: members 0, controls pooled 0.5:
+# SE^2 = 1/4 (0.5 + 0.5 / 2) + 1/4 (0 + 0.5) = 0.1875 + 0.125 = 0.3125.
 # Retained evaluated members: m1, m2 = 2; would have come back anyway 2 - 0.25 x 3 = 1.25
 # (share 1.25 / 2 = 0.625).
 REV_DID = (25 + (20 - (11 - 230 / 12))) / 2
-REV_SE = math.sqrt(100 / 3)
+REV_SE = math.sqrt(800 / 9 * 5 / 8)  # 55.556 = 88.889 x (1/4 x 3/2 + 1/4)
 
 MEMBERS = [
     {"customer_id": "m1", "joined_at": d("2025-07-01"), "tier": "gold"},
@@ -202,7 +204,7 @@ def test_matched_did(tables):
     assert got["revenue_se"] == pytest.approx(REV_SE)
     assert got["revenue_low"] == pytest.approx(REV_DID - 1.959964 * REV_SE)
     assert got["retention_did"] == pytest.approx(0.25)
-    assert got["retention_se"] == pytest.approx(math.sqrt(0.1875))
+    assert got["retention_se"] == pytest.approx(math.sqrt(0.3125))
     assert got["retained"] == 2
     assert got["would_have_come_back"] == pytest.approx(1.25)
     assert got["would_have_come_back_share"] == pytest.approx(0.625)

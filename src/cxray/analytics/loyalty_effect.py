@@ -31,9 +31,10 @@ Definitions
 - **DiD** = the mean over matched members of (the member's change - the mean change of its
   stratum's controls) = sum over strata of n_s / N x (members' mean - controls' mean).
   **95% interval**: DiD +- 1.96 x the stratified standard error sqrt(sum (n_s / N)^2 x (v_m /
-  n_s + v_c / k_s)), with v the stratum's sample variance where it holds two or more customers
-  of the group, else the group's variance pooled within strata. Controls serving several months
-  are treated as independent.
+  n_s + v_c / k_s)), with v the group's sample variance in the stratum where it holds two or
+  more of the group's customers, else the variance of both groups around their own means in
+  the stratum where it holds three or more customers, else the group's variance pooled within
+  strata. Controls serving several months are treated as independent.
 - **Would have come back anyway**: the evaluated members retained (a purchase day in the post
   window) minus the retention DiD x the evaluated members, bounded to [0, retained]; also as a
   share of the retained.
@@ -68,14 +69,18 @@ __all__ = [
     "check_window",
     "effect_summaries",
     "matched_did",
+    "matched_rows",
 ]
 
 PRE_MONTHS = 12
 """The pre period: the months before the join day that the features and the revenue base use."""
 RECENCY_EDGES = (30, 90, 180)
 """Recency bands (days since the latest pre-period purchase day): <= 30, <= 90, <= 180, more."""
-FREQUENCY_EDGES = (2, 3, 4, 6, 9, 13)
-"""Frequency bands (pre-period purchase days): 1, 2, 3, 4-5, 6-8, 9-12, 13 or more."""
+FREQUENCY_EDGES = (2, 3, 4, 5, 6, 8, 10, 13, 17, 23, 31)
+"""Frequency bands (pre-period purchase days): 1, 2, 3, 4, 5, 6-7, 8-9, 10-12, 13-16, 17-22,
+23-30, 31 or more. Fine, because members are often chosen by how often they bought: within a
+wide band members would have bought more often than their controls, and their revenue would
+fall back more (regression to the mean)."""
 MONETARY_BANDS = 4
 """Monetary bands: quartiles of the evaluated members' pre-period net revenue."""
 TENURE_EDGES = (365, 730)
@@ -316,11 +321,19 @@ def _stratified(
             pooled = ss.sum() / df
         else:  # one customer per stratum: the group's overall variance
             pooled = float(np.var(y[mask], ddof=1)) if mask.sum() > 1 else 0.0
-        own = np.divide(ss, count - 1, out=np.zeros(n_strata), where=count > 1)
-        return count, mean, np.where(count > 1, own, pooled), pooled
+        return count, mean, ss, pooled
 
-    nm, mm, vm, _ = moments(member & matched)
-    nc, mc, vc, _ = moments(~member & matched)
+    nm, mm, ssm, pm = moments(member & matched)
+    nc, mc, ssc, pc = moments(~member & matched)
+    # a group's variance in a stratum: its own with two or more customers there, else both
+    # groups' within the stratum with three or more, else the group's pooled within strata
+    both = np.divide(ssm + ssc, nm + nc - 2, out=np.zeros(n_strata), where=nm + nc > 2)
+
+    def variance(count: np.ndarray, ss: np.ndarray, pooled: float) -> np.ndarray:
+        own = np.divide(ss, count - 1, out=np.zeros(n_strata), where=count > 1)
+        return np.where(count > 1, own, np.where(nm + nc > 2, both, pooled))
+
+    vm, vc = variance(nm, ssm, pm), variance(nc, ssc, pc)
     used = (nm > 0) & (nc > 0)
     total = nm[used].sum()
     w = nm[used] / total
@@ -347,6 +360,19 @@ def _interval(did: float | None, se: float | None) -> tuple[float | None, float 
     return did - Z95 * se, did + Z95 * se
 
 
+def matched_rows(frame: pd.DataFrame, stratum: np.ndarray | None = None) -> np.ndarray:
+    """Which rows of :func:`changes` are matched: members whose stratum holds a candidate, and
+    candidates whose stratum holds a member (bool per row)."""
+    stratum = _strata(frame) if stratum is None else stratum
+    if not len(stratum):
+        return np.zeros(0, dtype=bool)
+    member = frame["member"].to_numpy(dtype=bool)
+    n_strata = int(stratum.max()) + 1
+    has_m = np.bincount(stratum[member], minlength=n_strata) > 0
+    has_c = np.bincount(stratum[~member], minlength=n_strata) > 0
+    return (has_m & has_c)[stratum]
+
+
 def matched_did(frame: pd.DataFrame) -> dict[str, Any]:
     """The matched difference in differences (see the module notes) of the rows of
     :func:`changes`.
@@ -362,9 +388,7 @@ def matched_did(frame: pd.DataFrame) -> dict[str, Any]:
     member = frame["member"].to_numpy(dtype=bool)
     stratum = _strata(frame)
     n_strata = int(stratum.max()) + 1 if len(stratum) else 0
-    has_m = np.bincount(stratum[member], minlength=n_strata) > 0
-    has_c = np.bincount(stratum[~member], minlength=n_strata) > 0
-    matched = (has_m & has_c)[stratum] if len(stratum) else np.zeros(0, dtype=bool)
+    matched = matched_rows(frame, stratum)
     evaluated = int(member.sum())
     n_matched = int((member & matched).sum())
     out: dict[str, Any] = {
@@ -372,7 +396,7 @@ def matched_did(frame: pd.DataFrame) -> dict[str, Any]:
         "matched": n_matched,
         "unmatched": evaluated - n_matched,
         "controls": int(frame.loc[~member & matched, "customer_id"].nunique()),
-        "strata": int((has_m & has_c).sum()),
+        "strata": len(np.unique(stratum[member & matched])),
     }
     for name in ("revenue", "retention"):
         y = frame[f"{name}_change"].to_numpy(dtype=float)
