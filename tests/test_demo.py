@@ -28,6 +28,8 @@ TABLE_NAMES = (
     "consents",
     "sends",
     "responses",
+    "leads",
+    "channel_costs",
 )
 
 
@@ -566,3 +568,36 @@ def test_promoters_keep_buying_more_often(tables):
     assert buying[promoters].mean() > buying[detractors].mean()
     assert (promoters & ~buying).sum() >= 1  # a few promoters stopped buying
     assert (detractors & buying).sum() >= 1  # a few detractors keep buying
+
+
+# --- leads and channel costs ------------------------------------------------------------------
+
+
+def test_leads_and_channel_costs(tables):
+    leads, costs, orders = tables["leads"], tables["channel_costs"], tables["orders"]
+    assert 500 <= len(leads) <= 2000 and leads["lead_id"].is_unique
+    assert set(leads["status"]) <= {"new", "contacted", "qualified", "won", "lost"}
+    assert leads["created_at"].min() >= pd.Timestamp(minus_months(AS_OF, 36))
+    # won leads link to real customers, whose first order comes after the lead came in
+    won = leads[leads["customer_id"].notna()]
+    assert (leads.loc[won.index, "status"] == "won").all() and won["customer_id"].is_unique
+    first = orders.groupby("customer_id")["order_date"].min()
+    assert won["customer_id"].isin(first.index).all()
+    assert (won["customer_id"].map(first) > won["created_at"]).all()
+    assert len(won) >= 0.8 * (leads["status"] == "won").sum()
+    # unowned leads (15-25%) convert clearly worse than owned ones
+    unowned = leads["owner"].isna()
+    assert 0.15 <= unowned.mean() <= 0.25
+    rate = (leads["status"] == "won").groupby(unowned).mean()
+    assert rate[False] > 2 * rate[True]
+    # some leads are contacted late; lost leads carry reasons
+    hours = (leads["first_contact_at"] - leads["created_at"]).dt.total_seconds() / 3600
+    assert (hours > 24).sum() > 50
+    assert leads.loc[leads["status"] == "lost", "lost_reason"].notna().mean() > 0.5
+    # an offline channel with costs but no leads; exhibitions cost most per won customer
+    assert "outdoor" in set(costs["channel"]) and "outdoor" not in set(leads["channel"])
+    spent = costs.groupby("channel")["cost"].sum()
+    wins = leads[leads["status"] == "won"].groupby("channel").size()
+    cac = (spent / wins).dropna()
+    assert cac.idxmax() == "exhibition" and cac["exhibition"] > 3 * cac["website"]
+    assert (costs["month"] == costs["month"].dt.to_period("M").dt.to_timestamp()).all()

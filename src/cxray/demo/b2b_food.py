@@ -2001,14 +2001,194 @@ def _responses(
     )
 
 
+# --- leads and channel costs ----------------------------------------------------------------
+LEAD_MONTHS = 36  # leads are recorded for the last 36 months
+LEADS_PER_MONTH = 32.0
+# channel: share of leads, P(contacted | owned), P(qualified | contacted), P(won | qualified)
+LEAD_CHANNELS = {
+    "website": (0.35, 0.93, 0.40, 0.30),
+    "cold_call": (0.25, 0.97, 0.25, 0.30),
+    "exhibition": (0.12, 0.90, 0.45, 0.30),
+    "marketplace": (0.10, 0.90, 0.35, 0.30),
+    "inbound_call": (0.10, 0.95, 0.50, 0.35),
+    "referral": (0.08, 0.95, 0.60, 0.45),
+}
+UNOWNED_SHARE = 0.2  # leads nobody took
+UNOWNED_CONTACT = 0.55  # P(contacted) of an unowned lead, whatever the channel
+UNOWNED_FACTOR = 0.6  # an unowned lead's P(qualified | contacted) and P(won | qualified) x this
+MATCH_DAYS = 240  # a won lead's customer places its first order at most this long after it
+LATE_SHARE = 0.12  # owned leads contacted late: 24-120 hours after they came in
+# monthly costs (RUB) per channel and campaign; exhibitions only in their months
+CHANNEL_COSTS = {
+    ("website", "search_ads"): 110_000.0,
+    ("website", "seo"): 40_000.0,
+    ("cold_call", None): 120_000.0,
+    ("marketplace", None): 45_000.0,
+    ("inbound_call", None): 25_000.0,
+    ("referral", None): 20_000.0,
+    ("outdoor", None): 200_000.0,  # billboards: offline, no lead is ever recorded
+}
+EXHIBITIONS = {2: ("prodexpo", 10), 9: ("worldfood", 16)}  # month -> (campaign, opening day)
+EXHIBITION_COST = 2_400_000.0
+LOST_REASONS = {  # reasons of leads lost at each step (None: no reason recorded)
+    "uncontacted": (("no_response", 0.5), (None, 0.5)),
+    "contacted": (("not_target", 0.4), ("no_budget", 0.3), ("no_response", 0.2), (None, 0.1)),
+    "qualified": (("price", 0.4), ("competitor", 0.3), ("delivery_terms", 0.15),
+                  ("no_budget", 0.05), (None, 0.1)),
+}  # fmt: skip
+
+
+def _pick(rng: np.random.Generator, pairs: tuple) -> object:
+    values, weights = zip(*pairs, strict=True)
+    return values[rng.choice(len(values), p=np.array(weights) / sum(weights))]
+
+
+def _leads(
+    rng: np.random.Generator, orders: pd.DataFrame, cal: _Calendar
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Leads of the last :data:`LEAD_MONTHS` months and the channels' monthly costs.
+
+    True rates (per lead, before the data's own noise): a lead comes from a channel with the
+    share of :data:`LEAD_CHANNELS`; :data:`UNOWNED_SHARE` of them get no owner (the others one
+    of the nine sales managers). An owned lead is contacted with the channel's probability
+    (0.90-0.97), after a median 3 hours (lognormal, sigma 1.2) or, for :data:`LATE_SHARE` of
+    them, 24-120 hours; an unowned one with probability :data:`UNOWNED_CONTACT` after a median
+    36 hours (sigma 0.8), so most of them breach a 24-hour SLA. A contacted lead is qualified,
+    and a qualified one won, with the channel's probabilities (times :data:`UNOWNED_FACTOR`
+    without an owner): lead-to-won of an owned lead = website 11.2%, cold calls 7.3%,
+    exhibitions 12.2%, marketplace 9.5%, inbound calls 16.6%, referrals 25.7%; of an unowned
+    one about 0.55 / 0.93 x 0.36 = 21% of that. Exhibition leads come in the three weeks after
+    the two yearly shows (Prodexpo in February, WorldFood in September); the others any day.
+    A deal closes 5-45 days after the first contact (won) or is lost 3-40 days after it (21
+    days after the lead came in when nobody called), with a reason of :data:`LOST_REASONS` (or
+    none); deals not closed by ``as_of`` stay open (new, contacted or qualified). 5% of the
+    contacted leads have no ``first_contact_at`` (their status proves the contact).
+
+    Won leads become real customers: each, in order of closing, takes the not yet taken
+    customer whose first order is closest to its closing day, 3 to :data:`MATCH_DAYS` days after
+    the lead came in (its closing day then moves to 2 days before that order, but never before the
+    first contact); a won lead that finds none keeps no ``customer_id``.
+
+    Costs (RUB a month, :data:`CHANNEL_COSTS`): the website's search ads and SEO, the cold-call
+    team, marketplace fees, telephony, referral bonuses, and billboards (``outdoor``: an offline
+    channel that records no lead); each month's cost varies +-15%. Each exhibition costs
+    :data:`EXHIBITION_COST` in its month: the costliest channel per won customer.
+    """
+    end = pd.Timestamp(cal.as_of) + pd.Timedelta(days=1)  # leads are created before this
+    start = pd.Timestamp(_minus_months(pd.Timestamp(cal.as_of).date(), LEAD_MONTHS))
+    days = (end - start).days
+    n = int(rng.poisson(LEADS_PER_MONTH * LEAD_MONTHS))
+    names = list(LEAD_CHANNELS)
+    shares = np.array([LEAD_CHANNELS[c][0] for c in names])
+    channel = rng.choice(len(names), n, p=shares / shares.sum())
+    created = (start + pd.to_timedelta(rng.uniform(0, days, n) * 86400, unit="s")).to_numpy().copy()
+    shows = [(pd.Timestamp(y, m, d), name) for y in range(start.year, end.year + 1)
+             for m, (name, d) in EXHIBITIONS.items()]  # fmt: skip
+    shows = [s for s in shows if start <= s[0] < end]
+    expo = np.flatnonzero(np.array(names)[channel] == "exhibition")
+    campaign = np.full(n, None, dtype=object)
+    show = rng.integers(0, len(shows), len(expo))
+    hours = rng.uniform(0, 21 * 24, len(expo))
+    for j, i in enumerate(expo):
+        created[i] = (shows[show[j]][0] + pd.Timedelta(hours=float(hours[j]))).to_datetime64()
+        campaign[i] = shows[show[j]][1]
+    created = pd.Series(created).dt.floor("min")
+    keep = (created >= start) & (created < end)
+    owners = MANAGERS[3:]
+    rows = []
+    for i in np.flatnonzero(keep.to_numpy()):
+        ch = names[channel[i]]
+        _, p_contact, p_qualify, p_win = LEAD_CHANNELS[ch]
+        at = created[i]
+        owned = rng.random() >= UNOWNED_SHARE
+        if not owned:
+            p_contact, p_qualify, p_win = (UNOWNED_CONTACT, p_qualify * UNOWNED_FACTOR,
+                                           p_win * UNOWNED_FACTOR)  # fmt: skip
+            hours = float(np.exp(np.log(36) + 0.8 * rng.standard_normal()))
+        elif rng.random() < LATE_SHARE:
+            hours = float(rng.uniform(24, 120))
+        else:
+            hours = float(np.exp(np.log(3) + 1.2 * rng.standard_normal()))
+        first = (at + pd.Timedelta(hours=hours)).floor("min")
+        contacted = rng.random() < p_contact and first < end
+        qualified = contacted and rng.random() < p_qualify
+        won = qualified and rng.random() < p_win
+        base = first if contacted else at
+        closed = base + pd.Timedelta(days=float(rng.uniform(5, 45) if won else
+                                                rng.uniform(3, 40)))  # fmt: skip
+        if not contacted:
+            closed = at + pd.Timedelta(days=21)
+        stage = "qualified" if qualified else "contacted" if contacted else "uncontacted"
+        reason = _pick(rng, LOST_REASONS[stage])
+        hide = contacted and rng.random() < 0.05
+        if closed >= end:  # still open
+            status, closed, reason = ("qualified" if qualified else "contacted" if contacted
+                                      else "new"), None, None  # fmt: skip
+        else:
+            status, reason = ("won", None) if won else ("lost", reason)
+        rows.append({
+            "lead_id": f"LD{len(rows) + 1:05d}", "created_at": at, "channel": ch,
+            "source": "exhibition_stand" if ch == "exhibition" else ch,
+            "campaign": campaign[i], "owner": owners[rng.integers(len(owners))] if owned else None,
+            "status": status, "first_contact_at": first if contacted and not hide else None,
+            "closed_at": closed, "customer_id": None, "lost_reason": reason,
+        })  # fmt: skip
+    leads = pd.DataFrame(rows).sort_values("created_at", kind="stable").reset_index(drop=True)
+    leads["lead_id"] = [f"LD{i + 1:05d}" for i in range(len(leads))]
+    _match_customers(leads, orders)
+    for col in ("created_at", "first_contact_at", "closed_at"):
+        leads[col] = pd.to_datetime(leads[col]).astype("datetime64[ns]")
+    return leads, _channel_costs(rng, start, end)
+
+
+def _match_customers(leads: pd.DataFrame, orders: pd.DataFrame) -> None:
+    """Give each won lead (in order of closing) the untaken customer whose first order is
+    closest to its closing day, 3 to :data:`MATCH_DAYS` days after the lead came in; move its
+    closing day to 2 days before that order (not before the first contact)."""
+    first = orders.groupby("customer_id")["order_date"].min().sort_values()
+    free = dict(first.items())
+    won = leads[leads["status"] == "won"].sort_values("closed_at", kind="stable")
+    for i, row in won.iterrows():
+        lo = row["created_at"] + pd.Timedelta(days=3)
+        hi = row["created_at"] + pd.Timedelta(days=MATCH_DAYS)
+        found = [(abs((d - row["closed_at"]).days), d, c) for c, d in free.items() if lo <= d <= hi]
+        if not found:
+            continue
+        _, day, customer = min(found)
+        del free[customer]
+        leads.at[i, "customer_id"] = customer
+        contact = (
+            row["first_contact_at"] if pd.notna(row["first_contact_at"]) else row["created_at"]
+        )
+        leads.at[i, "closed_at"] = max(day - pd.Timedelta(days=2), contact)
+    leads["closed_at"] = pd.to_datetime(leads["closed_at"]).dt.floor("min")
+
+
+def _channel_costs(rng: np.random.Generator, start: pd.Timestamp, end: pd.Timestamp):
+    """Monthly costs per channel and campaign from the month of ``start`` to the month before
+    ``end``'s (see :func:`_leads`)."""
+    rows = []
+    for month in pd.period_range(start, end - pd.Timedelta(days=1), freq="M"):
+        day = month.to_timestamp()
+        for (channel, campaign), cost in CHANNEL_COSTS.items():
+            rows.append((day, channel, campaign, cost * rng.uniform(0.85, 1.15)))
+        if month.month in EXHIBITIONS:
+            rows.append((day, "exhibition", EXHIBITIONS[month.month][0], EXHIBITION_COST))
+    frame = pd.DataFrame(rows, columns=["month", "channel", "campaign", "cost"])
+    frame["cost"] = frame["cost"].round(0)
+    frame["month"] = frame["month"].astype("datetime64[ns]")
+    return frame
+
+
 def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
     """Generate the ``b2b-food`` tables for the analysis date ``as_of``, reproducibly by ``seed``.
 
     Returns DataFrames for ``customers`` (canonical columns plus ``account_manager``),
     ``contacts``, ``products``, ``orders`` (one row per order line; returns are negative lines),
-    ``interactions``, ``consents``, ``sends`` and ``responses`` (NPS, CSI and CES survey answers,
-    comments in Russian and English). Dates are ``datetime64`` at midnight and
-    timestamps (``sends``) ``datetime64``; none is after ``as_of``.
+    ``interactions``, ``consents``, ``sends``, ``responses`` (NPS, CSI and CES survey answers,
+    comments in Russian and English), ``leads`` and ``channel_costs`` (:func:`_leads`). Dates
+    are ``datetime64`` at midnight and timestamps (``sends``, ``leads``) ``datetime64``; none is
+    after ``as_of``.
     """
     rng = np.random.default_rng(seed)
     cal = _Calendar(as_of)
@@ -2025,6 +2205,8 @@ def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
     orders = _campaign_effects(crng, cust, orders, sends, sku, cal)
     # survey responses too: a stream of their own, the tables above stay as they were
     responses = _responses(np.random.default_rng([seed, 2]), cust, orders, interactions, cal)
+    # leads and channel costs: a stream of their own, the tables above stay as they were
+    leads, channel_costs = _leads(np.random.default_rng([seed, 3]), orders, cal)
     orders["price"] = orders["list_price"] * (1 - orders["discount"])  # the unit price paid
     tables = {
         "customers": cust["frame"],
@@ -2035,6 +2217,8 @@ def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
         "consents": consents,
         "sends": sends,
         "responses": responses,
+        "leads": leads,
+        "channel_costs": channel_costs,
     }
     for name in TABLES.keys() - tables.keys():  # tables this data set has no rows for
         tables[name] = pd.DataFrame(columns=TABLES[name].names)
