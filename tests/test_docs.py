@@ -45,6 +45,7 @@ PYTHON_TWINS = {
     "rfm": ".rfm(",
     "cohorts": ".cohorts(",
     "activation": ".activation(",
+    "offer lint": ".lint_offer(",
     "clv": ".clv(",
     "alerts": ".alerts(",
     "report": ".report(",

@@ -50,6 +50,7 @@ def test_settings_set_get_list_through_the_api(folder):
             "global_control_share": 0.05,  # unset: its default
             "channel_synonyms": None,
             "memory_limit": None,
+            "offer_stop_phrases": None,
         }
         assert ws.settings().to_dict()["global_control_share"] == {
             "value": 0.05, "default": 0.05, "expect": "setting_expect_share",
@@ -96,7 +97,8 @@ def test_the_cli_settings_commands(folder):
     assert out.stdout.strip() == "currency = USD"
     assert cli(folder, "settings", "get", "currency").stdout.strip() == "USD"
     listed = json.loads(cli(folder, "settings", "list", "--json").stdout)
-    assert list(listed) == ["currency", "global_control_share", "channel_synonyms", "memory_limit"]
+    assert list(listed) == ["currency", "global_control_share", "channel_synonyms", "memory_limit",
+                            "offer_stop_phrases"]  # fmt: skip
     assert listed["currency"] == {
         "value": "USD", "default": None, "expect": "setting_expect_currency",
     }  # fmt: skip
@@ -111,7 +113,7 @@ def test_the_cli_settings_commands(folder):
     line = one_line_error(cli(folder, "settings", "set", "colour", "red"))
     assert line == (
         "unknown setting 'colour'; known settings: currency, global_control_share, "
-        "channel_synonyms, memory_limit"
+        "channel_synonyms, memory_limit, offer_stop_phrases"
     )
     line = one_line_error(cli(folder, "settings", "get", "colour"))
     assert line.startswith("unknown setting 'colour'")

@@ -291,6 +291,16 @@ def test_a_change_of_five_percent_is_within_the_default_limit(served):
     assert exported["details"]["final"] == 19
 
 
+def test_the_preview_lints_the_offer_text(served):
+    body = {**CAMPAIGN, "message": "Лучшие цены и широкий выбор"}
+    preview = ok(call(served, "anna", "POST", "/campaigns/preview", json=body))
+    assert preview["ok"] is True  # advice, not a refusal
+    assert [p["phrase"] for p in preview["offer"]["stop_phrases"]] == ["широкий выбор",
+                                                                       "лучшие цены"]  # fmt: skip
+    assert preview["offer"]["missing_specifics"] == ["number", "unit", "deadline", "benefit"]
+    assert ok(call(served, "anna", "POST", "/campaigns/preview", json=CAMPAIGN))["offer"] is None
+
+
 def test_bad_bodies_and_unknown_names_are_json_errors(served):
     for body in ([1, 2], "text", 5):
         response = call(served, "anna", "POST", "/campaigns/preview", json=body)

@@ -84,6 +84,10 @@ def test_a_brief_with_a_missing_answer_is_refused_then_saved_with_its_waterfall(
     page.fill("textarea[name=must_not_receive]", "Unsubscribed and dormant contacts")
     expect(page.locator("#check table.waterfall")).to_be_visible()  # the live check: who gets it
     assert page.locator("#check ul.problems").count() == 0
+    # the offer's text is linted as it is typed, and never blocks the campaign
+    page.fill("textarea[name=message]", "Sauces of the best quality from a wide range")
+    expect(page.locator("#check ul.offer")).to_contain_text("stop phrase “best quality”")
+    expect(page.locator("#check ul.offer")).to_contain_text("missing specifics: a number")
     shot(page, "studio-editor")
     with page.expect_navigation():
         page.click("#save")

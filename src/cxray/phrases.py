@@ -30,6 +30,8 @@ __all__ = [
     "error_text",
     "leads_sentence",
     "leads_tables",
+    "loyalty_sentence",
+    "loyalty_tables",
     "measurement_sentence",
     "note_text",
     "notice_text",
@@ -240,10 +242,11 @@ LEAD_RATES = ("contact", "qualify", "win", "lead_to_won")
 
 
 def rate_interval(rate: float | None, low: float | None, high: float | None) -> str:
-    """A share with its 95% interval: ``"75.0% [46.8%; 91.1%]"``; ``"–"`` without a share."""
+    """A share with its 95% interval in percent: ``"75.0% [46.8–91.1]"``; ``"–"`` without a
+    share."""
     if rate is None:
         return "–"
-    return f"{percent(rate, 1)} [{percent(low, 1)}; {percent(high, 1)}]"
+    return f"{percent(rate, 1)} [{number(low * 100, 1)}–{number(high * 100, 1)}]"
 
 
 def _group_name(value: object, lang: str) -> str:
@@ -261,7 +264,7 @@ def leads_tables(p: dict, lang: str | None = None) -> dict[str, list[dict[str, s
         return t(f"leads_col_{key}", lang=lang)
 
     def money(value: float | None) -> str:
-        return number(value, 2)
+        return number(value, 0)
 
     out: dict[str, list[dict[str, str]]] = {}
     with numbers_in(lang):
@@ -389,3 +392,103 @@ def offer_lines(found: dict, lang: str | None = None) -> list[str]:
         named = ", ".join(t(f"offer_part_{c}", lang=lang) for c in found["missing_parts"])
         lines.append(t("offer_missing_parts", lang=lang, missing=named))
     return lines
+
+
+# --------------------------------------------------------------------------------------------
+# the loyalty programme (cxray.api.Session.loyalty)
+
+# (section of the payload, key, how it is written) of the loyalty figures, in the order shown
+LOYALTY_FIGURES = (
+    ("penetration", "members", "count"),
+    ("penetration", "active_customers", "count"),
+    ("penetration", "active_members", "count"),
+    ("penetration", "penetration", "share"),
+    ("penetration", "member_revenue_share", "share"),
+    ("penetration", "accrued_value", "money"),
+    ("penetration", "redeemed_value", "money"),
+    ("penetration", "reward_cost_share", "share2"),
+    ("penetration", "accrual_share", "share2"),
+    ("penetration", "redemption_rate", "share"),
+    ("penetration", "breakage", "share"),
+    ("effect", "evaluated", "count"),
+    ("effect", "matched", "count"),
+    ("effect", "without_history", "count"),
+    ("effect", "revenue_did", "money_ci"),
+    ("effect", "retention_did", "points_ci"),
+    ("effect", "naive_revenue_diff", "money"),
+    ("effect", "retained", "count"),
+    ("effect", "would_have_come_back", "count1"),
+    ("effect", "would_have_come_back_share", "share"),
+)
+
+
+def _interval(p: dict, key: str, shown) -> str:
+    """An estimate with its 95% interval: ``"+12.30 [+5.10; +19.50]"``; ``"–"`` without one."""
+    stem = key.removesuffix("_did")
+    if p.get(key) is None:
+        return "–"
+    return f"{shown(p[key])} [{shown(p[f'{stem}_low'])}; {shown(p[f'{stem}_high'])}]"
+
+
+def loyalty_tables(p: dict, lang: str | None = None) -> dict[str, list[dict[str, str]]]:
+    """The loyalty result (``to_dict()``) as tables of shown text, headed in ``lang``:
+    ``figures`` (penetration, rewards and the effect), ``by_tier``, ``by_band`` and
+    ``balance``. The CLI, the report and the web page show these."""
+    lang = _lang(lang)
+
+    def col(key: str) -> str:
+        return t(f"loyalty_col_{key}", lang=lang)
+
+    shown = {
+        "count": lambda v: number(v),
+        "count1": lambda v: number(v, 1),
+        "share": lambda v: percent(v, 1),
+        "share2": lambda v: percent(v, 2),
+        "money": lambda v: number(v, 2),
+        "money_ci": lambda v: "–" if v is None else signed(v, 2),
+        "points_ci": lambda v: "–" if v is None else points(v, 1),
+    }
+    out: dict[str, list[dict[str, str]]] = {}
+    with numbers_in(lang):
+        figures = []
+        for section, key, kind in LOYALTY_FIGURES:
+            part = p[section]
+            value = (_interval(part, key, shown[kind]) if kind.endswith("_ci")
+                     else shown[kind](part.get(key)))  # fmt: skip
+            figures.append({col("figure"): t(f"loyalty_{key}", lang=lang), col("value"): value})
+        out["figures"] = figures
+
+        def rewards(r: dict) -> dict[str, str]:
+            return {col("members"): number(r["members"]), col("revenue"): number(r["revenue"], 2),
+                    col("accrued_value"): number(r["accrued_value"], 2),
+                    col("reward_rate"): percent(r["reward_rate"], 2)}  # fmt: skip
+
+        no_tier = t("loyalty_no_tier", lang=lang)
+        out["by_tier"] = [{col("tier"): r["tier"] or no_tier, **rewards(r)} for r in p["by_tier"]]
+        out["by_band"] = [{
+            col("band"): f"{r['band']}: {number(r['min_revenue'], 2)} – {number(r['max_revenue'], 2)}",
+            **rewards(r),
+        } for r in p["by_band"]]  # fmt: skip
+        out["balance"] = [{
+            col("feature"): t(f"loyalty_feature_{r['feature']}", lang=lang),
+            col("smd_before"): "–" if r["smd_before"] is None else number(r["smd_before"], 3),
+            col("smd_after"): "–" if r["smd_after"] is None else number(r["smd_after"], 3),
+        } for r in p["balance"]]  # fmt: skip
+    return out
+
+
+def loyalty_sentence(p: dict, lang: str | None = None) -> str:
+    """What the programme adds, in words: the revenue and retention DiD with their intervals
+    and the members who would have come back anyway (empty without a matched member)."""
+    lang = _lang(lang)
+    e = p["effect"]
+    if e.get("revenue_did") is None:
+        return ""
+    with numbers_in(lang):
+        return t(
+            "loyalty_summary", lang=lang, months=p["window_months"], matched=number(e["matched"]),
+            did=signed(e["revenue_did"], 2), low=signed(e["revenue_low"], 2),
+            high=signed(e["revenue_high"], 2), ret=points(e["retention_did"], 1),
+            anyway=number(e["would_have_come_back"], 0), retained=number(e["retained"]),
+            share=percent(e["would_have_come_back_share"], 0),
+        )  # fmt: skip

@@ -787,6 +787,136 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Ни один новый клиент не сделал 2-й заказ за {window_days} дн.: порог "
         "окупаемости не рассчитать.",
     },
+    # loyalty (cxray loyalty): penetration, rewards, the matched effect
+    "loyalty_figures_title": {
+        "en": "Loyalty programme as of {as_of}: the last 12 months; the effect over the {months} "
+        "months after joining, against matched non-members (estimate [95% interval])",
+        "ru": "Программа лояльности на {as_of}: последние 12 мес.; эффект за {months} мес. после "
+        "вступления против похожих не-участников (оценка [95% интервал])",
+    },
+    "loyalty_tier_title": {
+        "en": "Reward rate by tier (the last 12 months)",
+        "ru": "Доля бонусов по уровням (последние 12 мес.)",
+    },
+    "loyalty_band_title": {
+        "en": "Reward rate by spend band (members' quartiles of 12-month revenue)",
+        "ru": "Доля бонусов по группам трат (квартили выручки участников за 12 мес.)",
+    },
+    "loyalty_balance_title": {
+        "en": "Balance: standardized mean differences, members against controls",
+        "ru": "Баланс: стандартизованные разности средних, участники против контроля",
+    },
+    "loyalty_col_figure": {"en": "figure", "ru": "показатель"},
+    "loyalty_col_value": {"en": "value", "ru": "значение"},
+    "loyalty_col_tier": {"en": "tier", "ru": "уровень"},
+    "loyalty_col_band": {"en": "spend band", "ru": "группа трат"},
+    "loyalty_col_members": {"en": "members", "ru": "участников"},
+    "loyalty_col_revenue": {"en": "revenue", "ru": "выручка"},
+    "loyalty_col_accrued_value": {"en": "rewards accrued", "ru": "начислено бонусов"},
+    "loyalty_col_reward_rate": {"en": "reward rate", "ru": "доля бонусов"},
+    "loyalty_col_feature": {"en": "feature", "ru": "признак"},
+    "loyalty_col_smd_before": {"en": "SMD before matching", "ru": "SMD до подбора"},
+    "loyalty_col_smd_after": {"en": "SMD after matching", "ru": "SMD после подбора"},
+    "loyalty_no_tier": {"en": "(no tier)", "ru": "(без уровня)"},
+    "loyalty_feature_recency": {"en": "recency, days", "ru": "давность, дн."},
+    "loyalty_feature_frequency": {"en": "frequency, purchase days", "ru": "частота, дни покупок"},
+    "loyalty_feature_monetary": {"en": "revenue, 12 months", "ru": "выручка за 12 мес."},
+    "loyalty_feature_tenure": {"en": "tenure, days", "ru": "стаж, дн."},
+    "loyalty_members": {"en": "members", "ru": "участников"},
+    "loyalty_active_customers": {"en": "active customers", "ru": "активных клиентов"},
+    "loyalty_active_members": {"en": "active members", "ru": "активных участников"},
+    "loyalty_penetration": {
+        "en": "penetration (members among active customers)",
+        "ru": "проникновение (участники среди активных клиентов)",
+    },
+    "loyalty_member_revenue_share": {
+        "en": "members' share of revenue",
+        "ru": "доля участников в выручке",
+    },
+    "loyalty_accrued_value": {"en": "rewards accrued", "ru": "начислено бонусов"},
+    "loyalty_redeemed_value": {"en": "rewards redeemed", "ru": "списано бонусов"},
+    "loyalty_reward_cost_share": {
+        "en": "reward cost: redeemed / members' revenue",
+        "ru": "стоимость бонусов: списано / выручка участников",
+    },
+    "loyalty_accrual_share": {
+        "en": "accrued / members' revenue",
+        "ru": "начислено / выручка участников",
+    },
+    "loyalty_redemption_rate": {
+        "en": "redemption rate (points redeemed / accrued)",
+        "ru": "доля списания (баллы списаны / начислены)",
+    },
+    "loyalty_breakage": {
+        "en": "breakage (points not redeemed)",
+        "ru": "несписанные баллы (breakage)",
+    },
+    "loyalty_evaluated": {
+        "en": "members evaluated (full window, with history)",
+        "ru": "участников в оценке (полное окно, с историей)",
+    },
+    "loyalty_matched": {"en": "matched to non-members", "ru": "нашлись похожие не-участники"},
+    "loyalty_without_history": {
+        "en": "members without purchases before joining",
+        "ru": "участников без покупок до вступления",
+    },
+    "loyalty_revenue_did": {
+        "en": "extra revenue per member per month",
+        "ru": "прирост выручки на участника в месяц",
+    },
+    "loyalty_retention_did": {
+        "en": "extra retention (returned in the window)",
+        "ru": "прирост удержания (вернулись в окне)",
+    },
+    "loyalty_naive_revenue_diff": {
+        "en": "naive difference, members against all non-members",
+        "ru": "наивная разница, участники против всех не-участников",
+    },
+    "loyalty_retained": {
+        "en": "members who came back in the window",
+        "ru": "участников вернулись в окне",
+    },
+    "loyalty_would_have_come_back": {
+        "en": "of them, would have come back anyway",
+        "ru": "из них вернулись бы и без программы",
+    },
+    "loyalty_would_have_come_back_share": {
+        "en": "share that would have come back anyway",
+        "ru": "доля вернувшихся бы и без программы",
+    },
+    "loyalty_summary": {
+        "en": "Against matched non-members, the {matched} matched members brought {did} of "
+        "revenue per month each in their first {months} months (95% interval {low} to {high}) "
+        "and {ret} of retention. About {anyway} of the {retained} members who came back "
+        "({share}) would have come back without the points.",
+        "ru": "По сравнению с похожими не-участниками {matched} участников принесли по {did} "
+        "выручки в месяц за первые {months} мес. (95% интервал от {low} до {high}) и {ret} "
+        "удержания. Около {anyway} из {retained} вернувшихся участников ({share}) вернулись бы "
+        "и без баллов.",
+    },
+    "loyalty_no_members": {
+        "en": "No loyalty members on {as_of}: import loyalty_members (cxray import "
+        "loyalty_members FILE).",
+        "ru": "Нет участников программы лояльности на {as_of}: загрузите loyalty_members "
+        "(cxray import loyalty_members FILE).",
+    },
+    "loyalty_no_rewards": {
+        "en": "No rewards in the 12 months before {as_of}: import loyalty_rewards for the reward "
+        "cost, redemption and breakage.",
+        "ru": "Нет бонусов за 12 мес. до {as_of}: загрузите loyalty_rewards, чтобы увидеть "
+        "стоимость бонусов, списание и breakage.",
+    },
+    "loyalty_few_matches": {
+        "en": "Only {matched} of {evaluated} members found matching non-members: the effect "
+        "is uncertain.",
+        "ru": "Похожие не-участники нашлись только для {matched} из {evaluated} участников: "
+        "оценка эффекта ненадёжна.",
+    },
+    "loyalty_imbalance": {
+        "en": "Members and their controls still differ after matching (|SMD| above 0.1): "
+        "{features}.",
+        "ru": "Участники и контроль различаются и после подбора (|SMD| выше 0,1): {features}.",
+    },
     # leads (cxray leads): the funnel, speed of contact, CPL / CAC, payback
     "leads_funnel_title": {
         "en": "Lead funnel by {by}, as of {as_of} (rate [95% interval])",
@@ -863,8 +993,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "чтобы увидеть воронку.",
     },
     "leads_few": {
-        "en": "Fewer than {n} leads in {groups}: their intervals are wide.",
-        "ru": "Меньше {n} лидов в группах {groups}: их интервалы широкие.",
+        "en": "Fewer than {n} leads in {count} groups ({groups}): their intervals are wide.",
+        "ru": "Меньше {n} лидов в {count} группах ({groups}): их интервалы широкие.",
     },
     "leads_no_costs": {
         "en": "No channel costs up to {as_of}: CPL and CAC need a channel_costs table.",

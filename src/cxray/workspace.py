@@ -152,6 +152,25 @@ def _channel_synonyms(text: str) -> str:
     return "; ".join(f"{s}={c}" for s, c in parse_channel_synonyms(text).items())
 
 
+def parse_stop_phrases(text: str) -> list[str]:
+    """Extra stop phrases of the offer lint (:mod:`cxray.comms.offer_lint`), separated by ``;``
+    or line breaks: ``"всё для вас; no hidden fees"``. Inner runs of spaces become one; empty
+    items are skipped. ValueError for a phrase without a letter."""
+    phrases = []
+    for item in text.replace("\n", ";").split(";"):
+        item = " ".join(item.split())
+        if item and not any(c.isalpha() for c in item):
+            raise ValueError(item)
+        if item:
+            phrases.append(item)
+    return phrases
+
+
+def _stop_phrases(text: str) -> str:
+    """The phrases of :func:`parse_stop_phrases` written back as one line."""
+    return "; ".join(parse_stop_phrases(text))
+
+
 MIN_MEMORY_BYTES = 64 * 2**20
 _MEMORY = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT])(I?)B", re.IGNORECASE)
 
@@ -174,6 +193,7 @@ SETTINGS: dict[str, Setting] = {
     "global_control_share": Setting(_share, "setting_expect_share", GLOBAL_CONTROL_SHARE),
     "channel_synonyms": Setting(_channel_synonyms, "setting_expect_synonyms"),
     "memory_limit": Setting(_memory_limit, "setting_expect_memory"),
+    "offer_stop_phrases": Setting(_stop_phrases, "setting_expect_phrases"),
 }
 """Every setting a workspace keeps, one line each: name -> how it is checked and its default.
 
@@ -183,7 +203,9 @@ SETTINGS: dict[str, Setting] = {
 - ``channel_synonyms``: channel spellings on top of the built-in table of
   :mod:`cxray.comms.channels` (:func:`parse_channel_synonyms`; none by default);
 - ``memory_limit``: DuckDB's memory limit (``2GB``), set when the workspace is opened and used by
-  imports (unset: DuckDB's default, and :data:`IMPORT_MEMORY_LIMIT` for imports)."""
+  imports (unset: DuckDB's default, and :data:`IMPORT_MEMORY_LIMIT` for imports);
+- ``offer_stop_phrases``: stop phrases the offer lint finds on top of its built-in list
+  (:func:`parse_stop_phrases`; none by default)."""
 
 
 def _known_setting(key: str) -> str:

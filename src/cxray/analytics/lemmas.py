@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["WORD", "lemma", "words"]
+__all__ = ["WORD", "lemma", "lemmas_of", "words"]
 
 WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile(r"[а-я]")
@@ -35,6 +35,16 @@ def lemma(word: str) -> str:
 
         return simplemma.lemmatize(word, lang="en").lower()
     return word
+
+
+@lru_cache(maxsize=100_000)
+def lemmas_of(word: str) -> frozenset[str]:
+    """Every lemma ``word`` may have: the normal forms of all its pymorphy3 parses (Cyrillic;
+    "стали" is "стать" or "сталь"), its simplemma lemma and itself (Latin); for comparing words
+    whose most probable parse may differ."""
+    if _CYRILLIC.search(word):
+        return frozenset(p.normal_form.replace("ё", "е") for p in _morph().parse(word))
+    return frozenset({lemma(word), word})
 
 
 def words(text: str) -> list[str]:

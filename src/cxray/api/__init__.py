@@ -46,6 +46,7 @@ __all__ = [
     "exists",
     "import_file",
     "init",
+    "lint_offer",
     "open",
     "parse_day",
 ]
@@ -117,6 +118,14 @@ def campaign(source: str | Path | dict[str, Any]) -> CampaignSession:
     from cxray.api.campaigns import CampaignSession
 
     return CampaignSession(None, source)
+
+
+def lint_offer(text: str) -> Result:
+    """The offer lint of ``text`` without a workspace (the built-in stop phrases only); see
+    :meth:`Session.lint_offer`."""
+    from cxray.api.offers import lint
+
+    return lint(text)
 
 
 def import_file(table: str, file: str | Path, **options: Any) -> Result:

@@ -64,7 +64,10 @@ class CampaignSession:
         need_clv: list[str] = []
         if self.session is not None:
             need_clv = self._needs_clv(self.session.resolve_as_of(None, reads=READS))
-        payload = {"ok": True, "campaign": self.campaign.to_dict(), "needs_clv": need_clv}
+        from cxray.api.offers import campaign_offer
+
+        payload = {"ok": True, "campaign": self.campaign.to_dict(), "needs_clv": need_clv,
+                   "offer": campaign_offer(self.campaign, self.session)}  # fmt: skip
         return Result("campaign_check", payload, value=self.campaign)
 
     def plan(self, as_of: DateLike = None) -> Result:

@@ -487,15 +487,15 @@ class Session(SessionBase):
         CPL and CAC per channel and month (offline channels with costs only included), each
         channel's payback from its won customers' margin (and their CLV when the fit is
         trusted), and the gap between owned and unowned leads
-        (:mod:`cxray.analytics.leads`). ``as_of`` defaults to the latest lead's day (the latest
-        order's without leads)."""
+        (:mod:`cxray.analytics.leads`). ``as_of`` defaults to the latest day of the leads and
+        the orders."""
         from cxray.analytics import leads as ld
 
         try:
             ld.check_options(by, sla_hours, margin)
         except ValueError as err:
             raise CxrayError("bad_parameter", detail=str(err)) from None
-        day = self.resolve_as_of(as_of, reads=("leads",), otherwise=("channel_costs", "orders"))
+        day = self.resolve_as_of(as_of, reads=("leads", "orders"), otherwise=("channel_costs",))
         tb = self.tables()
         facts = ld.lead_facts(tb["leads"], as_of=day, sla_hours=sla_hours)
         counts = rows_of(ld.funnel_counts(facts, by))
@@ -521,7 +521,9 @@ class Session(SessionBase):
             warnings.insert(0, Notice("leads_none", {"as_of": day}))
         few = sorted(str(r["group"]) for r in funnel if 0 < r["leads"] < ld.FEW_LEADS)
         if few:
-            warnings.append(Notice("leads_few", {"groups": ", ".join(few), "n": ld.FEW_LEADS}))
+            shown = ", ".join(few[:5]) + (", …" if len(few) > 5 else "")
+            warnings.append(Notice("leads_few", {"groups": shown, "count": len(few),
+                                                 "n": ld.FEW_LEADS}))  # fmt: skip
         if not any(r["cost"] for r in costs):
             warnings.append(Notice("leads_no_costs", {"as_of": day}))
         payload = {"as_of": day, **options, "total": total, "funnel": funnel, "owner_gap": gap,
@@ -535,8 +537,8 @@ class Session(SessionBase):
         self, day: dt.date, margin: float, needed: bool, warnings: list[Notice]
     ) -> dict[str, float] | None:
         """Each customer's CLV at ``margin`` (the shared fit up to ``day``, margin 1, times
-        ``margin``) when ``needed`` and the fit is trusted; else None, with the
-        ``leads_clv_untrusted`` notice when it was needed."""
+        ``margin``; customers without a CLV left out) when ``needed`` and the fit is trusted;
+        else None, with the ``leads_clv_untrusted`` notice when it was needed."""
         from cxray.analytics.coverage import fit_trusted
 
         if not needed:
@@ -546,7 +548,8 @@ class Session(SessionBase):
             warnings.append(Notice("leads_clv_untrusted", {"as_of": day}))
             return None
         frame = fit.customers
-        return dict(zip(frame["customer_id"], frame["clv"].astype(float) * margin, strict=True))
+        values = frame["clv"].astype(float) * margin
+        return {c: v for c, v in zip(frame["customer_id"], values, strict=True) if v == v}
 
     def clv(
         self,

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cxray.api.offers import campaign_offer
 from cxray.api.results import Result
 from cxray.comms import studio_log
 from cxray.comms.campaign import Campaign, check_campaign, load_campaign
@@ -242,7 +243,8 @@ class StudioSession:
                 plan = self._plan(_file_fields(checked), as_of)
             except CxrayError as err:
                 errors.append(_error(err, None))
-        payload = {"ok": not errors, "errors": errors,
+        offer = campaign_offer(checked, self.session) if checked is not None else None
+        payload = {"ok": not errors, "errors": errors, "offer": offer,
                    "plan": plan.to_dict() if plan is not None else None}  # fmt: skip
         return Result("campaign_preview", payload, value=plan)
 

@@ -34,6 +34,7 @@ The format (see ``docs/campaign-format.md``)::
       recent_optout_days: 180
       dormant_after: 5
       full_price_days: 30
+    message: "Скидка 7% ..."          # optional: the offer's text, linted (cxray.comms.offer_lint)
 
 The share of the persistent global control group is not a campaign's to choose: it is the
 workspace setting ``global_control_share`` (:data:`cxray.workspace.SETTINGS`), passed to
@@ -111,6 +112,7 @@ CAMPAIGN_KEYS: tuple[str, ...] = (
     "exclusions",
     "holdout",
     "limits",
+    "message",
 )
 BRIEF_KEYS: tuple[str, ...] = (
     "why",
@@ -210,6 +212,7 @@ class Campaign:
     audience: tuple[Rule, ...] = ()
     exclusions: tuple[Rule, ...] = ()
     limits: Limits = Limits()
+    message: str | None = None  # the offer's text, linted by cxray.comms.offer_lint
     source: str = ""
 
     @property
@@ -252,6 +255,7 @@ class Campaign:
                 "dormant_after": self.limits.dormant_after,
                 "full_price_days": self.limits.full_price_days,
             },
+            "message": self.message,
             "source": self.source,
         }
 
@@ -494,6 +498,7 @@ def check_campaign(data: object, source: str = "<campaign>") -> Campaign:
         raise check.error("campaign_bad_holdout", value=_shown(holdout))
 
     limits = check.limits(data.get("limits"))
+    message = check.text(data.get("message"), "message", required=False)
     audience = check.rules(data.get("audience"), "audience")
     exclusions = check.rules(data.get("exclusions"), "exclusions")
     for rule in exclusions:
@@ -518,6 +523,7 @@ def check_campaign(data: object, source: str = "<campaign>") -> Campaign:
         audience=audience,
         exclusions=exclusions,
         limits=limits,
+        message=message,
         source=source,
     )
 

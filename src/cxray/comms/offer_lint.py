@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxray.analytics.lemmas import WORD, lemma
+from cxray.analytics.lemmas import WORD, lemma, lemmas_of
 
 __all__ = [
     "SPECIFICS",
@@ -40,7 +40,6 @@ __all__ = [
     "VP_PARTS",
     "OfferLint",
     "lint_offer",
-    "parse_stop_phrases",
 ]
 
 STOP_PHRASES: tuple[str, ...] = (
@@ -125,20 +124,6 @@ _SINCE_YEAR = re.compile(r"\b(?:с|since)\s+(?:19|20)\d{2}\b")
 _TOKEN = re.compile(rf"\d+(?:[.,]\d+)?|[^\W\d_]+|[{re.escape(_CURRENCY)}]")
 
 
-def parse_stop_phrases(text: str) -> list[str]:
-    """Extra stop phrases, separated by ``;`` or line breaks; empty items are skipped. A phrase
-    needs a word (ValueError otherwise)."""
-    phrases = []
-    for item in text.replace("\n", ";").split(";"):
-        item = " ".join(item.split())
-        if not item:
-            continue
-        if not WORD.search(item.lower()):
-            raise ValueError(item)
-        phrases.append(item)
-    return phrases
-
-
 @dataclass(frozen=True)
 class OfferLint:
     """What :func:`lint_offer` found: ``stop_phrases`` (each ``phrase`` of the list and the
@@ -180,13 +165,15 @@ def _tokens(text: str) -> list[_Token]:
 
 
 def _stop_phrases(tokens: list[_Token], phrases: Iterable[str]) -> list[dict[str, str]]:
-    lemmas = [t.lemma for t in tokens]
+    """Each phrase whose words follow each other in the text, a word matching when the two may
+    share a lemma (:func:`cxray.analytics.lemmas.lemmas_of`)."""
+    forms = [lemmas_of(t.text) if not t.number else frozenset({t.text}) for t in tokens]
     found = []
     for phrase in phrases:
-        wanted = [lemma(w) for w in WORD.findall(phrase.lower().replace("ё", "е"))]
+        wanted = [lemmas_of(w) for w in WORD.findall(phrase.lower().replace("ё", "е"))]
         n = len(wanted)
-        for i in range(len(lemmas) - n + 1):
-            if lemmas[i : i + n] == wanted:
+        for i in range(len(forms) - n + 1):
+            if all(forms[i + k] & wanted[k] for k in range(n)):
                 written = " ".join(t.text for t in tokens[i : i + n])
                 found.append({"phrase": phrase, "found": written})
                 break
@@ -200,14 +187,18 @@ def _has_pair(lemmas: list[str], pairs: Iterable[tuple[str, ...]]) -> bool:
 
 
 def _after_number(tokens: list[_Token], words: frozenset[str]) -> bool:
-    """A number followed by one of ``words`` (or a currency sign), or a sign before a number."""
-    for i, tok in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if tok.number and nxt is not None and (nxt.lemma in words or nxt.lemma in _CURRENCY):
-            return True
-        if tok.lemma in _CURRENCY and nxt is not None and nxt.number:
-            return True
-    return False
+    """A number followed by one of ``words``."""
+    return any(
+        tok.number and nxt.lemma in words for tok, nxt in zip(tokens, tokens[1:], strict=False)
+    )
+
+
+def _has_quantity(tokens: list[_Token]) -> bool:
+    """A number with a unit or currency after it, or a currency sign before it ("$20")."""
+    signed = any(
+        tok.lemma in _CURRENCY and nxt.number for tok, nxt in zip(tokens, tokens[1:], strict=False)
+    )
+    return signed or _after_number(tokens, UNIT_WORDS | frozenset(_CURRENCY))
 
 
 def _specifics(tokens: list[_Token], text: str) -> list[str]:
@@ -215,7 +206,7 @@ def _specifics(tokens: list[_Token], text: str) -> list[str]:
     seq = [t.lemma for t in tokens]
     present = {
         "number": any(t.number for t in tokens),
-        "unit": _after_number(tokens, UNIT_WORDS),
+        "unit": _has_quantity(tokens),
         "deadline": bool(_DATE.search(text)) or bool(lemmas & (MONTHS | DEADLINE_WORDS))
         or _has_pair(seq, _DEADLINE_PAIRS),
         "benefit": bool(lemmas & BENEFIT_WORDS),

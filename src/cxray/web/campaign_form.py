@@ -56,6 +56,7 @@ def form_campaign(form: Mapping[str, Any]) -> dict[str, Any]:
         "discount": str(form.get("discount") or "") in ("on", "true", "1"),
         "audience": _lines(form, "audience"), "exclusions": _lines(form, "exclusions"),
         "holdout": _number(form, "holdout"), "limits": limits,
+        "message": _text(form, "message"),
     }  # fmt: skip
 
 
@@ -77,7 +78,8 @@ def campaign_form(campaign: Any) -> dict[str, str]:
     """A campaign mapping (or whatever a file holds) as the form's values, as text."""
     if not isinstance(campaign, Mapping):
         return dict(DEFAULTS)
-    values = {key: _get(campaign, key) for key in ("id", "name", "channel", "start", "holdout")}
+    values = {key: _get(campaign, key)
+              for key in ("id", "name", "channel", "start", "holdout", "message")}  # fmt: skip
     values.update({key: _get(campaign, "brief", key) for key in BRIEF_TEXTS})
     values.update({key: _get(campaign, "brief", "measure", key)
                    for key in ("metric", "window_days", "scope")})  # fmt: skip

@@ -13,7 +13,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cxray.errors import CxrayError
-from cxray.phrases import measurement_sentence, note_text, portfolio_sentence, step_label
+from cxray.phrases import (
+    measurement_sentence,
+    note_text,
+    offer_lines,
+    portfolio_sentence,
+    step_label,
+)
 from cxray.report import charts
 from cxray.report.html import measurement_html
 from cxray.web.access import User, check_csrf, page_access
@@ -42,6 +48,8 @@ def _checked(request: Request, user: User, campaign: dict[str, Any], name: str |
     errors = [CxrayError(e["code"], **e["params"]).message(user.lang)
               for e in preview.to_dict()["errors"]]  # fmt: skip
     plan = preview.value
+    offer = preview.to_dict()["offer"]
+    offer = offer_lines(offer, user.lang) if offer is not None else []
     steps, notes = [], []
     if plan is not None:
         top = math.log1p(max(plan.candidates, 1))
@@ -50,7 +58,7 @@ def _checked(request: Request, user: User, campaign: dict[str, Any], name: str |
                   "width": 100 * math.log1p(step.after) / top} for step in plan.steps]  # fmt: skip
         notes = [note_text(n, user.lang) for n in plan.notes]
     return render_page(request, user, "campaign_check.html", errors=errors, plan=plan,
-                       steps=steps, notes=notes).body.decode()  # fmt: skip
+                       steps=steps, notes=notes, offer=offer).body.decode()  # fmt: skip
 
 
 def _editor(
