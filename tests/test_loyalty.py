@@ -219,3 +219,96 @@ def test_matched_did(tables):
     assert smd == pytest.approx(
         {"recency": 0, "frequency": 0, "monetary": 5 / math.sqrt(3412.5), "tenure": 0}
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# the API and the CLI on an imported workspace (DuckDB)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("loyalty")
+    for name, rows in (("orders", ORDERS), ("customers", CUSTOMERS),
+                       ("loyalty_members", MEMBERS), ("loyalty_rewards", REWARDS)):  # fmt: skip
+        pd.DataFrame(rows).to_csv(folder / f"{name}.csv", index=False)
+        cxray.import_file(name, folder / f"{name}.csv", workspace=folder / "ws")
+    return folder / "ws"
+
+
+def run(workspace, *args: str):
+    return CliRunner().invoke(app, ["--workspace", str(workspace), "loyalty", *args])
+
+
+def test_cli_json(workspace):
+    result = run(workspace, "--as-of", "2026-06-30", "--json")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert (got["as_of"], got["window_months"]) == ("2026-06-30", 6)
+    pen, effect = got["penetration"], got["effect"]
+    assert (pen["members"], pen["active_customers"], pen["active_members"]) == (6, 9, 5)
+    assert pen["reward_cost_share"] == pytest.approx(45 / 1170)
+    assert pen["breakage"] == pytest.approx(62 / 112)
+    assert (effect["members"], effect["too_recent"], effect["left_early"]) == (7, 2, 1)
+    assert (effect["evaluated"], effect["matched"], effect["without_history"]) == (3, 2, 1)
+    assert effect["revenue_did"] == pytest.approx(REV_DID)
+    assert effect["retention_did"] == pytest.approx(0.25)
+    assert effect["would_have_come_back"] == pytest.approx(1.25)
+    assert [r["tier"] for r in got["by_tier"]] == [None, "gold", "silver"]
+    assert [r["band"] for r in got["by_band"]] == [1, 2, 3, 4]
+    assert [b["feature"] for b in got["balance"]] == ["recency", "frequency", "monetary", "tenure"]
+    # 2 matched members: fewer than 30
+    assert got["warnings"] == [
+        {"code": "loyalty_few_matches", "params": {"matched": 2, "evaluated": 3}}
+    ]
+
+
+def test_cli_tables_and_sentence(workspace):
+    result = run(workspace, "--as-of", "2026-06-30")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "active members │ 5" in out
+    assert "│ 55.6%" in out  # penetration 5 / 9
+    assert "reward cost: redeemed / members' revenue │ 3.85%" in out  # 45 / 1170
+    assert "breakage (points not redeemed) │ 55.4%" in out  # 62 / 112
+    assert "gold │ 2 │ 780.00 │ 78.00 │ 10.00%" in out
+    assert "3: 180.00 – 240.00 │ 2 │ 420.00 │ 48.00 │ 11.43%" in out  # 48 / 420
+    # 26.583 +- 1.96 x 7.4536 = [11.97; 41.19]
+    assert "+26.58 [+11.97; +41.19]" in out
+    assert "the 2 matched members brought +26.58 of revenue per month" in out
+    assert "About 1 of the 2 members who came back (62%)" in out
+    assert "Only 2 of 3 members found matching non-members" in result.stderr
+
+
+def test_bad_window(workspace):
+    result = run(workspace, "--window-months", "0")
+    assert result.exit_code == 1
+    assert "--window-months" in result.stderr
+
+
+def test_imbalance_warned(load):
+    # one member and two controls in one stratum (first order 2024-08-01, 2 purchase days, 20
+    # in revenue), with different recency inside the band <= 30 days: the member 1 day, the
+    # controls 20 and 30 (weights 1/2 each): controls' mean 25, variance 25; member 1,
+    # variance 0: SMD = (1 - 25) / sqrt((0 + 25) / 2) = -24 / sqrt(12.5) = -6.79
+    orders = [line(c, "2024-08-01", 10) for c in "mxy"]
+    orders += [line("m", "2025-06-30", 10), line("x", "2025-06-11", 10),
+               line("y", "2025-06-01", 10)]  # fmt: skip
+    members = [{"customer_id": "m", "joined_at": d("2025-07-01")}]
+    with cxray.api.Session.from_tables(
+        {"orders": load("orders", orders), "loyalty_members": load("loyalty_members", members)}
+    ) as ws:
+        got = ws.loyalty("2026-06-30").to_dict()
+    smd = {b["feature"]: b["smd_after"] for b in got["balance"]}
+    assert smd["recency"] == pytest.approx(-24 / math.sqrt(12.5))
+    codes = {w["code"]: w["params"] for w in got["warnings"]}
+    assert codes["loyalty_imbalance"] == {"features": "recency"}
+    assert "loyalty_no_rewards" in codes
+
+
+def test_empty_workspace(load):
+    with cxray.api.Session.from_tables({"orders": load("orders", ORDERS)}) as ws:
+        got = ws.loyalty("2026-06-30").to_dict()
+    assert got["penetration"]["members"] == 0 and got["penetration"]["penetration"] == 0
+    assert got["effect"]["evaluated"] == 0 and got["effect"]["revenue_did"] is None
+    assert got["by_tier"] == [] and got["by_band"] == []
+    assert [w["code"] for w in got["warnings"]] == ["loyalty_no_members"]

@@ -466,7 +466,8 @@ def loyalty_tables(p: dict, lang: str | None = None) -> dict[str, list[dict[str,
         no_tier = t("loyalty_no_tier", lang=lang)
         out["by_tier"] = [{col("tier"): r["tier"] or no_tier, **rewards(r)} for r in p["by_tier"]]
         out["by_band"] = [{
-            col("band"): f"{r['band']}: {number(r['min_revenue'], 2)} – {number(r['max_revenue'], 2)}",
+            col("band"): f"{r['band']}: {number(r['min_revenue'], 2)} – "
+            f"{number(r['max_revenue'], 2)}",
             **rewards(r),
         } for r in p["by_band"]]  # fmt: skip
         out["balance"] = [{
