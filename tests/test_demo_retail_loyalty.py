@@ -134,12 +134,12 @@ def test_in_sample_truth_is_the_documented_design_effect(both):
     r = retail.LOYALTY_EXTRA_DAYS_PER_MONTH
     assert r == 0.25
     # the design value: 0.25 extra purchase days per member-month, each an ordinary basket of
-    # 1,073 roubles on average: 268.25 roubles per member-month
-    assert retail.LOYALTY_EXTRA_REVENUE_PER_MONTH == pytest.approx(0.25 * 1_073.0)
+    # 1,076 roubles on average: 269 roubles per member-month
+    assert retail.LOYALTY_EXTRA_REVENUE_PER_MONTH == pytest.approx(0.25 * 1_076.0)
 
     # Extra purchases: K_i ~ Poisson(6r) per member over the 6-month window (r per calendar
     # month, independently), so the mean of K_i / 6 over n members has standard deviation
-    # sqrt(6r / n) / 6 (0.0069 for n = 870); within 4 of them
+    # sqrt(6r / n) / 6 (0.0068 for n = 900); within 4 of them
     sd_k = math.sqrt(WINDOW * r / n) / WINDOW
     assert abs(orders.mean() / WINDOW - r) <= 4 * sd_k
 
@@ -147,7 +147,7 @@ def test_in_sample_truth_is_the_documented_design_effect(both):
     # mu_i). E[S_i] = 6r mu_i, Var(S_i | i) = 6r E[B_i^2] (compound Poisson), and across members
     # Var(S_i) = 6r E[B^2] + (6r)^2 Var(mu_i): the sample variance of the S_i estimates exactly
     # that, so the mean of S_i / 6 has standard deviation sd(S_i) / sqrt(n) / 6 (~10 roubles:
-    # E[B^2] ~ 1,073^2 + 800^2, so sd(S_i) ~ sqrt(1.5 x 1.8e6) ~ 1,640). Within 4 of them, plus
+    # E[B^2] ~ 1,076^2 + 800^2, so sd(S_i) ~ sqrt(1.5 x 1.8e6) ~ 1,640). Within 4 of them, plus
     # the ~2% by which the mean basket itself moves between data sets
     sd_s = revenue.std(ddof=1) / math.sqrt(n) / WINDOW
     design = retail.LOYALTY_EXTRA_REVENUE_PER_MONTH
