@@ -315,14 +315,16 @@ def test_cli_json(workspace):
 
 
 def test_cli_default_as_of_and_text(workspace):
-    # as_of defaults to the latest lead's day, 2026-04-02: L12 counts too (13 leads)
+    # as_of defaults to the latest day of the leads and orders, 2026-04-05: L12 (04-02) counts
+    # too (13 leads)
     with cxray.open(workspace) as ws:
         assert ws.leads().to_dict()["total"]["leads"] == 13
     result = run(workspace, "--as-of", "2026-03-31", "--by", "month")
     assert result.exit_code == 0, result.output
     out = " ".join(result.stdout.split())
     assert "2026-01" in out and "33.3%" in out  # 4 of 12 leads won
-    assert "700.00" in out  # web CAC
+    assert "web │ 700 │ 6 │ 1 │ 117 │ 700 │" in out  # cost, leads, won, CPL 116.67, CAC
+    assert "a gap of +50.0 pp (95% interval -6.7 pp to +78.5 pp)" in out  # owned vs unowned
     assert "not yet" in out  # referral's payback
 
 

@@ -1186,6 +1186,51 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "{file}: discount: true, но в promoted нет ни SKU, ни товарных линий; укажите, "
         "на что скидка, в promoted.skus или promoted.lines",
     },
+    "campaign_offer_one_threshold": {
+        "en": "{file}: offer needs exactly one threshold: min_quantity or min_amount",
+        "ru": "{file}: в offer нужен ровно один порог: min_quantity или min_amount",
+    },
+    "campaign_bad_offer": {
+        "en": "{file}: offer.{field} must be a number above 0, got {value}",
+        "ru": "{file}: offer.{field} должно быть числом больше 0, получено {value}",
+    },
+    "campaign_offer_quantity_without_promoted": {
+        "en": "{file}: offer.min_quantity counts units of the promoted items, but the campaign"
+        " promotes nothing; list promoted.skus or promoted.lines, or use min_amount",
+        "ru": "{file}: offer.min_quantity считает штуки продвигаемых товаров, но кампания ничего"
+        " не продвигает; укажите promoted.skus или promoted.lines либо используйте min_amount",
+    },
+    # offer relevance (cxray.comms.offer_relevance)
+    "offer_relevance_title": {
+        "en": "Offer threshold {threshold} against the audience's typical order (12 months)",
+        "ru": "Порог предложения {threshold} против типичного заказа аудитории (12 месяцев)",
+    },
+    "offer_threshold_min_quantity": {"en": "{value} units", "ru": "{value} шт."},
+    "offer_threshold_min_amount": {"en": "an order of {value}", "ru": "заказ от {value}"},
+    "offer_group_qualify": {
+        "en": "already qualify (margin given away)",
+        "ru": "уже проходят порог (отданная маржа)",
+    },
+    "offer_group_within_reach": {
+        "en": "within reach (a typical order of at least {reach} of the threshold)",
+        "ru": "в пределах досягаемости (типичный заказ не меньше {reach} порога)",
+    },
+    "offer_group_out_of_reach": {
+        "en": "out of reach ({without} without such an order in 12 months)",
+        "ru": "порог недостижим ({without} без такого заказа за 12 месяцев)",
+    },
+    "offer_few_within_reach": {
+        "en": "fewer than 10% of the audience are within reach of the threshold: few can use"
+        " the offer",
+        "ru": "меньше 10% аудитории в пределах досягаемости порога: воспользоваться"
+        " предложением смогут немногие",
+    },
+    "offer_most_qualify": {
+        "en": "more than half of the audience already reaches the threshold: the offer gives"
+        " margin away on orders they place anyway",
+        "ru": "больше половины аудитории уже проходит порог: предложение отдаёт маржу на"
+        " заказах, которые и так были бы",
+    },
     "campaign_bad_limit": {
         "en": "{file}: limits.{field} must be a whole number >= 0 (0 turns the check off), "
         "got {value}",

@@ -2016,6 +2016,7 @@ LEAD_CHANNELS = {
 UNOWNED_SHARE = 0.2  # leads nobody took
 UNOWNED_CONTACT = 0.55  # P(contacted) of an unowned lead, whatever the channel
 UNOWNED_FACTOR = 0.6  # an unowned lead's P(qualified | contacted) and P(won | qualified) x this
+STALE_SHARE = 0.3  # contacted leads that were neither won nor closed as lost: left open
 MATCH_DAYS = 240  # a won lead's customer places its first order at most this long after it
 LATE_SHARE = 0.12  # owned leads contacted late: 24-120 hours after they came in
 # monthly costs (RUB) per channel and campaign; exhibitions only in their months
@@ -2061,7 +2062,8 @@ def _leads(
     the two yearly shows (Prodexpo in February, WorldFood in September); the others any day.
     A deal closes 5-45 days after the first contact (won) or is lost 3-40 days after it (21
     days after the lead came in when nobody called), with a reason of :data:`LOST_REASONS` (or
-    none); deals not closed by ``as_of`` stay open (new, contacted or qualified). 5% of the
+    none); deals not closed by ``as_of`` stay open (new, contacted or qualified), and so do
+    :data:`STALE_SHARE` of the contacted leads that were not won (nobody closed them). 5% of the
     contacted leads have no ``first_contact_at`` (their status proves the contact).
 
     Won leads become real customers: each, in order of closing, takes the not yet taken
@@ -2121,7 +2123,7 @@ def _leads(
         stage = "qualified" if qualified else "contacted" if contacted else "uncontacted"
         reason = _pick(rng, LOST_REASONS[stage])
         hide = contacted and rng.random() < 0.05
-        if closed >= end:  # still open
+        if closed >= end or (contacted and not won and rng.random() < STALE_SHARE):  # open
             status, closed, reason = ("qualified" if qualified else "contacted" if contacted
                                       else "new"), None, None  # fmt: skip
         else:
