@@ -312,3 +312,36 @@ def test_empty_workspace(load):
     assert got["effect"]["evaluated"] == 0 and got["effect"]["revenue_did"] is None
     assert got["by_tier"] == [] and got["by_band"] == []
     assert [w["code"] for w in got["warnings"]] == ["loyalty_no_members"]
+
+
+def test_report_section(workspace):
+    from cxray.report.html import render_sections
+    from cxray.report.xlsx import report_sheets
+
+    with cxray.open(workspace) as ws:
+        data = ws.report("2026-06-30").value
+    assert data.loyalty["effect"]["revenue_did"] == pytest.approx(REV_DID)
+    html = render_sections(data, "loyalty", lang="en")
+    assert "id='loyalty'" in html
+    assert "55.6%" in html and "+26.58 [+11.97; +41.19]" in html  # as in the CLI
+    assert "Reward rate by tier" in html and "Only 2 of 3 members" in html
+    assert "Программа лояльности" in render_sections(data, "loyalty", lang="ru")
+    sheets = report_sheets(data)
+    figures = {r["figure"]: r["value"] for r in sheets["loyalty"]}
+    assert figures["penetration"] == pytest.approx(5 / 9)
+    assert figures["revenue_low"] == pytest.approx(REV_DID - 1.959964 * REV_SE)
+    assert [r["tier"] for r in sheets["loyalty_by_tier"]] == [None, "gold", "silver"]
+
+
+def test_report_without_members(tmp_path):
+    from cxray.report.html import render_sections
+    from cxray.report.xlsx import report_sheets
+
+    pd.DataFrame(ORDERS).to_csv(tmp_path / "orders.csv", index=False)
+    cxray.import_file("orders", tmp_path / "orders.csv", workspace=tmp_path / "ws")
+    with cxray.open(tmp_path / "ws") as ws:
+        data = ws.report("2026-06-30").value
+    html = render_sections(data, "loyalty", lang="en")
+    assert "id='loyalty'" in html and "No loyalty members on 2026-06-30" in html
+    assert "<table" not in html
+    assert "loyalty" not in report_sheets(data)

@@ -29,6 +29,7 @@ SECTIONS = (
     "opportunities",
     "cohorts",
     "activation",
+    "loyalty",
     "clv",
     "alerts",
     "communications",

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ACTIVATION_FIGURES",
+    "LOYALTY_FIGURES",
     "activation_lines",
     "activation_sentence",
     "alert_text",
@@ -36,6 +37,7 @@ __all__ = [
     "note_text",
     "notice_text",
     "offer_lines",
+    "offer_relevance_rows",
     "plan_title",
     "portfolio_sentence",
     "step_label",
@@ -493,3 +495,17 @@ def loyalty_sentence(p: dict, lang: str | None = None) -> str:
             anyway=number(e["would_have_come_back"], 0), retained=number(e["retained"]),
             share=percent(e["would_have_come_back_share"], 0),
         )  # fmt: skip
+
+
+def offer_relevance_rows(found: dict, lang: str | None = None) -> tuple[str, list[tuple]]:
+    """Offer relevance (``to_dict()`` of :class:`cxray.comms.offer_relevance.OfferRelevance`)
+    as a title and rows ``(group, count, share)``: already qualify, within reach, out of
+    reach."""
+    lang = _lang(lang)
+    value = number(found["value"], 0 if float(found["value"]).is_integer() else 2)
+    threshold = t(f"offer_threshold_{found['threshold']}", lang=lang, value=value)
+    title = t("offer_relevance_title", lang=lang, threshold=threshold)
+    params = {"reach": percent(found["reach"]), "without": number(found["without_orders"])}
+    rows = [(t(f"offer_group_{g}", lang=lang, **params), found["counts"][g], found["shares"][g])
+            for g in ("qualify", "within_reach", "out_of_reach")]  # fmt: skip
+    return title, rows

@@ -419,6 +419,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "offer_part_gain": {"en": "which gain it brings", "ru": "какую выгоду даёт"},
     "offer_part_proof": {"en": "which proof backs it", "ru": "чем это доказано"},
     "offer_title": {"en": "Offer check", "ru": "Проверка предложения"},
+    "web_offer_min_quantity": {
+        "en": "Offer from a quantity (units of the promoted items per order)",
+        "ru": "Предложение от количества (штук продвигаемых товаров в заказе)",
+    },
+    "web_offer_min_amount": {
+        "en": "or from an order amount",
+        "ru": "или от суммы заказа",
+    },
     "web_offer_message": {
         "en": "Offer text (checked for stop phrases and specifics)",
         "ru": "Текст предложения (проверяется на штампы и конкретику)",
@@ -807,6 +815,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Баланс: стандартизованные разности средних, участники против контроля",
     },
     "loyalty_col_figure": {"en": "figure", "ru": "показатель"},
+    "loyalty_window_months": {"en": "months after joining", "ru": "мес. после вступления"},
+    "loyalty_revenue_low": {
+        "en": "extra revenue per month, 95% interval low",
+        "ru": "прирост выручки в месяц, нижняя граница 95%",
+    },
+    "loyalty_revenue_high": {
+        "en": "extra revenue per month, 95% interval high",
+        "ru": "прирост выручки в месяц, верхняя граница 95%",
+    },
+    "loyalty_retention_low": {
+        "en": "extra retention, 95% interval low",
+        "ru": "прирост удержания, нижняя граница 95%",
+    },
+    "loyalty_retention_high": {
+        "en": "extra retention, 95% interval high",
+        "ru": "прирост удержания, верхняя граница 95%",
+    },
     "loyalty_col_value": {"en": "value", "ru": "значение"},
     "loyalty_col_tier": {"en": "tier", "ru": "уровень"},
     "loyalty_col_band": {"en": "spend band", "ru": "группа трат"},
@@ -1874,6 +1899,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "web_nav_rfm": {"en": "RFM", "ru": "RFM"},
     "web_nav_cohorts": {"en": "Cohorts", "ru": "Когорты"},
     "web_nav_activation": {"en": "Activation budget", "ru": "Бюджет активации"},
+    "web_nav_loyalty": {"en": "Loyalty programme", "ru": "Программа лояльности"},
     "web_nav_clv": {"en": "Customer value (CLV)", "ru": "Ценность клиента (CLV)"},
     "web_nav_alerts": {"en": "Alerts", "ru": "Сигналы"},
     "web_nav_feedback": {"en": "Voice of the customer", "ru": "Голос клиента"},
@@ -2442,6 +2468,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "xlsx_sheet_activation_budget": {"en": "activation budget", "ru": "Бюджет активации"},
     "xlsx_col_activation_budget_figure": {"en": "figure", "ru": "показатель"},
     "xlsx_col_activation_budget_value": {"en": "value", "ru": "значение"},
+    "xlsx_sheet_loyalty": {"en": "loyalty", "ru": "Лояльность"},
+    "xlsx_sheet_loyalty_by_tier": {"en": "loyalty by tier", "ru": "Лояльность по уровням"},
+    "xlsx_sheet_loyalty_by_band": {"en": "loyalty by spend band", "ru": "Лояльность по тратам"},
+    "xlsx_sheet_loyalty_balance": {"en": "loyalty balance", "ru": "Лояльность баланс"},
+    "xlsx_col_loyalty_figure": {"en": "figure", "ru": "показатель"},
+    "xlsx_col_loyalty_value": {"en": "value", "ru": "значение"},
     "xlsx_sheet_clv": {"en": "CLV", "ru": "CLV"},
     "xlsx_sheet_clv_holdout": {"en": "CLV holdout check", "ru": "CLV проверка"},
     "xlsx_sheet_clv_params": {"en": "CLV parameters", "ru": "CLV параметры"},
@@ -2648,6 +2680,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "cohort_curves": {
         "en": "Mean retention by acquisition year",
         "ru": "Средняя доля покупающих по году привлечения",
+    },
+    "sec_loyalty": {"en": "Loyalty programme", "ru": "Программа лояльности"},
+    "read_loyalty": {
+        "en": "Members among the customers active in the last 12 months and their share of "
+        "revenue; rewards accrued and redeemed as a share of the members' revenue; whether the "
+        "reward rate grows with tier and spend; and what the programme adds: members' revenue "
+        "and retention in the {months} months after joining, against non-members matched on "
+        "the 12 months before (a difference in differences).",
+        "ru": "Участники среди клиентов, активных за последние 12 мес., и их доля в выручке; "
+        "начисленные и списанные бонусы как доля выручки участников; растёт ли доля бонусов с "
+        "уровнем и тратами; и что добавляет программа: выручка и удержание участников за {months} "
+        "мес. после вступления против похожих не-участников за 12 мес. до него (разность "
+        "разностей).",
     },
     "sec_activation_budget": {
         "en": "Activation budget",

@@ -69,6 +69,7 @@ class ReportData:
     warnings: list[Notice] = field(default_factory=list)  # coverage and fit, each once
     clv_trusted: bool = True  # False: a check says not to read the CLV per customer
     budget: dict[str, Any] | None = None  # the activation budget (Session.activation, defaults)
+    loyalty: dict[str, Any] | None = None  # the loyalty programme (Session.loyalty, defaults)
 
     def to_dict(self) -> dict[str, Any]:
         """The report's headline figures as codes and numbers (the JSON twin of its summary)."""
@@ -194,6 +195,9 @@ def collect(
     grouped = session.cohorts(as_of, period="quarter")
     budget = session.activation(as_of)
 
+    step("loyalty")
+    loyalty = session.loyalty(as_of)
+
     step("clv")
     value = session.clv_fit(as_of)
     fit_checks = session.clv_checks(as_of, value)
@@ -257,6 +261,7 @@ def collect(
         by_segment=by_segment,
         clv_trusted=fit_trusted([w.code for w in fit_checks]),
         budget=budget.to_dict(),
+        loyalty=loyalty.to_dict(),
         warnings=distinct(
             [
                 *shape.warnings,

@@ -14,6 +14,8 @@ from cxray.phrases import (
     activation_sentence,
     alert_text,
     error_text,
+    loyalty_sentence,
+    loyalty_tables,
     notice_text,
     step_label,
     warning_text,
@@ -126,6 +128,7 @@ def _body(data: ReportData, tr) -> str:
         _cohorts(data, tr),
         _activation(data, tr),
         _activation_budget(data, tr),
+        _loyalty(data, tr),
         _clv(data, tr),
         _alerts(data, tr),
         _communications(data, tr),
@@ -657,6 +660,35 @@ def _activation_budget(d: ReportData, tr) -> str:
     return _section("activation-budget", tr("sec_activation_budget"), read, content)
 
 
+def _loyalty(d: ReportData, tr) -> str:
+    """The loyalty programme at the default options (``cxray loyalty``); its warnings, and
+    "no members" alone when there are none."""
+    p = d.loyalty
+    if p is None:
+        return ""
+    read = tr("read_loyalty", months=p["window_months"])
+    found = [notice_text(Notice(**w), tr.lang) for w in p["warnings"]]
+    items = "".join(f"<li>{escape(text)}</li>" for text in found)
+    content = f"<div class='warn'><ul>{items}</ul></div>" if found else ""
+    if p["penetration"]["members"]:
+        shown = loyalty_tables(p, tr.lang)
+        titles = {"figures": None, "by_tier": "loyalty_tier_title",
+                  "by_band": "loyalty_band_title", "balance": "loyalty_balance_title"}  # fmt: skip
+        for name, title in titles.items():
+            rows = shown[name]
+            if not rows:
+                continue
+            columns = list(rows[0])
+            content += f"<h3>{escape(tr(title))}</h3>" if title else ""
+            content += charts.data_table(
+                columns, [[r[c] for c in columns] for r in rows],
+                numeric=[False] + [True] * (len(columns) - 1),
+            )  # fmt: skip
+        sentence = loyalty_sentence(p, tr.lang)
+        content += f"<p>{escape(sentence)}</p>" if sentence else ""
+    return _section("loyalty", tr("sec_loyalty"), read, content)
+
+
 def _clv(d: ReportData, tr) -> str:
     if d.clv is None:
         content = escape(tr("clv_not_fitted")) + _clv_holdout(d, tr)
@@ -1116,6 +1148,7 @@ PAGES = {
     "rfm": (_rfm,),
     "cohorts": (_cohorts, _activation),
     "activation": (_activation_budget,),
+    "loyalty": (_loyalty,),
     "clv": (_clv,),
     "alerts": (_alerts,),
     "feedback": (_voice,),

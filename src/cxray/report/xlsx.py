@@ -15,7 +15,7 @@ from pathlib import Path
 import xlsxwriter
 
 from cxray.api.report import ReportData
-from cxray.phrases import ACTIVATION_FIGURES, error_text, notice_text
+from cxray.phrases import ACTIVATION_FIGURES, LOYALTY_FIGURES, error_text, notice_text
 from cxray.report.labels import value_label
 from cxray.texts import TEXTS, current_lang, t
 
@@ -60,6 +60,7 @@ def report_sheets(data: ReportData, lang: str | None = None) -> dict[str, list[d
         ]
         if data.budget
         else [],
+        **_loyalty_sheets(data.loyalty),
         "clv": data.clv.to_dict()["customers"] if data.clv and data.clv_trusted else [],
         "clv_params": data.clv.parameter_rows() if data.clv else [],
         **(
@@ -108,6 +109,22 @@ def report_sheets(data: ReportData, lang: str | None = None) -> dict[str, list[d
     }
 
 
+def _loyalty_sheets(p: dict | None) -> dict[str, list[dict]]:
+    """The loyalty programme's sheets: its figures (each estimate with its interval's bounds),
+    the reward rate by tier and by spend band, and the balance; none without members."""
+    if not p or not p["penetration"]["members"]:
+        return {}
+    figures = [{"figure": "window_months", "value": p["window_months"]}]
+    for section, key, kind in LOYALTY_FIGURES:
+        keys = [key]
+        if kind.endswith("_ci"):
+            stem = key.removesuffix("_did")
+            keys += [f"{stem}_low", f"{stem}_high"]
+        figures += [{"figure": k, "value": p[section][k]} for k in keys]
+    return {"loyalty": figures, "loyalty_by_tier": p["by_tier"],
+            "loyalty_by_band": p["by_band"], "loyalty_balance": p["balance"]}  # fmt: skip
+
+
 #: columns whose numbers keep every digit they have (Excel's General format), whatever their scale
 GENERAL = {("clv_params", "value")}
 
@@ -122,6 +139,8 @@ CODED = {
     ("campaigns", "verdict"): "verdict_",
     ("alerts", "kind"): "alert_kind_",
     ("activation_budget", "figure"): "activation_",
+    ("loyalty", "figure"): "loyalty_",
+    ("loyalty_balance", "feature"): "loyalty_feature_",
 }
 
 

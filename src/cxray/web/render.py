@@ -30,6 +30,7 @@ NAV = (
     ("/rfm", "web_nav_rfm", "view"),
     ("/cohorts", "web_nav_cohorts", "view"),
     ("/activation", "web_nav_activation", "view"),
+    ("/loyalty", "web_nav_loyalty", "view"),
     ("/clv", "web_nav_clv", "view"),
     ("/alerts", "web_nav_alerts", "view"),
     ("/feedback", "web_nav_feedback", "view"),

@@ -42,6 +42,7 @@ READS: dict[str, tuple[str, str | None, str]] = {
     "rfm": ("rfm", "customers", "view"),
     "cohorts": ("cohorts", "cohorts", "view"),
     "activation": ("activation", None, "view"),
+    "loyalty": ("loyalty", None, "view"),
     "clv": ("clv", "customers", "view"),
     "alerts": ("alerts", "alerts", "view"),
     "contacts/health": ("contacts_health", "contacts", "view"),
