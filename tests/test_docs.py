@@ -45,6 +45,8 @@ PYTHON_TWINS = {
     "rfm": ".rfm(",
     "cohorts": ".cohorts(",
     "activation": ".activation(",
+    "leads": ".leads(",
+    "loyalty": ".loyalty(",
     "offer lint": ".lint_offer(",
     "clv": ".clv(",
     "alerts": ".alerts(",
