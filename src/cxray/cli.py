@@ -1072,17 +1072,24 @@ campaign_app = _Typer(
 )
 app.add_typer(campaign_app, name="campaign")
 CampaignFile = Annotated[Path, typer.Argument(help="The campaign YAML file.")]
+Reach = Annotated[
+    float,
+    typer.Option(help="With an offer threshold: a typical order of at least this share of it is "
+                 "within reach.", min=0.01, max=0.99),
+]  # fmt: skip
 
 
 @campaign_app.command("check")
 @user_errors
-def campaign_check(file: CampaignFile, as_json: Json = False) -> None:
+def campaign_check(file: CampaignFile, reach: Reach = 0.5, as_json: Json = False) -> None:
     """Refuse a campaign whose brief is incomplete (why, target, must_not_receive,
     expected_effect, measure, client_benefit) or whose settings contradict each other; with a
-    workspace, also check that every rule's field exists."""
+    workspace, also check that every rule's field exists, and with an offer threshold show how
+    much of the audience already qualifies, is within reach or out of reach (warning when
+    under 10% are within reach or over 50% qualify). A message is linted as offer lint does."""
     if _has_workspace():
         with _open() as ws:
-            result = ws.campaign(file).check()
+            result = ws.campaign(file).check(reach=reach)
     else:
         result = cxray.campaign(file).check()
     if as_json:
@@ -1091,6 +1098,9 @@ def campaign_check(file: CampaignFile, as_json: Json = False) -> None:
     say("campaign_ok", file=file.name, campaign=result.value.id)
     for rule in result.needs_clv:
         console.print("  " + t("campaign_needs_clv", rule=rule), highlight=False)
+    show_notices(result)
+    if result.offer_relevance is not None:
+        _print_relevance(result.offer_relevance)
     if result.offer is not None:
         _print_offer(result.offer)
 
@@ -1151,14 +1161,17 @@ def offer_lint(
 
 @campaign_app.command("plan")
 @user_errors
-def campaign_plan(file: CampaignFile, as_of: AsOf = None, as_json: Json = False) -> None:
+def campaign_plan(
+    file: CampaignFile, as_of: AsOf = None, reach: Reach = 0.5, as_json: Json = False
+) -> None:
     """The audience as a waterfall from all known customers to the final list: one step per
     audience rule, per always-on exclusion (consent, promised frequency, global cap, recent
     opt-outs, dormant contacts, global control group, recent full-price buyers for discounts)
     and per custom exclusion, with the number removed; then the target/control split and its
-    balance."""
+    balance, and with an offer threshold the audience's shares that already qualify, are within
+    reach and are out of reach."""
     with _open() as ws:
-        result = ws.campaign(file).plan(parse_day(as_of, "--as-of"))
+        result = ws.campaign(file).plan(parse_day(as_of, "--as-of"), reach=reach)
     if as_json:
         print_json(result)
         return
@@ -1181,6 +1194,17 @@ def campaign_plan(file: CampaignFile, as_of: AsOf = None, as_json: Json = False)
     for note in plan.notes:
         console.print("  " + note_text(note), highlight=False)
     show_balance(plan.balance)
+    if result.offer_relevance is not None:
+        _print_relevance(result.offer_relevance)
+
+
+def _print_relevance(found: dict) -> None:
+    from cxray.phrases import offer_relevance_rows
+
+    title, rows = offer_relevance_rows(found)
+    share = t("col_share")
+    show_table([{t("col_group"): group, t("col_customers"): count, share: value}
+                for group, count, value in rows], title=title, formats={share: ".1%"})  # fmt: skip
 
 
 @campaign_app.command("export")

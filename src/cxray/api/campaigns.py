@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from cxray.api.outputs import output_folder
 from cxray.api.results import Notice, Result
 from cxray.comms.campaign import Campaign, check_campaign, load_campaign
+from cxray.comms.offer_relevance import REACH
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.api.base import SessionBase
@@ -58,24 +59,33 @@ class CampaignSession:
         # no status: checking compiles the rules without running a query
         return check_rules(self.campaign, self._session().tables(), as_of=as_of)
 
-    def check(self) -> Result:
+    def check(self, *, reach: float = REACH) -> Result:
         """The brief is complete, the settings agree and (with a workspace) every rule's field
-        exists; ``needs_clv`` lists the rules that need the CLV models fitted."""
-        need_clv: list[str] = []
-        if self.session is not None:
-            need_clv = self._needs_clv(self.session.resolve_as_of(None, reads=READS))
+        exists; ``needs_clv`` lists the rules that need the CLV models fitted; ``offer`` is the
+        lint of the campaign's ``message``. With a workspace and an offer threshold, the plan's
+        ``offer_relevance`` too, and its warnings (few within ``reach``, most qualify)."""
         from cxray.api.offers import campaign_offer
 
+        need_clv: list[str] = []
+        relevance, warnings = None, []
+        if self.session is not None:
+            need_clv = self._needs_clv(self.session.resolve_as_of(None, reads=READS))
+            if self.campaign.offer is not None:
+                planned = self.plan(reach=reach)
+                relevance, warnings = planned.offer_relevance, planned.warnings
         payload = {"ok": True, "campaign": self.campaign.to_dict(), "needs_clv": need_clv,
-                   "offer": campaign_offer(self.campaign, self.session)}  # fmt: skip
-        return Result("campaign_check", payload, value=self.campaign)
+                   "offer": campaign_offer(self.campaign, self.session),
+                   "offer_relevance": relevance}  # fmt: skip
+        return Result("campaign_check", payload, value=self.campaign, warnings=warnings)
 
-    def plan(self, as_of: DateLike = None) -> Result:
+    def plan(self, as_of: DateLike = None, *, reach: float = REACH) -> Result:
         """The audience waterfall at ``as_of``: every audience rule, always-on exclusion and
         custom exclusion with the number removed, then the target / control split and its
         balance (CLV is fitted only when a rule needs it). The global control share and the
         extra channel spellings are the workspace's settings ``global_control_share`` and
-        ``channel_synonyms``."""
+        ``channel_synonyms``. With an offer threshold, ``offer_relevance``: the audience's
+        shares that already qualify, are within ``reach`` (a share of the threshold) and are out
+        of reach (:mod:`cxray.comms.offer_relevance`), with its warnings; None without one."""
         from cxray.comms.plan import plan_campaign
 
         session = self._session()
@@ -87,8 +97,26 @@ class CampaignSession:
             global_control_share=session._setting("global_control_share"),
             channel_synonyms=session._channel_synonyms(),
         )  # fmt: skip
+        relevance = self._relevance(plan, reach)
+        warnings = [Notice(code) for code in relevance["warnings"]] if relevance else []
         steps = [s.to_dict() for s in plan.steps]
-        return Result("campaign_plan", plan.to_dict(), {"steps": steps}, value=plan, as_of=day)
+        payload = {**plan.to_dict(), "offer_relevance": relevance}
+        return Result("campaign_plan", payload, {"steps": steps}, value=plan, as_of=day,
+                      warnings=warnings)  # fmt: skip
+
+    def _relevance(self, plan: Any, reach: float) -> dict[str, Any] | None:
+        from cxray.comms.offer_relevance import offer_relevance
+
+        c = self.campaign
+        if c.offer is None:
+            return None
+        tables = self._session().tables()
+        found = offer_relevance(
+            tables["orders"], tables["products"], plan.final_ids, as_of=plan.as_of,
+            threshold=c.offer[0], value=c.offer[1], skus=c.promoted_skus,
+            lines=c.promoted_lines, reach=reach,
+        )  # fmt: skip
+        return found.to_dict()
 
     def export(self, out: str | Path, as_of: DateLike = None, *, force: bool = False) -> Result:
         """Plan, then write ``<id>-target.csv`` (customer, contact, channel address) and

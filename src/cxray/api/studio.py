@@ -231,7 +231,7 @@ class StudioSession:
                     parse_rule(text, where=f"{source}, {key}[{i + 1}]: ")
                 except CxrayError as err:
                     errors.append(_error(err, f"{key}[{i + 1}]"))
-        plan = None
+        plan = relevance = None
         try:
             checked = check_campaign(dict(campaign), source)
         except CxrayError as err:
@@ -240,12 +240,14 @@ class StudioSession:
             checked = None
         if checked is not None:
             try:
-                plan = self._plan(_file_fields(checked), as_of)
+                planned = self.session.campaign(_file_fields(checked)).plan(self._day(as_of))
+                plan, relevance = planned.value, planned.offer_relevance
             except CxrayError as err:
                 errors.append(_error(err, None))
         offer = campaign_offer(checked, self.session) if checked is not None else None
         payload = {"ok": not errors, "errors": errors, "offer": offer,
-                   "plan": plan.to_dict() if plan is not None else None}  # fmt: skip
+                   "plan": plan.to_dict() if plan is not None else None,
+                   "offer_relevance": relevance}  # fmt: skip
         return Result("campaign_preview", payload, value=plan)
 
     def history(self, name: str) -> Result:

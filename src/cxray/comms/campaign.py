@@ -34,6 +34,8 @@ The format (see ``docs/campaign-format.md``)::
       recent_optout_days: 180
       dormant_after: 5
       full_price_days: 30
+    offer:                            # optional: one threshold of the offer
+      min_quantity: 16                #   units of the promoted items in one order (or min_amount)
     message: "Скидка 7% ..."          # optional: the offer's text, linted (cxray.comms.offer_lint)
 
 The share of the persistent global control group is not a campaign's to choose: it is the
@@ -112,6 +114,7 @@ CAMPAIGN_KEYS: tuple[str, ...] = (
     "exclusions",
     "holdout",
     "limits",
+    "offer",
     "message",
 )
 BRIEF_KEYS: tuple[str, ...] = (
@@ -133,6 +136,8 @@ LIMIT_KEYS: tuple[str, ...] = (
     "full_price_days",
 )
 GLOBAL_CAP_KEYS: tuple[str, ...] = ("sends", "days")
+OFFER_KEYS: tuple[str, ...] = ("min_quantity", "min_amount")
+"""An offer's threshold, one of them (:mod:`cxray.comms.offer_relevance`)."""
 METRICS: tuple[str, ...] = ("conversion", "revenue")
 SCOPES: tuple[str, ...] = ("promoted", "all")
 WORKSPACE_KEYS: tuple[str, ...] = ("global_control_share",)
@@ -212,6 +217,8 @@ class Campaign:
     audience: tuple[Rule, ...] = ()
     exclusions: tuple[Rule, ...] = ()
     limits: Limits = Limits()
+    # the offer's threshold (OFFER_KEYS name, value), checked against the audience's orders
+    offer: tuple[str, float] | None = None
     message: str | None = None  # the offer's text, linted by cxray.comms.offer_lint
     source: str = ""
 
@@ -255,6 +262,7 @@ class Campaign:
                 "dormant_after": self.limits.dormant_after,
                 "full_price_days": self.limits.full_price_days,
             },
+            "offer": {self.offer[0]: self.offer[1]} if self.offer else None,
             "message": self.message,
             "source": self.source,
         }
@@ -445,6 +453,22 @@ class _Checker:
             ),
         )
 
+    def offer(self, value: object, *, promotes: bool) -> tuple[str, float] | None:
+        """The offer's one threshold (``min_quantity`` needs promoted SKUs or lines)."""
+        if value is None:
+            return None
+        data = self.mapping(value, "offer")
+        self.known_keys(data, OFFER_KEYS, "offer")
+        given = [(k, data[k]) for k in OFFER_KEYS if data.get(k) is not None]
+        if len(given) != 1:
+            raise self.error("campaign_offer_one_threshold")
+        key, number = given[0]
+        if not _is_number(number) or not number > 0:
+            raise self.error("campaign_bad_offer", field=key, value=_shown(number))
+        if key == "min_quantity" and not promotes:
+            raise self.error("campaign_offer_quantity_without_promoted")
+        return key, float(number)
+
 
 def check_campaign(data: object, source: str = "<campaign>") -> Campaign:
     """Check a parsed campaign mapping (the YAML document) and return the :class:`Campaign`.
@@ -499,6 +523,7 @@ def check_campaign(data: object, source: str = "<campaign>") -> Campaign:
 
     limits = check.limits(data.get("limits"))
     message = check.text(data.get("message"), "message", required=False)
+    offer = check.offer(data.get("offer"), promotes=bool(skus or lines))
     audience = check.rules(data.get("audience"), "audience")
     exclusions = check.rules(data.get("exclusions"), "exclusions")
     for rule in exclusions:
@@ -523,6 +548,7 @@ def check_campaign(data: object, source: str = "<campaign>") -> Campaign:
         audience=audience,
         exclusions=exclusions,
         limits=limits,
+        offer=offer,
         message=message,
         source=source,
     )

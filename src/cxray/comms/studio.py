@@ -198,6 +198,8 @@ def campaign_yaml(campaign: Mapping[str, Any]) -> str:
             out[key] = rules
     out["holdout"] = campaign["holdout"]
     out["limits"] = campaign["limits"]
+    if campaign.get("offer"):
+        out["offer"] = dict(campaign["offer"])
     if campaign.get("message"):
         out["message"] = campaign["message"]
     text = yaml.dump(out, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6,

@@ -10,6 +10,7 @@ from typing import Any
 
 BRIEF_TEXTS = ("why", "target", "must_not_receive", "expected_effect", "client_benefit")
 LIMIT_FIELDS = ("recent_optout_days", "dormant_after", "full_price_days")
+OFFER_FIELDS = ("min_quantity", "min_amount")
 DEFAULTS = {
     "metric": "conversion", "window_days": "30", "scope": "all", "holdout": "0.2",
     "cap_sends": "4", "cap_days": "30", "recent_optout_days": "180", "dormant_after": "5",
@@ -40,6 +41,12 @@ def _number(form: Mapping[str, Any], key: str) -> Any:
     return value
 
 
+def _offer(form: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The offer's threshold fields that are filled (none: no offer)."""
+    given = {key: _number(form, key) for key in OFFER_FIELDS}
+    return {key: value for key, value in given.items() if value is not None} or None
+
+
 def form_campaign(form: Mapping[str, Any]) -> dict[str, Any]:
     """The posted form as a campaign mapping in the file's shape."""
     brief: dict[str, Any] = {key: _text(form, key) for key in BRIEF_TEXTS}
@@ -56,7 +63,7 @@ def form_campaign(form: Mapping[str, Any]) -> dict[str, Any]:
         "discount": str(form.get("discount") or "") in ("on", "true", "1"),
         "audience": _lines(form, "audience"), "exclusions": _lines(form, "exclusions"),
         "holdout": _number(form, "holdout"), "limits": limits,
-        "message": _text(form, "message"),
+        "offer": _offer(form), "message": _text(form, "message"),
     }  # fmt: skip
 
 
@@ -89,6 +96,7 @@ def campaign_form(campaign: Any) -> dict[str, str]:
                   cap_sends=_get(campaign, "limits", "global_cap", "sends"),
                   cap_days=_get(campaign, "limits", "global_cap", "days"))  # fmt: skip
     values.update({key: _get(campaign, "limits", key) for key in LIMIT_FIELDS})
+    values.update({key: _get(campaign, "offer", key) for key in OFFER_FIELDS})
     shown = {key: _shown(value) for key, value in values.items()}
     for key, default in DEFAULTS.items():  # a file leaving a default out shows the default
         if not shown.get(key) and key not in ("channel",):

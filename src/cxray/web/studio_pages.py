@@ -17,11 +17,13 @@ from cxray.phrases import (
     measurement_sentence,
     note_text,
     offer_lines,
+    offer_relevance_rows,
     portfolio_sentence,
     step_label,
 )
 from cxray.report import charts
 from cxray.report.html import measurement_html
+from cxray.texts import t
 from cxray.web.access import User, check_csrf, page_access
 from cxray.web.campaign_form import DEFAULTS, campaign_form, form_campaign
 from cxray.web.render import render_page
@@ -48,8 +50,12 @@ def _checked(request: Request, user: User, campaign: dict[str, Any], name: str |
     errors = [CxrayError(e["code"], **e["params"]).message(user.lang)
               for e in preview.to_dict()["errors"]]  # fmt: skip
     plan = preview.value
-    offer = preview.to_dict()["offer"]
-    offer = offer_lines(offer, user.lang) if offer is not None else []
+    shown = preview.to_dict()
+    offer = offer_lines(shown["offer"], user.lang) if shown["offer"] is not None else []
+    relevance = shown["offer_relevance"]
+    relevance = offer_relevance_rows(relevance, user.lang) if relevance is not None else None
+    warned = [t(code, lang=user.lang) for code in (shown["offer_relevance"] or {}).get(
+        "warnings", [])]  # fmt: skip
     steps, notes = [], []
     if plan is not None:
         top = math.log1p(max(plan.candidates, 1))
@@ -58,7 +64,8 @@ def _checked(request: Request, user: User, campaign: dict[str, Any], name: str |
                   "width": 100 * math.log1p(step.after) / top} for step in plan.steps]  # fmt: skip
         notes = [note_text(n, user.lang) for n in plan.notes]
     return render_page(request, user, "campaign_check.html", errors=errors, plan=plan,
-                       steps=steps, notes=notes, offer=offer).body.decode()  # fmt: skip
+                       steps=steps, notes=notes, offer=offer, relevance=relevance,
+                       warned=warned).body.decode()  # fmt: skip
 
 
 def _editor(
