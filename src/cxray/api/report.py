@@ -32,6 +32,7 @@ class CampaignResult:
 
     campaign: Any
     plan: Any = None
+    relevance: dict[str, Any] | None = None  # the plan's offer relevance (an offer threshold)
     measurement: Any = None
     error: CxrayError | ValueError | None = None  # shown with cxray.phrases.error_text
 
@@ -70,6 +71,7 @@ class ReportData:
     clv_trusted: bool = True  # False: a check says not to read the CLV per customer
     budget: dict[str, Any] | None = None  # the activation budget (Session.activation, defaults)
     loyalty: dict[str, Any] | None = None  # the loyalty programme (Session.loyalty, defaults)
+    leads: dict[str, Any] | None = None  # the lead funnel and CAC (Session.leads, defaults)
 
     def to_dict(self) -> dict[str, Any]:
         """The report's headline figures as codes and numbers (the JSON twin of its summary)."""
@@ -125,7 +127,9 @@ def campaign_results(
         campaign = handle.campaign
         try:
             if campaign.start is None or campaign.start > as_of:
-                results.append(CampaignResult(campaign, plan=handle.plan(as_of).value))
+                planned = handle.plan(as_of)
+                results.append(CampaignResult(campaign, plan=planned.value,
+                                              relevance=planned.offer_relevance))  # fmt: skip
             else:
                 results.append(CampaignResult(campaign, measurement=handle.measure(as_of).value))
         except (CxrayError, ValueError) as err:
@@ -198,6 +202,9 @@ def collect(
     step("loyalty")
     loyalty = session.loyalty(as_of)
 
+    step("leads")
+    leads = session.leads(as_of)
+
     step("clv")
     value = session.clv_fit(as_of)
     fit_checks = session.clv_checks(as_of, value)
@@ -262,6 +269,7 @@ def collect(
         clv_trusted=fit_trusted([w.code for w in fit_checks]),
         budget=budget.to_dict(),
         loyalty=loyalty.to_dict(),
+        leads=leads.to_dict(),
         warnings=distinct(
             [
                 *shape.warnings,

@@ -14,9 +14,12 @@ from cxray.phrases import (
     activation_sentence,
     alert_text,
     error_text,
+    leads_sentence,
+    leads_tables,
     loyalty_sentence,
     loyalty_tables,
     notice_text,
+    offer_relevance_rows,
     step_label,
     warning_text,
 )
@@ -129,6 +132,7 @@ def _body(data: ReportData, tr) -> str:
         _activation(data, tr),
         _activation_budget(data, tr),
         _loyalty(data, tr),
+        _leads(data, tr),
         _clv(data, tr),
         _alerts(data, tr),
         _communications(data, tr),
@@ -689,6 +693,40 @@ def _loyalty(d: ReportData, tr) -> str:
     return _section("loyalty", tr("sec_loyalty"), read, content)
 
 
+def _leads(d: ReportData, tr) -> str:
+    """The lead funnel by channel, speed and ownership, CPL / CAC, payback and lost reasons at
+    the default options (``cxray leads``); without leads, the warning that says so (and the
+    costs, when there are any)."""
+    p = d.leads
+    if p is None:
+        return ""
+    read = tr("read_leads", sla_hours=f"{p['sla_hours']:g}", margin=percent(p["margin"]))
+    found = [notice_text(Notice(**w), tr.lang) for w in p["warnings"]]
+    items = "".join(f"<li>{escape(text)}</li>" for text in found)
+    content = f"<div class='warn'><ul>{items}</ul></div>" if found else ""
+    shown = leads_tables(p, tr.lang)
+    titles = {
+        "funnel": tr("leads_funnel_title", by=tr(f"leads_by_{p['by']}"), as_of=p["as_of"]),
+        "speed": tr("leads_speed_title", sla_hours=f"{p['sla_hours']:g}"),
+        "costs": tr("leads_costs_title"),
+        "payback": tr("leads_payback_title", margin=f"{p['margin']:g}"),
+        "lost_reasons": tr("leads_lost_title"),
+    }
+    for name, title in titles.items():
+        rows = shown[name]
+        if not rows:
+            continue
+        columns = list(rows[0])
+        content += f"<h3>{escape(title)}</h3>"
+        content += charts.data_table(
+            columns, [[r[c] for c in columns] for r in rows],
+            numeric=[False] + [True] * (len(columns) - 1),
+        )  # fmt: skip
+    sentence = leads_sentence(p, tr.lang)
+    content += f"<p>{escape(sentence)}</p>" if sentence else ""
+    return _section("leads", tr("sec_leads"), read, content)
+
+
 def _clv(d: ReportData, tr) -> str:
     if d.clv is None:
         content = escape(tr("clv_not_fitted")) + _clv_holdout(d, tr)
@@ -917,7 +955,8 @@ def _communications(d: ReportData, tr) -> str:
         why = f"<p class='note'>{escape(tr('campaign_why', why=brief.why))}</p>"
         if item.plan is not None:
             title = escape(tr("campaign_planned", campaign=name))
-            parts.append(f"<h3>{title}</h3>{why}{plan_html(item.plan, tr.lang)}")
+            relevance = relevance_html(item.relevance, tr.lang) if item.relevance else ""
+            parts.append(f"<h3>{title}</h3>{why}{plan_html(item.plan, tr.lang)}{relevance}")
         else:
             title = escape(tr("campaign_measured", campaign=name))
             parts.append(f"<h3>{title}</h3>{why}{measurement_html(item.measurement, tr.lang)}")
@@ -940,6 +979,18 @@ def plan_html(plan: Any, lang: str) -> str:
         )
         split = tr("plan_split", target=len(plan.target_ids), control=len(plan.control_ids))
     return f"{chart}<p>{escape(split)}</p>"
+
+
+def relevance_html(found: dict, lang: str) -> str:
+    """An offer threshold's three shares of the audience (and its warnings), in ``lang``."""
+    tr = _translator(None, lang)
+    with charts.numbers_in(lang):
+        title, rows = offer_relevance_rows(found, lang)
+        shown = [(group, number(count), percent(share, 1)) for group, count, share in rows]
+        table = charts.data_table([tr("col_group"), tr("col_customers"), tr("col_share")], shown,
+                                  numeric=[False, True, True])  # fmt: skip
+    warned = "".join(f"<p class='down'>{escape(tr(code))}</p>" for code in found["warnings"])
+    return f"<h4>{escape(title)}</h4>{table}{warned}"
 
 
 def measurement_html(m: Any, lang: str) -> str:
@@ -1149,6 +1200,7 @@ PAGES = {
     "cohorts": (_cohorts, _activation),
     "activation": (_activation_budget,),
     "loyalty": (_loyalty,),
+    "leads": (_leads,),
     "clv": (_clv,),
     "alerts": (_alerts,),
     "feedback": (_voice,),
