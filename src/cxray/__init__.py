@@ -11,10 +11,11 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-from cxray.api import campaign, demo, import_file, init, lint_offer, open  # noqa: E402,A004
+from cxray.api import campaign, demo, import_file, init, initiative, lint_offer, open  # noqa: E402,A004
 
 __all__ = [
-    "Result", "Session", "__version__", "campaign", "demo", "import_file", "init", "lint_offer",
+    "Result", "Session", "__version__", "campaign", "demo", "import_file", "init", "initiative",
+    "lint_offer",
     "open",
 ]  # fmt: skip
 

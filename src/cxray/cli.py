@@ -1912,6 +1912,111 @@ def audit(
                formats=_WHEN)  # fmt: skip
 
 
+# --- CX initiatives -------------------------------------------------------------------------
+
+initiative_app = _Typer(
+    help="CX initiatives as a portfolio: check an initiative file (docs/initiative-format.md).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(initiative_app, name="initiative")
+
+
+@initiative_app.command("check")
+@user_errors
+def initiative_check(
+    file: Annotated[Path, typer.Argument(help="The initiative YAML file.")], as_json: Json = False
+) -> None:
+    """Refuse an initiative file that is incomplete (id, name, type, owner, start, costs,
+    expected_effect, target, affected; unlocks for enabling, value_per_unit for cost) or
+    contradictory (end before start, rules and a touchpoint, a metric of another type, a target
+    change in the wrong direction); with a workspace, also check the rules' fields and count the
+    affected customers on the start date."""
+    if _has_workspace():
+        with _open() as ws:
+            result = ws.initiative(file).check()
+    else:
+        result = cxray.initiative(file).check()
+    if as_json:
+        print_json(result)
+        return
+    found = result.value
+    say(
+        "initiative_ok",
+        file=file.name,
+        initiative=found.id,
+        type=t(f"initiative_type_{found.type}"),
+    )
+    if result.customers is not None:
+        console.print("  " + t("initiative_customers", n=result.customers), highlight=False)
+
+
+def _interval(value: float | None, low: float | None, high: float | None, spec: str) -> str:
+    if value is None:
+        return ""
+    if low is None or high is None:
+        return format(value, spec)
+    return f"{format(value, spec)} [{format(low, spec)}; {format(high, spec)}]"
+
+
+@app.command()
+@user_errors
+def initiatives(
+    as_of: AsOf = None,
+    margin: Annotated[
+        float, typer.Option(help="Margin as a share of the net amount (0.3 = 30%).")
+    ] = 0.3,
+    as_json: Json = False,
+) -> None:
+    """The CX initiatives of the workspace's initiatives/ folder judged as a portfolio: each
+    one's metric for affected against unaffected customers (or touchpoints) as a difference in
+    differences against the 12 months before its start (95% interval, months observed), its
+    incremental margin, cost, ROI and payback month; then the portfolio line: total cost, total
+    effect with its interval, ROI over the last 12 months and the initiatives too young to judge
+    (observed for fewer than 12 months, each also warned about)."""
+    with _open() as ws:
+        result = ws.initiatives(parse_day(as_of, "--as-of"), margin=margin)
+    if as_json:
+        print_json(result)
+        return
+    show_as_of(result)
+    show_notices(result)
+    rows = []
+    for r in result.initiatives:
+        spec = ".3f" if r["type"] == "enabling" or r["metric"] not in ("nps",) else ".1f"
+        if r["type"] == "enabling":
+            effect = _interval(r["change"], None, None, "+.1%") if r["change"] is not None else ""
+        else:
+            effect = _interval(r["did"], r["did_low"], r["did_high"], spec)
+        rows.append({
+            t("col_initiative"): r["id"],
+            t("col_type"): t(f"initiative_type_{r['type']}"),
+            t("col_metric"): r["metric"],
+            t("col_months"): r["months"],
+            t("col_did"): effect,
+            t("col_margin_effect"): _interval(
+                r["margin"], r["margin_low"], r["margin_high"], ",.0f"
+            ),
+            t("col_cost"): r["cost"],
+            t("col_roi"): r["roi"],
+            t("col_payback_month"): r["payback_month"],
+        })  # fmt: skip
+    show_table(
+        rows,
+        formats={t("col_months"): ".1f", t("col_cost"): ",.0f", t("col_roi"): ".0%"},
+        title=t("initiatives_title", margin=result.margin),
+    )
+    p = result.portfolio
+    console.print(
+        t("initiatives_portfolio", n=p["initiatives"], cost=p["total_cost"],
+          effect=_interval(p["total_effect"], p["total_effect_low"], p["total_effect_high"],
+                           ",.0f") or "-",
+          roi="-" if p["roi_12m"] is None else format(p["roi_12m"], ".0%"),
+          young=", ".join(p["young"]) or "-"),
+        highlight=False,
+    )  # fmt: skip
+
+
 # --- the web workspace ----------------------------------------------------------------------
 
 

@@ -1083,6 +1083,133 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No campaign file {file}.yaml in the workspace's campaigns folder",
         "ru": "В папке campaigns рабочей области нет файла кампании {file}.yaml",
     },
+    # --- initiatives -------------------------------------------------------------------------
+    "initiative_not_mapping": {
+        "en": "{file}: an initiative file must be a YAML mapping (key: value lines), got {got}",
+        "ru": "{file}: файл инициативы должен быть YAML-словарём (строки «ключ: значение»), "
+        "получено {got}",
+    },
+    "initiative_incomplete": {
+        "en": "{file}: the initiative is incomplete; missing: {fields}",
+        "ru": "{file}: инициатива заполнена не полностью; не хватает: {fields}",
+    },
+    "initiative_bad_type": {
+        "en": "{file}: type {value} is unknown; known types: {known}",
+        "ru": "{file}: неизвестный тип {value}; допустимые типы: {known}",
+    },
+    "initiative_end_before_start": {
+        "en": "{file}: end {end} is before start {start}",
+        "ru": "{file}: окончание {end} раньше начала {start}",
+    },
+    "initiative_bad_amount": {
+        "en": "{file}: {field} must be a number of at least 0, got {value}",
+        "ru": "{file}: {field} должно быть числом не меньше 0, получено {value}",
+    },
+    "initiative_enabling_unlocks": {
+        "en": "{file}: an enabling initiative must name the metric it unlocks (unlocks: one of "
+        "{known})",
+        "ru": "{file}: инициатива-фундамент должна назвать метрику, которую она открывает "
+        "(unlocks: одна из {known})",
+    },
+    "initiative_bad_metric": {
+        "en": "{file}: {field} '{value}' is not a metric of a {type} initiative; known: {known}",
+        "ru": "{file}: {field} '{value}' — не метрика инициативы типа {type}; допустимые: {known}",
+    },
+    "initiative_enabling_affected": {
+        "en": "{file}: an enabling initiative has no affected group (it is measured before "
+        "against after, without a control group); remove affected",
+        "ru": "{file}: у инициативы-фундамента нет затронутой группы (она измеряется как «до» "
+        "против «после», без контрольной группы); уберите affected",
+    },
+    "initiative_unlocks_not_enabling": {
+        "en": "{file}: unlocks is for enabling initiatives, not for a {type} initiative",
+        "ru": "{file}: unlocks указывается только у инициатив-фундаментов, не у типа {type}",
+    },
+    "initiative_cost_value": {
+        "en": "{file}: a cost initiative needs value_per_unit (money per contact, return or "
+        "complaint avoided)",
+        "ru": "{file}: инициативе снижения затрат нужен value_per_unit (деньги за каждое "
+        "избежанное обращение, возврат или жалобу)",
+    },
+    "initiative_value_not_cost": {
+        "en": "{file}: value_per_unit is for cost initiatives, not for a {type} initiative",
+        "ru": "{file}: value_per_unit указывается только у инициатив снижения затрат, "
+        "не у типа {type}",
+    },
+    "initiative_bad_change": {
+        "en": "{file}: target.change must be a number, got {value}",
+        "ru": "{file}: target.change должно быть числом, получено {value}",
+    },
+    "initiative_wrong_direction": {
+        "en": "{file}: a {type} initiative expecting {metric} to change by {change:+g} "
+        "contradicts its type (it should move the other way)",
+        "ru": "{file}: инициатива типа {type}, ожидающая изменения {metric} на {change:+g}, "
+        "противоречит своему типу (метрика должна двигаться в другую сторону)",
+    },
+    "initiative_kind_not_contacts": {
+        "en": "{file}: target.kind names the kind of contacts; the metric {metric} has none",
+        "ru": "{file}: target.kind задаёт вид обращений; у метрики {metric} его нет",
+    },
+    "initiative_touchpoint_and_rules": {
+        "en": "{file}: affected names both customers and a touchpoint; give one of them",
+        "ru": "{file}: в affected указаны и клиенты, и точка контакта; оставьте что-то одно",
+    },
+    "initiative_touchpoint_not_satisfaction": {
+        "en": "{file}: a touchpoint measures satisfaction answers; a {type} initiative needs "
+        "affected customers (rules)",
+        "ru": "{file}: точка контакта измеряет ответы об удовлетворённости; инициативе типа "
+        "{type} нужны затронутые клиенты (правила)",
+    },
+    "initiative_ok": {
+        "en": "{file}: initiative {initiative} ({type}) is complete",
+        "ru": "{file}: инициатива {initiative} ({type}) заполнена полностью",
+    },
+    "initiative_customers": {
+        "en": "affected customers on the start date: {n:,}",
+        "ru": "затронутых клиентов на дату начала: {n:,}",
+    },
+    "initiative_type_satisfaction": {"en": "satisfaction", "ru": "удовлетворённость"},
+    "initiative_type_cost": {"en": "cost reduction", "ru": "снижение затрат"},
+    "initiative_type_conversion": {"en": "conversion", "ru": "конверсия"},
+    "initiative_type_enabling": {"en": "enabling", "ru": "фундамент"},
+    "initiatives_title": {
+        "en": "CX initiatives (difference in differences against the 12 months before the "
+        "start, 95% intervals; margin {margin:.0%})",
+        "ru": "CX-инициативы (разность разностей к 12 месяцам до начала, 95% интервалы; "
+        "маржа {margin:.0%})",
+    },
+    "initiatives_portfolio": {
+        "en": "Portfolio: {n} initiatives, cost {cost:,.0f}, measured effect {effect}, ROI over "
+        "the last 12 months {roi}; too young to judge: {young}",
+        "ru": "Портфель: инициатив {n}, затраты {cost:,.0f}, измеренный эффект {effect}, ROI за "
+        "последние 12 месяцев {roi}; слишком молоды для оценки: {young}",
+    },
+    "initiatives_none": {
+        "en": "No initiatives: put initiative files (YAML) in the workspace's {folder}/ folder.",
+        "ru": "Инициатив нет: положите файлы инициатив (YAML) в папку {folder}/ рабочей области.",
+    },
+    "initiative_young": {
+        "en": "Initiative {id} is observed for {months} months, fewer than 12: too young to judge.",
+        "ru": "Инициатива {id} наблюдается {months} мес., меньше 12: оценивать её рано.",
+    },
+    "initiative_not_started": {
+        "en": "Initiative {id} starts on {start}, after the analysis date: not measured.",
+        "ru": "Инициатива {id} начинается {start}, после даты анализа: не измеряется.",
+    },
+    "initiative_no_data": {
+        "en": "Initiative {id}: no {metric} data in one of its four groups (affected or not, "
+        "before or after): no effect measured.",
+        "ru": "Инициатива {id}: нет данных {metric} в одной из четырёх групп (затронутые или "
+        "нет, до или после): эффект не измерен.",
+    },
+    "col_initiative": {"en": "initiative", "ru": "инициатива"},
+    "col_type": {"en": "type", "ru": "тип"},
+    "col_months": {"en": "months", "ru": "месяцев"},
+    "col_did": {"en": "effect [95%]", "ru": "эффект [95%]"},
+    "col_margin_effect": {"en": "margin [95%]", "ru": "маржа [95%]"},
+    "col_cost": {"en": "cost", "ru": "затраты"},
+    "col_roi": {"en": "ROI", "ru": "ROI"},
+    "col_payback_month": {"en": "payback month", "ru": "месяц окупаемости"},
     "campaign_not_yaml": {
         "en": "{file}: not a readable YAML file ({detail})",
         "ru": "{file}: не удаётся прочитать YAML ({detail})",
@@ -1900,6 +2027,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "web_nav_cohorts": {"en": "Cohorts", "ru": "Когорты"},
     "web_nav_activation": {"en": "Activation budget", "ru": "Бюджет активации"},
     "web_nav_loyalty": {"en": "Loyalty programme", "ru": "Программа лояльности"},
+    "web_nav_leads": {"en": "Leads and CAC", "ru": "Лиды и CAC"},
     "web_nav_clv": {"en": "Customer value (CLV)", "ru": "Ценность клиента (CLV)"},
     "web_nav_alerts": {"en": "Alerts", "ru": "Сигналы"},
     "web_nav_feedback": {"en": "Voice of the customer", "ru": "Голос клиента"},
@@ -2592,6 +2720,65 @@ TEXTS: dict[str, dict[str, str]] = {
     "xlsx_col_revenue_year_ago": {"en": "revenue a year earlier", "ru": "выручка годом ранее"},
     "xlsx_col_change": {"en": "change", "ru": "изменение"},
     "xlsx_col_change_pct": {"en": "change %", "ru": "изменение, %"},
+    "xlsx_col_group": {"en": "group", "ru": "группа"},
+    "xlsx_col_leads": {"en": "leads", "ru": "лиды"},
+    "xlsx_col_contacted": {"en": "contacted", "ru": "с контактом"},
+    "xlsx_col_qualified": {"en": "qualified", "ru": "квалифицированы"},
+    "xlsx_col_won": {"en": "won", "ru": "выиграны"},
+    "xlsx_col_lost": {"en": "lost", "ru": "потеряны"},
+    "xlsx_col_unowned": {"en": "unowned", "ru": "без ответственного"},
+    "xlsx_col_breaches": {"en": "SLA breaches", "ru": "нарушения SLA"},
+    "xlsx_col_not_due": {"en": "open, not yet due", "ru": "открыты, срок не истёк"},
+    "xlsx_col_won_customers": {"en": "won customers", "ru": "выигранные клиенты"},
+    "xlsx_col_contact_rate": {"en": "contact rate", "ru": "доля контакта"},
+    "xlsx_col_contact_low": {"en": "contact rate, low", "ru": "доля контакта, от"},
+    "xlsx_col_contact_high": {"en": "contact rate, high", "ru": "доля контакта, до"},
+    "xlsx_col_qualify_rate": {"en": "qualified / contacted", "ru": "квалиф. / контакт"},
+    "xlsx_col_qualify_low": {"en": "qualified / contacted, low", "ru": "квалиф. / контакт, от"},
+    "xlsx_col_qualify_high": {"en": "qualified / contacted, high", "ru": "квалиф. / контакт, до"},
+    "xlsx_col_win_rate": {"en": "won / qualified", "ru": "выигр. / квалиф."},
+    "xlsx_col_win_low": {"en": "won / qualified, low", "ru": "выигр. / квалиф., от"},
+    "xlsx_col_win_high": {"en": "won / qualified, high", "ru": "выигр. / квалиф., до"},
+    "xlsx_col_lead_to_won_rate": {"en": "won / leads", "ru": "выигр. / лиды"},
+    "xlsx_col_lead_to_won_low": {"en": "won / leads, low", "ru": "выигр. / лиды, от"},
+    "xlsx_col_lead_to_won_high": {"en": "won / leads, high", "ru": "выигр. / лиды, до"},
+    "xlsx_col_median_hours": {
+        "en": "median hours to first contact",
+        "ru": "медиана часов до контакта",
+    },
+    "xlsx_col_p90_hours": {"en": "p90 hours to first contact", "ru": "p90 часов до контакта"},
+    "xlsx_col_channel": {"en": "channel", "ru": "канал"},
+    "xlsx_col_cost": {"en": "cost", "ru": "затраты"},
+    "xlsx_col_cpl": {"en": "CPL (cost per lead)", "ru": "CPL (стоимость лида)"},
+    "xlsx_col_cac": {"en": "CAC (cost per won customer)", "ru": "CAC (стоимость клиента)"},
+    "xlsx_col_customers_with_orders": {"en": "customers with orders", "ru": "клиенты с заказами"},
+    "xlsx_col_margin_per_customer": {
+        "en": "margin per customer so far",
+        "ru": "маржа на клиента к дате",
+    },
+    "xlsx_col_payback_months": {"en": "payback, months", "ru": "окупаемость, мес."},
+    "xlsx_col_months_observed": {"en": "months observed", "ru": "мес. наблюдения"},
+    "xlsx_col_clv_per_customer": {"en": "CLV per customer", "ru": "CLV на клиента"},
+    "xlsx_col_clv_to_cac": {"en": "CLV / CAC", "ru": "CLV / CAC, раз"},
+    "xlsx_col_reason": {"en": "reason", "ru": "причина"},
+    "xlsx_sheet_leads_funnel": {"en": "lead funnel", "ru": "Воронка лидов"},
+    "xlsx_sheet_leads_costs": {"en": "CPL and CAC", "ru": "CPL и CAC"},
+    "xlsx_sheet_leads_costs_by_month": {"en": "CPL and CAC by month", "ru": "CPL и CAC по мес."},
+    "xlsx_sheet_leads_payback": {"en": "lead payback", "ru": "Окупаемость лидов"},
+    "xlsx_sheet_leads_lost_reasons": {"en": "lost reasons", "ru": "Причины потерь"},
+    "sec_leads": {"en": "Leads and CAC", "ru": "Лиды и CAC"},
+    "read_leads": {
+        "en": "Leads by channel through contacted, qualified and won, each rate with its 95% "
+        "interval; how fast leads are contacted and how many nobody owns or nobody called "
+        "within {sla_hours} hours; what a lead and a won customer cost per channel (offline "
+        "channels with costs only included); and how many months each channel's won customers "
+        "take to pay their CAC back from their margin (at {margin}).",
+        "ru": "Лиды по каналам: контакт, квалификация и сделка, каждая доля с 95% интервалом; "
+        "как быстро с лидами связываются, сколько лидов ни за кем не закреплено и сколько не "
+        "получили контакт за {sla_hours} ч; сколько стоят лид и выигранный клиент по каналам "
+        "(включая офлайн-каналы только с затратами); и за сколько месяцев выигранные клиенты "
+        "канала окупают свой CAC маржой (при {margin}).",
+    },
     "sec_returns": {"en": "Returns", "ru": "Возвраты"},
     "read_returns": {
         "en": "Return rate by amount in the active window ({months} months): returned amount / "

@@ -27,6 +27,7 @@ from cxray.ingest.schema import TABLES
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.api.campaigns import CampaignSession
+    from cxray.api.initiatives import InitiativeSession
     from cxray.api.results import Notice, Result
     from cxray.api.session import Session
 
@@ -37,6 +38,7 @@ __all__ = [
     "CampaignSession",
     "DateLike",
     "Events",
+    "InitiativeSession",
     "Notice",
     "Result",
     "Session",
@@ -46,6 +48,7 @@ __all__ = [
     "exists",
     "import_file",
     "init",
+    "initiative",
     "lint_offer",
     "open",
     "parse_day",
@@ -54,6 +57,7 @@ __all__ = [
 # name -> the module that defines it, imported on first use
 _LAZY = {
     "CampaignSession": "cxray.api.campaigns",
+    "InitiativeSession": "cxray.api.initiatives",
     "Notice": "cxray.api.results",
     "Result": "cxray.api.results",
     "Session": "cxray.api.session",
@@ -118,6 +122,14 @@ def campaign(source: str | Path | dict[str, Any]) -> CampaignSession:
     from cxray.api.campaigns import CampaignSession
 
     return CampaignSession(None, source)
+
+
+def initiative(source: str | Path | dict[str, Any]) -> InitiativeSession:
+    """An initiative file (or mapping) checked without a workspace:
+    ``cxray.initiative(f).check()``."""
+    from cxray.api.initiatives import InitiativeSession
+
+    return InitiativeSession(None, source)
 
 
 def lint_offer(text: str) -> Result:

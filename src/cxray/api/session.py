@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cxray.api.accounts import AccountsSession
     from cxray.api.campaigns import CampaignSession
     from cxray.api.feedback import FeedbackSession
+    from cxray.api.initiatives import InitiativeSession
     from cxray.api.studio import StudioSession
     from cxray.workspace import Progress
 
@@ -423,6 +424,27 @@ class Session(SessionBase):
             warnings.append(Notice("activation_no_second_orders", {"window_days": window_days}))
         payload = {"as_of": day, **options, **figures}
         return Result("activation", payload, {"steps": steps}, as_of=day, warnings=warnings)
+
+    def initiatives(self, as_of: DateLike = None, *, margin: float = 0.3) -> Result:
+        """The CX initiatives of the workspace's ``initiatives/`` folder judged as a portfolio
+        (:mod:`cxray.analytics.initiatives`): each one's metric for affected against unaffected
+        customers (or touchpoints) as a difference in differences against the 12 months before
+        its start, with its 95% interval and the months observed; its incremental margin
+        (``margin``: a share, default 0.3), cost, ROI and payback month; the portfolio's totals
+        and ROI over the last 12 months. ``as_of`` defaults to the latest date of the orders,
+        responses and interactions. Warns ``initiative_young`` for each initiative observed for
+        fewer than 12 months, ``initiative_not_started``, ``initiative_no_data`` and
+        ``initiatives_none`` (no files)."""
+        from cxray.api.initiatives import portfolio
+
+        return portfolio(self, as_of, margin=margin)
+
+    def initiative(self, initiative: str | Path | Mapping[str, Any]) -> InitiativeSession:
+        """An initiative file (or its parsed mapping) with ``check()``; see
+        :class:`cxray.api.initiatives.InitiativeSession`."""
+        from cxray.api.initiatives import InitiativeSession
+
+        return InitiativeSession(self, initiative)
 
     def loyalty(self, as_of: DateLike = None, *, window_months: int = 6) -> Result:
         """The loyalty programme: penetration among active customers and the members' share of

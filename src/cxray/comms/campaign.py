@@ -100,6 +100,7 @@ __all__ = [
     "Measure",
     "check_campaign",
     "load_campaign",
+    "read_yaml_file",
 ]
 
 CAMPAIGN_KEYS: tuple[str, ...] = (
@@ -554,17 +555,10 @@ def check_campaign(data: object, source: str = "<campaign>") -> Campaign:
     )
 
 
-def load_campaign(path: str | Path) -> Campaign:
-    """Read and check a campaign YAML file (see the module notes for the format).
-
-    Raises :class:`CxrayError` when the file does not exist, is not YAML, or fails
-    :func:`check_campaign`.
-
-    Example::
-
-        campaign = load_campaign("campaigns/cheese-promo.yaml")
-        print(campaign.brief.why, [r.text for r in campaign.audience])
-    """
+def read_yaml_file(path: str | Path) -> object:
+    """The parsed YAML document of a campaign or initiative file (a safe loader without
+    aliases). Raises :class:`CxrayError` when the file does not exist, is larger than
+    :data:`MAX_FILE_BYTES`, is not UTF-8 or is not YAML."""
     path = Path(path)
     source = str(path)
     if not path.is_file():
@@ -580,7 +574,7 @@ def load_campaign(path: str | Path) -> Campaign:
             "campaign_not_yaml", file=source, detail=f"not UTF-8 text: {exc}"
         ) from None
     try:
-        data = yaml.load(text, Loader=_NoAliasLoader)  # a safe loader, without aliases
+        return yaml.load(text, Loader=_NoAliasLoader)  # a safe loader, without aliases
     except ValueError as exc:  # PyYAML builds dates itself: 2026-13-01 fails there
         raise CxrayError("campaign_not_yaml", file=source, detail=str(exc)) from None
     except yaml.YAMLError as exc:
@@ -588,4 +582,17 @@ def load_campaign(path: str | Path) -> Campaign:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         detail = f"line {mark.line + 1}: {problem}" if mark is not None else problem
         raise CxrayError("campaign_not_yaml", file=source, detail=detail) from None
-    return check_campaign(data, source)
+
+
+def load_campaign(path: str | Path) -> Campaign:
+    """Read and check a campaign YAML file (see the module notes for the format).
+
+    Raises :class:`CxrayError` when the file does not exist, is not YAML, or fails
+    :func:`check_campaign`.
+
+    Example::
+
+        campaign = load_campaign("campaigns/cheese-promo.yaml")
+        print(campaign.brief.why, [r.text for r in campaign.audience])
+    """
+    return check_campaign(read_yaml_file(path), str(path))
