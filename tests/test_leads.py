@@ -349,3 +349,37 @@ def test_import_rejects_a_bad_status(tmp_path):
     result = cxray.import_file("leads", tmp_path / "leads.csv", workspace=tmp_path / "ws")
     assert (result.new, result.rejected) == (1, 1)
     assert result.first_rejects == [Reject(3, "bad_choice", "status", "maybe")]
+
+
+def test_report_section(workspace, tmp_path):
+    # the report at the default options as of 2026-03-31: the figures of the tests above
+    import openpyxl
+
+    from cxray.report.html import render_sections
+    from cxray.report.xlsx import report_sheets, write_xlsx
+
+    with cxray.open(workspace) as ws:
+        data = ws.report("2026-03-31").value
+    assert data.leads["total"]["leads"] == 12
+    html = render_sections(data, "leads", lang="en")
+    assert "id='leads'" in html
+    assert "33.3% [13.8–60.9]" in html  # all leads: 4 of 12 won, Wilson interval
+    assert "1,000" in html and "700" in html and "not yet" in html
+    assert "Лиды и CAC" in render_sections(data, "leads", lang="ru")
+    sheets = report_sheets(data)
+    assert [r["cac"] for r in sheets["leads_costs"]] == [None, 700.0, 400.0, 150.0]
+    assert sheets["leads_funnel"][-1]["leads"] == 12  # all leads last
+    book = openpyxl.load_workbook(write_xlsx(data, tmp_path / "r.xlsx", lang="ru"))
+    assert "Воронка лидов" in book.sheetnames
+
+
+def test_report_without_leads(tmp_path):
+    from cxray.report.html import render_sections
+
+    pd.DataFrame(ORDERS).to_csv(tmp_path / "orders.csv", index=False)
+    cxray.import_file("orders", tmp_path / "orders.csv", workspace=tmp_path / "ws")
+    with cxray.open(tmp_path / "ws") as ws:
+        data = ws.report("2026-03-31").value
+    html = render_sections(data, "leads", lang="en")
+    assert "id='leads'" in html and "No leads up to 2026-03-31" in html
+    assert "<table" not in html

@@ -30,6 +30,7 @@ SECTIONS = (
     "cohorts",
     "activation",
     "loyalty",
+    "leads",
     "clv",
     "alerts",
     "communications",

@@ -61,6 +61,7 @@ def report_sheets(data: ReportData, lang: str | None = None) -> dict[str, list[d
         if data.budget
         else [],
         **_loyalty_sheets(data.loyalty),
+        **_leads_sheets(data.leads),
         "clv": data.clv.to_dict()["customers"] if data.clv and data.clv_trusted else [],
         "clv_params": data.clv.parameter_rows() if data.clv else [],
         **(
@@ -123,6 +124,18 @@ def _loyalty_sheets(p: dict | None) -> dict[str, list[dict]]:
         figures += [{"figure": k, "value": p[section][k]} for k in keys]
     return {"loyalty": figures, "loyalty_by_tier": p["by_tier"],
             "loyalty_by_band": p["by_band"], "loyalty_balance": p["balance"]}  # fmt: skip
+
+
+def _leads_sheets(p: dict | None) -> dict[str, list[dict]]:
+    """The lead funnel (all leads last, as group null), CPL / CAC by channel and by channel and
+    month, payback and lost reasons; each only when it has rows."""
+    if not p:
+        return {}
+    funnel = [*p["funnel"], {"group": None, **p["total"]}] if p["funnel"] else []
+    sheets = {"leads_funnel": funnel, "leads_costs": p["costs"],
+              "leads_costs_by_month": p["costs_by_month"], "leads_payback": p["payback"],
+              "leads_lost_reasons": p["lost_reasons"]}  # fmt: skip
+    return {name: rows for name, rows in sheets.items() if rows}
 
 
 #: columns whose numbers keep every digit they have (Excel's General format), whatever their scale
