@@ -36,7 +36,7 @@ def pre(cid: str, each: float) -> list[dict]:
 AS_OF = d("2026-06-30")  # window 6 months: evaluated members joined on or before 2025-12-30
 # Members joining in July 2025: post window 2025-07-01 .. 2025-12-31 (J + 6 months excluded);
 # candidates in July: a pre-period purchase (2024-07-01 .. 2025-06-30) and never joined before
-# 2026-02-01 (the first day of August + 6 months).
+# 2025-08-01 (no member by the end of July).
 ORDERS = [
     # m1 (segment A, member 2025-07-01): pre 60 + 60 = 120; post 90 + 90 = 180
     # revenue change 180 / 6 - 120 / 12 = 30 - 10 = 20; retention 1 - 1 = 0
@@ -59,34 +59,38 @@ ORDERS = [
     # c3 (B): pre 115 + 115 = 230; post 66: change 11 - 19.167 = -8.167; retention 0
     *pre("c3", 115),
     line("c3", "2025-08-01", 66),
-    # c5 (A): like m1's stratum, but joined 2026-01-15 (before 2026-02-01): no candidate
+    # c5 (A): joined 2026-01-15, after July: a candidate, with its post-window purchase (600 on
+    # 09-05): pre 120, change 100 - 10 = 90; retention 1 - 1 = 0
     *pre("c5", 60),
     line("c5", "2025-09-05", 600),
-    # m3: joined 2026-03-01 (too recent); m4: joined 2025-07-10, left 2025-10-01 (before
-    # 2026-01-10: left early); m5: joined 2025-07-20 with no order before (without history);
+    # m3: joined 2026-03-01 (too recent); m4 (A): joined 2025-07-10, left 2025-10-01 (before
+    # 2026-01-10: left early), and no candidate either (joined before 2025-08-01) though its
+    # history is m1's; m5: joined 2025-07-20 with no order before (without history);
     # c4: no pre-period purchase (no candidate)
     line("m3", "2026-04-01", 50),
+    *pre("m4", 60),
     line("m4", "2025-08-15", 40),
     line("m5", "2025-08-01", 100),
     line("c4", "2025-08-01", 30),
 ]
 # Monetary bands: quartiles of the evaluated members' pre revenue (120, 200, 240): cuts 160,
-# 200, 220. m1 120, c1 100, c2 140 -> band 1; m2 240, c3 230 -> band 4; m6 200 -> band 3.
-# Strata: A = {m1; c1, c2}, B = {m2; c3}, C = {m6; none}: 3 evaluated, 2 matched, 1 unmatched.
-# Revenue: A: 20 - (1.667 - 11.667) / 2 = 20 + 5 = 25; B: 20 - (-8.167) = 28.167.
-# DiD = (25 + 28.167) / 2 = 26.583 (each stratum weighs n_s / N = 1 / 2).
-# Variance. Controls A: var(1.667, -11.667) = 13.333^2 / 2 = 88.889. Member A (alone): both
-# groups around their own means, (0 + 88.889) / (3 - 2) = 88.889. Stratum B holds 2 customers:
-# pooled within strata. Members: 2 rows - 2 strata = 0 degrees of freedom -> their overall
-# variance, var(20, 20) = 0; controls: 88.889 / (3 - 2) = 88.889.
-# SE^2 = 1/4 (88.889 + 88.889 / 2) + 1/4 (0 + 88.889 / 1) = 33.333 + 22.222 = 55.556.
-# Retention: A: 0 - (0 - 1) / 2 = 0.5; B: 0 - 0 = 0; DiD 0.25. Controls A var(0, -1) = 0.5,
-# member A 0.5 / 1; B: members 0, controls pooled 0.5:
-# SE^2 = 1/4 (0.5 + 0.5 / 2) + 1/4 (0 + 0.5) = 0.1875 + 0.125 = 0.3125.
-# Retained evaluated members: m1, m2 = 2; would have come back anyway 2 - 0.25 x 3 = 1.25
-# (share 1.25 / 2 = 0.625).
-REV_DID = (25 + (20 - (11 - 230 / 12))) / 2
-REV_SE = math.sqrt(800 / 9 * 5 / 8)  # 55.556 = 88.889 x (1/4 x 3/2 + 1/4)
+# 200, 220. m1 120, c1 100, c2 140, c5 120 -> band 1; m2 240, c3 230 -> band 4; m6 200 -> 3.
+# Strata: A = {m1; c1, c2, c5}, B = {m2; c3}, C = {m6; none}: 3 evaluated, 2 matched.
+# Revenue: A: 20 - (5/3 - 35/3 + 90) / 3 = 20 - 80/3 = -6.667; B: 20 - (-8.167) = 28.167.
+# DiD = (-6.667 + 28.167) / 2 = 10.75 (each stratum weighs n_s / N = 1 / 2).
+# Variance. Controls A: deviations from 80/3: -25, -115/3, 190/3; squares 625 + 13225/9 +
+# 36100/9 = 54950/9; variance 27475/9 = 3052.78. Member A (alone): both groups around their own
+# means, (0 + 54950/9) / (4 - 2) = 3052.78. Stratum B holds 2 customers: pooled within strata.
+# Members: 2 rows - 2 strata = 0 degrees of freedom -> their overall variance, var(20, 20) = 0;
+# controls: (54950/9 + 0) / (4 - 2) = 3052.78.
+# SE^2 = 1/4 (3052.78 + 3052.78 / 3) + 1/4 (0 + 3052.78) = 3052.78 x 7/12 = 1780.79; SE 42.2.
+# Retention: A: 0 - (0 - 1 + 0) / 3 = 1/3; B: 0 - 0 = 0; DiD 1/6. Controls A: var(0, -1, 0)
+# = 1/3 (squares 2/3); member A (2/3) / 2 = 1/3; B: members 0, controls pooled (2/3) / 2 = 1/3:
+# SE^2 = 1/4 (1/3 + 1/9) + 1/4 (0 + 1/3) = 1/9 + 1/12 = 7/36.
+# Retained evaluated members: m1, m2 = 2; would have come back anyway 2 - 1/6 x 3 = 1.5
+# (share 1.5 / 2 = 0.75).
+REV_DID = (20 - 80 / 3 + 20 - (11 - 230 / 12)) / 2
+REV_SE = math.sqrt(27475 / 9 * 7 / 12)
 
 MEMBERS = [
     {"customer_id": "m1", "joined_at": d("2025-07-01"), "tier": "gold"},
@@ -100,7 +104,7 @@ MEMBERS = [
 CUSTOMERS = [
     {"customer_id": c, "segment": s}
     for c, s in (("m1", "A"), ("m2", "B"), ("m6", "C"), ("c1", "A"), ("c2", "A"), ("c3", "B"))
-    + (("c5", "A"),)
+    + (("c5", "A"), ("m4", "A"))
 ]
 
 
@@ -189,9 +193,9 @@ def test_reward_rate_by_tier_and_band(tables):
 def test_matched_did(tables):
     frame, counts = effect_frame(tables)
     assert counts == {"members": 7, "too_recent": 2, "left_early": 1}
-    # m5 has no history: 3 evaluated members; candidates c1, c2, c3 (c5 joined too early)
+    # m5 has no history: 3 evaluated members; candidates c1, c2, c3, c5 (m4 joined in July)
     assert sorted(frame.loc[frame.member, "customer_id"]) == ["m1", "m2", "m6"]
-    assert sorted(frame.loc[~frame.member, "customer_id"]) == ["c1", "c2", "c3"]
+    assert sorted(frame.loc[~frame.member, "customer_id"]) == ["c1", "c2", "c3", "c5"]
     by_id = frame.set_index("customer_id")
     assert by_id.loc["m2", "revenue_change"] == pytest.approx(20)
     assert by_id.loc["c3", "revenue_change"] == pytest.approx(11 - 230 / 12)
@@ -199,26 +203,28 @@ def test_matched_did(tables):
     assert (by_id.loc["m1", "recency"], by_id.loc["m1", "tenure"]) == (16, 334)
     got = le.matched_did(frame)
     assert (got["evaluated"], got["matched"], got["unmatched"]) == (3, 2, 1)
-    assert (got["controls"], got["strata"]) == (3, 2)
+    assert (got["controls"], got["strata"]) == (4, 2)
     assert got["revenue_did"] == pytest.approx(REV_DID)
     assert got["revenue_se"] == pytest.approx(REV_SE)
     assert got["revenue_low"] == pytest.approx(REV_DID - 1.959964 * REV_SE)
-    assert got["retention_did"] == pytest.approx(0.25)
-    assert got["retention_se"] == pytest.approx(math.sqrt(0.3125))
+    assert got["retention_did"] == pytest.approx(1 / 6)
+    assert got["retention_se"] == pytest.approx(math.sqrt(7 / 36))
     assert got["retained"] == 2
-    assert got["would_have_come_back"] == pytest.approx(1.25)
-    assert got["would_have_come_back_share"] == pytest.approx(0.625)
+    assert got["would_have_come_back"] == pytest.approx(1.5)
+    assert got["would_have_come_back_share"] == pytest.approx(0.75)
     # naive: members' mean change (20 + 20 - 16.667) / 3 = 7.778 minus the candidates'
-    # (1.667 - 11.667 - 8.167) / 3 = -6.056
-    naive = (40 - 200 / 12) / 3 - (10 - 100 / 12 - 140 / 12 + 11 - 230 / 12) / 3
+    # (1.667 - 11.667 - 8.167 + 90) / 4 = 17.958
+    naive = (40 - 200 / 12) / 3 - (10 - 100 / 12 - 140 / 12 + 11 - 230 / 12 + 90) / 4
     assert got["naive_revenue_diff"] == pytest.approx(naive)
     # balance after matching: recency, frequency, tenure equal; monetary: members 120, 240
-    # (mean 180, variance 3600); controls c1 100 and c2 140 weigh 1/2, c3 230 weighs 1 (mean
-    # 175, variance (0.5 x 75^2 + 0.5 x 35^2 + 55^2) / 2 = 3225): 5 / sqrt(3412.5)
+    # (mean 180, variance 3600); controls c1 100, c2 140, c5 120 weigh 1/3, c3 230 weighs 1
+    # (mean (120 + 230) / 2 = 175, variance (1/3 (75^2 + 35^2 + 55^2) + 55^2) / 2 = 9475/3):
+    # 5 / sqrt((3600 + 9475/3) / 2)
     smd = {b["feature"]: b["smd_after"] for b in got["balance"]}
     assert smd == pytest.approx(
-        {"recency": 0, "frequency": 0, "monetary": 5 / math.sqrt(3412.5), "tenure": 0}
-    )
+        {"recency": 0, "frequency": 0, "monetary": 5 / math.sqrt((3600 + 9475 / 3) / 2),
+         "tenure": 0}
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,8 +257,8 @@ def test_cli_json(workspace):
     assert (effect["members"], effect["too_recent"], effect["left_early"]) == (7, 2, 1)
     assert (effect["evaluated"], effect["matched"], effect["without_history"]) == (3, 2, 1)
     assert effect["revenue_did"] == pytest.approx(REV_DID)
-    assert effect["retention_did"] == pytest.approx(0.25)
-    assert effect["would_have_come_back"] == pytest.approx(1.25)
+    assert effect["retention_did"] == pytest.approx(1 / 6)
+    assert effect["would_have_come_back"] == pytest.approx(1.5)
     assert [r["tier"] for r in got["by_tier"]] == [None, "gold", "silver"]
     assert [r["band"] for r in got["by_band"]] == [1, 2, 3, 4]
     assert [b["feature"] for b in got["balance"]] == ["recency", "frequency", "monetary", "tenure"]
@@ -272,10 +278,10 @@ def test_cli_tables_and_sentence(workspace):
     assert "breakage (points not redeemed) │ 55.4%" in out  # 62 / 112
     assert "gold │ 2 │ 780.00 │ 78.00 │ 10.00%" in out
     assert "3: 180.00 – 240.00 │ 2 │ 420.00 │ 48.00 │ 11.43%" in out  # 48 / 420
-    # 26.583 +- 1.96 x 7.4536 = [11.97; 41.19]
-    assert "+26.58 [+11.97; +41.19]" in out
-    assert "the 2 matched members brought +26.58 of revenue per month" in out
-    assert "About 1 of the 2 members who came back (62%)" in out
+    # 10.75 +- 1.96 x 42.199 = [-71.96; +93.46]
+    assert "+10.75 [-71.96; +93.46]" in out
+    assert "the 2 matched members brought +10.75 of revenue per month" in out
+    assert "About 2 of the 2 members who came back (75%)" in out
     assert "Only 2 of 3 members found matching non-members" in result.stderr
 
 
@@ -323,7 +329,7 @@ def test_report_section(workspace):
     assert data.loyalty["effect"]["revenue_did"] == pytest.approx(REV_DID)
     html = render_sections(data, "loyalty", lang="en")
     assert "id='loyalty'" in html
-    assert "55.6%" in html and "+26.58 [+11.97; +41.19]" in html  # as in the CLI
+    assert "55.6%" in html and "+10.75 [-71.96; +93.46]" in html  # as in the CLI
     assert "Reward rate by tier" in html and "Only 2 of 3 members" in html
     assert "Программа лояльности" in render_sections(data, "loyalty", lang="ru")
     sheets = report_sheets(data)

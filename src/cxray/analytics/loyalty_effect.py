@@ -12,10 +12,16 @@ Definitions
   after it) and have at least one purchase day (:mod:`cxray.analytics.purchases`) in their pre
   period. Members with no purchase day in it are counted apart as **members without history**.
 - **Candidate controls** for the members who joined in month M: customers with a purchase day in
-  the 12 months before the first day of M, who are no member at the end of any post window of
-  month M's members (they never joined, or joined on or after the first day of month M + 1 +
-  ``window_months``). Their **pseudo-join day** is the first day of M. A member's own figures are
-  taken at its own J. A customer can be a candidate in several months.
+  the 12 months before the first day of M who were no member by the end of M (they never
+  joined, or joined on or after the first day of month M + 1: :data:`CONTROL_CLEAR_MONTHS`).
+  Their **pseudo-join day** is the first day of M. A member's own figures are taken at its own
+  J. A customer can be a candidate in several months. A candidate who joins during the post
+  window stays a control with all its post-window purchases: whatever the programme adds to them
+  pulls the estimate towards zero, by the effect x the share of controls joining x the part of
+  the window after they joined (small, and cautious). Requiring controls that stay non-members
+  through the post window would instead keep the ones who stop buying: people join while they
+  buy, so those who go on buying join and would leave the control group, which makes the
+  estimate too high (measured on the retail demo: about 5 roubles per member-month).
 - **Features** (at J, or the pseudo-join day): recency (days from the latest pre-period purchase
   day), frequency (pre-period purchase days), monetary (pre-period net revenue), tenure (days
   from acquisition, the first order day of any amount) and ``customers.segment``.
@@ -58,6 +64,7 @@ from cxray.analytics.windows import add_months, check_as_of
 
 __all__ = [
     "BALANCE_FEATURES",
+    "CONTROL_CLEAR_MONTHS",
     "FREQUENCY_EDGES",
     "MIN_MATCHED",
     "MONETARY_BANDS",
@@ -72,6 +79,8 @@ __all__ = [
     "matched_rows",
 ]
 
+CONTROL_CLEAR_MONTHS = 1
+"""A candidate for the members of month M never joined before the first day of month M + this."""
 PRE_MONTHS = 12
 """The pre period: the months before the join day that the features and the revenue base use."""
 RECENCY_EDGES = (30, 90, 180)
@@ -167,7 +176,7 @@ def anchors(
             "pre_start": pa.array([bounds(m)["pre_start"] for m in ordered], date),
             "ret_start": pa.array([bounds(m)["ret_start"] for m in ordered], date),
             "post_end": pa.array([add_months(m, window_months) for m in ordered], date),
-            "bound": pa.array([add_months(m, 1 + window_months) for m in ordered], date),
+            "bound": pa.array([add_months(m, CONTROL_CLEAR_MONTHS) for m in ordered], date),
         }
     )
     return member_anchors, month_anchors, counts
@@ -349,8 +358,9 @@ def _smd(a: np.ndarray, b: np.ndarray, wa: np.ndarray, wb: np.ndarray) -> float 
     va = np.average((a - ma) ** 2, weights=wa)
     vb = np.average((b - mb) ** 2, weights=wb)
     scale = np.sqrt((va + vb) / 2)
-    if scale == 0:
-        return 0.0 if ma == mb else None
+    tiny = 1e-9 * max(1.0, abs(ma), abs(mb))  # a weighted mean of equal values may differ a bit
+    if scale <= tiny:
+        return 0.0 if abs(ma - mb) <= tiny else None
     return float((ma - mb) / scale)
 
 
