@@ -18,11 +18,15 @@ With ``start`` the initiative's start and ``as_of`` the analysis date:
 The metric of each type, for the **affected** group against the **unaffected** one
 --------------------------------------------------------------------------------
 
-Affected customers are those the file's rules match on the start date; unaffected are every
-other known customer (:func:`cxray.comms.rules.customer_frame`). A satisfaction initiative on a
-touchpoint compares the answers given at that touchpoint with the answers of the same metric at
-every other touchpoint; its customers (for the money) are those who answered at the touchpoint
-in the pre period.
+Both groups are drawn from **the base at the start**: the customers with an order line in
+the pre period (:func:`buyers`), so that customers who never bought (leads) do not dilute the
+rates. Affected customers are those of the base the file's rules match on the start date;
+unaffected are the rest of the base. A satisfaction initiative on a touchpoint compares the
+answers given at that touchpoint with the answers of the same metric at every other touchpoint
+(whoever gave them); its customers (for the money) are those of the base who answered at the
+touchpoint in the pre period. Limitation: an initiative aimed at leads or at customers who did
+not buy in the 12 months before its start has no affected customers in the base, and is not
+measured.
 
 - **satisfaction**: the answers of the metric (``nps``: whole scores 0-10; ``csi`` and ``ces``:
   the mean score, as given) dated in the period. NPS = 100 x (promoters - detractors) / answers;
@@ -90,6 +94,7 @@ from cxray.analytics.windows import add_months
 
 __all__ = [
     "JUDGE_MONTHS",
+    "buyers",
     "did",
     "enabling_change",
     "feedback_cells",
@@ -138,6 +143,16 @@ def _period(date: ir.Value, ranges: Mapping[str, tuple[dt.date, dt.date]]) -> ir
         for name, (a, b) in ranges.items()
     ]
     return ibis.cases(*cases, else_=None)
+
+
+def buyers(orders: ir.Table, pre: tuple[dt.date, dt.date]) -> ir.Table:
+    """The base at the start: the customers (``customer_id``) with an order line in the pre
+    period ``[a, b)``."""
+    day = orders.order_date.cast("date")
+    inside = orders.filter(
+        orders.customer_id.notnull(), day >= ibis.literal(pre[0]), day < ibis.literal(pre[1])
+    )
+    return inside.select("customer_id").distinct()
 
 
 def did(cells: Mapping[tuple[bool, str], tuple[float, float] | None]) -> dict[str, Any]:

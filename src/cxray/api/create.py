@@ -103,7 +103,13 @@ def _demo_files(streamed: bool, campaigns: list[Path]) -> list[str]:
         from cxray.demo.retail import parquet_name
 
         return [*map(parquet_name, TABLES)]
-    return [*map(_csv_name, TABLES), *(f"campaigns/{path.name}" for path in campaigns)]
+    from cxray.demo import initiative_files
+
+    return [
+        *map(_csv_name, TABLES),
+        *(f"campaigns/{path.name}" for path in campaigns),
+        *(f"initiatives/{path.name}" for path in initiative_files()),
+    ]
 
 
 def demo(
@@ -126,9 +132,9 @@ def demo(
     ``retail`` is streamed to Parquet files (``out``, default ``demo-retail/`` in the
     workspace folder) of ``lines`` order lines or ``customers`` card holders and loaded through
     the importer. The demo's campaign files are copied to the workspace's ``campaigns/``
-    folder (and to ``out``). Same seed, same data. A file of these already in ``out`` is
-    refused before anything is generated or replaced (CxrayError ``output_exists``) unless
-    ``force``.
+    folder and its initiative files to ``initiatives/`` (and both to ``out``). Same seed, same
+    data. A file of these already in ``out`` is refused before anything is generated or
+    replaced (CxrayError ``output_exists``) unless ``force``.
     """
     from cxray.demo import (
         DEFAULT_AS_OF,
@@ -137,6 +143,7 @@ def demo(
         campaign_files,
         close_demo_followups,
         generate,
+        initiative_files,
     )
 
     if profile not in PROFILES and profile not in STREAMED_PROFILES:
@@ -196,6 +203,9 @@ def demo(
         (folder / "campaigns").mkdir(parents=True, exist_ok=True)
         for source in campaign_files():
             shutil.copy(source, folder / "campaigns" / source.name)
+        (folder / "initiatives").mkdir(parents=True, exist_ok=True)
+        for source in initiative_files():
+            shutil.copy(source, folder / "initiatives" / source.name)
     if out is not None and frames:
         for name, frame in frames.items():
             frame.to_csv(out / _csv_name(name), index=False)

@@ -64,6 +64,7 @@ def measure_initiative(
             groups = _touchpoint_groups(initiative, tables, span["pre"])
         else:
             groups = affected_customers(initiative, tables)
+        groups = groups.semi_join(ia.buyers(tables["orders"], span["pre"]), "customer_id")
         row["customers"] = int(groups.filter(groups.affected).count().to_pyarrow().as_py())
         if initiative.type == "satisfaction":
             cells = ia.feedback_cells(

@@ -105,6 +105,17 @@ def campaign_files() -> list[Path]:
     return b2b_food.campaign_files()
 
 
+def initiative_files() -> list[Path]:
+    """The demo's CX initiative files (``*.yaml`` in the package's ``demo/initiatives``
+    folder), sorted: a satisfaction initiative with a real effect on its customers' NPS
+    (``horeca-manager-2025-11``), a cost initiative without any (``self-service-portal-2025-03``)
+    and a young enabling one (``linked-orders-2026-06``), written for :data:`DEFAULT_AS_OF`
+    (see :mod:`cxray.demo.b2b_food`)."""
+    from cxray.demo import b2b_food
+
+    return b2b_food.initiative_files()
+
+
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.workspace import Workspace
 

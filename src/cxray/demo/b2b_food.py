@@ -67,6 +67,21 @@ catalogue has none. The campaign files are written for
 ``CAMPAIGNS_AS_OF``; for another ``as_of`` the campaigns keep their distance to ``as_of``.
 These tables come from a random stream of their own, so the other tables are the same as
 without them (but for the added order lines).
+
+CX initiatives
+--------------
+Three initiative files (``initiatives/*.yaml``, :mod:`cxray.comms.initiative`) are copied to
+the workspace by ``cxray demo``: ``horeca-manager-2025-11`` (satisfaction, the NPS of segment
+HoReCa), ``self-service-portal-2025-03`` (cost: inbound inquiries of chains and distributors)
+and ``linked-orders-2026-06`` (enabling, started five months before the default ``as_of``: too
+young to judge). Only the satisfaction initiative has a real effect: from its start on, each
+NPS answer of a HoReCa customer is raised by ``NPS_LIFT_POINTS`` = 2 points (at most 10) with
+probability ``NPS_LIFT_SHARE`` = 0.8, drawn from a stream of its own (``[seed, 4]``), so every
+other answer, comment and table is the same as without it. True effect in sample (seed 42,
+default ``as_of``): 42 of the 59 HoReCa NPS answers after the start are raised, and their NPS
+is 44.1 against -8.5 without the effect: +52.5 points. The cost initiative changes nothing
+(its true effect is 0); the enabling one's metric is 1.0 before and after (every order of the
+demo has a customer of the customers table).
 """
 
 from __future__ import annotations
@@ -2001,6 +2016,45 @@ def _responses(
     )
 
 
+# --- CX initiatives -------------------------------------------------------------------------
+INITIATIVE_DIR = Path(__file__).with_name("initiatives")
+"""The demo's CX initiative files (YAML, :mod:`cxray.comms.initiative`), written for
+``CAMPAIGNS_AS_OF``."""
+NPS_INITIATIVE = "horeca-manager-2025-11"  # the satisfaction initiative with a real effect
+NPS_INITIATIVE_SEGMENT = "HoReCa"  # its affected customers (the file's rule)
+NPS_LIFT_SHARE = 0.8  # share of the affected NPS answers raised ...
+NPS_LIFT_POINTS = 2  # ... by this many points (at most 10)
+
+
+def initiative_files() -> list[Path]:
+    """The demo's initiative files, sorted by name."""
+    return sorted(INITIATIVE_DIR.glob("*.yaml"))
+
+
+def _initiative_effect(
+    rng: np.random.Generator, cust: dict, responses: pd.DataFrame, cal: _Calendar
+) -> pd.DataFrame:
+    """The real effect of the satisfaction initiative ``NPS_INITIATIVE``: each NPS answer of a
+    customer of segment ``NPS_INITIATIVE_SEGMENT`` dated on or after its start (the file's
+    start, at the same distance to ``as_of`` as to ``CAMPAIGNS_AS_OF``) is raised by
+    ``NPS_LIFT_POINTS`` points (at most 10) with probability ``NPS_LIFT_SHARE``. One draw per
+    answer, from a stream of its own: no other answer, comment or table changes."""
+    spec = yaml.safe_load((INITIATIVE_DIR / f"{NPS_INITIATIVE}.yaml").read_text(encoding="utf-8"))
+    start = cal.as_of - np.timedelta64((CAMPAIGNS_AS_OF - spec["start"]).days, "D")
+    frame = cust["frame"]
+    segment = dict(zip(frame["customer_id"], frame["segment"], strict=True))
+    draw = rng.random(len(responses))
+    hit = (
+        (responses["metric"] == "nps").to_numpy()
+        & (responses["date"].to_numpy() >= start.astype("datetime64[ns]"))
+        & (responses["customer_id"].map(segment) == NPS_INITIATIVE_SEGMENT).to_numpy()
+        & (draw < NPS_LIFT_SHARE)
+    )
+    out = responses.copy()
+    out.loc[hit, "score"] = np.minimum(out.loc[hit, "score"] + NPS_LIFT_POINTS, 10.0)
+    return out
+
+
 # --- leads and channel costs ----------------------------------------------------------------
 LEAD_MONTHS = 36  # leads are recorded for the last 36 months
 LEADS_PER_MONTH = 32.0
@@ -2207,6 +2261,8 @@ def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
     orders = _campaign_effects(crng, cust, orders, sends, sku, cal)
     # survey responses too: a stream of their own, the tables above stay as they were
     responses = _responses(np.random.default_rng([seed, 2]), cust, orders, interactions, cal)
+    # the satisfaction initiative's effect: a stream of its own, only those NPS answers change
+    responses = _initiative_effect(np.random.default_rng([seed, 4]), cust, responses, cal)
     # leads and channel costs: a stream of their own, the tables above stay as they were
     leads, channel_costs = _leads(np.random.default_rng([seed, 3]), orders, cal)
     orders["price"] = orders["list_price"] * (1 - orders["discount"])  # the unit price paid
