@@ -5,7 +5,9 @@ more often in the 12 months before the join day join more often (selection on pa
 so a member's pre-period revenue is high partly by chance and falls back afterwards: a naive
 member against non-member comparison is biased downwards, and matching on the pre-period bands
 is needed. Members spend ``spend_lift`` more per purchase in the post window, and a member who
-would not have bought in it buys once with probability ``comeback``.
+would not have bought in it buys once with probability ``comeback``. A tenth of the non-members
+who buy in the window join during it (after the join month), and spend more from then on: they
+stay controls, so their gain pulls the estimate slightly towards zero.
 
 The true effect of a draw is the expected change caused by membership, per evaluated member
 (given each member's rate ``lam`` and spend ``m``): revenue per month ``lam x m x spend_lift +
@@ -40,6 +42,7 @@ POST_DAYS = 184  # 2025-07-01 .. 2025-12-31
 AS_OF = dt.date(2026, 1, 31)  # joins on or before 2025-07-31 have a full post window
 # (spend lift, comeback) by draw: a third of the draws have no effect at all
 EFFECTS = [(0.0, 0.0), (0.1, 0.2), (0.25, 0.4)]
+LATE_JOIN = 0.1  # the non-members buying in the window who join during it
 
 
 def draw(rng: np.random.Generator, n: int, spend_lift: float, comeback: float) -> pd.DataFrame:
@@ -64,6 +67,11 @@ def draw(rng: np.random.Generator, n: int, spend_lift: float, comeback: float) -
     post = post + came
     per_day = m * rng.lognormal(-0.045, 0.3, n) * lift
     post_revenue = np.round(post * np.where(came, m * lift, per_day), 2)
+    # late joiners: from day `late` of the window (after July) they spend more too
+    late = np.where(~member & (post > 0) & (rng.random(n) < LATE_JOIN),
+                    rng.integers(31, POST_DAYS, n), -1)  # fmt: skip
+    gain = np.where(late >= 0, spend_lift * (1 - late / POST_DAYS), 0.0)
+    post_revenue = np.round(post_revenue * (1 + gain), 2)
     retained = (post > 0).astype(float)
     no_purchase = np.exp(-WINDOW * lam)
     return pd.DataFrame(
@@ -83,6 +91,7 @@ def draw(rng: np.random.Generator, n: int, spend_lift: float, comeback: float) -
             "m": m,
             "post_days": post,
             "post_revenue": post_revenue,
+            "late": late,
             "true_revenue": lam * m * spend_lift + comeback * no_purchase * m * lift / WINDOW,
             "true_retention": comeback * no_purchase,
         }
@@ -91,7 +100,7 @@ def draw(rng: np.random.Generator, n: int, spend_lift: float, comeback: float) -
 
 def estimate(frame: pd.DataFrame) -> dict:
     """The estimate of a draw, with the true effects over the matched members."""
-    rows = frame.drop(columns=["lam", "m", "post_days", "post_revenue"])
+    rows = frame.drop(columns=["lam", "m", "post_days", "post_revenue", "late"])
     got = le.matched_did(rows)
     members = frame[frame.member & le.matched_rows(rows)]
     got["true_revenue"] = members.true_revenue.mean()
@@ -161,7 +170,12 @@ def orders_of(rng: np.random.Generator, frame: pd.DataFrame) -> dict[str, pd.Dat
                               row.post_revenue / len(post)))  # fmt: skip
     orders = pd.DataFrame(lines, columns=["customer_id", "order_date", "amount"])
     orders["order_id"] = [f"o{i}" for i in range(len(orders))]
-    members = frame.loc[frame.member, ["customer_id"]].assign(joined_at=JOIN)
+    late = frame[frame.late >= 0]
+    late_days = [JOIN + dt.timedelta(days=int(x)) for x in late.late]
+    members = pd.concat([
+        frame.loc[frame.member, ["customer_id"]].assign(joined_at=JOIN),
+        late[["customer_id"]].assign(joined_at=late_days),
+    ])  # fmt: skip
     customers = frame[["customer_id", "segment"]]
     return {"orders": orders, "loyalty_members": members, "customers": customers}
 
