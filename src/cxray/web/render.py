@@ -31,6 +31,7 @@ NAV = (
     ("/cohorts", "web_nav_cohorts", "view"),
     ("/activation", "web_nav_activation", "view"),
     ("/loyalty", "web_nav_loyalty", "view"),
+    ("/leads", "web_nav_leads", "view"),
     ("/clv", "web_nav_clv", "view"),
     ("/alerts", "web_nav_alerts", "view"),
     ("/feedback", "web_nav_feedback", "view"),

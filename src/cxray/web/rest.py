@@ -43,6 +43,7 @@ READS: dict[str, tuple[str, str | None, str]] = {
     "cohorts": ("cohorts", "cohorts", "view"),
     "activation": ("activation", None, "view"),
     "loyalty": ("loyalty", None, "view"),
+    "leads": ("leads", None, "view"),
     "clv": ("clv", "customers", "view"),
     "alerts": ("alerts", "alerts", "view"),
     "contacts/health": ("contacts_health", "contacts", "view"),
