@@ -26,6 +26,7 @@ import cxray.cli
 from cxray.api.accounts import AccountsSession
 from cxray.api.campaigns import CampaignSession
 from cxray.api.feedback import FeedbackSession
+from cxray.api.initiatives import InitiativeSession
 from cxray.api.studio import StudioSession
 
 DOC = Path(__file__).parent.parent / "docs" / "python-api.md"
@@ -47,6 +48,8 @@ PYTHON_TWINS = {
     "activation": ".activation(",
     "leads": ".leads(",
     "loyalty": ".loyalty(",
+    "initiatives": ".initiatives(",
+    "initiative check": ".initiative(",
     "offer lint": ".lint_offer(",
     "clv": ".clv(",
     "alerts": ".alerts(",
@@ -131,13 +134,14 @@ def test_twins_are_cli_commands() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    [f"cxray.{n}(" for n in ("open", "import_file", "demo", "campaign", "init")]
+    [f"cxray.{n}(" for n in ("open", "import_file", "demo", "campaign", "init", "initiative")]
     + [
         f".{n}"
         for cls in (
             cxray.Session,
             CampaignSession,
             FeedbackSession,
+            InitiativeSession,
             AccountsSession,
             StudioSession,
             cxray.Result,

@@ -1165,8 +1165,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "{file}: инициатива {initiative} ({type}) заполнена полностью",
     },
     "initiative_customers": {
-        "en": "affected customers on the start date: {n:,}",
-        "ru": "затронутых клиентов на дату начала: {n:,}",
+        "en": "affected customers of the base at the start (buying in the 12 months before): {n:,}",
+        "ru": "затронутых клиентов в базе на дату начала (с покупками за 12 месяцев до неё): {n:,}",
     },
     "initiative_type_satisfaction": {"en": "satisfaction", "ru": "удовлетворённость"},
     "initiative_type_cost": {"en": "cost reduction", "ru": "снижение затрат"},

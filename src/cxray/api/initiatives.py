@@ -54,12 +54,13 @@ class InitiativeSession:
 
     def check(self) -> Result:
         """The file is complete and consistent; with a workspace, every rule's field exists
-        (the affected customers are counted on the start date: ``customers``)."""
+        and ``customers`` counts the affected customers of the base at the start (those with an
+        order line in the 12 months before it; None for enabling initiatives)."""
         customers = None
-        if self.session is not None and self.initiative.customers:
-            from cxray.comms.initiative import affected_customers
+        if self.session is not None and self.initiative.type != "enabling":
+            from cxray.comms.initiative_measure import base_groups
 
-            groups = affected_customers(self.initiative, self.session.tables())
+            groups = base_groups(self.initiative, self.session.tables())
             customers = int(groups.filter(groups.affected).count().to_pyarrow().as_py())
         payload = {"ok": True, "initiative": self.initiative.to_dict(), "customers": customers}
         return Result("initiative_check", payload, value=self.initiative)

@@ -15,7 +15,13 @@ from cxray.analytics import initiatives as ia
 from cxray.comms.initiative import Initiative, affected_customers
 from cxray.comms.rules import table_or_empty
 
-__all__ = ["measure_initiative", "measure_portfolio"]
+__all__ = ["base_groups", "measure_initiative", "measure_portfolio"]
+
+
+def _tables(tables: Mapping[str, ir.Table]) -> dict[str, ir.Table]:
+    """The tables the measures read, empty ones for those missing."""
+    names = ("customers", "orders", "interactions", "responses", "contacts", "products")
+    return {n: table_or_empty(tables, n) for n in names}
 
 
 def _touchpoint_groups(
@@ -34,6 +40,19 @@ def _touchpoint_groups(
     return joined.select(joined.customer_id, affected=joined._hit.fill_null(False))
 
 
+def base_groups(initiative: Initiative, tables: Mapping[str, ir.Table]) -> ir.Table:
+    """The base at the start (customers with an order line in the 12 months before it) with
+    ``affected``: matched by the rules on the start date, or answered at the touchpoint in those
+    12 months (:mod:`cxray.analytics.initiatives`)."""
+    tables = _tables(tables)
+    pre = ia.periods(initiative.start, None, initiative.start)["pre"]
+    if initiative.touchpoint is not None:
+        groups = _touchpoint_groups(initiative, tables, pre)
+    else:
+        groups = affected_customers(initiative, tables)
+    return groups.semi_join(ia.buyers(tables["orders"], pre), "customer_id")
+
+
 def measure_initiative(
     initiative: Initiative, tables: Mapping[str, ir.Table], *, as_of: dt.date, margin: float = 0.3
 ) -> dict[str, Any]:
@@ -41,8 +60,7 @@ def measure_initiative(
     ``cells`` of its metric (affected / unaffected x pre / post), ``did`` with ``did_low`` /
     ``did_high`` (enabling: ``before``, ``after``, ``change``), ``customers`` (affected),
     ``revenue_did`` (satisfaction, conversion) and the money (:func:`ia.money`)."""
-    names = ("customers", "orders", "interactions", "responses", "contacts", "products")
-    tables = {n: table_or_empty(tables, n) for n in names}
+    tables = _tables(tables)
     span = ia.periods(initiative.start, initiative.end, as_of)
     ranges = {"pre": span["pre"], "post": span["post"]}
     row: dict[str, Any] = {
@@ -60,11 +78,7 @@ def measure_initiative(
     if span["started"] and initiative.type == "enabling":
         row.update(ia.enabling_change(tables["orders"], tables["customers"], ranges=ranges))
     elif span["started"]:
-        if initiative.touchpoint is not None:
-            groups = _touchpoint_groups(initiative, tables, span["pre"])
-        else:
-            groups = affected_customers(initiative, tables)
-        groups = groups.semi_join(ia.buyers(tables["orders"], span["pre"]), "customer_id")
+        groups = base_groups(initiative, tables)
         row["customers"] = int(groups.filter(groups.affected).count().to_pyarrow().as_py())
         if initiative.type == "satisfaction":
             cells = ia.feedback_cells(
