@@ -1951,14 +1951,6 @@ def initiative_check(
         console.print("  " + t("initiative_customers", n=result.customers), highlight=False)
 
 
-def _interval(value: float | None, low: float | None, high: float | None, spec: str) -> str:
-    if value is None:
-        return ""
-    if low is None or high is None:
-        return format(value, spec)
-    return f"{format(value, spec)} [{format(low, spec)}; {format(high, spec)}]"
-
-
 @app.command()
 @user_errors
 def initiatives(
@@ -1974,6 +1966,8 @@ def initiatives(
     incremental margin, cost, ROI and payback month; then the portfolio line: total cost, total
     effect with its interval, ROI over the last 12 months and the initiatives too young to judge
     (observed for fewer than 12 months, each also warned about)."""
+    from cxray.phrases import initiative_rows, initiatives_sentence
+
     with _open() as ws:
         result = ws.initiatives(parse_day(as_of, "--as-of"), margin=margin)
     if as_json:
@@ -1981,40 +1975,9 @@ def initiatives(
         return
     show_as_of(result)
     show_notices(result)
-    rows = []
-    for r in result.initiatives:
-        spec = ".3f" if r["type"] == "enabling" or r["metric"] not in ("nps",) else ".1f"
-        if r["type"] == "enabling":
-            effect = _interval(r["change"], None, None, "+.1%") if r["change"] is not None else ""
-        else:
-            effect = _interval(r["did"], r["did_low"], r["did_high"], spec)
-        rows.append({
-            t("col_initiative"): r["id"],
-            t("col_type"): t(f"initiative_type_{r['type']}"),
-            t("col_metric"): r["metric"],
-            t("col_months"): r["months"],
-            t("col_did"): effect,
-            t("col_margin_effect"): _interval(
-                r["margin"], r["margin_low"], r["margin_high"], ",.0f"
-            ),
-            t("col_cost"): r["cost"],
-            t("col_roi"): r["roi"],
-            t("col_payback_month"): r["payback_month"],
-        })  # fmt: skip
-    show_table(
-        rows,
-        formats={t("col_months"): ".1f", t("col_cost"): ",.0f", t("col_roi"): ".0%"},
-        title=t("initiatives_title", margin=result.margin),
-    )
-    p = result.portfolio
-    console.print(
-        t("initiatives_portfolio", n=p["initiatives"], cost=p["total_cost"],
-          effect=_interval(p["total_effect"], p["total_effect_low"], p["total_effect_high"],
-                           ",.0f") or "-",
-          roi="-" if p["roi_12m"] is None else format(p["roi_12m"], ".0%"),
-          young=", ".join(p["young"]) or "-"),
-        highlight=False,
-    )  # fmt: skip
+    payload = result.to_dict()
+    show_table(initiative_rows(payload), title=t("initiatives_title", margin=result.margin))
+    console.print(initiatives_sentence(payload), highlight=False)
 
 
 # --- the web workspace ----------------------------------------------------------------------

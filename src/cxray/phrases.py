@@ -497,6 +497,60 @@ def loyalty_sentence(p: dict, lang: str | None = None) -> str:
         )  # fmt: skip
 
 
+INITIATIVE_DIGITS = {"nps": 1, "csi": 2, "ces": 2, "revenue": 0}
+"""Decimals of a difference in differences per metric; the rates per customer-month: 3."""
+
+
+def initiative_rows(p: dict, lang: str | None = None) -> list[dict[str, str]]:
+    """The initiatives (:meth:`cxray.api.Session.initiatives` as ``to_dict()``) as rows of
+    shown text headed in ``lang``: id, type, metric, months observed, the effect with its 95%
+    interval (enabling: the change of the unlocked metric in percentage points), the margin
+    with its interval, cost, ROI and payback month. The CLI, the report and the web page show
+    these."""
+    lang = _lang(lang)
+
+    def col(key: str) -> str:
+        return t(f"col_{key}", lang=lang)
+
+    rows = []
+    with numbers_in(lang):
+        for r in p["initiatives"]:
+            if r["type"] == "enabling":
+                effect = "–" if r["change"] is None else points(r["change"], 1)
+            else:
+                digits = INITIATIVE_DIGITS.get(r["metric"], 3)
+                effect = _interval(r, "did", lambda v, n=digits: signed(v, n))
+            rows.append({
+                col("initiative"): r["id"],
+                col("type"): t(f"initiative_type_{r['type']}", lang=lang),
+                col("metric"): r["metric"],
+                col("months"): number(r["months"], 1),
+                col("did"): effect,
+                col("margin_effect"): _interval(r, "margin", lambda v: signed(v, 0)),
+                col("cost"): number(r["cost"], 0),
+                col("roi"): percent(r["roi"], 0),
+                col("payback_month"): number(r["payback_month"]),
+            })  # fmt: skip
+    return rows
+
+
+def initiatives_sentence(p: dict, lang: str | None = None) -> str:
+    """The portfolio line in words: initiatives, total cost, total effect with its interval,
+    ROI over the last 12 months and the initiatives too young to judge."""
+    lang = _lang(lang)
+    line = p["portfolio"]
+    with numbers_in(lang):
+        effect = _interval(
+            {"total": line["total_effect"], "total_low": line["total_effect_low"],
+             "total_high": line["total_effect_high"]}, "total", lambda v: signed(v, 0),
+        )  # fmt: skip
+        return t(
+            "initiatives_portfolio", lang=lang, n=line["initiatives"],
+            cost=number(line["total_cost"]), effect=effect, roi=percent(line["roi_12m"], 0),
+            young=", ".join(line["young"]) or "–",
+        )  # fmt: skip
+
+
 def offer_relevance_rows(found: dict, lang: str | None = None) -> tuple[str, list[tuple]]:
     """Offer relevance (``to_dict()`` of :class:`cxray.comms.offer_relevance.OfferRelevance`)
     as a title and rows ``(group, count, share)``: already qualify, within reach, out of

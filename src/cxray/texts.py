@@ -1179,9 +1179,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "маржа {margin:.0%})",
     },
     "initiatives_portfolio": {
-        "en": "Portfolio: {n} initiatives, cost {cost:,.0f}, measured effect {effect}, ROI over "
+        "en": "Portfolio: {n} initiatives, cost {cost}, measured effect {effect}, ROI over "
         "the last 12 months {roi}; too young to judge: {young}",
-        "ru": "Портфель: инициатив {n}, затраты {cost:,.0f}, измеренный эффект {effect}, ROI за "
+        "ru": "Портфель: инициатив {n}, затраты {cost}, измеренный эффект {effect}, ROI за "
         "последние 12 месяцев {roi}; слишком молоды для оценки: {young}",
     },
     "initiatives_none": {
