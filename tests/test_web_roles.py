@@ -25,10 +25,10 @@ pytestmark = pytest.mark.slow
 
 API = "/api/v1"
 REPORTS = ("status", "structure", "products", "whitespace", "rfm", "cohorts", "activation",
-           "loyalty", "leads", "clv", "alerts", "contacts/health", "feedback/scores",
-           "feedback/saydo", "feedback/themes")  # fmt: skip
+           "loyalty", "leads", "initiatives", "clv", "alerts", "contacts/health",
+           "feedback/scores", "feedback/saydo", "feedback/themes")  # fmt: skip
 REPORT_PAGES = ("structure", "products", "whitespace", "rfm", "cohorts", "activation", "loyalty",
-                "leads", "clv", "alerts", "feedback")  # fmt: skip
+                "leads", "initiatives", "clv", "alerts", "feedback")  # fmt: skip
 
 # What each role holds, as the issue states it: viewer: the analytics, contact data masked;
 # manager: + the card and the tasks of their own customers; marketer: campaigns, exports and

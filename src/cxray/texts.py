@@ -2028,6 +2028,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "web_nav_activation": {"en": "Activation budget", "ru": "Бюджет активации"},
     "web_nav_loyalty": {"en": "Loyalty programme", "ru": "Программа лояльности"},
     "web_nav_leads": {"en": "Leads and CAC", "ru": "Лиды и CAC"},
+    "web_nav_initiatives": {"en": "CX initiatives", "ru": "CX-инициативы"},
     "web_nav_clv": {"en": "Customer value (CLV)", "ru": "Ценность клиента (CLV)"},
     "web_nav_alerts": {"en": "Alerts", "ru": "Сигналы"},
     "web_nav_feedback": {"en": "Voice of the customer", "ru": "Голос клиента"},
@@ -2596,6 +2597,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "xlsx_sheet_activation_budget": {"en": "activation budget", "ru": "Бюджет активации"},
     "xlsx_col_activation_budget_figure": {"en": "figure", "ru": "показатель"},
     "xlsx_col_activation_budget_value": {"en": "value", "ru": "значение"},
+    "xlsx_sheet_initiatives": {"en": "CX initiatives", "ru": "CX-инициативы"},
+    "xlsx_sheet_initiatives_portfolio": {"en": "CX portfolio", "ru": "CX-портфель"},
     "xlsx_sheet_loyalty": {"en": "loyalty", "ru": "Лояльность"},
     "xlsx_sheet_loyalty_by_tier": {"en": "loyalty by tier", "ru": "Лояльность по уровням"},
     "xlsx_sheet_loyalty_by_band": {"en": "loyalty by spend band", "ru": "Лояльность по тратам"},
@@ -2766,6 +2769,21 @@ TEXTS: dict[str, dict[str, str]] = {
     "xlsx_sheet_leads_costs_by_month": {"en": "CPL and CAC by month", "ru": "CPL и CAC по мес."},
     "xlsx_sheet_leads_payback": {"en": "lead payback", "ru": "Окупаемость лидов"},
     "xlsx_sheet_leads_lost_reasons": {"en": "lost reasons", "ru": "Причины потерь"},
+    "sec_initiatives": {"en": "CX initiatives", "ru": "CX-инициативы"},
+    "read_initiatives": {
+        "en": "Each initiative of the workspace's initiatives/ folder, measured from its start: "
+        "the metric of its type for affected against unaffected customers (or touchpoints) as a "
+        "difference in differences against the 12 months before, with its 95% interval and the "
+        "months observed; its incremental margin (30% of the revenue effect, or the units "
+        "avoided x their value), cost, ROI and payback month; then the portfolio as a whole. An "
+        "initiative observed for fewer than 12 months is too young to judge.",
+        "ru": "Каждая инициатива из папки initiatives/ рабочей области, измеренная от её начала: "
+        "метрика её типа у затронутых клиентов (или точек контакта) против незатронутых как "
+        "разность разностей к 12 месяцам до начала, с 95% интервалом и числом месяцев "
+        "наблюдения; её дополнительная маржа (30% эффекта по выручке или избежанные единицы x "
+        "их стоимость), затраты, ROI и месяц окупаемости; затем портфель целиком. Инициативу, "
+        "которая наблюдается меньше 12 месяцев, оценивать рано.",
+    },
     "sec_leads": {"en": "Leads and CAC", "ru": "Лиды и CAC"},
     "read_leads": {
         "en": "Leads by channel through contacted, qualified and won, each rate with its 95% "

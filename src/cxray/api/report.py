@@ -72,6 +72,9 @@ class ReportData:
     budget: dict[str, Any] | None = None  # the activation budget (Session.activation, defaults)
     loyalty: dict[str, Any] | None = None  # the loyalty programme (Session.loyalty, defaults)
     leads: dict[str, Any] | None = None  # the lead funnel and CAC (Session.leads, defaults)
+    # the CX initiatives as a portfolio (Session.initiatives, defaults); {"error": ...} when a
+    # file is refused
+    initiatives: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The report's headline figures as codes and numbers (the JSON twin of its summary)."""
@@ -205,6 +208,12 @@ def collect(
     step("leads")
     leads = session.leads(as_of)
 
+    step("initiatives")
+    try:
+        programme: dict[str, Any] = session.initiatives(as_of).to_dict()
+    except CxrayError as err:  # a refused file: the section says which, the report goes on
+        programme = {"error": {"key": err.key, "params": err.params}}
+
     step("clv")
     value = session.clv_fit(as_of)
     fit_checks = session.clv_checks(as_of, value)
@@ -270,6 +279,7 @@ def collect(
         budget=budget.to_dict(),
         loyalty=loyalty.to_dict(),
         leads=leads.to_dict(),
+        initiatives=programme,
         warnings=distinct(
             [
                 *shape.warnings,

@@ -14,6 +14,8 @@ from cxray.phrases import (
     activation_sentence,
     alert_text,
     error_text,
+    initiative_rows,
+    initiatives_sentence,
     leads_sentence,
     leads_tables,
     loyalty_sentence,
@@ -133,6 +135,7 @@ def _body(data: ReportData, tr) -> str:
         _activation_budget(data, tr),
         _loyalty(data, tr),
         _leads(data, tr),
+        _initiatives(data, tr),
         _clv(data, tr),
         _alerts(data, tr),
         _communications(data, tr),
@@ -678,19 +681,54 @@ def _loyalty(d: ReportData, tr) -> str:
         shown = loyalty_tables(p, tr.lang)
         titles = {"figures": None, "by_tier": "loyalty_tier_title",
                   "by_band": "loyalty_band_title", "balance": "loyalty_balance_title"}  # fmt: skip
-        for name, title in titles.items():
-            rows = shown[name]
-            if not rows:
-                continue
-            columns = list(rows[0])
-            content += f"<h3>{escape(tr(title))}</h3>" if title else ""
-            content += charts.data_table(
-                columns, [[r[c] for c in columns] for r in rows],
-                numeric=[False] + [True] * (len(columns) - 1),
-            )  # fmt: skip
+        content += _tables(shown, {k: tr(v) if v else None for k, v in titles.items()})
         sentence = loyalty_sentence(p, tr.lang)
         content += f"<p>{escape(sentence)}</p>" if sentence else ""
     return _section("loyalty", tr("sec_loyalty"), read, content)
+
+
+def _tables(shown: dict[str, list[dict[str, str]]], titles: dict[str, str | None]) -> str:
+    """The tables of shown text ``shown`` named in ``titles`` (in that order), each under its
+    title (None: none) with its first column as labels and the others numbers; tables without
+    rows left out."""
+    out = ""
+    for name, title in titles.items():
+        rows = shown[name]
+        if not rows:
+            continue
+        columns = list(rows[0])
+        out += f"<h3>{escape(title)}</h3>" if title else ""
+        out += charts.data_table(
+            columns, [[r[c] for c in columns] for r in rows],
+            numeric=[False] + [True] * (len(columns) - 1),
+        )  # fmt: skip
+    return out
+
+
+def _initiatives(d: ReportData, tr) -> str:
+    """The CX initiatives as a portfolio at the default margin (``cxray initiatives``): the
+    table, the portfolio line and the warnings; without files, the notice that says where to
+    put them; a refused file, its error."""
+    p = d.initiatives
+    if p is None:
+        return ""
+    read = tr("read_initiatives")
+    if "error" in p:
+        text = tr(p["error"]["key"], **p["error"]["params"])
+        return _section("initiatives", tr("sec_initiatives"), read,
+                        f"<div class='warn'><ul><li>{escape(text)}</li></ul></div>")  # fmt: skip
+    found = [notice_text(Notice(**w), tr.lang) for w in p["warnings"]]
+    items = "".join(f"<li>{escape(text)}</li>" for text in found)
+    content = f"<div class='warn'><ul>{items}</ul></div>" if found else ""
+    rows = initiative_rows(p, tr.lang)
+    if rows:
+        columns = list(rows[0])
+        content += charts.data_table(
+            columns, [[r[c] for c in columns] for r in rows],
+            numeric=[False, False, False] + [True] * (len(columns) - 3),
+        )  # fmt: skip
+        content += f"<p>{escape(initiatives_sentence(p, tr.lang))}</p>"
+    return _section("initiatives", tr("sec_initiatives"), read, content)
 
 
 def _leads(d: ReportData, tr) -> str:
@@ -712,16 +750,7 @@ def _leads(d: ReportData, tr) -> str:
         "payback": tr("leads_payback_title", margin=f"{p['margin']:g}"),
         "lost_reasons": tr("leads_lost_title"),
     }
-    for name, title in titles.items():
-        rows = shown[name]
-        if not rows:
-            continue
-        columns = list(rows[0])
-        content += f"<h3>{escape(title)}</h3>"
-        content += charts.data_table(
-            columns, [[r[c] for c in columns] for r in rows],
-            numeric=[False] + [True] * (len(columns) - 1),
-        )  # fmt: skip
+    content += _tables(shown, titles)
     sentence = leads_sentence(p, tr.lang)
     content += f"<p>{escape(sentence)}</p>" if sentence else ""
     return _section("leads", tr("sec_leads"), read, content)
@@ -1201,6 +1230,7 @@ PAGES = {
     "activation": (_activation_budget,),
     "loyalty": (_loyalty,),
     "leads": (_leads,),
+    "initiatives": (_initiatives,),
     "clv": (_clv,),
     "alerts": (_alerts,),
     "feedback": (_voice,),

@@ -62,6 +62,7 @@ def report_sheets(data: ReportData, lang: str | None = None) -> dict[str, list[d
         else [],
         **_loyalty_sheets(data.loyalty),
         **_leads_sheets(data.leads),
+        **_initiative_sheets(data.initiatives),
         "clv": data.clv.to_dict()["customers"] if data.clv and data.clv_trusted else [],
         "clv_params": data.clv.parameter_rows() if data.clv else [],
         **(
@@ -138,6 +139,17 @@ def _leads_sheets(p: dict | None) -> dict[str, list[dict]]:
     return {name: rows for name, rows in sheets.items() if rows}
 
 
+def _initiative_sheets(p: dict | None) -> dict[str, list[dict]]:
+    """The CX initiatives (one row each, without the cells of their groups) and the portfolio
+    line (the young initiatives' ids joined); none without initiatives or with a refused
+    file."""
+    if not p or "error" in p or not p["initiatives"]:
+        return {}
+    rows = [{k: v for k, v in r.items() if k != "cells"} for r in p["initiatives"]]
+    line = {**p["portfolio"], "young": ", ".join(p["portfolio"]["young"])}
+    return {"initiatives": rows, "initiatives_portfolio": [line]}
+
+
 #: columns whose numbers keep every digit they have (Excel's General format), whatever their scale
 GENERAL = {("clv_params", "value")}
 
@@ -152,6 +164,7 @@ CODED = {
     ("campaigns", "verdict"): "verdict_",
     ("alerts", "kind"): "alert_kind_",
     ("activation_budget", "figure"): "activation_",
+    ("initiatives", "type"): "initiative_type_",
     ("loyalty", "figure"): "loyalty_",
     ("loyalty_balance", "feature"): "loyalty_feature_",
 }

@@ -25,7 +25,7 @@ from cxray.web.uploads import ImportForm, import_form, run_import
 router = APIRouter(include_in_schema=False)
 SIGNIN_CSRF = "cxray_signin"  # the sign-in form's own token (double submit: cookie and field)
 REPORT_PAGES = ("structure", "products", "whitespace", "rfm", "cohorts", "activation", "loyalty",
-                "leads", "clv", "alerts", "feedback")  # fmt: skip
+                "leads", "initiatives", "clv", "alerts", "feedback")  # fmt: skip
 
 Viewer = Annotated[User, page_access("view")]
 

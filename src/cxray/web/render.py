@@ -32,6 +32,7 @@ NAV = (
     ("/activation", "web_nav_activation", "view"),
     ("/loyalty", "web_nav_loyalty", "view"),
     ("/leads", "web_nav_leads", "view"),
+    ("/initiatives", "web_nav_initiatives", "view"),
     ("/clv", "web_nav_clv", "view"),
     ("/alerts", "web_nav_alerts", "view"),
     ("/feedback", "web_nav_feedback", "view"),

@@ -44,6 +44,7 @@ READS: dict[str, tuple[str, str | None, str]] = {
     "activation": ("activation", None, "view"),
     "loyalty": ("loyalty", None, "view"),
     "leads": ("leads", None, "view"),
+    "initiatives": ("initiatives", "initiatives", "view"),
     "clv": ("clv", "customers", "view"),
     "alerts": ("alerts", "alerts", "view"),
     "contacts/health": ("contacts_health", "contacts", "view"),
