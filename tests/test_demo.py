@@ -601,3 +601,71 @@ def test_leads_and_channel_costs(tables):
     cac = (spent / wins).dropna()
     assert cac.idxmax() == "exhibition" and cac["exhibition"] > 3 * cac["website"]
     assert (costs["month"] == costs["month"].dt.to_period("M").dt.to_timestamp()).all()
+
+
+# --- CX initiatives -----------------------------------------------------------------------------
+
+
+def _nps(scores: pd.Series) -> float:
+    return 100 * ((scores >= 9).mean() - (scores <= 6).mean())
+
+
+def test_initiative_files_pass_the_check():
+    from cxray.comms.initiative import load_initiative
+    from cxray.demo import initiative_files
+
+    found = {i.id: i for i in map(load_initiative, initiative_files())}
+    assert {i.type for i in found.values()} == {"satisfaction", "cost", "enabling"}
+    assert found[b2b_food.NPS_INITIATIVE].metric == "nps"
+    assert [r.text for r in found[b2b_food.NPS_INITIATIVE].customers] == ['segment == "HoReCa"']
+
+
+def test_the_satisfaction_initiative_changes_only_its_answers(tables, monkeypatch):
+    """Without the effect every table is the same but for the NPS answers of HoReCa customers
+    after the start; with it their NPS is higher by the documented in-sample truth."""
+    monkeypatch.setattr(b2b_food, "NPS_LIFT_SHARE", 0.0)
+    without = generate("b2b-food", seed=42, as_of=AS_OF)
+    for name in TABLE_NAMES:
+        if name != "responses":
+            pd.testing.assert_frame_equal(tables[name], without[name])
+    now, before = tables["responses"], without["responses"]
+    pd.testing.assert_frame_equal(now.drop(columns="score"), before.drop(columns="score"))
+    customers = tables["customers"]
+    segment = dict(zip(customers["customer_id"], customers["segment"], strict=True))
+    affected = (
+        (now["metric"] == "nps")
+        & (now["date"] >= pd.Timestamp("2025-11-01"))
+        & (now["customer_id"].map(segment) == "HoReCa")
+    )
+    changed = now["score"] != before["score"]
+    assert not (changed & ~affected).any()
+    assert (changed.sum(), affected.sum()) == (42, 59)
+    assert (now["score"][changed] - before["score"][changed]).between(1, 2).all()
+    truth = _nps(now["score"][affected]) - _nps(before["score"][affected])
+    assert truth == pytest.approx(52.54, abs=0.01)  # the module docstring's +52.5 points
+
+
+def test_the_demo_portfolio(tmp_path):
+    """``cxray demo`` copies the three initiatives to the workspace; their portfolio: the
+    satisfaction one's NPS effect is found (its interval excludes 0 and holds the in-sample
+    truth), the cost one's is not, the enabling one is young."""
+    import cxray
+
+    cxray.demo(workspace=tmp_path / "ws", seed=42)
+    assert len(list((tmp_path / "ws" / "initiatives").glob("*.yaml"))) == 3
+    with cxray.open(tmp_path / "ws") as ws:
+        result = ws.initiatives()
+    got = {r["id"]: r for r in result.initiatives}
+    nps = got[b2b_food.NPS_INITIATIVE]
+    assert 0 < nps["did_low"] < 52.54 < nps["did_high"]
+    assert nps["months"] == 12.0 and not nps["young"]
+    portal = got["self-service-portal-2025-03"]
+    assert portal["did_low"] < 0 < portal["did_high"]
+    assert portal["months"] == 20.0
+    linked = got["linked-orders-2026-06"]
+    assert (linked["before"], linked["after"], linked["months"]) == (1.0, 1.0, 5.0)
+    line = result.portfolio
+    assert line["young"] == ["linked-orders-2026-06"]
+    assert [w.code for w in result.warnings] == ["initiative_young"]
+    # one-off costs plus 12 x 60,000, 20 x 40,000 and 5 x 15,000
+    assert line["total_cost"] == pytest.approx(150_000 + 720_000 + 900_000 + 800_000 + 475_000)
