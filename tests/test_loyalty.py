@@ -282,7 +282,7 @@ def test_cli_tables_and_sentence(workspace):
     assert "+10.75 [-71.96; +93.46]" in out
     assert "the 2 matched members brought +10.75 of revenue per month" in out
     assert "About 2 of the 2 members who came back (75%)" in out
-    assert "Only 2 of 3 members found matching non-members" in result.stderr
+    assert "Only 2 of 3 members evaluated" in " ".join(result.stderr.split())
 
 
 def test_bad_window(workspace):
@@ -351,3 +351,17 @@ def test_report_without_members(tmp_path):
     assert "id='loyalty'" in html and "No loyalty members on 2026-06-30" in html
     assert "<table" not in html
     assert "loyalty" not in report_sheets(data)
+
+
+def test_members_too_recent_to_evaluate(workspace):
+    # as of 2025-12-31 every member joined less than 6 months before (the latest join allowed
+    # is 2025-06-30): nobody is evaluated, and the effect is missing with a warning
+    with cxray.open(workspace) as ws:
+        got = ws.loyalty("2025-12-31").to_dict()
+    assert got["penetration"]["members"] == 4  # m1, m2, m5, m6 (m4 left on 2025-10-01)
+    assert (got["effect"]["too_recent"], got["effect"]["evaluated"]) == (5, 0)
+    assert got["effect"]["revenue_did"] is None
+    assert got["warnings"][0] == {
+        "code": "loyalty_few_matches",
+        "params": {"matched": 0, "evaluated": 0},
+    }

@@ -932,10 +932,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "стоимость бонусов, списание и breakage.",
     },
     "loyalty_few_matches": {
-        "en": "Only {matched} of {evaluated} members found matching non-members: the effect "
-        "is uncertain.",
-        "ru": "Похожие не-участники нашлись только для {matched} из {evaluated} участников: "
-        "оценка эффекта ненадёжна.",
+        "en": "Only {matched} of {evaluated} members evaluated (joined at least the window "
+        "before, with purchases before joining) found matching non-members; at least 30, and "
+        "half of them, are needed: the effect is uncertain or missing.",
+        "ru": "Похожие не-участники нашлись только для {matched} из {evaluated} оцениваемых "
+        "участников (вступили не позже чем за окно до даты, с покупками до вступления); нужно "
+        "не меньше 30 и не меньше половины: эффект ненадёжен или не рассчитан.",
     },
     "loyalty_imbalance": {
         "en": "Members and their controls still differ after matching (|SMD| above 0.1): "

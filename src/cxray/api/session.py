@@ -484,7 +484,7 @@ class Session(SessionBase):
             if not figures["reward_rows"]:
                 warnings.append(Notice("loyalty_no_rewards", {"as_of": day}))
             evaluated, matched = effect["evaluated"], effect["matched"]
-            if evaluated and (matched < le.MIN_MATCHED or matched < evaluated / 2):
+            if matched < le.MIN_MATCHED or matched < evaluated / 2:
                 warnings.append(Notice("loyalty_few_matches",
                                        {"matched": matched, "evaluated": evaluated}))  # fmt: skip
             smd = {b["feature"]: b["smd_after"] for b in balance}
