@@ -369,3 +369,45 @@ def test_cli_check(tmp_path, monkeypatch):
     assert json.loads(runner.invoke(app, ["initiative", "check", str(good), "--json"]).stdout)["ok"]
     error = one_line_error(runner.invoke(app, ["initiative", "check", str(bad)]))
     assert error == f"{bad}: end 2026-09-30 is before start 2026-10-01"
+
+
+# --- the report's section -------------------------------------------------------------------------
+
+
+def section(payload: dict, lang: str = "en") -> str:
+    from types import SimpleNamespace
+
+    from cxray.report.html import _initiatives, _translator
+
+    data = SimpleNamespace(initiatives=payload, currency=None)
+    return _initiatives(data, _translator(data, lang))
+
+
+def test_report_section(tables, tmp_path):
+    path = tmp_path / "delivery.yaml"
+    path.write_text(yaml.safe_dump(SATISFACTION), encoding="utf-8")
+    html = section(portfolio(Session.from_tables(tables), AS_OF, files=[path]).to_dict())
+    assert "<section id='initiatives'>" in html
+    assert "+40.0 [" in html and "delivery-nps" in html
+    assert "Portfolio: 1 initiatives, cost 160, measured effect +180 [" in html
+    # (180 - 160) / 160 = 12.5%, shown without decimals (half to even)
+    assert "ROI over the last 12 months 12%" in html
+    ru = section(portfolio(Session.from_tables(tables), AS_OF, files=[path]).to_dict(), "ru")
+    assert "CX-инициативы" in ru and "+40,0 [" in ru
+
+
+def test_report_section_without_files_and_with_a_refused_one(tables):
+    empty = portfolio(Session.from_tables(tables), AS_OF).to_dict()
+    assert [w["code"] for w in empty["warnings"]] == ["initiatives_none"]
+    html = section(empty)
+    assert (
+        "No initiatives: put initiative files (YAML) in the workspace&#x27;s initiatives/" in html
+    )
+    assert "<table" not in html
+    refused = {
+        "error": {
+            "key": "initiative_bad_type",
+            "params": {"file": "x.yaml", "value": "'a'", "known": "b"},
+        }
+    }
+    assert "x.yaml: type &#x27;a&#x27; is unknown" in section(refused)
