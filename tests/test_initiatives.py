@@ -411,3 +411,35 @@ def test_report_section_without_files_and_with_a_refused_one(tables):
         }
     }
     assert "x.yaml: type &#x27;a&#x27; is unknown" in section(refused)
+
+
+def test_no_data_warning(tables, tmp_path):
+    path = tmp_path / "effort.yaml"
+    spec = {**SATISFACTION, "id": "effort", "target": {"metric": "ces", "change": -1}}
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    result = portfolio(Session.from_tables(tables), AS_OF, files=[path])
+    assert [(w.code, w.params) for w in result.warnings] == [
+        ("initiative_no_data", {"id": "effort", "metric": "ces"})
+    ]
+    assert result.initiatives[0]["did"] is None and result.initiatives[0]["margin"] is None
+
+
+def test_cli_initiatives(folder):
+    """The workspace holds orders of A (2024-01-01, 10) and B (2024-01-02, 5) and no customers
+    table: none of that revenue is linked to a customer card."""
+    (folder / "initiatives").mkdir()
+    spec = {**ENABLING, "start": "2024-01-01"}
+    (folder / "initiatives" / "link.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    runner = CliRunner()
+    shown = runner.invoke(app, ["-w", str(folder), "initiatives"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "link-orders" in shown.stdout and "+0.0 pp" not in shown.stdout
+    assert "too young to judge: link-orders" in shown.stdout
+    assert "Initiative link-orders is observed for 0.1 months" in shown.stderr
+    payload = json.loads(runner.invoke(app, ["-w", str(folder), "initiatives", "--json"]).stdout)
+    (row,) = payload["initiatives"]
+    assert (row["before"], row["after"], row["change"]) == (None, 0.0, None)
+    # 2 days of January: 2 / 31 of a month; cost 40 + 20 x 2 / 31
+    assert row["months"] == pytest.approx(2 / 31)
+    assert payload["portfolio"]["total_cost"] == pytest.approx(40 + 20 * 2 / 31)
+    assert payload["as_of"] == "2024-01-02"

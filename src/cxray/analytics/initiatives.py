@@ -57,7 +57,8 @@ Money
   customer-month (measured as above, whatever the metric) x affected customers x months
   observed x ``margin``; cost: the units avoided (-DiD x affected customers x months observed)
   x the file's ``value_per_unit``; enabling: none (its worth shows in the initiatives it
-  enables). Its 95% interval is the DiD's interval carried through the same product.
+  enables); none either when the initiative's own metric has no DiD (a cell without data).
+  Its 95% interval is the DiD's interval carried through the same product.
 - **cost** = one-off + monthly x months observed. **ROI** = (incremental margin - cost) / cost
   (None at zero cost).
 - **payback month**: the first whole month ``k`` (1, 2, ...) at which the cumulative margin

@@ -93,12 +93,11 @@ def measure_initiative(
         row["cells"] = [{"affected": a, "period": p, **c} for (a, p), c in cells.items()]
         row.update({k: effect[k] for k in ("did", "did_low", "did_high")})
         carrier = effect
-        if initiative.type in ("satisfaction", "conversion"):
-            if initiative.metric == "revenue":
-                carrier = effect
-            else:
-                revenue = ia.rate_cells(ia.units(tables, "revenue"), groups, ranges=ranges)
-                carrier = ia.as_did(revenue)
+        # the money follows the revenue, and only where the initiative's own metric is measured
+        if initiative.type in ("satisfaction", "conversion") and initiative.metric != "revenue":
+            revenue = ia.rate_cells(ia.units(tables, "revenue"), groups, ranges=ranges)
+            carrier = ia.as_did(revenue) if effect["did"] is not None else None
+        if initiative.type in ("satisfaction", "conversion") and carrier is not None:
             row["revenue_did"] = carrier["did"]
     months = span["months"] if span["started"] else 0.0
     row.update(
