@@ -50,9 +50,11 @@ def demo_ws(tmp_path_factory) -> str:
 
 
 def where_independent(payload: object) -> object:
-    """A campaign's ``source`` path by its file name (the workspace folder differs per run)."""
-    if isinstance(payload, dict) and isinstance(payload.get("campaign"), dict):
-        payload["campaign"]["source"] = Path(payload["campaign"]["source"]).name
+    """A campaign's or initiative's ``source`` path by its file name (the workspace folder
+    differs per run)."""
+    for key in ("campaign", "initiative"):
+        if isinstance(payload, dict) and isinstance(payload.get(key), dict):
+            payload[key]["source"] = Path(payload[key]["source"]).name
     return payload
 
 

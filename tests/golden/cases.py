@@ -11,6 +11,7 @@ from __future__ import annotations
 CUSTOMER = "C03596"  # the customer with the most order lines
 CAMPAIGNS = ("grill-season-2026-06", "autumn-catalogue-2026-09", "cheese-new-year-2026-11")
 PAST = CAMPAIGNS[:2]
+INITIATIVE = "horeca-manager-2025-11"  # the demo's satisfaction initiative
 
 CASES: dict[str, list[str]] = {
     "status": ["status"],
@@ -44,6 +45,9 @@ CASES: dict[str, list[str]] = {
     "campaign-history": ["campaign", "history", CAMPAIGNS[0]],
     "campaign-portfolio": ["campaign", "portfolio"],
     "activation": ["activation"],
+    # the CX initiatives of the demo's initiatives/ folder (beside campaigns/)
+    "initiatives": ["initiatives"],
+    "initiative-check": ["initiative", "check", f"{{campaigns}}/../initiatives/{INITIATIVE}.yaml"],
     "settings-list": ["settings", "list"],
     "settings-get": ["settings", "get", "currency"],
 }
