@@ -176,11 +176,11 @@ def test_reward_rate_by_tier_and_band(tables):
     ).to_pandas()
     by_tier, by_band = ly.by_group(rows)
     # gold: m1 (180, accrued 18), c5 (600, 60); silver: m2 (240, 30), m5 (100, 0);
-    # no tier: m3 (50, 0), m6 (0, 0)
+    # no tier: m3 (50, 0), m6 (0, 0). From the lowest tier: mean revenue 25, 170, 390
     assert [(r["tier"], r["members"], r["revenue"], r["accrued_value"]) for r in by_tier] == [
-        (None, 2, 50, 0), ("gold", 2, 780, 78), ("silver", 2, 340, 30),
+        (None, 2, 50, 0), ("silver", 2, 340, 30), ("gold", 2, 780, 78),
     ]  # fmt: skip
-    assert [r["reward_rate"] for r in by_tier] == pytest.approx([0, 0.1, 30 / 340])
+    assert [r["reward_rate"] for r in by_tier] == pytest.approx([0, 30 / 340, 0.1])
     # members ranked by revenue: m6 0, m3 50, m5 100, m1 180, m2 240, c5 600; band = rank x 4
     # // 6 + 1: 1, 1, 2, 3, 3, 4
     assert [(r["band"], r["members"], r["revenue"]) for r in by_band] == [
@@ -259,7 +259,7 @@ def test_cli_json(workspace):
     assert effect["revenue_did"] == pytest.approx(REV_DID)
     assert effect["retention_did"] == pytest.approx(1 / 6)
     assert effect["would_have_come_back"] == pytest.approx(1.5)
-    assert [r["tier"] for r in got["by_tier"]] == [None, "gold", "silver"]
+    assert [r["tier"] for r in got["by_tier"]] == [None, "silver", "gold"]
     assert [r["band"] for r in got["by_band"]] == [1, 2, 3, 4]
     assert [b["feature"] for b in got["balance"]] == ["recency", "frequency", "monetary", "tenure"]
     # 2 matched members: fewer than 30
@@ -336,7 +336,7 @@ def test_report_section(workspace):
     figures = {r["figure"]: r["value"] for r in sheets["loyalty"]}
     assert figures["penetration"] == pytest.approx(5 / 9)
     assert figures["revenue_low"] == pytest.approx(REV_DID - 1.959964 * REV_SE)
-    assert [r["tier"] for r in sheets["loyalty_by_tier"]] == [None, "gold", "silver"]
+    assert [r["tier"] for r in sheets["loyalty_by_tier"]] == [None, "silver", "gold"]
 
 
 def test_report_without_members(tmp_path):

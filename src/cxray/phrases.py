@@ -273,13 +273,13 @@ def leads_tables(p: dict, lang: str | None = None) -> dict[str, list[dict[str, s
         rows = [*p["funnel"], {**p["total"], "group": t("leads_all", lang=lang)}]
         rows = rows if p["funnel"] else []
         out["funnel"] = [{
-            col("group"): _group_name(r["group"], lang),
+            col(p["by"]): _group_name(r["group"], lang),
             **{col(k): number(r[k]) for k in ("leads", "contacted", "qualified", "won")},
             **{col(f"{s}_rate"): rate_interval(r[f"{s}_rate"], r[f"{s}_low"], r[f"{s}_high"])
                for s in LEAD_RATES},
         } for r in rows]  # fmt: skip
         out["speed"] = [{
-            col("group"): _group_name(r["group"], lang),
+            col(p["by"]): _group_name(r["group"], lang),
             col("median_hours"): number(r["median_hours"], 1),
             col("p90_hours"): number(r["p90_hours"], 1),
             **{col(k): number(r[k]) for k in ("unowned", "breaches", "not_due")},
@@ -419,7 +419,7 @@ LOYALTY_FIGURES = (
     ("effect", "retention_did", "points_ci"),
     ("effect", "naive_revenue_diff", "money"),
     ("effect", "retained", "count"),
-    ("effect", "would_have_come_back", "count1"),
+    ("effect", "would_have_come_back", "count"),
     ("effect", "would_have_come_back_share", "share"),
 )
 
@@ -443,7 +443,6 @@ def loyalty_tables(p: dict, lang: str | None = None) -> dict[str, list[dict[str,
 
     shown = {
         "count": lambda v: number(v),
-        "count1": lambda v: number(v, 1),
         "share": lambda v: percent(v, 1),
         "share2": lambda v: percent(v, 2),
         "money": lambda v: number(v, 2),

@@ -138,7 +138,8 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def by_group(rows: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The reward rate by tier and by spend band of the :func:`member_rows`: rows of ``tier``
-    (or ``band``, 1 the lowest, with its ``min_revenue`` and ``max_revenue``), ``members``,
+    (from the lowest tier to the highest, by the mean revenue of their members), or of ``band``
+    (1 the lowest, with its ``min_revenue`` and ``max_revenue``), ``members``,
     ``revenue``, ``accrued_value`` and ``reward_rate`` (None without revenue)."""
     if rows.empty:
         return [], []
@@ -160,7 +161,9 @@ def by_group(rows: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, A
             out.append(row)
         return out
 
-    return summarize("tier"), summarize("band")
+    # tiers from the lowest to the highest: by their members' mean revenue (names do not sort)
+    tiers = sorted(summarize("tier"), key=lambda r: (r["revenue"] / r["members"], r["tier"] or ""))
+    return tiers, summarize("band")
 
 
 def loyalty_figures(counts: dict[str, Any], totals: dict[str, Any]) -> dict[str, Any]:
