@@ -972,7 +972,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "leads_all": {"en": "all leads", "ru": "все лиды"},
     "leads_unowned": {"en": "(nobody)", "ru": "(никто)"},
     "leads_not_yet": {"en": "not yet", "ru": "ещё нет"},
-    "leads_col_group": {"en": "group", "ru": "группа"},
+    "leads_col_owner": {"en": "owner", "ru": "ответственный"},
     "leads_col_channel": {"en": "channel", "ru": "канал"},
     "leads_col_month": {"en": "month", "ru": "месяц"},
     "leads_col_leads": {"en": "leads", "ru": "лиды"},
