@@ -383,3 +383,10 @@ def test_report_without_leads(tmp_path):
     html = render_sections(data, "leads", lang="en")
     assert "id='leads'" in html and "No leads up to 2026-03-31" in html
     assert "<table" not in html
+
+
+def test_cli_bad_by(workspace):
+    from conftest import one_line_error
+
+    result = run(workspace, "--by", "day")
+    assert "by must be one of channel, owner, month" in one_line_error(result)
