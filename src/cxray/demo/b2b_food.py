@@ -2101,7 +2101,8 @@ def _pick(rng: np.random.Generator, pairs: tuple) -> object:
 def _leads(
     rng: np.random.Generator, orders: pd.DataFrame, cal: _Calendar
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Leads of the last :data:`LEAD_MONTHS` months and the channels' monthly costs.
+    """Leads of the last :data:`LEAD_MONTHS` calendar months (the month of ``as_of`` the last)
+    and the channels' monthly costs.
 
     True rates (per lead, before the data's own noise): a lead comes from a channel with the
     share of :data:`LEAD_CHANNELS`; :data:`UNOWNED_SHARE` of them get no owner (the others one
@@ -2131,7 +2132,8 @@ def _leads(
     :data:`EXHIBITION_COST` in its month: the costliest channel per won customer.
     """
     end = pd.Timestamp(cal.as_of) + pd.Timedelta(days=1)  # leads are created before this
-    start = pd.Timestamp(_minus_months(pd.Timestamp(cal.as_of).date(), LEAD_MONTHS))
+    first = _minus_months(pd.Timestamp(cal.as_of).date(), LEAD_MONTHS - 1).replace(day=1)
+    start = pd.Timestamp(first)  # the first day of a month: every month of costs has its leads
     days = (end - start).days
     n = int(rng.poisson(LEADS_PER_MONTH * LEAD_MONTHS))
     names = list(LEAD_CHANNELS)
