@@ -133,7 +133,7 @@ def report_data(request: Request, as_of: str | None, segment_by: str | None) -> 
     """The report's data for the filters, kept until the data changes."""
     state = request.app.state.web
     day, segment = state.report_key(as_of, segment_by)
-    return state.kept(("report", day, segment),
+    return state.kept(("report", day, segment, state.report_files()),
                       lambda s: s.report(day, segment_by=segment).value)  # fmt: skip
 
 
@@ -155,8 +155,9 @@ def _report_page(request: Request, user: User, page: str, as_of: str | None,
             raise
         return render_page(request, user, "no_data.html", page=page)  # nothing imported yet
     # the sections as HTML, kept too: the overview's alerts alone are ~1.5 MB at 1M lines
-    key = ("page", page, data.as_of, segment_by or None, user.lang)
-    body = request.app.state.web.kept(key, lambda s: render_sections(data, page, lang=user.lang))
+    state = request.app.state.web
+    key = ("page", page, data.as_of, segment_by or None, user.lang, state.report_files())
+    body = state.kept(key, lambda s: render_sections(data, page, lang=user.lang))
     return render_page(
         request, user, "report_page.html", page=page, body=body, as_of=data.as_of,
         segment_by=segment_by or "", segment_columns=_segment_columns(request),

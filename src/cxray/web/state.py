@@ -71,6 +71,16 @@ class WebState:
         found = campaign_files(folder / "campaigns" if folder else None)
         return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in found)
 
+    def report_files(self) -> tuple[Any, ...]:
+        """The campaign and initiative files the report reads, as they are on disk now (name,
+        time, size): part of the report's key, so that one added, removed or edited shows."""
+        from cxray.api.initiatives import FOLDER, initiative_files
+
+        folder = self.session.path
+        found = initiative_files(folder / FOLDER if folder else None)
+        stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in found)
+        return self._campaign_files() + stamps
+
     def _look_up(self, key: Hashable) -> tuple[Any] | None:
         """``(answer,)`` when ``key`` is kept (now the most recently used), else None."""
         with self._kept_lock:
@@ -87,7 +97,8 @@ class WebState:
 
         with contextlib.suppress(Exception):
             day, _ = self.report_key(None, None)
-            self.kept(("report", day, None), lambda s: s.report(day).value)
+            # the key of pages.report_data for the default filters
+            self.kept(("report", day, None, self.report_files()), lambda s: s.report(day).value)
         with contextlib.suppress(Exception):  # every customer card of the default date
             self.run(lambda s: s.warm_cards())
 
