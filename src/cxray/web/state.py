@@ -68,8 +68,7 @@ class WebState:
         from cxray.api.report import campaign_files
 
         folder = self.session.path
-        found = campaign_files(folder / "campaigns" if folder else None)
-        return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in found)
+        return _stamps(campaign_files(folder / "campaigns" if folder else None))
 
     def report_files(self) -> tuple[Any, ...]:
         """The campaign and initiative files the report reads, as they are on disk now (name,
@@ -77,9 +76,9 @@ class WebState:
         from cxray.api.initiatives import FOLDER, initiative_files
 
         folder = self.session.path
-        found = initiative_files(folder / FOLDER if folder else None)
-        stamps = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in found)
-        return self._campaign_files() + stamps
+        return self._campaign_files() + _stamps(
+            initiative_files(folder / FOLDER if folder else None)
+        )
 
     def _look_up(self, key: Hashable) -> tuple[Any] | None:
         """``(answer,)`` when ``key`` is kept (now the most recently used), else None."""
@@ -140,3 +139,8 @@ class WebState:
         """The server wrote the workspace: forget every kept answer."""
         with self._kept_lock:
             self._kept.clear()
+
+
+def _stamps(paths: list[Any]) -> tuple[Any, ...]:
+    """Each file's name, modification time and size: what changes when it is edited."""
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
