@@ -443,3 +443,33 @@ def test_cli_initiatives(folder):
     assert row["months"] == pytest.approx(2 / 31)
     assert payload["portfolio"]["total_cost"] == pytest.approx(40 + 20 * 2 / 31)
     assert payload["as_of"] == "2024-01-02"
+
+
+# conversion: purchase days of A1 and U1 against A2 and U2 (the base of 2025), start 2026-01-01
+CONVERSION = {
+    "id": "reorder-reminder",
+    "name": "Reorder reminders",
+    "type": "conversion",
+    "owner": "CRM",
+    "start": "2026-01-01",
+    "costs": {"monthly": 10},
+    "expected_effect": "More orders",
+    "target": {"metric": "purchase_days", "change": 0.1},
+    "affected": {"customers": ['customer_id in ["A1", "U1"]']},
+}
+
+
+def test_conversion_initiative(tables):
+    rows, _ = measure_portfolio([check_initiative(CONVERSION)], tables, as_of=AS_OF)
+    (row,) = rows
+    # every customer of the base buys on one day before and one day after: 1 / 12 a month each
+    assert [c["value"] for c in row["cells"]] == [pytest.approx(1 / 12)] * 4
+    assert (row["did"], row["did_low"], row["did_high"]) == (0.0, 0.0, 0.0)
+    # revenue per customer-month: A1, U1 (1200 + 600) / 2 / 12 = 75 -> (2400 + 600) / 2 / 12
+    # = 125; A2, U2 75 -> (1200 + 1200) / 2 / 12 = 100: DiD 50 - 25 = 25. Variances s^2 / 2 /
+    # 144: 180000 -> 625 (A1, U1 pre; A2, U2 pre), 1620000 -> 5625 (A1, U1 post), 0: 6875
+    assert row["revenue_did"] == pytest.approx(25.0)
+    assert row["margin"] == pytest.approx(25 * 2 * 12 * 0.3)
+    assert row["margin_low"] == pytest.approx((25 - Z * math.sqrt(6875)) * 7.2)
+    # cost 10 x 12 = 120, ROI (180 - 120) / 120; 15 a month pays the 10 from month 1 on
+    assert (row["cost"], row["roi"], row["payback_month"]) == (120.0, pytest.approx(0.5), 1)
