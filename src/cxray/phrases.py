@@ -502,10 +502,10 @@ INITIATIVE_DIGITS = {"nps": 1, "csi": 2, "ces": 2, "revenue": 0}
 
 def initiative_rows(p: dict, lang: str | None = None) -> list[dict[str, str]]:
     """The initiatives (:meth:`cxray.api.Session.initiatives` as ``to_dict()``) as rows of
-    shown text headed in ``lang``: id, type, metric, months observed, the effect with its 95%
-    interval (enabling: the change of the unlocked metric in percentage points), the margin
-    with its interval, cost, ROI and payback month. The CLI, the report and the web page show
-    these."""
+    shown text headed in ``lang``: id, type, metric, months observed, the file's target change,
+    the effect with its 95% interval (enabling: the change of the unlocked metric in percentage
+    points), the margin with its interval, cost, ROI and payback month. The CLI, the report and
+    the web page show these."""
     lang = _lang(lang)
 
     def col(key: str) -> str:
@@ -524,6 +524,8 @@ def initiative_rows(p: dict, lang: str | None = None) -> list[dict[str, str]]:
                 col("type"): t(f"initiative_type_{r['type']}", lang=lang),
                 col("metric"): r["metric"],
                 col("months"): number(r["months"], 1),
+                col("target_change"): "–" if r["target_change"] is None
+                else signed(r["target_change"], INITIATIVE_DIGITS.get(r["metric"], 3)),
                 col("did"): effect,
                 col("margin_effect"): _interval(r, "margin", lambda v: signed(v, 0)),
                 col("cost"): number(r["cost"], 0),

@@ -1207,6 +1207,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_initiative": {"en": "initiative", "ru": "инициатива"},
     "col_type": {"en": "type", "ru": "тип"},
     "col_months": {"en": "months", "ru": "месяцев"},
+    "col_target_change": {"en": "target", "ru": "цель"},
     "col_did": {"en": "effect [95%]", "ru": "эффект [95%]"},
     "col_margin_effect": {"en": "margin [95%]", "ru": "маржа [95%]"},
     "col_cost": {"en": "cost", "ru": "затраты"},

@@ -725,7 +725,7 @@ def _initiatives(d: ReportData, tr) -> str:
         columns = list(rows[0])
         content += charts.data_table(
             columns, [[r[c] for c in columns] for r in rows],
-            numeric=[False, False, False] + [True] * (len(columns) - 3),
+            numeric=[False, False, False] + [True] * (len(columns) - 3),  # id, type, metric
         )  # fmt: skip
         content += f"<p>{escape(initiatives_sentence(p, tr.lang))}</p>"
     return _section("initiatives", tr("sec_initiatives"), read, content)
