@@ -48,6 +48,11 @@ CASES: dict[str, list[str]] = {
     # the CX initiatives of the demo's initiatives/ folder (beside campaigns/)
     "initiatives": ["initiatives"],
     "initiative-check": ["initiative", "check", f"{{campaigns}}/../initiatives/{INITIATIVE}.yaml"],
+    # leads and channel costs (the b2b demo has no loyalty programme: its answer is the warning)
+    "leads": ["leads"],
+    "leads-month": ["leads", "--by", "month"],
+    "loyalty": ["loyalty"],
+    "offer-lint": ["offer", "lint", "Сыры лучшего качества: скидка 10% от 100 упаковок до 25.12"],
     "settings-list": ["settings", "list"],
     "settings-get": ["settings", "get", "currency"],
 }
