@@ -78,6 +78,8 @@ def _shown(value: Any) -> str:
         return ""
     if isinstance(value, list | tuple):
         return "\n".join(_shown(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an offer of 100 units, not 100.0
     return str(value)
 
 
