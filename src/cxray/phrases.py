@@ -183,6 +183,19 @@ def portfolio_sentence(p: dict, lang: str | None = None) -> str:
     return text
 
 
+# how a figure of the activation budget and loyalty tables is written, by its kind ("_ci": an
+# estimate with its interval, see _interval)
+_SHOWN = {
+    "count": lambda v: number(v),
+    "share": lambda v: percent(v, 1),
+    "share2": lambda v: percent(v, 2),
+    "days": lambda v: number(v, 1),
+    "money": lambda v: number(v, 2),
+    "signed_money": lambda v: "–" if v is None else signed(v, 2),
+    "points": lambda v: "–" if v is None else points(v, 1),
+}
+
+
 # (payload key, how it is written) of the activation budget, in the order shown
 ACTIVATION_FIGURES = (
     ("new_customers", "count"),
@@ -204,19 +217,12 @@ def activation_lines(p: dict, lang: str | None = None) -> list[tuple[str, str]]:
     """The activation budget (:meth:`cxray.api.Session.activation` as ``to_dict()``) as
     (label, value) pairs in ``lang``; ``messages`` only when a message cost was given."""
     lang = _lang(lang)
-    shown = {
-        "count": lambda v: number(v),
-        "share": lambda v: percent(v, 1),
-        "days": lambda v: number(v, 1),
-        "money": lambda v: number(v, 2),
-        "points": lambda v: "–" if v is None else points(v, 1),
-    }
     lines = []
     with numbers_in(lang):
         for key, kind in ACTIVATION_FIGURES:
             if key == "messages" and p.get("message_cost") is None:
                 continue
-            lines.append((t(f"activation_{key}", lang=lang), shown[kind](p.get(key))))
+            lines.append((t(f"activation_{key}", lang=lang), _SHOWN[kind](p.get(key))))
     return lines
 
 
@@ -415,7 +421,7 @@ LOYALTY_FIGURES = (
     ("effect", "evaluated", "count"),
     ("effect", "matched", "count"),
     ("effect", "without_history", "count"),
-    ("effect", "revenue_did", "money_ci"),
+    ("effect", "revenue_did", "signed_money_ci"),
     ("effect", "retention_did", "points_ci"),
     ("effect", "naive_revenue_diff", "money"),
     ("effect", "retained", "count"),
@@ -441,21 +447,13 @@ def loyalty_tables(p: dict, lang: str | None = None) -> dict[str, list[dict[str,
     def col(key: str) -> str:
         return t(f"loyalty_col_{key}", lang=lang)
 
-    shown = {
-        "count": lambda v: number(v),
-        "share": lambda v: percent(v, 1),
-        "share2": lambda v: percent(v, 2),
-        "money": lambda v: number(v, 2),
-        "money_ci": lambda v: "–" if v is None else signed(v, 2),
-        "points_ci": lambda v: "–" if v is None else points(v, 1),
-    }
     out: dict[str, list[dict[str, str]]] = {}
     with numbers_in(lang):
         figures = []
         for section, key, kind in LOYALTY_FIGURES:
             part = p[section]
-            value = (_interval(part, key, shown[kind]) if kind.endswith("_ci")
-                     else shown[kind](part.get(key)))  # fmt: skip
+            value = (_interval(part, key, _SHOWN[kind.removesuffix("_ci")])
+                     if kind.endswith("_ci") else _SHOWN[kind](part.get(key)))  # fmt: skip
             figures.append({col("figure"): t(f"loyalty_{key}", lang=lang), col("value"): value})
         out["figures"] = figures
 
