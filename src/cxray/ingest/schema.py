@@ -228,6 +228,35 @@ TABLES: dict[str, Table] = {
             key=("customer_id", "date", "kind", "order_id", "points"),
             date_column="date",
         ),
+        Table(
+            "web_events",
+            (
+                Column("event_id", S, required=True),  # unique per event, made by the browser
+                Column("visitor_id", S, required=True),  # the browser's first-party id
+                Column("ts", TS, required=True),  # when the browser saw it (UTC)
+                Column(
+                    "type",
+                    S,
+                    required=True,
+                    choices=("pageview", "click", "submit", "outbound", "scroll", "identify"),
+                ),
+                Column("url", S, required=True),
+                Column("referrer"),
+                Column("tag"),  # the element's tag, lower case (clicks, submits, outbound links)
+                Column("text"),  # its visible text, trimmed
+                Column("classes"),  # its classes, space-separated
+                Column("css_path"),  # "body > div#main > form.order > button.buy"
+                Column("href"),  # a link's target
+                Column("fields"),  # a form's field names (never values), comma-separated
+                Column("scroll_depth", INT),  # percent of the page seen (scroll events)
+                Column("viewport_w", INT),
+                Column("viewport_h", INT),
+                Column("customer_id"),  # set by identify; earlier events of the visitor follow
+                Column("received_at", TS),  # when the collector accepted it (UTC)
+            ),
+            key=("event_id",),
+            date_column="ts",
+        ),
     )
 }
 
