@@ -116,8 +116,10 @@ PAGE_ROUTES: dict[tuple[str, str], tuple[str, int]] = {
     ("POST", "/campaigns/{name}/export"): ("export", 409),
     ("GET", "/campaigns/{name}/measurement"): ("campaigns", 200),
 }
-# routes anyone may open: signing in, the packaged assets and the API's description
-OPEN = {"/signin", "/static", f"{API}/openapi.json", f"{API}/docs", "/docs/oauth2-redirect"}
+# routes anyone may open: signing in, the packaged assets, the API's description and the
+# browser snippet a site's pages load
+OPEN = {"/signin", "/static", f"{API}/openapi.json", f"{API}/docs", "/docs/oauth2-redirect",
+        "/t.js"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -44,7 +44,7 @@ HEADERS = {
 def create_app(session: Session, *, lang: str = "en") -> FastAPI:
     """The app over ``session`` (opened with ``read_only=False``). ``lang``: the pages'
     language for users who have not chosen one."""
-    from cxray.web import pages, rest, rest_campaigns, studio_pages
+    from cxray.web import pages, rest, rest_campaigns, snippet, studio_pages
 
     app = FastAPI(
         title="cxray",
@@ -57,6 +57,7 @@ def create_app(session: Session, *, lang: str = "en") -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("cxray.web", "static")]), name="static")
     app.include_router(pages.router)
     app.include_router(studio_pages.router)
+    app.include_router(snippet.router)
     app.include_router(rest.router, prefix=API)
     app.include_router(rest_campaigns.router, prefix=API)
     _answer_errors(app)
