@@ -24,6 +24,8 @@ its check and plan carry the three shares and the warning ``offer_few_within_rea
 feedback outputs and the follow-up list, because the demo's HoReCa NPS answers after 2025-11-01
 now carry the effect of the demo's satisfaction initiative (only those scores changed). The
 leads, loyalty, initiatives, initiative check and offer lint cases were stored when they came.
+``settings list`` gained the web collector's five settings (web_origins unset, the others at
+their defaults), written in by hand.
 """
 
 from __future__ import annotations

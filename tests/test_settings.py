@@ -51,6 +51,11 @@ def test_settings_set_get_list_through_the_api(folder):
             "channel_synonyms": None,
             "memory_limit": None,
             "offer_stop_phrases": None,
+            "web_origins": None,
+            "web_consent": "required",
+            "web_dnt": "respect",
+            "web_rate_visitor": 600,
+            "web_rate_address": 6000,
         }
         assert ws.settings().to_dict()["global_control_share"] == {
             "value": 0.05, "default": 0.05, "expect": "setting_expect_share",
@@ -98,7 +103,8 @@ def test_the_cli_settings_commands(folder):
     assert cli(folder, "settings", "get", "currency").stdout.strip() == "USD"
     listed = json.loads(cli(folder, "settings", "list", "--json").stdout)
     assert list(listed) == ["currency", "global_control_share", "channel_synonyms", "memory_limit",
-                            "offer_stop_phrases"]  # fmt: skip
+                            "offer_stop_phrases", "web_origins", "web_consent", "web_dnt",
+                            "web_rate_visitor", "web_rate_address"]  # fmt: skip
     assert listed["currency"] == {
         "value": "USD", "default": None, "expect": "setting_expect_currency",
     }  # fmt: skip
@@ -113,7 +119,8 @@ def test_the_cli_settings_commands(folder):
     line = one_line_error(cli(folder, "settings", "set", "colour", "red"))
     assert line == (
         "unknown setting 'colour'; known settings: currency, global_control_share, "
-        "channel_synonyms, memory_limit, offer_stop_phrases"
+        "channel_synonyms, memory_limit, offer_stop_phrases, web_origins, web_consent, web_dnt, "
+        "web_rate_visitor, web_rate_address"
     )
     line = one_line_error(cli(folder, "settings", "get", "colour"))
     assert line.startswith("unknown setting 'colour'")
@@ -435,3 +442,32 @@ def test_contact_health_reads_channels_with_the_workspace_spellings(folder):
     assert contacts() == [("A", "email", 1), ("A", "мыло", 1)]
     cli(folder, "settings", "set", "channel_synonyms", "мыло=email")
     assert contacts() == [("A", "email", 2)]
+
+
+def test_the_web_collector_settings_are_checked(folder):
+    with cxray.open(folder, read_only=False) as ws:
+        stored = ws.set_setting(
+            "web_origins", " https://Shop.Example:443/, http://127.0.0.1:9000,,"
+        )
+        assert stored.value == "https://shop.example, http://127.0.0.1:9000"
+        assert ws.set_setting("web_origins", "http://[::1]:80").value == "http://[::1]"
+        for bad in ("shop.example", "ftp://shop.example", "https://shop.example/path",
+                    "https://shop.example?x=1", "https://user@shop.example", "https://:80",
+                    "http://shop.example:99999"):  # fmt: skip
+            with pytest.raises(CxrayError) as err:
+                ws.set_setting("web_origins", bad)
+            assert err.value.key == "setting_bad_value", bad
+        assert ws.set_setting("web_origins", "").value == ""  # none: the collector accepts none
+        assert ws.set_setting("web_consent", " Implied ").value == "implied"
+        assert ws.set_setting("web_dnt", "ignore").value == "ignore"
+        assert ws.set_setting("web_rate_visitor", "120").value == 120
+        for key, bad in (("web_consent", "maybe"), ("web_dnt", "yes"),
+                         ("web_rate_visitor", "0"), ("web_rate_address", "1.5"),
+                         ("web_rate_address", "10000001")):  # fmt: skip
+            with pytest.raises(CxrayError) as err:
+                ws.set_setting(key, bad)
+            assert err.value.key == "setting_bad_value", (key, bad)
+    with cxray.open(folder) as ws:
+        assert ws.settings().value["web_rate_visitor"] == 120
+        assert ws.get_setting("web_rate_address") == 6000
+        assert ws.get_setting("web_origins") == ""

@@ -384,6 +384,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "phrases separated by ';', each with a letter, e.g. 'всё для вас; no hidden fees'",
         "ru": "фразы через ';', в каждой есть буква, например 'всё для вас; no hidden fees'",
     },
+    "setting_expect_origins": {
+        "en": "web origins separated by commas, each http(s)://host[:port], e.g."
+        " 'https://shop.example, http://127.0.0.1:9000'",
+        "ru": "веб-источники через запятую, каждый http(s)://хост[:порт], например"
+        " 'https://shop.example, http://127.0.0.1:9000'",
+    },
+    "setting_expect_consent": {
+        "en": "'required' (nothing is captured before the visitor consents) or 'implied'",
+        "ru": "'required' (ничего не собирается до согласия посетителя) или 'implied'",
+    },
+    "setting_expect_dnt": {
+        "en": "'respect' (Do Not Track turns capture off) or 'ignore'",
+        "ru": "'respect' (Do Not Track отключает сбор) или 'ignore'",
+    },
+    "setting_expect_rate": {
+        "en": "a whole number of events per minute from 1 to 10000000, e.g. 600",
+        "ru": "целое число событий в минуту от 1 до 10000000, например 600",
+    },
     # the offer lint (cxray offer lint, campaign check, the campaign editor)
     "offer_clean": {
         "en": "The offer names a number with its unit, a deadline, a benefit and every part of"

@@ -188,12 +188,72 @@ def _memory_limit(text: str) -> str:
     return f"{number}{unit}{'iB' if binary else 'B'}"
 
 
+def parse_origins(text: str) -> list[str]:
+    """Web origins separated by commas, each as a browser writes its ``Origin`` header:
+    ``"https://Shop.example:443, http://127.0.0.1:9000/"`` -> ``["https://shop.example",
+    "http://127.0.0.1:9000"]`` (scheme and host in lower case, a default port dropped, a final
+    ``/`` allowed). ValueError for an item that is not ``http(s)://host[:port]``."""
+    origins: list[str] = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        parts = urllib.parse.urlsplit(item)
+        try:
+            port = parts.port
+        except ValueError:
+            raise ValueError(item) from None
+        if (parts.scheme.lower() not in ("http", "https") or not parts.hostname
+                or parts.path not in ("", "/") or parts.query or parts.fragment
+                or parts.username is not None or parts.password is not None):  # fmt: skip
+            raise ValueError(item)
+        scheme, host = parts.scheme.lower(), parts.hostname.lower()
+        host = f"[{host}]" if ":" in host else host
+        default = {"http": 80, "https": 443}[scheme]
+        origin = f"{scheme}://{host}" + (f":{port}" if port not in (None, default) else "")
+        if origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+def _origins(text: str) -> str:
+    """The origins of :func:`parse_origins` written back as one line."""
+    return ", ".join(parse_origins(text))
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    """A checker of one of ``choices`` (surrounding spaces and case ignored)."""
+
+    def parse(text: str) -> str:
+        if text.strip().lower() not in choices:
+            raise ValueError(text)
+        return text.strip().lower()
+
+    return parse
+
+
+MAX_WEB_RATE = 10_000_000
+
+
+def _rate(text: str) -> int:
+    """A whole number of events per minute, 1 .. :data:`MAX_WEB_RATE`."""
+    rate = int(text.strip())
+    if not 1 <= rate <= MAX_WEB_RATE:
+        raise ValueError(text)
+    return rate
+
+
 SETTINGS: dict[str, Setting] = {
     "currency": Setting(_label, "setting_expect_currency"),
     "global_control_share": Setting(_share, "setting_expect_share", GLOBAL_CONTROL_SHARE),
     "channel_synonyms": Setting(_channel_synonyms, "setting_expect_synonyms"),
     "memory_limit": Setting(_memory_limit, "setting_expect_memory"),
     "offer_stop_phrases": Setting(_stop_phrases, "setting_expect_phrases"),
+    "web_origins": Setting(_origins, "setting_expect_origins"),
+    "web_consent": Setting(_choice("required", "implied"), "setting_expect_consent", "required"),
+    "web_dnt": Setting(_choice("respect", "ignore"), "setting_expect_dnt", "respect"),
+    "web_rate_visitor": Setting(_rate, "setting_expect_rate", 600),
+    "web_rate_address": Setting(_rate, "setting_expect_rate", 6000),
 }
 """Every setting a workspace keeps, one line each: name -> how it is checked and its default.
 
@@ -205,7 +265,16 @@ SETTINGS: dict[str, Setting] = {
 - ``memory_limit``: DuckDB's memory limit (``2GB``), set when the workspace is opened and used by
   imports (unset: DuckDB's default, and :data:`IMPORT_MEMORY_LIMIT` for imports);
 - ``offer_stop_phrases``: stop phrases the offer lint finds on top of its built-in list
-  (:func:`parse_stop_phrases`; none by default)."""
+  (:func:`parse_stop_phrases`; none by default);
+- ``web_origins``: the sites whose pages may send events to the collector (``POST /e``),
+  comma-separated origins (:func:`parse_origins`; none by default: the collector accepts
+  nothing);
+- ``web_consent``: ``required`` (default: the snippet captures nothing before the site says the
+  visitor consented) or ``implied``;
+- ``web_dnt``: ``respect`` (default: a browser's Do Not Track or Global Privacy Control turns
+  the snippet off) or ``ignore``;
+- ``web_rate_visitor`` / ``web_rate_address``: events per minute the collector accepts from
+  one visitor (default 600) / one client address (default 6000)."""
 
 
 def _known_setting(key: str) -> str:
