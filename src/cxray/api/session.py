@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cxray.api.feedback import FeedbackSession
     from cxray.api.initiatives import InitiativeSession
     from cxray.api.studio import StudioSession
+    from cxray.api.web import WebSession
     from cxray.workspace import Progress
 
 __all__ = ["DateLike", "Session", "parse_day"]
@@ -760,6 +761,14 @@ class Session(SessionBase):
         from cxray.api.feedback import FeedbackSession
 
         return FeedbackSession(self)
+
+    @property
+    def web(self) -> WebSession:
+        """What customers do on the website: ``actions()``, ``add_action()``, ``funnel()``,
+        ``paths()`` over the captured web events (:mod:`cxray.api.web`)."""
+        from cxray.api.web import WebSession
+
+        return WebSession(self)
 
     @property
     def studio(self) -> StudioSession:
