@@ -42,6 +42,9 @@ __all__ = [
     "portfolio_sentence",
     "step_label",
     "warning_text",
+    "web_action_rows",
+    "web_funnel_rows",
+    "web_path_rows",
 ]
 
 
@@ -562,3 +565,64 @@ def offer_relevance_rows(found: dict, lang: str | None = None) -> tuple[str, lis
     rows = [(t(f"offer_group_{g}", lang=lang, **params), found["counts"][g], found["shares"][g])
             for g in ("qualify", "within_reach", "out_of_reach")]  # fmt: skip
     return title, rows
+
+
+# --------------------------------------------------------------------------------------------
+# web events (cxray.api.web)
+
+
+def _moment(value: object) -> str:
+    """A time of the payload (a datetime, or its ISO text in JSON) to the minute."""
+    return "–" if value is None else str(value).replace("T", " ")[:16]
+
+
+def web_rule(action: dict, lang: str | None = None) -> str:
+    """An action's rule in words: ``URL /catalog/* · element button.buy · text «В корзину»``."""
+    lang = _lang(lang)
+    parts = [t(f"site_rule_{k}", lang=lang, value=action[k])
+             for k in ("url", "selector", "text", "event") if action.get(k)]  # fmt: skip
+    return " · ".join(parts)
+
+
+def web_action_rows(p: dict, lang: str | None = None) -> list[dict[str, str]]:
+    """The actions result (``session.web.actions().to_dict()``) as rows of shown text."""
+    lang = _lang(lang)
+    with numbers_in(lang):
+        return [{
+            t("site_col_action", lang=lang): a["name"],
+            t("site_col_rule", lang=lang): web_rule(a, lang),
+            **{t(f"site_col_{k}", lang=lang): number(a[k])
+               for k in ("events", "visitors", "customers")},
+            t("site_col_first_seen", lang=lang): _moment(a["first_seen"]),
+            t("site_col_last_seen", lang=lang): _moment(a["last_seen"]),
+        } for a in p["actions"]]  # fmt: skip
+
+
+def web_funnel_rows(p: dict, lang: str | None = None) -> list[dict[str, str]]:
+    """The funnel result (``session.web.funnel().to_dict()``) as rows of shown text."""
+    lang = _lang(lang)
+
+    def share(v: float | None) -> str:
+        return "–" if v is None else percent(v, 1)
+
+    with numbers_in(lang):
+        return [{
+            t("site_col_step", lang=lang): f"{r['step']}. {r['action']}",
+            t("site_col_persons", lang=lang): number(r["persons"]),
+            t("site_col_of_previous", lang=lang): share(r["of_previous"]),
+            t("site_col_of_first", lang=lang): share(r["of_first"]),
+            t("site_col_dropped", lang=lang): number(r["dropped"]),
+            t("site_col_median_hours", lang=lang): "–" if r["median_hours"] is None
+            else number(r["median_hours"], 1),
+        } for r in p["steps"]]  # fmt: skip
+
+
+def web_path_rows(p: dict, lang: str | None = None) -> list[dict[str, str]]:
+    """The paths result (``session.web.paths().to_dict()``) as rows of shown text."""
+    lang = _lang(lang)
+    with numbers_in(lang):
+        return [{
+            t("site_col_pages", lang=lang): " → ".join(r["pages"]),
+            t("site_col_sessions", lang=lang): number(r["sessions"]),
+            t("site_col_share", lang=lang): percent(r["share"], 1),
+        } for r in p["paths"]]  # fmt: skip

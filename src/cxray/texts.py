@@ -402,6 +402,81 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "a whole number of events per minute from 1 to 10000000, e.g. 600",
         "ru": "целое число событий в минуту от 1 до 10000000, например 600",
     },
+    # the web events collector (POST /e)
+    "bad_batch": {
+        "en": "the batch is refused at {where}: expected {problem}",
+        "ru": "пакет отклонён, поле {where}: ожидается {problem}",
+    },
+    "batch_expect_json": {
+        "en": "a JSON object in UTF-8",
+        "ru": "объект JSON в UTF-8",
+    },
+    "batch_expect_version": {
+        "en": "the format version {version}",
+        "ru": "версия формата {version}",
+    },
+    "batch_expect_id": {
+        "en": "an id of 1 to 64 characters A-Z, a-z, 0-9, _ or -",
+        "ru": "идентификатор из 1-64 знаков A-Z, a-z, 0-9, _ или -",
+    },
+    "batch_expect_events": {
+        "en": "a list of at most {most} events",
+        "ru": "список не более чем из {most} событий",
+    },
+    "batch_expect_event": {
+        "en": "an event as a JSON object",
+        "ru": "событие в виде объекта JSON",
+    },
+    "batch_expect_ts": {
+        "en": "a whole number of milliseconds since 1970-01-01 UTC",
+        "ru": "целое число миллисекунд с 1970-01-01 UTC",
+    },
+    "batch_expect_type": {
+        "en": "one of {types}",
+        "ru": "одно из значений {types}",
+    },
+    "batch_expect_text": {
+        "en": "a string or null",
+        "ru": "строка или null",
+    },
+    "batch_expect_url": {
+        "en": "the page's URL, a non-empty string",
+        "ru": "URL страницы, непустая строка",
+    },
+    "batch_expect_fields": {
+        "en": "a list of field names or null",
+        "ru": "список имён полей или null",
+    },
+    "batch_expect_number": {
+        "en": "a whole number from 0 to {max} or null",
+        "ru": "целое число от 0 до {max} или null",
+    },
+    "batch_expect_customer": {
+        "en": "the customer_id an identify event names",
+        "ru": "customer_id, который называет событие identify",
+    },
+    "batch_too_large": {
+        "en": "the batch is larger than {most} bytes",
+        "ru": "пакет больше {most} байт",
+    },
+    "origin_not_allowed": {
+        "en": "the origin '{origin}' is not among the workspace's web_origins",
+        "ru": "источника '{origin}' нет в настройке web_origins рабочей области",
+    },
+    "origins_unset": {
+        "en": "the collector accepts no events: the workspace setting web_origins names no site"
+        " (cxray settings set web_origins https://shop.example)",
+        "ru": "сборщик не принимает событий: настройка web_origins не называет ни одного сайта"
+        " (cxray settings set web_origins https://shop.example)",
+    },
+    "rate_limited": {
+        "en": "too many events; try again in {seconds} s",
+        "ru": "слишком много событий; повторите через {seconds} с",
+    },
+    "collector_unavailable": {
+        "en": "the events could not be kept now; try again later",
+        "ru": "события сейчас не удалось сохранить; повторите позже",
+    },
     # the offer lint (cxray offer lint, campaign check, the campaign editor)
     "offer_clean": {
         "en": "The offer names a number with its unit, a deadline, a benefit and every part of"
@@ -1031,6 +1106,69 @@ TEXTS: dict[str, dict[str, str]] = {
         "{low} до {high}). {breaches} лидов не получили контакт за {sla_hours} ч; у "
         "{unowned_leads} нет ответственного.",
     },
+    # --- web events: actions, funnels, paths (cxray.api.web) ---
+    "web_events_none": {
+        "en": "No web events captured yet: put the snippet on the site (docs/web-events.md) or "
+        "import events (cxray import web_events FILE).",
+        "ru": "Событий сайта пока нет: поставьте сниппет на сайт (docs/web-events.md) или "
+        "импортируйте события (cxray import web_events ФАЙЛ).",
+    },
+    "web_actions_none": {
+        "en": "No actions defined yet: define one with cxray actions add NAME --url PATTERN "
+        "[--selector CSS] [--text TEXT]; it counts the events captured before it too.",
+        "ru": "Действия ещё не заданы: задайте действие командой cxray actions add ИМЯ --url "
+        "ШАБЛОН [--selector CSS] [--text ТЕКСТ]; оно посчитает и события, собранные до него.",
+    },
+    "action_unknown": {
+        "en": "No action called {name}; defined: {known}.",
+        "ru": "Действия {name} нет; заданы: {known}.",
+    },
+    "action_bad": {
+        "en": "Action {name}: {detail}.",
+        "ru": "Действие {name}: {detail}.",
+    },
+    "action_saved": {
+        "en": "Action {name} saved: {events:,} events by {visitors:,} visitors in the last "
+        "{days} days up to {as_of}.",
+        "ru": "Действие {name} сохранено: {events:,} событий, {visitors:,} посетителей за "
+        "последние {days} дн. по {as_of}.",
+    },
+    "action_removed": {
+        "en": "Action {name} removed (the events stay).",
+        "ru": "Действие {name} удалено (события остаются).",
+    },
+    "web_actions_title": {
+        "en": "Actions, {days} days up to {as_of}",
+        "ru": "Действия, {days} дн. по {as_of}",
+    },
+    "web_funnel_title": {
+        "en": "Funnel within {within} days, {days} days up to {as_of}",
+        "ru": "Воронка в пределах {within} дн., {days} дн. по {as_of}",
+    },
+    "web_paths_title": {
+        "en": "Most frequent paths ({steps} pages), {days} days up to {as_of}",
+        "ru": "Самые частые пути ({steps} стр.), {days} дн. по {as_of}",
+    },
+    "site_col_action": {"en": "action", "ru": "действие"},
+    "site_col_rule": {"en": "rule", "ru": "правило"},
+    "site_col_events": {"en": "events", "ru": "события"},
+    "site_col_visitors": {"en": "visitors", "ru": "посетители"},
+    "site_col_customers": {"en": "customers", "ru": "клиенты"},
+    "site_col_first_seen": {"en": "first seen", "ru": "впервые"},
+    "site_col_last_seen": {"en": "last seen", "ru": "последний раз"},
+    "site_col_step": {"en": "step", "ru": "шаг"},
+    "site_col_persons": {"en": "people", "ru": "люди"},
+    "site_col_of_previous": {"en": "of previous", "ru": "от предыдущего"},
+    "site_col_of_first": {"en": "of first", "ru": "от первого"},
+    "site_col_dropped": {"en": "dropped", "ru": "отпали"},
+    "site_col_median_hours": {"en": "median hours", "ru": "медиана, ч"},
+    "site_col_pages": {"en": "pages", "ru": "страницы"},
+    "site_col_sessions": {"en": "sessions", "ru": "сессии"},
+    "site_col_share": {"en": "share", "ru": "доля"},
+    "site_rule_url": {"en": "URL {value}", "ru": "URL {value}"},
+    "site_rule_selector": {"en": "element {value}", "ru": "элемент {value}"},
+    "site_rule_text": {"en": "text «{value}»", "ru": "текст «{value}»"},
+    "site_rule_event": {"en": "{value} events", "ru": "события {value}"},
     "leads_none": {
         "en": "No leads up to {as_of}: import a leads table (cxray import leads FILE) to see "
         "the funnel.",
