@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 import cxray
@@ -225,18 +226,20 @@ def user_errors(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except CxrayError as err:
             err_console.print(
-                f"[bold red]error:[/] {err.message(texts.current_lang())}",
+                f"[bold red]error:[/] {escape(err.message(texts.current_lang()))}",
                 highlight=False,
                 soft_wrap=True,
             )
             raise typer.Exit(1) from None
         except ValueError as err:
-            err_console.print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(str(err))}", highlight=False,
+                              soft_wrap=True)  # fmt: skip
             raise typer.Exit(1) from None
         except OSError as err:  # an output path that is a folder, a file not writable ...
             reason = err.strerror or str(err)
             line = t("cannot_write", path=err.filename or "", reason=reason)
-            err_console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(line)}", highlight=False,
+                              soft_wrap=True)  # fmt: skip
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, typer.BadParameter):
             raise  # typer's own exits and usage errors keep their codes
@@ -246,7 +249,8 @@ def user_errors(fn: Callable) -> Callable:
             else:
                 detail = (str(err).strip().splitlines() or [""])[0]
                 line = t("internal_error", kind=type(err).__name__, detail=detail)
-                err_console.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+                err_console.print(f"[bold red]error:[/] {escape(line)}", highlight=False,
+                              soft_wrap=True)  # fmt: skip
             raise typer.Exit(INTERNAL_ERROR) from None
 
     return wrapper
@@ -1642,6 +1646,143 @@ def followups_reassign(
     with _open(read_only=False) as ws:
         result = ws.reassign_followup(task_id, owner=owner)
     say("followup_reassigned", task=task_id, owner=result.owner)
+
+
+actions_app = _Typer(
+    help="Actions: named rules over the web events already captured (a URL pattern, a CSS "
+    "selector, a text). An action defined today counts the events captured before it.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(actions_app, name="actions")
+Days = Annotated[int, typer.Option(help="How many days up to the as-of date to read.")]
+
+
+@actions_app.command("add")
+@user_errors
+def actions_add(
+    name: Annotated[str, typer.Argument(help="The action's name, e.g. add_to_cart.")],
+    url: Annotated[
+        str | None,
+        typer.Option(help="URL pattern with *, e.g. '/catalog/*' (a path) or a whole URL."),
+    ] = None,
+    selector: Annotated[
+        str | None,
+        typer.Option(help="CSS selector of the element, e.g. 'button.buy' or 'form#order'."),
+    ] = None,
+    text: Annotated[
+        str | None, typer.Option(help="The element's text, e.g. 'В корзину' (* allowed).")
+    ] = None,
+    event: Annotated[
+        str | None,
+        typer.Option(
+            help="pageview, click, submit, outbound or scroll (default: pageview without a "
+            "selector or text, else click, submit and outbound)."
+        ),
+    ] = None,
+    days: Days = 90,
+) -> None:
+    """Define the action NAME (or replace its rule) and show what it counts in the history."""
+    with _open(read_only=False) as ws:
+        result = ws.web.add_action(
+            name, url=url, selector=selector, text=text, event=event, days=days
+        )
+    row = result.to_dict()["actions"][0]
+    if result.as_of is None:
+        say("web_events_none")
+    else:
+        say("action_saved", name=row["name"], events=row["events"], visitors=row["visitors"],
+            days=days, as_of=result.as_of)  # fmt: skip
+
+
+@actions_app.command("list")
+@user_errors
+def actions_list(as_of: AsOf = None, days: Days = 90, as_json: Json = False) -> None:
+    """Every action with its rule and, over the DAYS days up to the as-of date (default: the
+    latest captured event), its events, visitors, identified customers, first and last seen."""
+    from cxray.phrases import web_action_rows
+
+    with _open() as ws:
+        result = ws.web.actions(parse_day(as_of, "--as-of"), days=days)
+    if as_json:
+        print_json(result)
+        return
+    show_as_of(result)
+    show_notices(result)
+    p = result.to_dict()
+    if p["actions"]:
+        show_table(web_action_rows(p), title=t("web_actions_title", days=days, as_of=p["as_of"]))
+
+
+@actions_app.command("remove")
+@user_errors
+def actions_remove(
+    name: Annotated[str, typer.Argument(help="The action's name.")],
+) -> None:
+    """Forget the action NAME (the captured events stay)."""
+    with _open(read_only=False) as ws:
+        ws.web.remove_action(name)
+    say("action_removed", name=name)
+
+
+@app.command()
+@user_errors
+def funnel(
+    steps: Annotated[list[str], typer.Argument(help="2 to 10 action names, in order.")],
+    within: Annotated[
+        int, typer.Option(help="Days from a person's first step within which the others count.")
+    ] = 7,
+    as_of: AsOf = None,
+    days: Days = 90,
+    as_json: Json = False,
+) -> None:
+    """The funnel of the actions STEPS in order: per step the people (customers, or anonymous
+    visitors) who reached it within WITHIN days of their first step, the share of the previous
+    step and of the first, the drop-off and the median hours from the previous step."""
+    from cxray.phrases import web_funnel_rows
+
+    with _open() as ws:
+        result = ws.web.funnel(steps, parse_day(as_of, "--as-of"), within_days=within, days=days)
+    if as_json:
+        print_json(result)
+        return
+    show_as_of(result)
+    show_notices(result)
+    p = result.to_dict()
+    if p["as_of"] is not None:
+        title = t("web_funnel_title", within=within, days=days, as_of=p["as_of"])
+        show_table(web_funnel_rows(p), title=title)
+
+
+@app.command()
+@user_errors
+def paths(
+    start: Annotated[
+        str | None,
+        typer.Option(help="Begin at the first page whose path matches, e.g. '/catalog/*'."),
+    ] = None,
+    steps: Annotated[int, typer.Option(help="Pages per path (1 to 10).")] = 3,
+    top: Annotated[int, typer.Option(help="How many paths to show.")] = 20,
+    as_of: AsOf = None,
+    days: Days = 90,
+    as_json: Json = False,
+) -> None:
+    """The most frequent sequences of pages that website sessions take (from their first page,
+    or from START), with the sessions taking each and their share."""
+    from cxray.phrases import web_path_rows
+
+    with _open() as ws:
+        result = ws.web.paths(parse_day(as_of, "--as-of"), start=start, steps=steps, top=top,
+                              days=days)  # fmt: skip
+    if as_json:
+        print_json(result)
+        return
+    show_as_of(result)
+    show_notices(result)
+    p = result.to_dict()
+    if p["paths"]:
+        show_table(web_path_rows(p), title=t("web_paths_title", steps=steps, days=days,
+                                              as_of=p["as_of"]))  # fmt: skip
 
 
 settings_app = _Typer(

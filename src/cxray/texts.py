@@ -402,6 +402,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "a whole number of events per minute from 1 to 10000000, e.g. 600",
         "ru": "целое число событий в минуту от 1 до 10000000, например 600",
     },
+    "setting_expect_line_pages": {
+        "en": "line=URL patterns pairs separated by ';', the patterns by commas, e.g."
+        " 'Cheese=/catalog/cheese*; Wine=/catalog/wine*, /promo/wine*' (each line named once,"
+        " no spaces in a pattern)",
+        "ru": "пары линия=шаблоны адресов через ';', шаблоны через запятую, например"
+        " 'Сыры=/catalog/cheese*; Вино=/catalog/wine*, /promo/wine*' (каждая линия один раз,"
+        " без пробелов в шаблоне)",
+    },
     # the web events collector (POST /e)
     "bad_batch": {
         "en": "the batch is refused at {where}: expected {problem}",
@@ -1123,9 +1131,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "No action called {name}; defined: {known}.",
         "ru": "Действия {name} нет; заданы: {known}.",
     },
-    "action_bad": {
-        "en": "Action {name}: {detail}.",
-        "ru": "Действие {name}: {detail}.",
+    "action_bad_name": {
+        "en": "Bad action name {name!r}: use letters, digits, spaces and _ . : / + - (at most "
+        "64).",
+        "ru": "Недопустимое имя действия {name!r}: используйте буквы, цифры, пробелы и _ . : / "
+        "+ - (не более 64).",
+    },
+    "action_needs_rule": {
+        "en": "Action {name} needs a rule: --url, --selector, --text or --event.",
+        "ru": "Действию {name} нужно правило: --url, --selector, --text или --event.",
+    },
+    "action_bad_event": {
+        "en": "Unknown event type {event}; known: {known}.",
+        "ru": "Неизвестный тип события {event}; известны: {known}.",
+    },
+    "action_bad_selector": {
+        "en": "The selector {selector!r} cannot be matched at {part!r}: use tags, #ids and "
+        ".classes joined by spaces or >, e.g. 'form#order button.buy'.",
+        "ru": "Селектор {selector!r} не поддерживается в части {part!r}: используйте теги, "
+        "#id и .классы через пробел или >, например 'form#order button.buy'.",
     },
     "action_saved": {
         "en": "Action {name} saved: {events:,} events by {visitors:,} visitors in the last "

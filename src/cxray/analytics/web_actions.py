@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+from cxray.errors import CxrayError
+
 EVENT_TYPES = ("pageview", "click", "submit", "outbound", "scroll")
 CLICKS = ("click", "submit", "outbound")
 """The events an action with a selector or a text counts unless told its type: the element
@@ -43,13 +45,13 @@ class Action:
 
     def __post_init__(self) -> None:
         if not NAME.fullmatch(self.name or ""):
-            raise ValueError(f"bad action name: {self.name!r}")
+            raise CxrayError("action_bad_name", name=self.name)
         if not (self.url or self.selector or self.text or self.event):
-            raise ValueError("an action needs a URL pattern, a selector, a text or an event type")
+            raise CxrayError("action_needs_rule", name=self.name)
         if self.event is not None and self.event not in EVENT_TYPES:
-            raise ValueError(f"event must be one of {', '.join(EVENT_TYPES)}")
+            raise CxrayError("action_bad_event", event=self.event, known=", ".join(EVENT_TYPES))
         if self.selector is not None:
-            selector_regex(self.selector)  # ValueError for what it cannot match
+            selector_regex(self.selector)  # CxrayError for what it cannot match
 
     @property
     def events(self) -> tuple[str, ...]:
@@ -67,10 +69,10 @@ def glob_regex(pattern: str) -> str:
     return "^" + ".*".join(re.escape(p) for p in pattern.split("*")) + "$"
 
 
-def _compound_regex(compound: str) -> str:
+def _compound_regex(compound: str, selector: str) -> str:
     found = _COMPOUND.fullmatch(compound)
     if found is None or not compound or compound.count("#") > 1:
-        raise ValueError(f"cannot match the selector part {compound!r}")
+        raise CxrayError("action_bad_selector", selector=selector, part=compound)
     tag = found["tag"] if found["tag"] not in (None, "*") else None
     parts = _PART.findall(found["rest"])
     ident = next((name for mark, name in parts if mark == "#"), None)
@@ -86,15 +88,17 @@ def _compound_regex(compound: str) -> str:
 
 def selector_regex(selector: str) -> str:
     """A regular expression over ``css_path`` for a CSS ``selector`` (see the module's text):
-    the last compound must match the element itself, the others its ancestors in order."""
+    the last compound must match the element itself, the others its ancestors in order.
+    CxrayError ``action_bad_selector`` for a part it cannot match (attributes, pseudo-classes,
+    ``+`` and ``~``)."""
     tokens = re.sub(r"\s*>\s*", " > ", selector.strip()).split()
     if not tokens or tokens[0] == ">" or tokens[-1] == ">":
-        raise ValueError(f"cannot match the selector {selector!r}")
+        raise CxrayError("action_bad_selector", selector=selector, part=selector)
     out, child = "", False
     for token in tokens:
         if token == ">":
             if child:
-                raise ValueError(f"cannot match the selector {selector!r}")
+                raise CxrayError("action_bad_selector", selector=selector, part=selector)
             child = True
             continue
         if not out:
@@ -103,6 +107,6 @@ def selector_regex(selector: str) -> str:
             out += " > "
         else:
             out += " > (?:.* > )?"
-        out += _compound_regex(token)
+        out += _compound_regex(token, selector)
         child = False
     return out + "$"

@@ -76,16 +76,15 @@ class WebSession:
         text: str | None = None,
         event: str | None = None,
         by: str | None = None,
+        days: int = DEFAULT_DAYS,
     ) -> Result:
         """Define the action ``name`` (or replace its rule): events of type ``event`` whose URL
         matches ``url``, whose element matches the CSS ``selector`` and whose text is ``text``
         (see :mod:`cxray.analytics.web_actions`). ``by`` names who defined it. Returns the
-        action with what it counts in the captured history."""
-        try:
-            action = Action(name.strip(), url=url or None, selector=selector or None,
-                            text=text or None, event=event or None)  # fmt: skip
-        except ValueError as err:
-            raise CxrayError("action_bad", name=name, detail=str(err)) from None
+        action with what it counts over the ``days`` days up to the latest captured event (as
+        :meth:`actions`)."""
+        action = Action(name.strip(), url=url or None, selector=selector or None,
+                        text=text or None, event=event or None)  # fmt: skip
         ws = self.session._writable()
         row = pa.table(
             {
@@ -97,7 +96,7 @@ class WebSession:
         with ws.transaction():
             self._drop(action.name)
             ws.append(ACTIONS, row, ACTIONS_SCHEMA)
-        return self.actions(only=[action.name])
+        return self.actions(days=days, only=[action.name])
 
     def remove_action(self, name: str) -> Result:
         """Forget the action ``name`` (the events stay); CxrayError ``action_unknown``."""
