@@ -17,7 +17,7 @@ import cxray
 from cxray.cli import app
 from cxray.errors import CxrayError
 from cxray.report.html import render_html
-from cxray.workspace import SETTINGS, Workspace
+from cxray.workspace import SETTINGS, Workspace, parse_line_pages
 
 runner = CliRunner()
 
@@ -56,6 +56,7 @@ def test_settings_set_get_list_through_the_api(folder):
             "web_dnt": "respect",
             "web_rate_visitor": 600,
             "web_rate_address": 6000,
+            "web_line_pages": None,
         }
         assert ws.settings().to_dict()["global_control_share"] == {
             "value": 0.05, "default": 0.05, "expect": "setting_expect_share",
@@ -104,7 +105,7 @@ def test_the_cli_settings_commands(folder):
     listed = json.loads(cli(folder, "settings", "list", "--json").stdout)
     assert list(listed) == ["currency", "global_control_share", "channel_synonyms", "memory_limit",
                             "offer_stop_phrases", "web_origins", "web_consent", "web_dnt",
-                            "web_rate_visitor", "web_rate_address"]  # fmt: skip
+                            "web_rate_visitor", "web_rate_address", "web_line_pages"]  # fmt: skip
     assert listed["currency"] == {
         "value": "USD", "default": None, "expect": "setting_expect_currency",
     }  # fmt: skip
@@ -120,7 +121,7 @@ def test_the_cli_settings_commands(folder):
     assert line == (
         "unknown setting 'colour'; known settings: currency, global_control_share, "
         "channel_synonyms, memory_limit, offer_stop_phrases, web_origins, web_consent, web_dnt, "
-        "web_rate_visitor, web_rate_address"
+        "web_rate_visitor, web_rate_address, web_line_pages"
     )
     line = one_line_error(cli(folder, "settings", "get", "colour"))
     assert line.startswith("unknown setting 'colour'")
@@ -471,3 +472,22 @@ def test_the_web_collector_settings_are_checked(folder):
         assert ws.settings().value["web_rate_visitor"] == 120
         assert ws.get_setting("web_rate_address") == 6000
         assert ws.get_setting("web_origins") == ""
+
+
+def test_the_line_pages_setting_is_checked(folder):
+    with cxray.open(folder, read_only=False) as ws:
+        stored = ws.set_setting(
+            "web_line_pages", " Cheese = /catalog/cheese* ;\nWine=/catalog/wine*,, /promo/wine* ;"
+        )
+        assert stored.value == "Cheese=/catalog/cheese*; Wine=/catalog/wine*, /promo/wine*"
+        for bad in ("Cheese", "=/catalog/*", "Cheese=", "Cheese=/a b", "A=/a; A=/b", "A=/a=/b"):
+            with pytest.raises(CxrayError) as err:
+                ws.set_setting("web_line_pages", bad)
+            assert err.value.key == "setting_bad_value", bad
+    with cxray.open(folder) as ws:
+        assert ws.get_setting("web_line_pages") == (
+            "Cheese=/catalog/cheese*; Wine=/catalog/wine*, /promo/wine*"
+        )
+    assert parse_line_pages("Сыры  твёрдые=/c/*, https://shop.example/c/*") == {
+        "Сыры твёрдые": ["/c/*", "https://shop.example/c/*"]
+    }

@@ -232,6 +232,35 @@ def _choice(*choices: str) -> Callable[[str], str]:
     return parse
 
 
+def parse_line_pages(text: str) -> dict[str, list[str]]:
+    """The site's pages of each product line, written ``line=pattern, pattern`` and separated
+    by ``;`` or line breaks: ``"Cheese=/catalog/cheese*; Wine=/catalog/wine*, /promo/wine*"``
+    -> ``{"Cheese": ["/catalog/cheese*"], "Wine": ["/catalog/wine*", "/promo/wine*"]}``.
+    Patterns are URL patterns of :mod:`cxray.analytics.web_actions` (``*`` for any run of
+    characters; one starting with ``/`` is matched against the URL's path). Inner runs of
+    spaces in a line's name become one; empty items are skipped. ValueError for an item
+    without exactly one ``=``, an empty name, no pattern, a pattern with a space, or a line
+    named twice."""
+    lines: dict[str, list[str]] = {}
+    for item in text.replace("\n", ";").split(";"):
+        if not item.strip():
+            continue
+        parts = item.split("=")
+        if len(parts) != 2:
+            raise ValueError(item)
+        name = " ".join(parts[0].split())
+        patterns = [p.strip() for p in parts[1].split(",") if p.strip()]
+        if not name or not patterns or name in lines or any(" " in p for p in patterns):
+            raise ValueError(item)
+        lines[name] = list(dict.fromkeys(patterns))
+    return lines
+
+
+def _line_pages(text: str) -> str:
+    """The lines of :func:`parse_line_pages` written back as one line."""
+    return "; ".join(f"{name}={', '.join(p)}" for name, p in parse_line_pages(text).items())
+
+
 MAX_WEB_RATE = 10_000_000
 
 
@@ -254,6 +283,7 @@ SETTINGS: dict[str, Setting] = {
     "web_dnt": Setting(_choice("respect", "ignore"), "setting_expect_dnt", "respect"),
     "web_rate_visitor": Setting(_rate, "setting_expect_rate", 600),
     "web_rate_address": Setting(_rate, "setting_expect_rate", 6000),
+    "web_line_pages": Setting(_line_pages, "setting_expect_line_pages"),
 }
 """Every setting a workspace keeps, one line each: name -> how it is checked and its default.
 
@@ -274,7 +304,9 @@ SETTINGS: dict[str, Setting] = {
 - ``web_dnt``: ``respect`` (default: a browser's Do Not Track or Global Privacy Control turns
   the snippet off) or ``ignore``;
 - ``web_rate_visitor`` / ``web_rate_address``: events per minute the collector accepts from
-  one visitor (default 600) / one client address (default 6000)."""
+  one visitor (default 600) / one client address (default 6000);
+- ``web_line_pages``: the site's pages of each product line (:func:`parse_line_pages`; none by
+  default), whose views white space reads as interest in the line."""
 
 
 def _known_setting(key: str) -> str:
@@ -882,6 +914,25 @@ class Workspace:
         arrow = self._canonical_arrow(spec, data)
         with self.transaction():
             return self._upsert(spec, ibis.memtable(arrow), set(arrow.column_names), arrow.num_rows)
+
+    def add_web_events(self, data: pa.Table) -> int:
+        """Add the events of ``data`` (canonical ``web_events`` columns) that the table does not
+        hold yet, by ``event_id``: an event sent twice (a retry, a beacon sent again from the
+        next page) is kept once, the first received. One transaction; returns the rows added.
+        Adding the same rows again adds none, so a journal flushed twice changes nothing."""
+        spec = _spec("web_events")
+        arrow = self._canonical_arrow(spec, data)
+        if not arrow.num_rows:
+            return 0
+        with self.transaction():
+            if not self.has(spec.name):
+                self.con.create_table(spec.name, schema=ibis.schema(spec.ibis_schema()))
+            incoming = ibis.memtable(arrow)
+            first = ibis.row_number().over(group_by="event_id", order_by="received_at")
+            once = incoming.mutate(_first=first).filter(lambda t: t._first == 0).drop("_first")
+            new = once.anti_join(self.con.table(spec.name), "event_id").to_pyarrow()
+            self.append(spec.name, new, spec.ibis_schema())
+        return new.num_rows
 
     def replace_all(self, frames: dict[str, object]) -> None:
         """Drop the data of the workspace (the canonical tables and cxray's own, named with
