@@ -8,6 +8,9 @@ Two kinds, each with the numbers that explain it:
 - **drift**: a regular or key customer whose revenue in the last ``months`` months fell against
   the same months a year earlier by more than ``drift_threshold`` (a share: 0.3 = a fall of more
   than 30%), with the product lines whose revenue fell most.
+- **portal_activity_fell**: a regular or key customer whose web sessions fell
+  (:func:`cxray.analytics.web_interest.portal_activity_fell`: the last 30 days at most half of
+  its mean per 30 days over the 180 days before, that mean at least 2).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
+from cxray.analytics import web_interest as wi
 from cxray.analytics.clv import ClvResult
 from cxray.analytics.products import with_product_line
 from cxray.analytics.structure import StructureParams, customer_status
@@ -171,7 +175,8 @@ def fading(
 
 @dataclass(frozen=True)
 class Alert:
-    """One alert with the numbers that explain it (``kind`` is ``p_alive`` or ``drift``)."""
+    """One alert with the numbers that explain it (``kind`` is ``p_alive``, ``drift`` or
+    ``portal_activity_fell``)."""
 
     kind: str
     customer_id: str
@@ -203,7 +208,8 @@ def alerts(
     status: ir.Table | None = None,
     status_year_ago: ir.Table | None = None,
 ) -> list[Alert]:
-    """Every alert as of ``as_of``: fading customers first, then drift, each list worst first.
+    """Every alert as of ``as_of``: fading customers first, then drift, each list worst first
+    (the portal activity alerts, :func:`portal_alerts`, read the web events apart).
 
     ``tables`` maps canonical table names to Ibis tables. ``clv``: the CLV models fitted on the
     orders up to ``as_of`` (:func:`cxray.analytics.clv.fit_clv`, in weeks), which give P(alive);
@@ -268,3 +274,41 @@ def alerts(
             )
         )
     return result
+
+
+def portal_alerts(
+    events: ir.Table,
+    status: ir.Table,
+    *,
+    as_of: dt.date,
+    recent_days: int = wi.RECENT_DAYS,
+    base_days: int = wi.BASE_DAYS,
+    max_ratio: float = wi.MAX_RATIO,
+    min_mean: float = wi.MIN_MEAN,
+) -> list[Alert]:
+    """The ``portal_activity_fell`` alerts, with their figures and parameters, of the customer
+    status at ``as_of`` and ``events``: the sessioned web events of the ``recent_days +
+    base_days`` days up to ``as_of`` (see :func:`cxray.analytics.web_interest.session_counts`)."""
+    counts = wi.session_counts(events, as_of=as_of, recent_days=recent_days)
+    fell = wi.portal_activity_fell(
+        counts, status, recent_days=recent_days, base_days=base_days, max_ratio=max_ratio,
+        min_mean=min_mean,
+    )  # fmt: skip
+    params = {"recent_days": recent_days, "base_days": base_days, "max_ratio": max_ratio,
+              "min_mean": min_mean}  # fmt: skip
+    return [
+        Alert(
+            "portal_activity_fell",
+            r["customer_id"],
+            bool(r["key"]),
+            bool(r["regular"]),
+            {
+                "sessions_recent": int(r["sessions_recent"]),
+                "sessions_before": int(r["sessions_before"]),
+                "sessions_mean": float(r["sessions_mean"]),
+                "ratio": float(r["ratio"]),
+                **params,
+            },
+        )
+        for r in fell.to_pyarrow().to_pylist()
+    ]

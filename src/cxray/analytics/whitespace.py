@@ -35,7 +35,7 @@ from cxray.analytics.products import NO_SKU, UNKNOWN_LINE, with_product_line
 from cxray.analytics.structure import active_customers
 from cxray.analytics.windows import check_as_of, trailing_window
 
-__all__ = ["line_matrix", "opportunities"]
+__all__ = ["bought_lines", "line_matrix", "line_revenue", "opportunities"]
 
 # Revenue above this counts as bought.
 _EPS = 1e-9
@@ -105,12 +105,7 @@ def _matrix(
     segment_by: str = "segment",
 ) -> ir.Table:
     """:func:`line_matrix` in no particular order (what the other computations start from)."""
-    check_as_of(as_of)
-    window = trailing_window(as_of, window_months)
-    lines = orders.filter(window.contains(orders.order_date), orders.customer_id.notnull())
-    lines = with_product_line(lines, products)
-    lines = lines.filter(~lines.product_line.isin([NO_SKU, UNKNOWN_LINE]))
-    revenue = lines.group_by(["customer_id", "product_line"]).aggregate(revenue=lines.amount.sum())
+    revenue = line_revenue(orders, products, as_of=as_of, window_months=window_months)
     product_lines = revenue.select("product_line").distinct()
     grid = _active(orders, customers, as_of, window_months, segment_by).cross_join(product_lines)
     joined = grid.left_join(revenue, ["customer_id", "product_line"])
@@ -120,6 +115,28 @@ def _matrix(
         product_line=joined.product_line,
         revenue=joined.revenue.fill_null(0.0).cast("float64"),
     )
+
+
+def line_revenue(
+    orders: ir.Table, products: ir.Table, *, as_of: dt.date, window_months: int = 24
+) -> ir.Table:
+    """Each customer's net revenue on each product line in the trailing window (see the module
+    notes): ``customer_id``, ``product_line``, ``revenue``; only the pairs with lines."""
+    check_as_of(as_of)
+    window = trailing_window(as_of, window_months)
+    lines = orders.filter(window.contains(orders.order_date), orders.customer_id.notnull())
+    lines = with_product_line(lines, products)
+    lines = lines.filter(~lines.product_line.isin([NO_SKU, UNKNOWN_LINE]))
+    return lines.group_by(["customer_id", "product_line"]).aggregate(revenue=lines.amount.sum())
+
+
+def bought_lines(
+    orders: ir.Table, products: ir.Table, *, as_of: dt.date, window_months: int = 24
+) -> ir.Table:
+    """The (``customer_id``, ``product_line``) pairs a customer **bought** in the trailing
+    window (net revenue above zero, see the module notes)."""
+    revenue = line_revenue(orders, products, as_of=as_of, window_months=window_months)
+    return revenue.filter(revenue.revenue > _EPS).select("customer_id", "product_line")
 
 
 def _buyer_stats(matrix: ir.Table, group: list[str]) -> ir.Table:
