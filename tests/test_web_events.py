@@ -127,6 +127,8 @@ def test_url_patterns_use_stars_and_paths_drop_query_and_fragment():
     assert re.search(glob_regex("/catalog/*"), "/catalog/cheese/brie")
     assert not re.search(glob_regex("/catalog/*"), "/catalogue")
     assert re.search(glob_regex("/c?x*"), "/c?x=1")  # '?' is a character like any other
+    assert re.search(glob_regex("в корзину*", any_case=True), "В КОРЗИНУ!")
+    assert not re.search(glob_regex("в корзину", any_case=True), "в корзину!")
     assert Action("x", url="/a").events == ("pageview",)
     assert Action("x", selector="a").events == ("click", "submit", "outbound")
     assert Action("x", url="/a", event="scroll").events == ("scroll",)

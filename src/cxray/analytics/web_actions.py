@@ -64,9 +64,19 @@ class Action:
         return asdict(self)
 
 
-def glob_regex(pattern: str) -> str:
-    """A regular expression for a ``*`` pattern, matching the whole text."""
-    return "^" + ".*".join(re.escape(p) for p in pattern.split("*")) + "$"
+def glob_regex(pattern: str, *, any_case: bool = False) -> str:
+    """A regular expression for a ``*`` pattern, matching the whole text; ``any_case``: in
+    upper or lower case, written out letter by letter (``[вВ]``): regex engines do not agree
+    on a flag that folds the case of Cyrillic letters."""
+
+    def part(text: str) -> str:
+        if not any_case:
+            return re.escape(text)
+        return "".join(
+            f"[{c.lower()}{c.upper()}]" if c.lower() != c.upper() else re.escape(c) for c in text
+        )
+
+    return "^" + ".*".join(part(p) for p in pattern.split("*")) + "$"
 
 
 def _compound_regex(compound: str, selector: str) -> str:

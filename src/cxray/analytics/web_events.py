@@ -90,9 +90,8 @@ def matches(events: ir.Table, action: Action) -> ir.BooleanValue:
     if action.selector:
         cond &= events.css_path.fill_null("").re_search(selector_regex(action.selector))
     if action.text:
-        # case-insensitive in the regular expression: not every backend lower-cases Cyrillic
         text = strip_spaces(events.text.fill_null(""))
-        cond &= text.re_search("(?i)" + glob_regex(action.text.strip()))
+        cond &= text.re_search(glob_regex(action.text.strip(), any_case=True))
     return cond
 
 
