@@ -113,6 +113,8 @@ def alert_text(alert: Alert, lang: str | None = None) -> str:
             weeks=n["weeks_since_last"],
             repeats=n["repeat_purchases"],
         )
+    if alert.kind == "portal_activity_fell":
+        return _portal_text(alert, status, lang)
     with numbers_in(lang):
         lines = "; ".join(f"{ln['product_line']} {number(ln['change'])}" for ln in alert.lines)
         recent, before = number(n["revenue_recent"]), number(n["revenue_year_ago"])
@@ -126,6 +128,24 @@ def alert_text(alert: Alert, lang: str | None = None) -> str:
         before=before,
         pct=n["change_pct"],
         lines=lines or "-",
+    )
+
+
+def _portal_text(alert: Alert, status: str, lang: str) -> str:
+    """The sentence of a ``portal_activity_fell`` alert."""
+    n = alert.numbers
+    with numbers_in(lang):
+        mean = number(n["sessions_mean"], 1)
+    return t(
+        "alert_portal_activity_fell",
+        lang=lang,
+        customer=alert.customer_id,
+        status=status,
+        recent=n["sessions_recent"],
+        recent_days=n["recent_days"],
+        mean=mean,
+        base_days=n["base_days"],
+        ratio=n["ratio"],
     )
 
 

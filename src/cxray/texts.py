@@ -398,6 +398,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "'respect' (Do Not Track turns capture off) or 'ignore'",
         "ru": "'respect' (Do Not Track отключает сбор) или 'ignore'",
     },
+    "setting_expect_funnel": {
+        "en": "2 to 10 action names separated by commas, in the funnel's order, e.g."
+        " 'product view, add to cart, order'",
+        "ru": "от 2 до 10 названий действий через запятую, в порядке воронки, например"
+        " 'просмотр товара, в корзину, заказ'",
+    },
     "setting_expect_rate": {
         "en": "a whole number of events per minute from 1 to 10000000, e.g. 600",
         "ru": "целое число событий в минуту от 1 до 10000000, например 600",
@@ -1193,6 +1199,107 @@ TEXTS: dict[str, dict[str, str]] = {
     "site_rule_selector": {"en": "element {value}", "ru": "элемент {value}"},
     "site_rule_text": {"en": "text «{value}»", "ru": "текст «{value}»"},
     "site_rule_event": {"en": "{value} events", "ru": "события {value}"},
+    # --- the website in the web workspace, the customer card and the report ---
+    "web_nav_web": {"en": "Website", "ru": "Сайт"},
+    "web_site_lead": {
+        "en": "What visitors do on the site: actions defined over the captured events (they "
+        "count the history too), a funnel of actions and the paths sessions take.",
+        "ru": "Что посетители делают на сайте: действия, заданные над собранными событиями "
+        "(считают и историю), воронка действий и пути, которыми идут сессии.",
+    },
+    "web_site_snippet": {
+        "en": "Put this tag on every page of the site (see docs/web-events.md) and name the "
+        "site's origin in the setting web_origins (cxray settings set web_origins "
+        "https://shop.example):",
+        "ru": "Поставьте этот тег на каждую страницу сайта (см. docs/web-events.md) и укажите "
+        "адрес сайта в настройке web_origins (cxray settings set web_origins "
+        "https://shop.example):",
+    },
+    "web_site_no_actions": {
+        "en": "No actions defined yet: an action names the events that mean something (a URL "
+        "pattern, a CSS selector, a text, an event type) and counts those captured before it "
+        "too.",
+        "ru": "Действия ещё не заданы: действие называет события, которые что-то значат "
+        "(шаблон адреса, CSS-селектор, текст, тип события), и считает и собранные до него.",
+    },
+    "web_site_define": {"en": "Define an action", "ru": "Задать действие"},
+    "web_site_name": {"en": "Name", "ru": "Название"},
+    "web_site_url": {"en": "URL pattern (/catalog/*)", "ru": "Шаблон адреса (/catalog/*)"},
+    "web_site_selector": {"en": "CSS selector (button.buy)", "ru": "CSS-селектор (button.buy)"},
+    "web_site_text": {"en": "Element text", "ru": "Текст элемента"},
+    "web_site_event": {"en": "Event type", "ru": "Тип события"},
+    "web_site_event_implied": {
+        "en": "as the rule implies (page views; clicks with a selector or a text)",
+        "ru": "по правилу (просмотры; клики, если задан селектор или текст)",
+    },
+    "web_site_save": {"en": "Save the action", "ru": "Сохранить действие"},
+    "web_site_remove": {"en": "Remove", "ru": "Удалить"},
+    "web_site_funnel": {"en": "Funnel", "ru": "Воронка"},
+    "web_site_funnel_pick": {
+        "en": "Pick 2 to 10 actions in order to see how many people go from one to the next.",
+        "ru": "Выберите от 2 до 10 действий по порядку, чтобы увидеть, сколько людей доходит "
+        "от одного до следующего.",
+    },
+    "web_site_step": {"en": "Step {n}", "ru": "Шаг {n}"},
+    "web_site_within": {"en": "within days", "ru": "в пределах дней"},
+    "web_site_days": {"en": "days", "ru": "дней"},
+    "web_site_as_of": {"en": "as of", "ru": "на дату"},
+    "web_site_start": {"en": "from pages matching", "ru": "начиная со страниц"},
+    "web_site_pages": {"en": "pages", "ru": "страниц"},
+    "web_card_site": {"en": "Website", "ru": "Сайт"},
+    "web_card_site_none": {
+        "en": "No web sessions of this customer in the {days} days up to {as_of}.",
+        "ru": "Нет сессий этого клиента на сайте за {days} дн. по {as_of}.",
+    },
+    "web_card_site_no_events": {
+        "en": "No web events captured yet.",
+        "ru": "Событий сайта пока нет.",
+    },
+    "web_card_site_sessions": {
+        "en": "Latest {shown} of {total} sessions in the {days} days up to {as_of}",
+        "ru": "Последние {shown} из {total} сессий за {days} дн. по {as_of}",
+    },
+    "web_card_site_start": {"en": "Start (UTC)", "ru": "Начало (UTC)"},
+    "web_card_site_minutes": {"en": "Minutes", "ru": "Минут"},
+    "web_card_site_pages": {"en": "Pages", "ru": "Страниц"},
+    "web_card_site_path": {"en": "Entry → exit", "ru": "Вход → выход"},
+    "web_card_site_events": {"en": "Events", "ru": "Событий"},
+    "web_card_site_actions": {"en": "Actions done", "ru": "Совершённые действия"},
+    "sec_web": {"en": "Website", "ru": "Сайт"},
+    "read_web": {
+        "en": "What visitors did on the site in the {days} days up to {as_of}: each action "
+        "defined over the captured events with its counts, the most frequent paths of {steps} "
+        "pages, and the funnel of the setting web_funnel when it names 2 or more defined "
+        "actions.",
+        "ru": "Что посетители делали на сайте за {days} дн. по {as_of}: каждое действие, "
+        "заданное над собранными событиями, с его числами, самые частые пути из {steps} "
+        "страниц и воронка из настройки web_funnel, если в ней 2 или больше заданных действий.",
+    },
+    "web_funnel_unknown": {
+        "en": "The setting web_funnel names actions that are not defined: {names}.",
+        "ru": "В настройке web_funnel есть незаданные действия: {names}.",
+    },
+    "xlsx_sheet_web_actions": {"en": "website actions", "ru": "Действия на сайте"},
+    "xlsx_sheet_web_paths": {"en": "website paths", "ru": "Пути по сайту"},
+    "xlsx_sheet_web_funnel": {"en": "website funnel", "ru": "Воронка сайта"},
+    "xlsx_col_web_actions_url": {"en": "URL pattern", "ru": "шаблон адреса"},
+    "xlsx_col_web_actions_selector": {"en": "selector", "ru": "селектор"},
+    "xlsx_col_web_actions_text": {"en": "text", "ru": "текст"},
+    "xlsx_col_web_actions_event": {"en": "event type", "ru": "тип события"},
+    "xlsx_col_web_actions_events": {"en": "events", "ru": "события"},
+    "xlsx_col_web_actions_visitors": {"en": "visitors", "ru": "посетители"},
+    "xlsx_col_web_actions_persons": {"en": "people", "ru": "люди"},
+    "xlsx_col_web_actions_first_seen": {"en": "first seen", "ru": "впервые"},
+    "xlsx_col_web_actions_last_seen": {"en": "last seen", "ru": "последний раз"},
+    "xlsx_col_web_paths_pages": {"en": "pages", "ru": "страницы"},
+    "xlsx_col_web_paths_sessions": {"en": "sessions", "ru": "сессии"},
+    "xlsx_col_web_funnel_step": {"en": "step", "ru": "шаг"},
+    "xlsx_col_web_funnel_action": {"en": "action", "ru": "действие"},
+    "xlsx_col_web_funnel_persons": {"en": "people", "ru": "люди"},
+    "xlsx_col_web_funnel_of_previous": {"en": "of previous", "ru": "от предыдущего"},
+    "xlsx_col_web_funnel_of_first": {"en": "of first", "ru": "от первого"},
+    "xlsx_col_web_funnel_dropped": {"en": "dropped", "ru": "отпали"},
+    "xlsx_col_web_funnel_median_hours": {"en": "median hours", "ru": "медиана, ч"},
     "leads_none": {
         "en": "No leads up to {as_of}: import a leads table (cxray import leads FILE) to see "
         "the funnel.",
@@ -1259,6 +1366,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "{before} a year earlier ({pct:+.0%}); fell most: {lines}",
         "ru": "{customer} ({status}): выручка за последние {months} мес. {recent} против "
         "{before} годом ранее ({pct:+.0%}); сильнее всего упали: {lines}",
+    },
+    "alert_portal_activity_fell": {
+        "en": "{customer} ({status}): {recent} web sessions in the last {recent_days} days "
+        "against {mean} per {recent_days} days over the {base_days} days before ({ratio:.0%})",
+        "ru": "{customer} ({status}): сессий на сайте за последние {recent_days} дн. {recent} "
+        "против {mean} в среднем за {recent_days} дн. в предыдущие {base_days} дн. ({ratio:.0%})",
     },
     # --- campaigns (cxray.comms) ----------------------------------------------------------
     "campaign_not_found": {
@@ -3170,6 +3283,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "col_why": {"en": "why", "ru": "почему"},
     "alert_kind_p_alive": {"en": "likely gone", "ru": "вероятно ушёл"},
     "alert_kind_drift": {"en": "drift", "ru": "снижение"},
+    "alert_kind_portal_activity_fell": {
+        "en": "portal activity fell",
+        "ru": "упала активность на портале",
+    },
     "rfm_champions": {"en": "champions", "ru": "чемпионы"},
     "rfm_loyal": {"en": "loyal", "ru": "лояльные"},
     "rfm_potential_loyalist": {"en": "potential loyalists", "ru": "потенциально лояльные"},

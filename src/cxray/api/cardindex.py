@@ -7,7 +7,8 @@ data changes:
 - :func:`base_index` (any date): the customers rows, the ids the other tables know, contacts,
   consents, answers and the latest :data:`SENDS_SHOWN` sends of every customer;
 - :func:`day_index` (one date and number of months): product lines x months, status flags,
-  RFM rows, white space, CLV figures, alerts and the card's warnings;
+  RFM rows, white space (and the lines viewed on the site but not bought), CLV figures, alerts
+  and the card's warnings;
 - :func:`task_index` (one date): the follow-up tasks, dropped whenever a task is written
   (:meth:`cxray.api.base.SessionBase._forget`).
 
@@ -130,6 +131,7 @@ class DayIndex:
     status: dict[str, tuple]
     rfm: Grouped
     whitespace: Grouped
+    viewed_not_bought: Grouped
     clv: dict[str, dict[str, float]]
     clv_trusted: bool
     alerts: dict[str, list[Any]]
@@ -137,7 +139,8 @@ class DayIndex:
 
     @property
     def nbytes(self) -> int:
-        return self.products.nbytes + self.rfm.nbytes + self.whitespace.nbytes
+        parts = (self.products, self.rfm, self.whitespace, self.viewed_not_bought)
+        return sum(p.nbytes for p in parts)
 
 
 def base_index(session: Session) -> BaseIndex:
@@ -244,6 +247,7 @@ def _day(session: Session, day: dt.date, months: int | None) -> DayIndex:
         status=flags,
         rfm=_grouped(session.rfm_scores(day, WINDOW)),
         whitespace=_grouped(session.opportunities(day)),
+        viewed_not_bought=_grouped(session.viewed_not_bought(day, WINDOW)),
         clv=clv,
         clv_trusted=fit_trusted([w.code for w in checks]),
         alerts=alerts,

@@ -40,6 +40,7 @@ def customer_card(
                    **dict(zip(ci.STAGES, flags or (False,) * len(ci.STAGES), strict=True))},
         "products": index.products.rows(customer_id),
         "whitespace": index.whitespace.rows(customer_id),
+        "viewed_not_bought": index.viewed_not_bought.rows(customer_id),
         "rfm": index.rfm.first(customer_id),
         "clv": None if clv is None else {**clv, "fit_trusted": index.clv_trusted},
         "alerts": [a.to_dict() for a in index.alerts.get(customer_id, [])],
@@ -48,8 +49,27 @@ def customer_card(
         "contacts": base.contacts.rows(customer_id),
         "consents": base.consents.rows(customer_id),
         "sends": base.sends.rows(customer_id),
+        "web": web_part(session, customer_id, as_of),
     }  # fmt: skip
     return payload, day, list(index.warnings)
+
+
+def web_part(session: Session, customer_id: str, as_of: Any = None) -> dict[str, Any]:
+    """The customer's web sessions and the actions they did (``session.web.customer``) over
+    the default days up to ``as_of`` (default: the latest captured event, so a card shows the
+    site's latest sessions even when orders are imported later), with that ``as_of`` and
+    ``days`` (``as_of`` None: no web events captured)."""
+    from cxray.api.web import DEFAULT_DAYS
+
+    try:
+        day = session.web.as_of(as_of)
+    except CxrayError as err:
+        if err.key != "as_of_required":
+            raise
+        return {"as_of": None, "days": DEFAULT_DAYS, "sessions": [], "actions": [],
+                "total_sessions": 0}  # fmt: skip
+    return {"as_of": day, "days": DEFAULT_DAYS,
+            **session.web.customer(customer_id, day, days=DEFAULT_DAYS)}  # fmt: skip
 
 
 def warm(session: Session, as_of: Any = None, *, months: int = 13) -> None:

@@ -288,7 +288,9 @@ class Session(SessionBase):
         other active customers with the same value of ``segment_by`` (any customer column);
         groups with fewer than ``min_peers`` peers give no opportunities. Table ``matrix``: the
         customer x product-line revenue of the window (lines by revenue, largest first), for
-        ``customer`` when one is given, for every active customer with ``matrix=True``."""
+        ``customer`` when one is given, for every active customer with ``matrix=True``. Table
+        ``viewed_not_bought``: the lines a customer viewed on the site but does not buy
+        (:meth:`viewed_not_bought`)."""
         from cxray.analytics import whitespace as wsp
 
         day = self.resolve_as_of(as_of)
@@ -297,6 +299,10 @@ class Session(SessionBase):
         if customer is not None:
             expr = expr.filter(expr.customer_id == customer)
         found = (expr if limit is None else expr.limit(limit)).to_pyarrow()
+        viewed = self.viewed_not_bought(day, window)
+        if customer is not None:
+            viewed = viewed.filter(viewed.customer_id == customer)
+        viewed_rows = rows_of(viewed if limit is None else viewed.limit(limit))
         tables: dict[str, Any] = {"opportunities": found}
         if customer is not None or matrix:
             m = wsp.line_matrix(
@@ -306,8 +312,13 @@ class Session(SessionBase):
             tables["matrix"] = rows_of(
                 m if customer is None else m.filter(m.customer_id == customer)
             )
-        return Result("whitespace", lambda: {"opportunities": found.to_pylist()}, tables,
-                      as_of=day, warnings=self._whitespace_notices(day, window))  # fmt: skip
+        tables["viewed_not_bought"] = viewed_rows
+
+        def payload() -> dict[str, Any]:
+            return {"opportunities": found.to_pylist(), "viewed_not_bought": viewed_rows}
+
+        return Result("whitespace", payload, tables, as_of=day,
+                      warnings=self._whitespace_notices(day, window))  # fmt: skip
 
     def opportunities(
         self,
@@ -335,6 +346,35 @@ class Session(SessionBase):
 
         key = ("opportunities", day, min_peer_share, window, segment_by, min_peers)
         return self._once(key, make)
+
+    def viewed_not_bought(
+        self,
+        as_of: DateLike = None,
+        window: int = 24,
+        *,
+        days: int = 90,
+        min_views: int = 2,
+    ) -> Any:
+        """:func:`cxray.analytics.web_interest.viewed_not_bought`: the product lines each
+        customer viewed at least ``min_views`` times on the site in the ``days`` days up to
+        ``as_of`` (their pages: the setting ``web_line_pages``) and did not buy in the
+        ``window`` months of white space; computed once per session, date and parameters and
+        kept in the backend (:meth:`whitespace`, customer cards)."""
+        from cxray.analytics import web_interest as wi
+        from cxray.workspace import parse_line_pages
+
+        day = self.resolve_as_of(as_of)
+        tb = self.tables()
+        pages = parse_line_pages(self._setting("web_line_pages") or "")
+
+        def make() -> Any:
+            views = wi.line_views(tb["web_events"], pages, as_of=day, days=days)
+            return self._cached(wi.viewed_not_bought(
+                views, tb["orders"], tb["products"], as_of=day, window_months=window,
+                min_views=min_views,
+            ))  # fmt: skip
+
+        return self._once(("viewed_not_bought", day, window, days, min_views, str(pages)), make)
 
     def _whitespace_notices(self, day: dt.date, window: int) -> list[Notice]:
         """What white space over ``window`` months up to ``day`` should be read with: too
@@ -614,8 +654,10 @@ class Session(SessionBase):
         drift_threshold: float = 0.3,
         months: int = 3,
     ) -> Result:
-        """Regular and key clients that are likely gone (P(alive) below the threshold) or
-        drifting (the last ``months`` against a year earlier), with the numbers."""
+        """Regular and key clients that are likely gone (P(alive) below the threshold),
+        drifting (the last ``months`` against a year earlier) or whose web sessions fell
+        (``portal_activity_fell``: the last 30 days at most half of their mean per 30 days over
+        the 180 days before, that mean at least 2), with the numbers."""
         from cxray.analytics.windows import add_months
 
         day = self.resolve_as_of(as_of)
@@ -659,9 +701,18 @@ class Session(SessionBase):
                 self.tables(), as_of=day, p_alive_threshold=p_alive_threshold,
                 drift_threshold=drift_threshold, months=months, clv=self.clv_fit(day),
                 status=status, status_year_ago=self.customer_status(add_months(day, -12)),
-            )  # fmt: skip
+            ) + self._portal_alerts(day, status)  # fmt: skip
 
         return self._once(("alerts", day, p_alive_threshold, drift_threshold, months), make)
+
+    def _portal_alerts(self, day: dt.date, status: Any) -> list[Any]:
+        """The ``portal_activity_fell`` alerts of ``day`` (:func:`cxray.analytics.alerts.
+        portal_alerts`, default parameters), over the web events of the days they read."""
+        from cxray.analytics import web_interest as wi
+        from cxray.analytics.alerts import portal_alerts
+
+        with self.web.events(day, wi.RECENT_DAYS + wi.BASE_DAYS) as events:
+            return portal_alerts(events, status, as_of=day)
 
     def _why_no_alerts(
         self, day: dt.date, months: int, status: Any, before: Any, *, usable_clv: bool
@@ -690,7 +741,8 @@ class Session(SessionBase):
         """The customer card: its customers row (CxrayError ``customer_unknown`` when the id is
         in no table; a customer only in other tables has a row of just its id), its funnel
         ``status`` flags, its ``products`` (revenue and quantity by product line and month with
-        MoM / YoY, the latest ``months`` months), ``whitespace`` opportunities, ``rfm`` row and
+        MoM / YoY, the latest ``months`` months), ``whitespace`` opportunities, the lines it
+        views on the site but does not buy (``viewed_not_bought``), ``rfm`` row and
         ``clv`` (P(alive), expected purchases, CLV, ``fit_trusted``; null without one), its
         ``alerts``, ``answers``, ``followups`` (read, not opened; as of the latest answer by
         default), ``contacts``, ``consents`` and latest 50 ``sends``. The first card of a date
@@ -699,8 +751,9 @@ class Session(SessionBase):
         from cxray.api.customer import customer_card
 
         payload, day, warnings = customer_card(self, customer_id, as_of, months=months)
-        tables = {k: payload[k] for k in ("products", "whitespace", "answers", "contacts",
-                                          "consents", "sends", "alerts", "followups")}  # fmt: skip
+        tables = {k: payload[k] for k in ("products", "whitespace", "viewed_not_bought",
+                                          "answers", "contacts", "consents", "sends", "alerts",
+                                          "followups")}  # fmt: skip
         return Result("customer", payload, tables, as_of=day, warnings=warnings)
 
     def warm_cards(self, as_of: DateLike = None, *, months: int = 13) -> None:
