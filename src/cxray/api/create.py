@@ -112,6 +112,20 @@ def _demo_files(streamed: bool, campaigns: list[Path]) -> list[str]:
     ]
 
 
+def _demo_web(ws: Workspace) -> None:
+    """The b2b demo's web settings (the product lines' pages, the funnel when the workspace
+    has that setting) and its actions over the site's events."""
+    from cxray.demo.b2b_food import WEB_ACTIONS, WEB_FUNNEL, WEB_LINE_PAGES
+    from cxray.workspace import SETTINGS
+
+    ws.set_setting("web_line_pages", WEB_LINE_PAGES)
+    web = Session(ws).web
+    for name, rule in WEB_ACTIONS:
+        web.add_action(name, **rule, by="demo")
+    if "web_funnel" in SETTINGS:
+        ws.set_setting("web_funnel", WEB_FUNNEL)
+
+
 def demo(
     profile: str = "b2b-food",
     *,
@@ -194,6 +208,7 @@ def demo(
             frames = generate(profile, seed=seed, as_of=day)
             ws.replace_all(frames)
             imported = {name: {"rows_read": len(frame)} for name, frame in frames.items()}
+            _demo_web(ws)
         close_demo_followups(ws, as_of=day)
         ws.set_meta("kind", "demo")  # imports into it are refused from now on
         path = ws.path

@@ -2238,6 +2238,178 @@ def _channel_costs(rng: np.random.Generator, start: pd.Timestamp, end: pd.Timest
     return frame
 
 
+# ========================================================================================
+# web events: the order portal and the catalogue
+# ========================================================================================
+
+WEB_SITE = "https://b2b.food.example"
+WEB_LINE_SLUGS = {
+    "MLK": "dairy", "SYR": "cheese", "KOL": "sausages", "ZAM": "frozen", "KON": "canned",
+    "SOU": "sauces", "HLB": "bakery", "KND": "sweets", "NAP": "drinks", "SNK": "snacks",
+    "GOT": "ready-meals", "SPC": "spices",
+}  # fmt: skip
+WEB_LINE_PAGES = "; ".join(
+    f"{line[1]}=/catalog/{WEB_LINE_SLUGS[line[0]]}*, /promo/{WEB_LINE_SLUGS[line[0]]}*"
+    for line in PRODUCT_LINES
+)
+"""The demo's setting ``web_line_pages``: each product line's catalogue and promotion pages."""
+WEB_ACTIONS = (
+    ("catalog_view", {"url": "/catalog/*"}),
+    ("add_to_cart", {"selector": "button.buy"}),
+    ("order_submit", {"selector": "form#order", "event": "submit"}),
+)
+"""The demo's actions: name -> rule (:meth:`cxray.api.web.WebSession.add_action`)."""
+WEB_FUNNEL = "catalog_view, add_to_cart, order_submit"
+WEB_DAYS = 365  # web events over the last year
+WEB_USERS = {KEY: 0.8, REG: 0.55, NEW: 0.4, CHURNING: 0.3, OCC: 0.2}  # share using the portal
+WEB_RATE = {KEY: (4.0, 10.0), REG: (2.5, 7.0), NEW: (1.5, 5.0), CHURNING: (1.0, 3.0),
+            OCC: (0.5, 2.0)}  # sessions per 30 days, uniform between  # fmt: skip
+WEB_ANONYMOUS = 400  # visitors who never sign in
+WEB_FALLS = 4  # key and regular clients (half each) whose portal sessions fall in the last ...
+WEB_FALL_DAYS, WEB_FALL_FACTOR = 60, 0.1  # ... 60 days to a tenth
+WEB_VIEWPORTS = ((1920, 1080), (1366, 768), (1536, 864), (390, 844))
+BUY_PATH = "body > main#content > div.product-card > button.btn.buy"
+ORDER_PATH = "body > main#content > form#order.order-form"
+
+
+class _WebLog:
+    """The events of the web log as columns, one row added at a time."""
+
+    COLUMNS = ("visitor_id", "ts", "type", "url", "referrer", "tag", "text", "classes",
+               "css_path", "fields", "scroll_depth", "viewport_w", "viewport_h",
+               "customer_id")  # fmt: skip
+
+    def __init__(self) -> None:
+        self.rows: list[tuple] = []
+
+    def add(self, visitor: str, ts: float, kind: str, path: str, viewport, customer, **kw) -> None:
+        self.rows.append(
+            (visitor, ts, kind, WEB_SITE + path, kw.get("referrer"), kw.get("tag"),
+             kw.get("text"), kw.get("classes"), kw.get("css_path"), kw.get("fields"),
+             kw.get("scroll_depth"), viewport[0], viewport[1], customer)
+        )  # fmt: skip
+
+
+def _web_session(
+    rng: np.random.Generator, log: _WebLog, visitor: str, start: float, viewport, *,
+    customer: str | None, sign_in: bool, lines: list[str], order: bool,
+) -> None:  # fmt: skip
+    """One visit from ``start`` (seconds): sign-in (an identify) when ``sign_in``, page views
+    of the product lines ``lines`` with some clicks on "В корзину", and, when ``order``, the
+    cart, the order form sent and its confirmation."""
+    t = start
+    who = None if sign_in else customer
+
+    def step(kind: str, path: str, **kw) -> None:
+        nonlocal t
+        t += float(rng.uniform(8, 90))
+        log.add(visitor, t, kind, path, viewport, who, **kw)
+
+    step("pageview", "/" if sign_in or customer is None else "/portal", referrer=None)
+    if sign_in:
+        step("pageview", "/login")
+        step("submit", "/login", tag="form", classes="login", fields="login,password",
+             css_path="body > main#content > form#login.login")  # fmt: skip
+        who = customer
+        log.add(visitor, t + 1, "identify", "/login", viewport, customer)
+    for slug in lines:
+        area = "promo" if rng.random() < 0.1 else "catalog"
+        step("pageview", f"/{area}/{slug}")
+        if rng.random() < 0.3:
+            step("scroll", f"/{area}/{slug}", scroll_depth=int(rng.choice([25, 50, 75, 100])))
+        if rng.random() < 0.6:
+            step("pageview", f"/catalog/{slug}/{int(rng.integers(1, 40)):03d}")
+            if who is not None and rng.random() < 0.55:
+                english = rng.random() < 0.1
+                step("click", f"/catalog/{slug}/{int(rng.integers(1, 40)):03d}", tag="button",
+                     text="Add to cart" if english else "В корзину", classes="btn buy",
+                     css_path=BUY_PATH)  # fmt: skip
+    if order and who is not None:
+        step("pageview", "/portal/cart")
+        step("pageview", "/portal/order")
+        step("submit", "/portal/order", tag="form", classes="order-form", css_path=ORDER_PATH,
+             fields="delivery_date,address,comment")  # fmt: skip
+        step("pageview", "/portal/order/done")
+
+
+def _session_starts(rng: np.random.Generator, rate: float, first: float, days: int) -> np.ndarray:
+    """Session start days (offsets before ``as_of``, fractional) of a renewal process with
+    ``rate`` sessions per 30 days and gamma gaps of shape 6 (fairly regular), from ``first``
+    days before ``as_of`` on."""
+    shape = 6.0
+    gaps = rng.gamma(shape, 30.0 / rate / shape, int(first * rate / 30 * 2) + 10)
+    at = first - rng.uniform(0, 1) * gaps[0] - np.concatenate([[0.0], np.cumsum(gaps[1:])])
+    return at[(at >= 0) & (at < days)]
+
+
+def _web_events(
+    rng: np.random.Generator, cust: dict, orders: pd.DataFrame, products: pd.DataFrame,
+    cal: _Calendar,
+) -> tuple[pd.DataFrame, list[str]]:  # fmt: skip
+    """The site's events of the last :data:`WEB_DAYS` days (see the module notes) and the
+    customers planted with a fall of their portal sessions."""
+    ids = cust["frame"]["customer_id"].to_numpy()
+    group = cust["group"]
+    slug_of = {line[1]: WEB_LINE_SLUGS[line[0]] for line in PRODUCT_LINES}
+    window = orders[orders["order_date"] > pd.Timestamp(cal.dates([cal.w24])[0])]
+    line = window["sku"].map(dict(zip(products["sku"], products["product_line"], strict=True)))
+    bought = line.groupby(window["customer_id"]).unique()
+    slugs = list(WEB_LINE_SLUGS.values())
+    users = [i for i in range(len(ids)) if rng.random() < WEB_USERS.get(int(group[i]), 0.0)]
+    rates = {i: rng.uniform(*WEB_RATE[int(group[i])]) for i in users}
+    falls: list[int] = []
+    for g in (KEY, REG):  # half of the falls among the key clients, half among the regular
+        strong = [i for i in users if group[i] == g and rates[i] >= 4.0]
+        falls += rng.choice(strong, size=min(WEB_FALLS // 2, len(strong)), replace=False).tolist()
+    midnight = (cal.as_of + np.timedelta64(1, "D")).astype("datetime64[s]").astype(np.int64)
+    log = _WebLog()
+    n_visitor = iter(range(1, 10**6))
+    for i in users:
+        customer = str(ids[i])
+        own = [slug_of[name] for name in bought.get(customer, [])] or slugs[:1]
+        others = [s for s in slugs if s not in own]
+        size = min(len(others), int(rng.integers(0, 3)))
+        wanted = [str(s) for s in rng.choice(others, size=size, replace=False)]
+        first = float(rng.uniform(WEB_DAYS * 0.5, WEB_DAYS)) if rng.random() < 0.3 else WEB_DAYS
+        starts = _session_starts(rng, rates[i], first, WEB_DAYS)
+        if i in falls:
+            late = starts < WEB_FALL_DAYS
+            starts = starts[~late | (rng.random(len(starts)) < WEB_FALL_FACTOR)]
+        devices = [f"v_{next(n_visitor):06d}" for _ in range(1 + (rng.random() < 0.3))]
+        signed: set[str] = set()
+        for offset in np.sort(starts)[::-1]:  # oldest first
+            visitor = devices[int(rng.integers(0, len(devices)))]
+            day = np.floor(offset)
+            start = midnight - (day + 1) * 86400 + rng.uniform(8, 19) * 3600
+            pick = [own[int(rng.integers(0, len(own)))] for _ in range(int(rng.integers(1, 4)))]
+            if wanted and rng.random() < 0.35:
+                pick.append(wanted[int(rng.integers(0, len(wanted)))])
+            viewport = WEB_VIEWPORTS[int(visitor[2:]) % len(WEB_VIEWPORTS)]
+            sign_in = visitor not in signed or rng.random() < 0.25
+            signed.add(visitor)
+            _web_session(rng, log, visitor, start, viewport, customer=customer,
+                         sign_in=sign_in, lines=pick, order=rng.random() < 0.45)  # fmt: skip
+    for _ in range(WEB_ANONYMOUS):
+        visitor = f"v_{next(n_visitor):06d}"
+        for offset in rng.uniform(0, WEB_DAYS, int(rng.integers(1, 4))):
+            start = midnight - (np.floor(offset) + 1) * 86400 + rng.uniform(0, 24) * 3600
+            pick = [slugs[int(rng.integers(0, len(slugs)))] for _ in range(int(rng.integers(1, 4)))]
+            viewport = WEB_VIEWPORTS[int(rng.integers(0, len(WEB_VIEWPORTS)))]
+            _web_session(rng, log, visitor, start, viewport, customer=None, sign_in=False,
+                         lines=pick, order=False)  # fmt: skip
+    frame = pd.DataFrame(log.rows, columns=list(_WebLog.COLUMNS))
+    frame = frame[frame["ts"] < midnight].sort_values(["ts", "visitor_id"], kind="stable")
+    millis = (frame["ts"].to_numpy() * 1000).astype(np.int64)
+    frame["ts"] = millis.astype("datetime64[ms]").astype("datetime64[ns]")
+    delay = rng.integers(50, 3000, len(frame)).astype("timedelta64[ms]")
+    frame["received_at"] = frame["ts"] + delay.astype("timedelta64[ns]")
+    frame["event_id"] = [f"e_{n:07d}" for n in range(1, len(frame) + 1)]
+    frame["href"] = None
+    for column in ("scroll_depth", "viewport_w", "viewport_h"):
+        frame[column] = frame[column].astype("Int64")
+    return frame.reset_index(drop=True), [str(ids[i]) for i in falls]
+
+
 def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
     """Generate the ``b2b-food`` tables for the analysis date ``as_of``, reproducibly by ``seed``.
 
@@ -2268,6 +2440,8 @@ def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
     # leads and channel costs: a stream of their own, the tables above stay as they were
     leads, channel_costs = _leads(np.random.default_rng([seed, 3]), orders, cal)
     orders["price"] = orders["list_price"] * (1 - orders["discount"])  # the unit price paid
+    # the site's events: a stream of their own, the tables above stay as they were
+    web_events, _ = _web_events(np.random.default_rng([seed, 5]), cust, orders, products, cal)
     tables = {
         "customers": cust["frame"],
         "contacts": contacts,
@@ -2279,6 +2453,7 @@ def generate(*, seed: int, as_of: dt.date) -> dict[str, pd.DataFrame]:
         "responses": responses,
         "leads": leads,
         "channel_costs": channel_costs,
+        "web_events": web_events,
     }
     for name in TABLES.keys() - tables.keys():  # tables this data set has no rows for
         tables[name] = pd.DataFrame(columns=TABLES[name].names)
