@@ -114,7 +114,7 @@ class WebSession:
 
     # --- the questions ----------------------------------------------------------------------
 
-    def as_of(self, as_of: DateLike = None) -> dt.date:
+    def _as_of(self, as_of: DateLike = None) -> dt.date:
         """``as_of`` as a date; by default the day of the latest captured event (read anew:
         the collector adds events while a server runs)."""
         day = parse_day(as_of, "as_of")
@@ -127,7 +127,7 @@ class WebSession:
         return latest
 
     @contextlib.contextmanager
-    def events(self, as_of: dt.date, days: int) -> Iterator[ibis.Table]:
+    def _events(self, as_of: dt.date, days: int) -> Iterator[ibis.Table]:
         """The identified and sessioned events of the ``days`` days up to ``as_of``
         (:func:`cxray.analytics.web_events.sessions`), kept in the backend while the question
         reads them, then let go (the collector adds events while a server runs)."""
@@ -156,7 +156,7 @@ class WebSession:
         day = self._day_or_none(as_of)
         counted: dict[str, dict[str, Any]] = {}
         if day is not None and actions:
-            with self.events(day, days) as events:
+            with self._events(day, days) as events:
                 found = we.action_counts(we.action_events(events, actions))
                 counted = {r["action"]: r for r in rows_of(found)}
         zero = {"events": 0, "visitors": 0, "persons": 0, "customers": 0,
@@ -192,7 +192,7 @@ class WebSession:
         persons: list[int] = [0] * len(actions)
         medians: list[float | None] = [None] * len(actions)
         if day is not None:
-            with self.events(day, days) as events:
+            with self._events(day, days) as events:
                 reached = we.funnel_reach(events, actions, within_days=within_days)
                 persons[0] = int(rows_of(we.first_step_persons(reached[0]))[0]["persons"] or 0)
                 for i in range(1, len(reached)):
@@ -221,7 +221,7 @@ class WebSession:
         day = self._day_or_none(as_of)
         rows: list[dict[str, Any]] = []
         if day is not None:
-            with self.events(day, days) as events:
+            with self._events(day, days) as events:
                 found = rows_of(we.path_rows(events, start=start, steps=steps))
             rows = we.top_paths(found, top=top)
         payload = {"as_of": day, "days": days, "start": start, "steps": steps, "paths": rows}
@@ -236,7 +236,7 @@ class WebSession:
         day = self._day_or_none(as_of)
         if day is None:
             return {"sessions": [], "actions": [], "total_sessions": 0}
-        with self.events(day, days) as events:
+        with self._events(day, days) as events:
             mine = events.filter(events.customer == customer_id)
             summary = we.session_summary(mine)
             total = int(summary.count().to_pyarrow().as_py())
@@ -251,7 +251,7 @@ class WebSession:
 
     def _day_or_none(self, as_of: DateLike) -> dt.date | None:
         try:
-            return self.as_of(as_of)
+            return self._as_of(as_of)
         except CxrayError as err:
             if err.key == "as_of_required":
                 return None
