@@ -40,8 +40,11 @@
     var n = w.navigator;
     return n.doNotTrack === "1" || w.doNotTrack === "1" || n.globalPrivacyControl === true;
   }
+  function refused() {
+    return SETTINGS.dnt === "respect" && dntSet(); // then nothing is captured nor stored
+  }
   function allowed() {
-    if (SETTINGS.dnt === "respect" && dntSet()) return false;
+    if (refused()) return false;
     var consent = get("consent");
     return SETTINGS.consent === "implied" ? consent !== "0" : consent === "1";
   }
@@ -232,6 +235,7 @@
   // --- what the site calls ------------------------------------------------------------------
   var wanted = null; // a customer named before consent: stamped once consent is given
   function consent(given) {
+    if (refused()) return;
     var before = allowed();
     if (given) {
       put("consent", "1");
