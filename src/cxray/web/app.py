@@ -8,7 +8,9 @@ the app with uvicorn.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
@@ -44,9 +46,27 @@ HEADERS = {
 def create_app(session: Session, *, lang: str = "en") -> FastAPI:
     """The app over ``session`` (opened with ``read_only=False``). ``lang``: the pages'
     language for users who have not chosen one."""
-    from cxray.web import pages, rest, rest_campaigns, snippet, studio_pages
+    from cxray.web import (
+        collector,
+        pages,
+        rest,
+        rest_campaigns,
+        rest_site,
+        site_pages,
+        snippet,
+        studio_pages,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.collector.start()  # what an earlier run journaled goes in first
+        try:
+            yield
+        finally:
+            app.state.collector.stop()
 
     app = FastAPI(
+        lifespan=lifespan,
         title="cxray",
         version=__version__,
         openapi_url=f"{API}/openapi.json",
@@ -54,12 +74,16 @@ def create_app(session: Session, *, lang: str = "en") -> FastAPI:
         redoc_url=None,
     )
     app.state.web = WebState(session, lang=lang)
+    app.state.collector = collector.Collector(app.state.web)
     app.mount("/static", StaticFiles(packages=[("cxray.web", "static")]), name="static")
     app.include_router(pages.router)
+    app.include_router(collector.router)
     app.include_router(studio_pages.router)
+    app.include_router(site_pages.router)
     app.include_router(snippet.router)
     app.include_router(rest.router, prefix=API)
     app.include_router(rest_campaigns.router, prefix=API)
+    app.include_router(rest_site.router, prefix=API)
     _answer_errors(app)
 
     @app.middleware("http")

@@ -33,6 +33,9 @@ class WebState:
         self._lock = threading.RLock()  # the API session's: one request at a time
         self._kept_lock = threading.Lock()  # the kept answers': held for a look-up only
         self._kept: dict[Hashable, Any] = {}
+        # how many flushes of the web events journal added rows (cxray.web.collector): a page
+        # over web events puts it in its kept answer's key, instead of dropping every answer
+        self.web_generation = 0
 
     def run(self, fn: Callable[[Session], T]) -> T:
         """Call ``fn`` with the API session, one request at a time."""
