@@ -711,7 +711,7 @@ class Session(SessionBase):
         from cxray.analytics import web_interest as wi
         from cxray.analytics.alerts import portal_alerts
 
-        with self.web.events(day, wi.RECENT_DAYS + wi.BASE_DAYS) as events:
+        with self.web._events(day, wi.RECENT_DAYS + wi.BASE_DAYS) as events:
             return portal_alerts(events, status, as_of=day)
 
     def _why_no_alerts(
