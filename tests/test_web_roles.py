@@ -33,12 +33,23 @@ REPORT_PAGES = ("structure", "products", "whitespace", "rfm", "cohorts", "activa
 # What each role holds, as the issue states it: viewer: the analytics, contact data masked;
 # manager: + the card and the tasks of their own customers; marketer: campaigns, exports and
 # contact data, and approving the campaigns of other marketers; analyst: everything but users,
-# the audit log and approving campaigns, with SQL and imports; admin: everything.
+# the audit log and approving campaigns, with SQL, imports and the website's actions (data
+# rules); admin: everything.
 ROLE_PERMISSIONS = {
     "viewer": {"view"},
     "manager": {"view", "own_customers", "tasks"},
     "marketer": {"view", "pii", "campaigns", "approve_campaigns", "export"},
-    "analyst": {"view", "pii", "tasks", "all_tasks", "campaigns", "export", "import", "sql"},
+    "analyst": {
+        "view",
+        "pii",
+        "tasks",
+        "all_tasks",
+        "campaigns",
+        "export",
+        "import",
+        "sql",
+        "define_actions",
+    },
     # "own_customers" is the manager's narrow grant; an admin sees every card through "pii"
     "admin": {
         "view",
@@ -50,6 +61,7 @@ ROLE_PERMISSIONS = {
         "export",
         "import",
         "sql",
+        "define_actions",
         "audit",
         "users",
     },
@@ -84,6 +96,12 @@ API_ROUTES: dict[tuple[str, str], tuple[str, int]] = {
     ("POST", f"{API}/campaigns/{{name}}/reject"): ("approve_campaigns", 400),  # no comment
     ("POST", f"{API}/campaigns/{{name}}/export"): ("export", 409),
     ("GET", f"{API}/campaigns/{{name}}/download/{{group}}"): ("export", 422),  # no such group
+    # the website: no action of that name to remove; a funnel needs its steps
+    ("GET", f"{API}/web/actions"): ("view", 200),
+    ("POST", f"{API}/web/actions"): ("define_actions", 422),  # no body
+    ("DELETE", f"{API}/web/actions/{{name}}"): ("define_actions", 404),
+    ("GET", f"{API}/web/funnel"): ("view", 422),
+    ("GET", f"{API}/web/paths"): ("view", 200),
     ("GET", f"{API}/audit"): ("audit", 200),
     ("GET", f"{API}/users"): ("users", 200),
     ("GET", f"{API}/tokens"): ("users", 200),
@@ -101,6 +119,9 @@ PAGE_ROUTES: dict[tuple[str, str], tuple[str, int]] = {
     ("GET", "/imports"): ("import", 200),
     ("POST", "/imports"): ("import", 422),  # no file
     ("GET", "/audit"): ("audit", 200),
+    ("GET", "/web"): ("view", 200),
+    ("POST", "/web/actions"): ("define_actions", 400),  # no name: the form says so
+    ("POST", "/web/actions/{name}/remove"): ("define_actions", 404),  # no such action
     # the campaign studio's pages; the demo's campaign has been sent: no action moves it, and a
     # form without fields is refused by the brief's check
     ("GET", "/campaigns"): ("campaigns", 200),
@@ -117,9 +138,9 @@ PAGE_ROUTES: dict[tuple[str, str], tuple[str, int]] = {
     ("GET", "/campaigns/{name}/measurement"): ("campaigns", 200),
 }
 # routes anyone may open: signing in, the packaged assets, the API's description and the
-# browser snippet a site's pages load
+# browser snippet a site's pages load, and the collector of their events (it checks the origin)
 OPEN = {"/signin", "/static", f"{API}/openapi.json", f"{API}/docs", "/docs/oauth2-redirect",
-        "/t.js"}  # fmt: skip
+        "/t.js", "/e"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -262,6 +262,22 @@ def _line_pages(text: str) -> str:
 
 
 MAX_WEB_RATE = 10_000_000
+MAX_FUNNEL_NAMES = 10
+
+
+def parse_action_names(text: str) -> list[str]:
+    """Action names separated by commas, in order, each once: ``"view, cart ,order"`` ->
+    ``["view", "cart", "order"]``. ValueError for one name alone or more than
+    :data:`MAX_FUNNEL_NAMES` (a funnel takes 2 to 10 steps); none at all is allowed (unset)."""
+    names = list(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    if names and not 2 <= len(names) <= MAX_FUNNEL_NAMES:
+        raise ValueError(text)
+    return names
+
+
+def _action_names(text: str) -> str:
+    """The names of :func:`parse_action_names` written back as one line."""
+    return ", ".join(parse_action_names(text))
 
 
 def _rate(text: str) -> int:
@@ -284,6 +300,7 @@ SETTINGS: dict[str, Setting] = {
     "web_rate_visitor": Setting(_rate, "setting_expect_rate", 600),
     "web_rate_address": Setting(_rate, "setting_expect_rate", 6000),
     "web_line_pages": Setting(_line_pages, "setting_expect_line_pages"),
+    "web_funnel": Setting(_action_names, "setting_expect_funnel"),
 }
 """Every setting a workspace keeps, one line each: name -> how it is checked and its default.
 
@@ -306,7 +323,9 @@ SETTINGS: dict[str, Setting] = {
 - ``web_rate_visitor`` / ``web_rate_address``: events per minute the collector accepts from
   one visitor (default 600) / one client address (default 6000);
 - ``web_line_pages``: the site's pages of each product line (:func:`parse_line_pages`; none by
-  default), whose views white space reads as interest in the line."""
+  default), whose views white space reads as interest in the line;
+- ``web_funnel``: the actions of the report's website funnel, in order, comma-separated
+  (:func:`parse_action_names`: 2 to 10 names; none by default: no funnel)."""
 
 
 def _known_setting(key: str) -> str:

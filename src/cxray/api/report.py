@@ -75,6 +75,8 @@ class ReportData:
     # the CX initiatives as a portfolio (Session.initiatives, defaults); {"error": ...} when a
     # file is refused
     initiatives: dict[str, Any] | None = None
+    # the website (web_data): actions, top paths and the funnel of the setting web_funnel
+    web: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The report's headline figures as codes and numbers (the JSON twin of its summary)."""
@@ -247,6 +249,9 @@ def collect(
                 "overdue": [r for r in listed.tasks if r.get("overdue")],
             }
 
+    step("web")
+    site = web_data(session, as_of=as_of)
+
     names = {
         r["customer_id"]: r["name"] for r in rows_of(c.select("customer_id", "name")) if r["name"]
     }
@@ -280,6 +285,7 @@ def collect(
         loyalty=loyalty.to_dict(),
         leads=leads.to_dict(),
         initiatives=programme,
+        web=site,
         warnings=distinct(
             [
                 *shape.warnings,
@@ -305,4 +311,32 @@ def feedback_data(session: SessionBase, *, as_of: dt.date) -> dict[str, Any]:
         "by_month": voice.scores(as_of, by="month").value,
         "saydo": voice.saydo(as_of).value,
         "themes": voice.themes(as_of, top=8).value,
+    }
+
+
+WEB_PATHS = 10  # the most frequent paths the report shows
+
+
+def web_data(session: SessionBase, *, as_of: dt.date) -> dict[str, Any]:
+    """The website over the default days up to ``as_of`` (``session.web``): ``actions`` and
+    ``paths`` (their ``to_dict()``), ``funnel`` of the defined actions the setting
+    ``web_funnel`` names when they are 2 or more (else None), ``missing``: the names it gives
+    that are not defined, and ``events``: whether any web event was captured at all."""
+    from cxray.workspace import parse_action_names
+
+    web = session.web
+    events = session.tables()["web_events"]
+    captured = bool(events.count().to_pyarrow().as_py())
+    defined = {a.name for a in web.defined()}
+    wanted = parse_action_names(str(session.get_setting("web_funnel") or ""))
+    steps = [name for name in wanted if name in defined]
+    funnel = None
+    if captured and len(steps) >= 2:
+        funnel = web.funnel(steps, as_of).to_dict()
+    return {
+        "events": captured,
+        "actions": web.actions(as_of if captured else None).to_dict(),
+        "paths": web.paths(as_of if captured else None, top=WEB_PATHS).to_dict(),
+        "funnel": funnel,
+        "missing": [name for name in wanted if name not in defined],
     }

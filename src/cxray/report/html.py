@@ -24,6 +24,9 @@ from cxray.phrases import (
     offer_relevance_rows,
     step_label,
     warning_text,
+    web_action_rows,
+    web_funnel_rows,
+    web_path_rows,
 )
 from cxray.report import charts
 from cxray.report.charts import number, percent
@@ -140,6 +143,7 @@ def _body(data: ReportData, tr) -> str:
         _alerts(data, tr),
         _communications(data, tr),
         _voice(data, tr),
+        _web(data, tr),
     ]
     return "\n".join(sections)
 
@@ -990,6 +994,48 @@ def _communications(d: ReportData, tr) -> str:
             title = escape(tr("campaign_measured", campaign=name))
             parts.append(f"<h3>{title}</h3>{why}{measurement_html(item.measurement, tr.lang)}")
     return _section("communications", tr("sec_comms"), tr("read_comms"), "".join(parts))
+
+
+def _web(d: ReportData, tr) -> str:
+    """The website (``session.web`` at the report date): the actions with their counts, the
+    most frequent paths and the funnel of the setting ``web_funnel``; without captured events,
+    the notice that says how to capture them."""
+    p = d.web
+    if p is None:
+        return ""
+    actions, paths = p["actions"], p["paths"]
+    read = tr("read_web", days=actions["days"], as_of=d.as_of, steps=paths["steps"])
+    notes = [notice_text(Notice(**w), tr.lang) for w in actions["warnings"]]
+    if p["missing"]:
+        notes.append(tr("web_funnel_unknown", names=", ".join(p["missing"])))
+    items = "".join(f"<li>{escape(text)}</li>" for text in notes)
+    content = f"<div class='warn'><ul>{items}</ul></div>" if notes else ""
+    if not p["events"]:
+        return _section("web", tr("sec_web"), read, content)
+    title = tr("web_actions_title", days=actions["days"], as_of=actions["as_of"])
+    shown = {"actions": web_action_rows(actions, tr.lang), "paths": web_path_rows(paths, tr.lang)}
+    content += _tables({"actions": shown["actions"]}, {"actions": title})
+    if p["funnel"] is not None:
+        f = p["funnel"]
+        heading = tr("web_funnel_title", within=f["within_days"], days=f["days"], as_of=f["as_of"])
+        content += f"<h3>{escape(heading)}</h3>"
+        content += web_funnel_chart(f, tr.lang)
+        content += _tables({"funnel": web_funnel_rows(f, tr.lang)}, {"funnel": None})
+    title = tr("web_paths_title", steps=paths["steps"], days=paths["days"], as_of=paths["as_of"])
+    content += _tables({"paths": shown["paths"]}, {"paths": title})
+    return _section("web", tr("sec_web"), read, content)
+
+
+def web_funnel_chart(p: dict, lang: str) -> str:
+    """A funnel's steps (``session.web.funnel().to_dict()``) as horizontal bars: the people
+    reaching each step, with their share of the first; the report's and the web page's."""
+    with charts.numbers_in(lang):
+        labels = [f"{r['step']}. {r['action']}" for r in p["steps"]]
+        values = [r["persons"] for r in p["steps"]]
+        texts = [number(r["persons"]) + ("" if r["of_first"] is None
+                                         else f" ({percent(r['of_first'], 1)})")
+                 for r in p["steps"]]  # fmt: skip
+        return charts.hbar_chart(labels, values, value_labels=texts)
 
 
 def plan_html(plan: Any, lang: str) -> str:

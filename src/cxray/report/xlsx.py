@@ -63,6 +63,7 @@ def report_sheets(data: ReportData, lang: str | None = None) -> dict[str, list[d
         **_loyalty_sheets(data.loyalty),
         **_leads_sheets(data.leads),
         **_initiative_sheets(data.initiatives),
+        **_web_sheets(data.web),
         "clv": data.clv.to_dict()["customers"] if data.clv and data.clv_trusted else [],
         "clv_params": data.clv.parameter_rows() if data.clv else [],
         **(
@@ -148,6 +149,19 @@ def _initiative_sheets(p: dict | None) -> dict[str, list[dict]]:
     rows = [{k: v for k, v in r.items() if k != "cells"} for r in p["initiatives"]]
     line = {**p["portfolio"], "young": ", ".join(p["portfolio"]["young"])}
     return {"initiatives": rows, "initiatives_portfolio": [line]}
+
+
+def _web_sheets(p: dict | None) -> dict[str, list[dict]]:
+    """The website's actions (their rule and counts), the most frequent paths (pages joined by
+    arrows) and the funnel of the setting ``web_funnel``; none without captured events."""
+    if not p or not p["events"]:
+        return {}
+    actions = [{k: v for k, v in r.items() if k != "counts"} for r in p["actions"]["actions"]]
+    paths = [{**r, "pages": " → ".join(r["pages"])} for r in p["paths"]["paths"]]
+    sheets = {"web_actions": actions, "web_paths": paths}
+    if p["funnel"] is not None:
+        sheets["web_funnel"] = p["funnel"]["steps"]
+    return sheets
 
 
 #: columns whose numbers keep every digit they have (Excel's General format), whatever their scale

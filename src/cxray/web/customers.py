@@ -38,7 +38,9 @@ def card_for(state: WebState, user: User, customer_id: str, as_of: str | None, *
     """The card of ``customer_id`` as ``user`` may see it, with ``masked`` and ``own``; tasks
     only for a role that works them (a manager: their own customers)."""
     day = parse_day(as_of or None, "as_of")
-    card = state.kept(("customer", customer_id, day),
+    # the card's website part reads web events: kept only until the collector adds some
+    web = getattr(state, "web_generation", None)
+    card = state.kept(("customer", customer_id, day, web),
                       lambda s: s.customer(customer_id, day).to_dict())  # fmt: skip
     if day is None:  # today's card: its tasks as the queue shows them (closed today: closed)
         tasks = [row for row in _tasks(state) if row["customer_id"] == customer_id]

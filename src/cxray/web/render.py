@@ -36,6 +36,7 @@ NAV = (
     ("/clv", "web_nav_clv", "view"),
     ("/alerts", "web_nav_alerts", "view"),
     ("/feedback", "web_nav_feedback", "view"),
+    ("/web", "web_nav_web", "view"),
     ("/followups", "web_nav_followups", "tasks"),
     ("/campaigns", "web_nav_campaigns", "campaigns"),
     ("/campaigns/results", "web_nav_campaign_results", "campaigns"),

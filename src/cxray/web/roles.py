@@ -23,6 +23,7 @@ GRANTS: dict[str, frozenset[str]] = {
     "export": frozenset({"admin", "analyst", "marketer"}),  # contact data leaving the server
     "import": frozenset({"admin", "analyst"}),
     "sql": frozenset({"admin", "analyst"}),
+    "define_actions": frozenset({"admin", "analyst"}),  # the website's actions: data rules
     "audit": frozenset({"admin"}),
     "users": frozenset({"admin"}),
 }

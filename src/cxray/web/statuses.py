@@ -5,7 +5,7 @@ from __future__ import annotations
 
 # codes that mean "no such thing" rather than "bad input"
 NOT_FOUND = ("customer_unknown", "followup_unknown", "user_unknown", "token_unknown",
-             "campaign_not_found", "campaign_not_exported")  # fmt: skip
+             "campaign_not_found", "campaign_not_exported", "action_unknown")  # fmt: skip
 # codes with a status of their own: the workspace or the campaign is in a state that does not
 # allow the action now (409), or the user may not take it (403)
 STATUS = {"workspace_busy": 409, "campaign_exists": 409, "campaign_bad_transition": 409,
