@@ -604,6 +604,19 @@ def web_rule(action: dict, lang: str | None = None) -> str:
     return " · ".join(parts)
 
 
+def duration(hours: float | None, lang: str | None = None) -> str:
+    """Hours as a person reads them: ``4 min``, ``2.5 h``, ``3.2 d``."""
+    lang = _lang(lang)
+    if hours is None:
+        return "–"
+    with numbers_in(lang):
+        if hours < 1:
+            return t("site_minutes", lang=lang, n=number(hours * 60, 0))
+        if hours < 48:
+            return t("site_hours", lang=lang, n=number(hours, 1))
+        return t("site_days", lang=lang, n=number(hours / 24, 1))
+
+
 def web_action_rows(p: dict, lang: str | None = None) -> list[dict[str, str]]:
     """The actions result (``session.web.actions().to_dict()``) as rows of shown text."""
     lang = _lang(lang)
@@ -632,8 +645,7 @@ def web_funnel_rows(p: dict, lang: str | None = None) -> list[dict[str, str]]:
             t("site_col_of_previous", lang=lang): share(r["of_previous"]),
             t("site_col_of_first", lang=lang): share(r["of_first"]),
             t("site_col_dropped", lang=lang): number(r["dropped"]),
-            t("site_col_median_hours", lang=lang): "–" if r["median_hours"] is None
-            else number(r["median_hours"], 1),
+            t("site_col_median_time", lang=lang): duration(r["median_hours"], lang),
         } for r in p["steps"]]  # fmt: skip
 
 
