@@ -366,3 +366,25 @@ def test_a_server_killed_mid_load_loses_no_acknowledged_event(folder):
     assert len(held) == len(set(held))  # each event once
     missing = set(acknowledged) - set(held)
     assert not missing, f"{len(missing)} of {len(acknowledged)} acknowledged events lost"
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_the_table_write_keeps_each_event_once_on_each_engine(tmp_path, engine):
+    from cxray.ingest.web_batch import rows_table
+    from cxray.workspace import Workspace
+
+    backend = f"sqlite:///{tmp_path / 'web.db'}" if engine == "sqlite" else None
+    row = {"visitor_id": "v_1", "ts": NEW_YEAR, "type": "pageview", "url": "https://s/"}
+    rows = lambda *pairs: rows_table([{**row, "event_id": i, "received_at": NEW_YEAR + at}  # noqa: E731
+                                      for i, at in pairs])  # fmt: skip
+    with Workspace(tmp_path / "ws", backend=backend, create=True) as ws:
+        # "b" twice in one batch: the first received is kept
+        assert ws.add_web_events(rows(("a", 5), ("b", 9), ("b", 7))) == 2
+        assert ws.add_web_events(rows(("a", 1), ("c", 3))) == 1  # "a" is held already
+        assert ws.add_web_events(rows()) == 0
+        held = ws.table("web_events").order_by("event_id").to_pyarrow().to_pylist()
+    assert [(r["event_id"], r["received_at"]) for r in held] == [
+        ("a", dt.datetime(2026, 1, 1, 0, 0, 0, 5000)),
+        ("b", dt.datetime(2026, 1, 1, 0, 0, 0, 7000)),
+        ("c", dt.datetime(2026, 1, 1, 0, 0, 0, 3000)),
+    ]
