@@ -28,6 +28,7 @@ from cxray.api.campaigns import CampaignSession
 from cxray.api.feedback import FeedbackSession
 from cxray.api.initiatives import InitiativeSession
 from cxray.api.studio import StudioSession
+from cxray.api.web import WebSession
 
 DOC = Path(__file__).parent.parent / "docs" / "python-api.md"
 TEXT = DOC.read_text(encoding="utf-8")
@@ -62,6 +63,11 @@ PYTHON_TWINS = {
     "campaign history": ".studio.history(",
     "campaign portfolio": ".studio.portfolio(",
     "contacts health": ".contacts_health(",
+    "actions add": ".web.add_action(",
+    "actions list": ".web.actions(",
+    "actions remove": ".web.remove_action(",
+    "funnel": ".web.funnel(",
+    "paths": ".web.paths(",
     "feedback scores": ".feedback.scores(",
     "feedback saydo": ".feedback.saydo(",
     "feedback themes": ".feedback.themes(",
@@ -144,6 +150,7 @@ def test_twins_are_cli_commands() -> None:
             InitiativeSession,
             AccountsSession,
             StudioSession,
+            WebSession,
             cxray.Result,
         )
         for n in public_names(cls)
