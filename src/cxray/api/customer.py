@@ -49,27 +49,11 @@ def customer_card(
         "contacts": base.contacts.rows(customer_id),
         "consents": base.consents.rows(customer_id),
         "sends": base.sends.rows(customer_id),
-        "web": web_part(session, customer_id, as_of),
+        # the site's sessions up to the card's date when one is given, else the latest
+        # captured event's (orders may be imported later than the site's events arrive)
+        "web": session.web.customer(customer_id, as_of),
     }  # fmt: skip
     return payload, day, list(index.warnings)
-
-
-def web_part(session: Session, customer_id: str, as_of: Any = None) -> dict[str, Any]:
-    """The customer's web sessions and the actions they did (``session.web.customer``) over
-    the default days up to ``as_of`` (default: the latest captured event, so a card shows the
-    site's latest sessions even when orders are imported later), with that ``as_of`` and
-    ``days`` (``as_of`` None: no web events captured)."""
-    from cxray.api.web import DEFAULT_DAYS
-
-    try:
-        day = session.web.as_of(as_of)
-    except CxrayError as err:
-        if err.key != "as_of_required":
-            raise
-        return {"as_of": None, "days": DEFAULT_DAYS, "sessions": [], "actions": [],
-                "total_sessions": 0}  # fmt: skip
-    return {"as_of": day, "days": DEFAULT_DAYS,
-            **session.web.customer(customer_id, day, days=DEFAULT_DAYS)}  # fmt: skip
 
 
 def warm(session: Session, as_of: Any = None, *, months: int = 13) -> None:

@@ -232,10 +232,12 @@ class WebSession:
     def customer(self, customer_id: str, as_of: DateLike = None, *, days: int = DEFAULT_DAYS,
                  limit: int = 20) -> dict[str, Any]:  # fmt: skip
         """A customer's web sessions (the latest ``limit``) and the actions they did, over the
-        ``days`` days up to ``as_of``: what the customer card shows."""
+        ``days`` days up to ``as_of`` (default: the day of the latest captured event; None
+        without any), with that ``as_of`` and ``days``: what the customer card shows."""
         day = self._day_or_none(as_of)
         if day is None:
-            return {"sessions": [], "actions": [], "total_sessions": 0}
+            return {"as_of": None, "days": days, "sessions": [], "actions": [],
+                    "total_sessions": 0}  # fmt: skip
         with self._events(day, days) as events:
             mine = events.filter(events.customer == customer_id)
             summary = we.session_summary(mine)
@@ -247,7 +249,8 @@ class WebSession:
                 hits = we.action_counts(we.action_events(mine, acts))
                 done = rows_of(hits.order_by([ibis.desc("events"), "action"]))
         done = [{k: r[k] for k in ("action", "events", "first_seen", "last_seen")} for r in done]
-        return {"sessions": sessions, "actions": done, "total_sessions": total}
+        return {"as_of": day, "days": days, "sessions": sessions, "actions": done,
+                "total_sessions": total}  # fmt: skip
 
     def _day_or_none(self, as_of: DateLike) -> dt.date | None:
         try:
