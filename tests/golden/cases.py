@@ -52,6 +52,10 @@ CASES: dict[str, list[str]] = {
     "leads": ["leads"],
     "leads-month": ["leads", "--by", "month"],
     "loyalty": ["loyalty"],
+    # the demo's web events: its actions, a funnel of them and the paths of sessions
+    "actions-list": ["actions", "list"],
+    "funnel": ["funnel", "catalog_view", "add_to_cart", "order_submit", "--within", "3"],
+    "paths": ["paths", "--start", "/catalog/*", "--steps", "2", "--top", "10"],
     "offer-lint": ["offer", "lint", "Сыры лучшего качества: скидка 10% от 100 упаковок до 25.12"],
     "settings-list": ["settings", "list"],
     "settings-get": ["settings", "get", "currency"],
