@@ -30,13 +30,19 @@ def browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def browser():
+def need_browser() -> None:
+    """Skip the test when the browser cannot run here, or fail it when
+    ``CXRAY_REQUIRE_BROWSER`` is set (``.ci/run`` sets it)."""
     reason = browser_missing()
-    if reason and os.environ.get("CXRAY_REQUIRE_BROWSER"):  # set by .ci/run
+    if reason and os.environ.get("CXRAY_REQUIRE_BROWSER"):
         pytest.fail(f"CXRAY_REQUIRE_BROWSER is set but {reason}")
     if reason:
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

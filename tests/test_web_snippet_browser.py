@@ -14,6 +14,7 @@ Skipped, with the reason, when Playwright or Chromium is missing; a failure inst
 
 from __future__ import annotations
 
+import asyncio
 import random
 import threading
 from collections import Counter
@@ -21,13 +22,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_helpers import TIMEOUT_MS, Server
+from browser_helpers import CHROMIUM, TIMEOUT_MS, Server, need_browser
 
 import cxray
 
 pytestmark = pytest.mark.slow
 
 VISITORS = 20
+AT_ONCE = 4  # visitors playing side by side
 CATALOG = ("cheese", "milk", "butter")
 PARTNER = "https://partner.example/offer"  # another host: answered by the browser's route
 # what the scripted events look like: the paths written out by hand from the pages below
@@ -140,13 +142,17 @@ class Served:
         self.sent: list[str] = []  # the bodies of the requests to /e
         self._lock = threading.Lock()
 
-    def context(self, browser, init_script: str | None = None):
-        context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 720})
+    async def context(self, browser, init_script: str | None = None):
+        context = await browser.new_context(locale="ru-RU",
+                                            viewport={"width": 1280, "height": 720})  # fmt: skip
         if init_script:
-            context.add_init_script(init_script)
+            await context.add_init_script(init_script)
         context.set_default_timeout(TIMEOUT_MS)
-        context.route("https://partner.example/**", lambda route: route.fulfill(
-            status=200, content_type="text/html", body="<p>partner</p>"))  # fmt: skip
+
+        async def partner(route) -> None:
+            await route.fulfill(status=200, content_type="text/html", body="<p>partner</p>")
+
+        await context.route("https://partner.example/**", partner)
         context.on("request", self._seen)
         return context
 
@@ -158,6 +164,38 @@ class Served:
     def requests(self) -> int:
         with self._lock:
             return len(self.sent)
+
+
+class Browser:
+    """Chromium driven by Playwright's async API on an event loop of its own thread, so that
+    several visitors play side by side; :meth:`run` waits for a coroutine there."""
+
+    def __init__(self) -> None:
+        from playwright.async_api import async_playwright
+
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.playwright = self.run(async_playwright().start())
+        launched = self.playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        self.chromium = self.run(launched)
+
+    def run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+    def close(self) -> None:
+        self.run(self.chromium.close())
+        self.run(self.playwright.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    need_browser()
+    chromium = Browser()
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -201,26 +239,25 @@ class Visitor:
                depth: int | None = None, fields: str | None = None) -> None:  # fmt: skip
         self.expected.append((kind, path, css, text, depth, fields, self.customer))
 
-    def _loaded(self, path: str) -> None:
-        self.page.wait_for_url(f"{self.served.shop.url}{path}*")
-        self.page.wait_for_load_state("load")
-        self.page.wait_for_function("() => !!window.cxray")
+    async def _loaded(self, path: str) -> None:
+        # the page's load event comes after its async scripts have run: the snippet's too
+        await self.page.wait_for_url(f"{self.served.shop.url}{path}*", wait_until="load")
         self.path = path
 
-    def start(self, path: str, consent: str | None) -> None:
+    async def start(self, path: str, consent: str | None) -> None:
         """The first page; consent given through the pre-load queue ("early") or by a call
         once the snippet has loaded ("call": the page view is captured then), or not at all."""
-        self.page.goto(f"{self.served.shop.url}{path}" + ("?consent=1" if consent == "early"
+        await self.page.goto(f"{self.served.shop.url}{path}" + ("?consent=1" if consent == "early"
                                                           else ""))  # fmt: skip
-        self._loaded(path)
+        await self._loaded(path)
         if consent == "call":
-            self.page.evaluate("cxray.consent(true)")
+            await self.page.evaluate("cxray.consent(true)")
         self.expect("pageview", path)
 
-    def goto(self, path: str, customer: str | None = None) -> None:
+    async def goto(self, path: str, customer: str | None = None) -> None:
         query = f"?customer={customer}" if customer else ""
-        self.page.goto(f"{self.served.shop.url}{path}{query}")
-        self._loaded(path)
+        await self.page.goto(f"{self.served.shop.url}{path}{query}")
+        await self._loaded(path)
         self.expect("pageview", path)
         if customer:
             self.identified(customer)
@@ -230,113 +267,121 @@ class Visitor:
             self.customer = customer
             self.expect("identify", self.path)
 
-    def identify(self, customer: str) -> None:
-        self.page.evaluate(f"cxray.identify('{customer}')")
+    async def identify(self, customer: str) -> None:
+        await self.page.evaluate(f"cxray.identify('{customer}')")
         self.identified(customer)
 
-    def buy(self, k: int, *, double: bool = False) -> None:
+    async def buy(self, k: int, *, double: bool = False) -> None:
         slug = self.path.removeprefix("/catalog/")
         selector = f"#p-{slug}-{k} button.buy"
         if double:
-            self.page.dblclick(selector)
+            await self.page.dblclick(selector)
         else:
-            self.page.click(selector)
+            await self.page.click(selector)
         for _ in range(2 if double else 1):
             self.expect("click", self.path, BUY.format(slug=slug, k=k), "В корзину")
 
-    def follow(self, path: str) -> None:
+    async def follow(self, path: str) -> None:
         """A click on a menu link: the click, then the next page's view."""
-        self.page.click(f"nav.menu a[href='{path}']")
+        await self.page.click(f"nav.menu a[href='{path}']")
         self.expect("click", self.path, NAV, NAV_TEXT[path])
-        self._loaded(path)
+        await self._loaded(path)
         self.expect("pageview", path)
 
-    def outbound(self, back: str) -> None:
-        self.page.click("nav.menu a.partner")
+    async def outbound(self, back: str) -> None:
+        await self.page.click("nav.menu a.partner")
         self.expect("outbound", self.path, OUTBOUND, "Партнёр")
-        self.page.wait_for_url(PARTNER)
-        self.goto(back)
+        await self.page.wait_for_url(PARTNER)
+        await self.goto(back)
 
-    def order(self) -> None:
+    async def order(self) -> None:
         """The order form filled and sent: the button's click, the submit (field names only)
         and the thank-you page."""
-        self.follow("/order")
-        self.page.fill("input[name=name]", f"Покупатель {self.number} тайна")
-        self.page.fill("input[name=email]", f"secret{self.number}@mail.test")
-        self.page.fill("textarea[name=comment]", f"позвонить {self.number}-7731")
-        self.page.click("button.send")
+        await self.follow("/order")
+        await self.page.fill("input[name=name]", f"Покупатель {self.number} тайна")
+        await self.page.fill("input[name=email]", f"secret{self.number}@mail.test")
+        await self.page.fill("textarea[name=comment]", f"позвонить {self.number}-7731")
+        await self.page.click("button.send")
         self.expect("click", self.path, SEND, "Оформить")
         self.expect("submit", self.path, FORM, None, fields=FIELDS)
-        self._loaded("/thanks")
+        await self._loaded("/thanks")
         self.expect("pageview", "/thanks")
 
-    def scroll(self) -> None:
+    async def scroll(self) -> None:
         """The long page scrolled to a third, then to its end: one event per depth."""
         for share in (0.3, 1.0):
-            self.page.evaluate(f"window.scrollTo(0, document.documentElement.scrollHeight * "
+            await self.page.evaluate(f"window.scrollTo(0, document.documentElement.scrollHeight * "
                                f"{share})")  # fmt: skip
             # the scroll event is handled on the next frames (a reader does not leave at once)
-            self.page.evaluate("new Promise(r => requestAnimationFrame(() => "
+            await self.page.evaluate("new Promise(r => requestAnimationFrame(() => "
                                "requestAnimationFrame(r)))")  # fmt: skip
         for depth in (25, 50, 75, 100):
             self.expect("scroll", "/long", depth=depth)
 
-    def visitor_id(self) -> str:
-        return self.page.evaluate("localStorage.getItem('cxray_visitor')")
+    async def visitor_id(self) -> str:
+        return await self.page.evaluate("localStorage.getItem('cxray_visitor')")
 
-    def drained(self) -> None:
+    async def drained(self) -> None:
         """Wait until the snippet's queue is empty: everything sent and answered."""
-        self.page.wait_for_function("() => !localStorage.getItem('cxray_queue')")
+        await self.page.wait_for_function("() => !localStorage.getItem('cxray_queue')")
 
 
-def play(visitor: Visitor, rng: random.Random) -> None:
+async def play(visitor: Visitor, rng: random.Random) -> None:
     """A visitor's session: a first page, then the actions below in a random order (an
     outbound link for every other visitor), identified on the way for half of them."""
-    visitor.start(f"/catalog/{rng.choice(CATALOG)}", ("early", "call")[visitor.number % 2])
+    await visitor.start(f"/catalog/{rng.choice(CATALOG)}", ("early", "call")[visitor.number % 2])
     customer = f"C{visitor.number:04d}"
     actions = ["buy", "double", "leave", "follow", "order", "scroll"]
     actions += ["outbound"] if visitor.number % 2 else []
     rng.shuffle(actions)
     for step, action in enumerate(actions):
         if not visitor.path.startswith("/catalog/"):
-            visitor.follow(f"/catalog/{rng.choice(CATALOG)}")
+            await visitor.follow(f"/catalog/{rng.choice(CATALOG)}")
         if step == 2 and visitor.number % 4 == 1:  # identified by a call on the page
-            visitor.identify(customer)
-            visitor.identify(customer)  # twice: one identify event
+            await visitor.identify(customer)
+            await visitor.identify(customer)  # twice: one identify event
         if step == 3 and visitor.number % 4 == 3:  # identified through the pre-load queue
-            visitor.goto(f"/catalog/{rng.choice(CATALOG)}", customer=customer)
+            await visitor.goto(f"/catalog/{rng.choice(CATALOG)}", customer=customer)
         if action == "buy":
-            visitor.buy(rng.randint(1, 3))
+            await visitor.buy(rng.randint(1, 3))
         elif action == "double":
-            visitor.buy(rng.randint(1, 3), double=True)
+            await visitor.buy(rng.randint(1, 3), double=True)
         elif action == "leave":  # a click, and the page left at once
-            visitor.buy(rng.randint(1, 3))
-            visitor.goto(f"/catalog/{rng.choice(CATALOG)}")
+            await visitor.buy(rng.randint(1, 3))
+            await visitor.goto(f"/catalog/{rng.choice(CATALOG)}")
         elif action == "follow":
-            visitor.follow(rng.choice([f"/catalog/{c}" for c in CATALOG]))
+            await visitor.follow(rng.choice([f"/catalog/{c}" for c in CATALOG]))
         elif action == "outbound":
-            visitor.outbound(f"/catalog/{rng.choice(CATALOG)}")
+            await visitor.outbound(f"/catalog/{rng.choice(CATALOG)}")
         elif action == "order":
-            visitor.order()
+            await visitor.order()
         else:
-            visitor.follow("/long")
-            visitor.scroll()
+            await visitor.follow("/long")
+            await visitor.scroll()
+
+
+async def visit(browser: Browser, served: Served, number: int, turns: asyncio.Semaphore):
+    """One visitor played in a browser context of its own: (visitor id, expected events)."""
+    async with turns:
+        context = await served.context(browser.chromium)
+        try:
+            visitor = Visitor(served, await context.new_page(), number)
+            await play(visitor, random.Random(number))
+            await visitor.drained()
+            return await visitor.visitor_id(), visitor.expected
+        finally:
+            await context.close()
 
 
 @pytest.fixture(scope="module")
 def visited(browser, served):
-    """The 20 visitors played one after another; their expected events by visitor id."""
-    expected: dict[str, list[tuple]] = {}
-    for number in range(VISITORS):
-        context = served.context(browser)
-        try:
-            visitor = Visitor(served, context.new_page(), number)
-            play(visitor, random.Random(number))
-            visitor.drained()
-            expected[visitor.visitor_id()] = visitor.expected
-        finally:
-            context.close()
-    return expected
+    """The 20 visitors played, a few at a time; their expected events by visitor id."""
+
+    async def everyone():
+        turns = asyncio.Semaphore(AT_ONCE)
+        return await asyncio.gather(*(visit(browser, served, n, turns) for n in range(VISITORS)))
+
+    return dict(browser.run(everyone()))
 
 
 def test_the_snippet_captures_the_scripted_actions_once_each(served, visited):
@@ -389,23 +434,27 @@ def test_what_is_typed_in_a_form_is_never_sent(served, visited):
             assert not any(typed in body for body in served.sent), typed
 
 
-def _nothing_sent(browser, served, consent: str | None, **options) -> None:
+def _nothing_sent(browser, served, consent: str | None, init_script: str | None = None) -> None:
     """A visitor who acts on the shop's pages: no request reaches the collector and nothing of
     the snippet's is stored."""
     before = served.requests()
-    context = served.context(browser, **options)
-    try:
-        visitor = Visitor(served, context.new_page(), 99)
-        visitor.start("/catalog/milk", consent)
-        visitor.identify("C9999")
-        visitor.buy(1)
-        visitor.follow("/long")
-        visitor.scroll()
-        visitor.order()
-        visitor.page.wait_for_timeout(1000)  # longer than the snippet waits before sending
-        stored = visitor.page.evaluate("Object.keys(localStorage)")
-    finally:
-        context.close()
+
+    async def act() -> list[str]:
+        context = await served.context(browser.chromium, init_script)
+        try:
+            visitor = Visitor(served, await context.new_page(), 99)
+            await visitor.start("/catalog/milk", consent)
+            await visitor.identify("C9999")
+            await visitor.buy(1)
+            await visitor.follow("/long")
+            await visitor.scroll()
+            await visitor.order()
+            await visitor.page.wait_for_timeout(1000)  # longer than the snippet waits to send
+            return await visitor.page.evaluate("Object.keys(localStorage)")
+        finally:
+            await context.close()
+
+    stored = browser.run(act())
     assert served.requests() == before
     assert not [key for key in stored if key.startswith("cxray")]
 
