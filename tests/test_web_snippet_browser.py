@@ -472,3 +472,95 @@ GPC = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: 
                          ids=["dnt", "gpc"])  # fmt: skip
 def test_do_not_track_sends_nothing_even_with_consent(browser, served, signal, consent):
     _nothing_sent(browser, served, consent, init_script=signal)
+
+
+def _rows_of(served: Served, visitor_id: str) -> Counter:
+    return Counter((r["type"], urlsplit(r["url"]).path, r["css_path"])
+                   for r in web_events(served) if r["visitor_id"] == visitor_id)  # fmt: skip
+
+
+def _answering(served: Served, answers: list[tuple[int, dict]]):
+    """A route for the collector's address answering the first requests with ``answers``
+    (status, headers), then letting them through; the statuses it answered are listed."""
+    answered: list[int] = []
+
+    async def route(route) -> None:
+        if route.request.method != "POST" or not answers:
+            await route.continue_()
+            return
+        status, headers = answers.pop(0)
+        answered.append(status)
+        cors = {"Access-Control-Allow-Origin": served.shop.url}
+        await route.fulfill(status=status, headers={**cors, **headers},
+                            content_type="application/json", body='{"error": {}}')  # fmt: skip
+
+    return route, answered
+
+
+def test_a_batch_refused_for_now_is_sent_again_until_accepted(browser, served):
+    route, answered = _answering(served, [(503, {}), (429, {"Retry-After": "1"})])
+
+    async def act() -> str:
+        context = await served.context(browser.chromium)
+        try:
+            await context.route(f"{served.url}/e", route)
+            visitor = Visitor(served, await context.new_page(), 101)
+            await visitor.start("/catalog/cheese", "early")
+            await visitor.buy(2)
+            await visitor.drained()  # only an answer of 200 empties the queue
+            return await visitor.visitor_id()
+        finally:
+            await context.close()
+
+    visitor = browser.run(act())
+    assert answered == [503, 429]
+    assert _rows_of(served, visitor) == {
+        ("pageview", "/catalog/cheese", None): 1,
+        ("click", "/catalog/cheese", BUY.format(slug="cheese", k=2)): 1,
+    }
+
+
+def test_a_batch_refused_for_good_is_dropped_and_not_sent_again(browser, served):
+    route, answered = _answering(served, [(400, {})])
+
+    async def act() -> tuple[str, int]:
+        context = await served.context(browser.chromium)
+        try:
+            await context.route(f"{served.url}/e", route)
+            visitor = Visitor(served, await context.new_page(), 102)
+            await visitor.start("/catalog/milk", "call")
+            await visitor.drained()
+            await visitor.page.wait_for_timeout(1500)  # a retry would have come by now
+            return await visitor.visitor_id(), len(answered)
+        finally:
+            await context.close()
+
+    before = served.requests()
+    visitor, refused = browser.run(act())
+    assert refused == 1 and served.requests() == before + 1  # the one refused, no other
+    assert _rows_of(served, visitor) == {}
+
+
+def test_offline_the_events_wait_and_go_when_back_online(browser, served):
+    async def act() -> tuple[str, list]:
+        context = await served.context(browser.chromium)
+        try:
+            visitor = Visitor(served, await context.new_page(), 103)
+            await visitor.start("/catalog/butter", "early")
+            await visitor.drained()
+            await context.set_offline(True)
+            await visitor.buy(3, double=True)
+            await visitor.page.wait_for_timeout(1500)  # a retry would have come by now
+            waiting = await visitor.page.evaluate("JSON.parse(localStorage.cxray_queue)")
+            await context.set_offline(False)
+            await visitor.drained()
+            return await visitor.visitor_id(), waiting
+        finally:
+            await context.close()
+
+    visitor, waiting = browser.run(act())
+    assert [e["type"] for e in waiting] == ["click", "click"]
+    assert _rows_of(served, visitor) == {
+        ("pageview", "/catalog/butter", None): 1,
+        ("click", "/catalog/butter", BUY.format(slug="butter", k=3)): 2,
+    }
