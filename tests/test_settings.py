@@ -57,6 +57,7 @@ def test_settings_set_get_list_through_the_api(folder):
             "web_rate_visitor": 600,
             "web_rate_address": 6000,
             "web_line_pages": None,
+            "web_funnel": None,
         }
         assert ws.settings().to_dict()["global_control_share"] == {
             "value": 0.05, "default": 0.05, "expect": "setting_expect_share",
@@ -105,7 +106,8 @@ def test_the_cli_settings_commands(folder):
     listed = json.loads(cli(folder, "settings", "list", "--json").stdout)
     assert list(listed) == ["currency", "global_control_share", "channel_synonyms", "memory_limit",
                             "offer_stop_phrases", "web_origins", "web_consent", "web_dnt",
-                            "web_rate_visitor", "web_rate_address", "web_line_pages"]  # fmt: skip
+                            "web_rate_visitor", "web_rate_address", "web_line_pages",
+                            "web_funnel"]  # fmt: skip
     assert listed["currency"] == {
         "value": "USD", "default": None, "expect": "setting_expect_currency",
     }  # fmt: skip
@@ -121,7 +123,7 @@ def test_the_cli_settings_commands(folder):
     assert line == (
         "unknown setting 'colour'; known settings: currency, global_control_share, "
         "channel_synonyms, memory_limit, offer_stop_phrases, web_origins, web_consent, web_dnt, "
-        "web_rate_visitor, web_rate_address, web_line_pages"
+        "web_rate_visitor, web_rate_address, web_line_pages, web_funnel"
     )
     line = one_line_error(cli(folder, "settings", "get", "colour"))
     assert line.startswith("unknown setting 'colour'")
@@ -491,3 +493,17 @@ def test_the_line_pages_setting_is_checked(folder):
     assert parse_line_pages("Сыры  твёрдые=/c/*, https://shop.example/c/*") == {
         "Сыры твёрдые": ["/c/*", "https://shop.example/c/*"]
     }
+
+
+def test_the_funnel_setting_is_checked(folder):
+    with cxray.open(folder, read_only=False) as ws:
+        stored = ws.set_setting("web_funnel", " product view ,add to cart,, order, order ")
+        assert stored.value == "product view, add to cart, order"  # in order, each once
+        many = ", ".join(f"a{i}" for i in range(11))
+        for bad in ("order", "order, order", many):  # a funnel takes 2 to 10 actions
+            with pytest.raises(CxrayError) as err:
+                ws.set_setting("web_funnel", bad)
+            assert err.value.key == "setting_bad_value", bad
+        assert ws.set_setting("web_funnel", "").value == ""  # none: no funnel in the report
+    with cxray.open(folder) as ws:
+        assert ws.get_setting("web_funnel") == ""
