@@ -564,3 +564,23 @@ def test_offline_the_events_wait_and_go_when_back_online(browser, served):
         ("pageview", "/catalog/butter", None): 1,
         ("click", "/catalog/butter", BUY.format(slug="butter", k=3)): 2,
     }
+
+
+@pytest.mark.parametrize(("consent", "dnt"), [(None, None), ("implied", "ignore")])
+def test_the_snippet_is_served_to_anyone_with_the_settings_written_in(tmp_path, consent, dnt):
+    from fastapi.testclient import TestClient
+
+    from cxray.web import create_app
+
+    cxray.init(tmp_path / "ws")
+    session = cxray.open(tmp_path / "ws", read_only=False)
+    if consent:
+        session.set_setting("web_consent", consent)
+        session.set_setting("web_dnt", dnt)
+    answer = TestClient(create_app(session)).get("/t.js")  # no sign-in
+    session.close()
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/javascript")
+    assert "max-age=300" in answer.headers["cache-control"]
+    written = f'{{"consent": "{consent or "required"}", "dnt": "{dnt or "respect"}"}}'
+    assert f"var SETTINGS = {written};" in answer.text
