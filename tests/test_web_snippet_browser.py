@@ -79,7 +79,8 @@ def _main(path: str) -> str | None:
 
 class Shop:
     """The shop's pages on a free loopback port; ``?consent=1`` / ``?customer=C`` put calls in
-    the page's pre-load queue (``window.cxrayq``) before the snippet has loaded."""
+    the page's pre-load queue (``window.cxrayq``) before the snippet has loaded; ``?server=``
+    names the workspace server whose snippet the page loads (``main`` by default)."""
 
     def __init__(self) -> None:
         shop = self
@@ -104,7 +105,8 @@ class Shop:
                     early.append(f"cxrayq.push(['identify', '{query['customer'][0]}']);")
                 if "consent" in query:
                     early.append("cxrayq.push(['consent', true]);")
-                body = _page(url.path, main, shop.snippet, early).encode()
+                snippet = shop.snippets[query.get("server", ["main"])[0]]
+                body = _page(url.path, main, snippet, early).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -116,7 +118,8 @@ class Shop:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.snippet = ""  # the snippet's address, known once the workspace server runs
+        # the snippet's address by workspace server (``?server=``), known once each runs
+        self.snippets: dict[str, str] = {}
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> Shop:
@@ -209,8 +212,27 @@ def served(browser, tmp_path_factory):
         session.set_setting("web_origins", shop.url)
         app = create_app(session)
         with Server(app) as server:
-            shop.snippet = f"{server.url}/t.js"
+            shop.snippets["main"] = f"{server.url}/t.js"
             yield Served(app, server.url, shop)
+    session.close()
+
+
+@pytest.fixture(scope="module")
+def implied(served, tmp_path_factory):
+    """A second workspace server, with ``web_consent=implied`` and ``web_dnt=ignore``, whose
+    snippet the shop's pages load with ``?server=implied``."""
+    from cxray.web import create_app
+
+    folder = tmp_path_factory.mktemp("web-snippet-implied") / "ws"
+    cxray.init(folder)
+    session = cxray.open(folder, read_only=False)
+    session.set_setting("web_origins", served.shop.url)
+    session.set_setting("web_consent", "implied")
+    session.set_setting("web_dnt", "ignore")
+    app = create_app(session)
+    with Server(app) as server:
+        served.shop.snippets["implied"] = f"{server.url}/t.js"
+        yield Served(app, server.url, served.shop)
     session.close()
 
 
@@ -584,3 +606,34 @@ def test_the_snippet_is_served_to_anyone_with_the_settings_written_in(tmp_path, 
     assert "max-age=300" in answer.headers["cache-control"]
     written = f'{{"consent": "{consent or "required"}", "dnt": "{dnt or "respect"}"}}'
     assert f"var SETTINGS = {written};" in answer.text
+
+
+@pytest.mark.parametrize("signal", [None, DNT], ids=["plain", "dnt"])
+def test_consent_implied_and_dnt_ignored_capture_until_consent_is_withdrawn(browser, implied,
+                                                                            signal):  # fmt: skip
+    async def act() -> tuple[str, list[str], list[str]]:
+        context = await implied.context(browser.chromium, signal)
+        try:
+            visitor = Visitor(implied, await context.new_page(), 104)
+            await visitor.page.goto(f"{implied.shop.url}/catalog/milk?server=implied")
+            await visitor._loaded("/catalog/milk")
+            await visitor.buy(1)  # no consent call: implied
+            await visitor.drained()
+            visitor_id = await visitor.visitor_id()
+            before = implied.requests()
+            await visitor.page.evaluate("cxray.consent(false)")
+            await visitor.buy(2)
+            await visitor.page.wait_for_timeout(1000)  # longer than the snippet waits to send
+            stored = await visitor.page.evaluate("Object.keys(localStorage)")
+            sent = implied.sent[before:]
+            return visitor_id, stored, sent
+        finally:
+            await context.close()
+
+    visitor, stored, sent = browser.run(act())
+    assert _rows_of(implied, visitor) == {
+        ("pageview", "/catalog/milk", None): 1,
+        ("click", "/catalog/milk", BUY.format(slug="milk", k=1)): 1,
+    }
+    assert sent == []  # withdrawn: nothing more sent, and only the refusal kept
+    assert [key for key in stored if key.startswith("cxray")] == ["cxray_consent"]
