@@ -353,7 +353,8 @@ async def play(visitor: Visitor, rng: random.Random) -> None:
     outbound link for every other visitor), identified on the way for half of them."""
     await visitor.start(f"/catalog/{rng.choice(CATALOG)}", ("early", "call")[visitor.number % 2])
     customer = f"C{visitor.number:04d}"
-    actions = ["buy", "double", "leave", "follow", "order", "scroll"]
+    # links are followed on the way: to the order form, the long page and back to the catalogue
+    actions = ["buy", "double", "leave", "order", "scroll"]
     actions += ["outbound"] if visitor.number % 2 else []
     rng.shuffle(actions)
     for step, action in enumerate(actions):
@@ -371,8 +372,6 @@ async def play(visitor: Visitor, rng: random.Random) -> None:
         elif action == "leave":  # a click, and the page left at once
             await visitor.buy(rng.randint(1, 3))
             await visitor.goto(f"/catalog/{rng.choice(CATALOG)}")
-        elif action == "follow":
-            await visitor.follow(rng.choice([f"/catalog/{c}" for c in CATALOG]))
         elif action == "outbound":
             await visitor.outbound(f"/catalog/{rng.choice(CATALOG)}")
         elif action == "order":
