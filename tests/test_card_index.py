@@ -93,6 +93,7 @@ def reference_card(session: Session, customer_id: str, as_of: Any = None, months
                    **{s: bool(status and status[0][s]) for s in STAGES}},
         "products": rows_of(session._product_rows(day, customer_id, "line", months, None)),
         "whitespace": rows_of(_of(session.opportunities(day), customer_id)),
+        "viewed_not_bought": rows_of(_of(session.viewed_not_bought(day), customer_id)),
         "rfm": scores[0] if scores else None,
         "clv": clv,
         "alerts": [a.to_dict() for a in session.found_alerts(day) if a.customer_id == customer_id],

@@ -711,6 +711,8 @@ class Session(SessionBase):
         from cxray.analytics import web_interest as wi
         from cxray.analytics.alerts import portal_alerts
 
+        if not self.tables()["web_events"].count().to_pyarrow().as_py():
+            return []  # no site: no query (nor a stand-in table kept in another backend)
         with self.web._events(day, wi.RECENT_DAYS + wi.BASE_DAYS) as events:
             return portal_alerts(events, status, as_of=day)
 
