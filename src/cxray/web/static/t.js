@@ -97,6 +97,8 @@
 
   // --- capture ------------------------------------------------------------------------------
   var timer = null;
+  var captured = 0; // events captured on this page: a page hidden twice beacons new ones only
+  var beaconed = -1;
   function capture(type, extra) {
     if (!allowed()) return;
     if (!get("visitor")) put("visitor", randomId("v_"));
@@ -110,6 +112,7 @@
     var events = queue();
     events.push(event);
     keep(events);
+    captured += 1;
     if (timer === null) timer = setTimeout(function () { timer = null; send(); }, 300);
   }
 
@@ -222,14 +225,15 @@
 
   function beacon() {
     // the page goes: the queue is sent once more, and kept until an answer says it arrived
-    if (!w.navigator.sendBeacon || !allowed() || !get("visitor")) return;
+    if (!w.navigator.sendBeacon || !allowed() || !get("visitor") || beaconed === captured) return;
     var events = queue();
     while (events.length) {
       var chosen = batch(events);
       var blob = new Blob([body(chosen)], { type: "text/plain;charset=UTF-8" });
-      if (!w.navigator.sendBeacon(ENDPOINT, blob)) break;
+      if (!w.navigator.sendBeacon(ENDPOINT, blob)) return; // the next page sends the rest
       events = events.slice(chosen.length);
     }
+    beaconed = captured;
   }
 
   // --- what the site calls ------------------------------------------------------------------
