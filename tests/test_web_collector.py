@@ -388,3 +388,28 @@ def test_the_table_write_keeps_each_event_once_on_each_engine(tmp_path, engine):
         ("b", dt.datetime(2026, 1, 1, 0, 0, 0, 7000)),
         ("c", dt.datetime(2026, 1, 1, 0, 0, 0, 3000)),
     ]
+
+
+def test_a_batch_that_cannot_be_kept_answers_retry_later_never_500(served, client, monkeypatch):
+    def full_disk(batch):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(served.state.collector.journal, "write", full_disk)
+    answer = client.post("/e", content=batch(event("e_1")), headers=HEADERS)
+    refused(answer, 503, "collector_unavailable")  # 5xx: the snippet keeps it and retries
+    assert stored(served) == []
+
+
+def test_the_lifespan_runs_the_flusher_and_stops_it_with_a_last_flush(served):
+    with TestClient(served) as client:
+        collector = served.state.collector
+        assert collector._thread is not None and collector._thread.is_alive()
+        assert client.post("/e", content=batch(event("e_1")), headers=HEADERS).status_code == 200
+        for _ in range(200):  # the thread flushes about every second (up to 20 s here)
+            if served.state.web.web_generation:
+                break
+            time.sleep(0.1)
+        assert served.state.web.web_generation == 1
+        assert client.post("/e", content=batch(event("e_2")), headers=HEADERS).status_code == 200
+    assert collector._thread is None  # stopped, and what was journaled is in the table
+    assert [r["event_id"] for r in stored(served, flush=False)] == ["e_1", "e_2"]
