@@ -37,7 +37,8 @@ NAV = "body > header#top > nav.menu > a"
 NAV_TEXT = {"/catalog/cheese": "Сыры", "/catalog/milk": "Молоко", "/catalog/butter": "Масло",
             "/order": "Заказ", "/long": "О нас"}  # fmt: skip
 OUTBOUND = "body > header#top > nav.menu > a.partner"
-BUY = "body > main#content > div#p-{slug}-{k}.card > button.btn.buy"
+BUY = "body > main#content > div#p-{slug}-{k}.card > button.btn.buy"  # clicked on its <span>
+TITLE = "body > main#content > div#p-{slug}-{k}.card > h2"  # nothing around it to prefer
 FORM = "body > main#content > form.order"
 SEND = "body > main#content > form.order > button.send"
 FIELDS = "name,email,comment"
@@ -63,7 +64,7 @@ def _main(path: str) -> str | None:
         slug = path.removeprefix("/catalog/")
         return "".join(
             f'<div class="card" id="p-{slug}-{k}"><h2>{slug} {k}</h2>'
-            f'<button class="buy btn" type="button">В корзину</button></div>'
+            f'<button class="buy btn" type="button"><span>В корзину</span></button></div>'
             for k in (1, 2, 3)
         )
     if path == "/order":
@@ -303,6 +304,12 @@ class Visitor:
         for _ in range(2 if double else 1):
             self.expect("click", self.path, BUY.format(slug=slug, k=k), "В корзину")
 
+    async def title(self, k: int) -> None:
+        """A click on a card's title: the element itself, having nothing meaningful around."""
+        slug = self.path.removeprefix("/catalog/")
+        await self.page.click(f"#p-{slug}-{k} h2")
+        self.expect("click", self.path, TITLE.format(slug=slug, k=k), f"{slug} {k}")
+
     async def follow(self, path: str) -> None:
         """A click on a menu link: the click, then the next page's view."""
         await self.page.click(f"nav.menu a[href='{path}']")
@@ -366,6 +373,7 @@ async def play(visitor: Visitor, rng: random.Random) -> None:
         if step == 3 and visitor.number % 4 == 3:  # identified through the pre-load queue
             await visitor.goto(f"/catalog/{rng.choice(CATALOG)}", customer=customer)
         if action == "buy":
+            await visitor.title(rng.randint(1, 3))
             await visitor.buy(rng.randint(1, 3))
         elif action == "double":
             await visitor.buy(rng.randint(1, 3), double=True)
