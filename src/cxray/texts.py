@@ -3273,10 +3273,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "sec_alerts": {"en": "Alerts", "ru": "Сигналы"},
     "read_alerts": {
         "en": "Regular and key clients that are likely gone (low P(alive)) or whose last three "
-        "months fell against a year earlier, with the lines that fell most.",
+        "months fell against a year earlier, with the lines that fell most, or whose web "
+        "sessions of the last 30 days fell to half of their usual or less.",
         "ru": "Регулярные и ключевые клиенты, которые, вероятно, ушли (низкая вероятность "
         "активности), или чья выручка за три месяца упала к прошлому году, с линиями, "
-        "упавшими сильнее всего.",
+        "упавшими сильнее всего, или у которых сессий на сайте за последние 30 дней вдвое "
+        "меньше обычного или ещё меньше.",
     },
     "alerts_counts": {
         "en": "{fading} likely gone, {drift} drifting.",
