@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from cxray.analytics import web_events as we
 from cxray.analytics.leads import quantile
+from cxray.analytics.web_actions import EVENT_TYPES as EVENT_TYPES  # for the shells' forms
 from cxray.analytics.web_actions import Action
 from cxray.api.base import rows_of
 from cxray.api.dates import parse_day

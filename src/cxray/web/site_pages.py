@@ -9,8 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from cxray.analytics.web_actions import EVENT_TYPES
-from cxray.api.web import DEFAULT_DAYS, MAX_FUNNEL_STEPS
+from cxray.api.web import DEFAULT_DAYS, EVENT_TYPES, MAX_FUNNEL_STEPS
 from cxray.errors import CxrayError
 from cxray.phrases import web_action_rows, web_funnel_rows, web_path_rows
 from cxray.report.charts import numbers_in
