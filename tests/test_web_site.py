@@ -257,6 +257,10 @@ def test_the_page_shows_the_funnel_chart_and_the_paths(site):
     assert "1. view cheese" in page.text and "3. order" in page.text
     unknown = client.get("/web", params=[("steps", "cart"), ("steps", "nope")])
     assert unknown.status_code == 200 and 'role="alert"' in unknown.text
+    token = csrf_of(page.text)
+    client.post("/language", data={"lang": "ru", "csrf": token, "next": "/web"})
+    russian = client.get("/web", params=[("steps", "cart"), ("steps", "order")]).text
+    assert "<h1>Сайт</h1>" in russian and "Воронка" in russian and "1. cart" in russian
 
 
 def test_the_page_says_how_to_capture_events_when_there_are_none(tmp_path):
