@@ -132,7 +132,7 @@
     if (link) {
       info.href = cut(link.href);
       var to = new URL(link.href, w.location.href);
-      if (/^https?:$/.test(to.protocol) && to.host !== w.location.host) type = "outbound";
+      if (/^https?:$/.test(to.protocol) && to.hostname !== w.location.hostname) type = "outbound";
     }
     capture(type, info);
   }
