@@ -279,7 +279,11 @@ def test_leftover_segments_are_flushed_on_start_a_cut_last_line_skipped(folder):
     session = cxray.open(folder, read_only=False)
     try:
         app = create_app(session)
-        with TestClient(app):  # the server's start
+        with TestClient(app):  # the server's start: its flusher's first round
+            for _ in range(200):
+                if app.state.web.web_generation:
+                    break
+                time.sleep(0.1)
             ids = app.state.web.run(lambda s: s.sql("SELECT event_id FROM web_events"))
             assert sorted(ids.column("event_id").to_pylist()) == ["a", "b", "c", "d"]
             assert not list(journal.glob("*.jsonl"))
@@ -361,8 +365,15 @@ def test_a_server_killed_mid_load_loses_no_acknowledged_event(folder):
     assert list((folder / FOLDER).glob("*.jsonl"))  # the kill left a journal to flush
     # started again (in this process: a second server would take as long to start as the
     # first), it moves what the killed one journaled into the table first
-    with cxray.open(folder, read_only=False) as session, TestClient(create_app(session)):
-        held = session.sql("SELECT event_id FROM web_events").column("event_id").to_pylist()
+    with cxray.open(folder, read_only=False) as session:
+        app = create_app(session)
+        with TestClient(app):  # its flusher's first round runs in its thread
+            for _ in range(300):
+                if app.state.web.web_generation:
+                    break
+                time.sleep(0.1)
+            found = app.state.web.run(lambda s: s.sql("SELECT event_id FROM web_events"))
+        held = found.column("event_id").to_pylist()
     assert len(held) == len(set(held))  # each event once
     missing = set(acknowledged) - set(held)
     assert not missing, f"{len(missing)} of {len(acknowledged)} acknowledged events lost"

@@ -59,7 +59,7 @@ def create_app(session: Session, *, lang: str = "en") -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.collector.start()  # what an earlier run journaled goes in first
+        app.state.collector.start()  # what an earlier run journaled goes in first, in its thread
         try:
             yield
         finally:

@@ -103,16 +103,19 @@ class Collector:
         self.state = state
         self.journal = EventJournal(state.session.path / FOLDER)
         self.buckets = Buckets(clock)
-        self.limits: Limits | None = None
         self._secret = secrets.token_bytes(16)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # read now, before the server starts: a request must never wait for the session,
+        # which the server's warm-up (or a long report) may hold; the flusher reads them again
+        self.limits: Limits = state.run(_limits)
 
     # --- the flusher ----------------------------------------------------------------------
 
     def start(self) -> None:
-        """Flush what an earlier run left in the journal, then flush about every second."""
-        self.tick()
+        """Start the thread that flushes what an earlier run left in the journal, then flushes
+        about every second. The server listens meanwhile: the first flush waits for the
+        session while the server's warm-up holds it."""
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="cxray-collector", daemon=True)
         self._thread.start()
@@ -126,6 +129,7 @@ class Collector:
         self.tick()
 
     def _loop(self) -> None:
+        self.tick()  # what an earlier run journaled goes in first
         while not self._stop.wait(FLUSH_SECONDS):
             self.tick()
 
@@ -147,17 +151,12 @@ class Collector:
             self.state.web_generation += 1  # pages over web events key their answers by it
         return added
 
-    def current_limits(self) -> Limits:
-        if self.limits is None:  # no flush yet (an app run without its lifespan)
-            self.limits = self.state.run(_limits)
-        return self.limits
-
     # --- a request ------------------------------------------------------------------------
 
     async def answer(self, request: Request) -> Response:
         lang = self.state.lang
         try:
-            limits = self.current_limits()
+            limits = self.limits
             origin = request.headers.get("origin") or ""
             if origin not in limits.origins:
                 text = (t("origin_not_allowed", lang=lang, origin=origin) if limits.origins
