@@ -130,6 +130,26 @@ def test_products_answers_the_cli_json_page_by_page(served, client):
         same(got["products"], rows[offset : offset + size], f"products[{offset}:]")
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "command"),
+    [
+        ("web/actions", {}, ["actions", "list"]),
+        ("web/funnel", {"steps": "catalog_view,add_to_cart,order_submit", "within": 3},
+         ["funnel", "catalog_view", "add_to_cart", "order_submit", "--within", "3"]),
+        ("web/paths", {"start": "/catalog/*", "steps": 2, "top": 5},
+         ["paths", "--start", "/catalog/*", "--steps", "2", "--top", "5"]),
+    ],
+)  # fmt: skip
+def test_the_website_answers_the_cli_json(served, client, path, params, command):
+    """The demo's actions (before any request below defines or removes one), its funnel and
+    paths: the endpoint's JSON is the CLI's ``--json``."""
+    got = client.get(f"{API}/{path}", headers=served.bearer("viewer"), params=params)
+    assert got.status_code == 200, got.text[:300]
+    expected = cli_json(served.copy, *command)
+    assert expected[path.split("/")[1] if path != "web/funnel" else "steps"]
+    same(got.json(), expected, path)
+
+
 # --- errors --------------------------------------------------------------------------------
 
 
