@@ -263,15 +263,18 @@ def test_alerts_json_explains_each_alert(demo_ws):
     ws, _ = demo_ws
     data = json.loads(invoke(ws, "alerts", "--as-of", "2026-10-31", "--json"))
     kinds = {a["kind"] for a in data["alerts"]}
-    assert kinds == {"p_alive", "drift"}
+    assert kinds == {"p_alive", "drift", "portal_activity_fell"}
     for a in data["alerts"]:
         if a["kind"] == "drift":
             assert a["key"] or a["regular"]
             assert a["change_pct"] < -0.3 and a["lines"]
+        elif a["kind"] == "portal_activity_fell":
+            assert a["key"] or a["regular"]
+            assert a["sessions_mean"] >= 2 and a["sessions_recent"] <= a["sessions_mean"] / 2
         else:
             assert a["p_alive"] < 0.5
     text = invoke(ws, "--lang", "ru", "alerts", "--as-of", "2026-10-31")
-    assert "сильнее всего упали" in text
+    assert "сильнее всего упали" in text and "сессий на сайте" in text
 
 
 def test_campaign_commands_on_the_demo(demo_ws, tmp_path):
