@@ -82,6 +82,25 @@ default ``as_of``): 42 of the 59 HoReCa NPS answers after the start are raised, 
 is 44.1 against -8.5 without the effect: +52.5 points. The cost initiative changes nothing
 (its true effect is 0); the enabling one's metric is 1.0 before and after (every order of the
 demo has a customer of the customers table).
+
+Web events
+----------
+The site (``WEB_SITE``: an order portal under ``/portal`` and a catalogue under ``/catalog``
+and ``/promo``) records the last ``WEB_DAYS`` = 365 days: part of the key, regular, new,
+churning and occasional clients (``WEB_USERS``) visit it on one or two devices, at a fairly
+regular rate of their own (``WEB_RATE`` sessions per 30 days, gamma gaps of shape 6), some from
+a later first day. A device's first visit signs in (an ``identify`` after the login form; its
+earlier page views carry no customer), later ones carry the customer and sign in again now and
+then. A visit views the catalogue pages of the product lines the client buys and, in a third of
+the visits of most clients, of one or two lines it does not buy (white space the site shows),
+clicks "В корзину" (``button.buy``; "Add to cart" on one click in ten) and, in 45% of the
+visits, sends the order form (``form#order``). ``WEB_ANONYMOUS`` = 400 visitors browse without
+ever signing in. ``WEB_FALLS`` = 4 clients, two key and two regular, visit a tenth as often in
+the last 60 days, so the ``portal_activity_fell`` alert finds them (seed 42, default
+``as_of``: C03596 and C12387, key; C01829 and C13172, regular; no other client). About 44,000
+events; ``cxray demo`` sets ``web_line_pages`` (``WEB_LINE_PAGES``), the actions of
+``WEB_ACTIONS`` and the funnel setting ``web_funnel`` (``WEB_FUNNEL``). The events come from a
+stream of their own (``[seed, 5]``), so every other table is the same as without them.
 """
 
 from __future__ import annotations
