@@ -91,8 +91,8 @@ churning and occasional clients (``WEB_USERS``) visit it on one or two devices, 
 regular rate of their own (``WEB_RATE`` sessions per 30 days, gamma gaps of shape 6), some from
 a later first day. A device's first visit signs in (an ``identify`` after the login form; its
 earlier page views carry no customer), later ones carry the customer and sign in again now and
-then. A visit views the catalogue pages of the product lines the client buys and, in a third of
-the visits of most clients, of one or two lines it does not buy (white space the site shows),
+then. A visit views the catalogue pages of the product lines the client buys and, in 35% of
+the visits of two clients in three, of one of one or two lines it does not buy (white space),
 clicks "В корзину" (``button.buy``; "Add to cart" on one click in ten) and, in 45% of the
 visits, sends the order form (``form#order``). ``WEB_ANONYMOUS`` = 400 visitors browse without
 ever signing in. ``WEB_FALLS`` = 4 clients, two key and two regular, visit a tenth as often in
