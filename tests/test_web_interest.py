@@ -203,3 +203,38 @@ def test_portal_alerts_carry_their_figures_and_parameters(session_data):
     )
     assert (k["recent_days"], k["base_days"], k["max_ratio"], k["min_mean"]) == (30, 180, 0.5, 2.0)
     assert k["lines"] == []
+
+
+def test_whitespace_and_the_card_list_the_lines_viewed_but_not_bought(tmp_path):
+    """Through the API on a workspace: the setting names the lines' pages; without it, none."""
+    import pandas as pd
+
+    import cxray
+    from cxray.workspace import Workspace
+
+    frames = {
+        "orders": pd.DataFrame(ORDERS),
+        "products": pd.DataFrame(PRODUCTS),
+        "customers": pd.DataFrame({"customer_id": ["A", "B"]}),
+        "web_events": pd.DataFrame(VIEW_EVENTS),
+    }
+    with Workspace(tmp_path / "ws", create=True) as ws:
+        ws.replace_all(frames)
+    with cxray.open(tmp_path / "ws") as session:
+        assert session.whitespace(AS_OF).to_dict()["viewed_not_bought"] == []  # no setting
+    with cxray.open(tmp_path / "ws", read_only=False) as session:
+        session.set_setting(
+            "web_line_pages",
+            "Cheese=/catalog/cheese*; Wine=/catalog/wine*, /promo/wine*; "
+            "Milk=https://shop.example/milk*",
+        )
+    with cxray.open(tmp_path / "ws") as session:
+        found = session.whitespace(AS_OF).to_dict()["viewed_not_bought"]
+        assert [(r["customer_id"], r["product_line"], r["views"]) for r in found] == [
+            ("A", "Wine", 3), ("B", "Milk", 2)
+        ]  # fmt: skip
+        assert found[0]["last_view"] == dt.datetime(2026, 6, 4, 9)
+        only_b = session.whitespace(AS_OF, customer="B").to_dict()["viewed_not_bought"]
+        assert [r["product_line"] for r in only_b] == ["Milk"]
+        card = session.customer("A", AS_OF).to_dict()
+        assert [(r["product_line"], r["views"]) for r in card["viewed_not_bought"]] == [("Wine", 3)]
