@@ -86,29 +86,31 @@ def create_app(session: Session, *, lang: str = "en") -> FastAPI:
     app.include_router(rest_site.router, prefix=API)
     _answer_errors(app)
 
+    # one middleware, not two: each layer costs every request (the collector's most of all)
     @app.middleware("http")
-    async def no_nul(request: Request, call_next: Any) -> Response:
-        # a NUL character is no part of any name, and the database cannot read it in a literal
-        found = [where for where, text in (("path", request.url.path),
-                                           ("query", unquote(request.url.query)))
-                 if "\x00" in text]  # fmt: skip
-        if found:
-            from cxray.texts import t
-
-            message = t("web_bad_request", lang=_lang(request), fields=", ".join(found))
-            if _is_api(request):
-                return error_json(422, "bad_request", message, fields=found)
-            return _error(request, 422, "bad_request", message)
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
+    async def guard(request: Request, call_next: Any) -> Response:
+        response = _nul_refused(request) or await call_next(request)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         return response
 
     return app
+
+
+def _nul_refused(request: Request) -> Response | None:
+    """The answer to a path or query holding a NUL character (no part of any name, and the
+    database cannot read it in a literal); None for any other request."""
+    found = [where for where, text in (("path", request.url.path),
+                                       ("query", unquote(request.url.query)))
+             if "\x00" in text]  # fmt: skip
+    if not found:
+        return None
+    from cxray.texts import t
+
+    message = t("web_bad_request", lang=_lang(request), fields=", ".join(found))
+    if _is_api(request):
+        return error_json(422, "bad_request", message, fields=found)
+    return _error(request, 422, "bad_request", message)
 
 
 def _is_api(request: Request) -> bool:
