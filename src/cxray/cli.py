@@ -653,6 +653,10 @@ def whitespace(
         headers=money_headers(["potential"], currency),
         title=t("whitespace_title", as_of=result.as_of),
     )
+    viewed = result.to_dict().get("viewed_not_bought") or []
+    if viewed:
+        show_table(viewed, title=t("whitespace_viewed_title", as_of=result.as_of),
+                   formats={"last_view": lambda v: str(v)[:16]})  # fmt: skip
 
 
 @app.command()

@@ -795,6 +795,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Товарные линии неизвестны: сначала импортируйте товары с колонкой product_line "
         "(cxray import products FILE).",
     },
+    "whitespace_viewed_title": {
+        "en": "Viewed on the website but not bought (page views in the 90 days up to {as_of})",
+        "ru": "Смотрят на сайте, но не покупают (просмотры за 90 дней по {as_of})",
+    },
     "whitespace_matrix_title": {
         "en": "Revenue of {customer} by product line (0 = white space)",
         "ru": "Выручка {customer} по товарным линиям (0 = белое пятно)",
