@@ -285,7 +285,7 @@ def test_the_page_says_how_to_capture_events_when_there_are_none(tmp_path):
 def test_the_card_shows_the_customers_web_sessions_and_actions(site):
     session, app, bearer = site
     _define_all(session)
-    web = session.customer("C1").to_dict()["web"]
+    web = session.web.customer("C1")
     assert (web["as_of"], web["days"], web["total_sessions"]) == (dt.date(2026, 12, 3), 90, 2)
     sessions = [(s["start"], s["end"], s["pageviews"], s["events"], s["entry"], s["exit"])
                 for s in web["sessions"]]  # fmt: skip
@@ -300,7 +300,7 @@ def test_the_card_shows_the_customers_web_sessions_and_actions(site):
         ("view cheese", 2, dt.datetime(2026, 12, 3, 9)),
         ("order", 1, dt.datetime(2026, 12, 1, 10, 6)),
     ]
-    assert session.customer("C2").to_dict()["web"]["sessions"] == []
+    assert session.web.customer("C2")["sessions"] == []
 
     client = _browser(app, "viewer")
     card = client.get("/customers/C1").text

@@ -49,9 +49,6 @@ def customer_card(
         "contacts": base.contacts.rows(customer_id),
         "consents": base.consents.rows(customer_id),
         "sends": base.sends.rows(customer_id),
-        # the site's sessions up to the card's date when one is given, else the latest
-        # captured event's (orders may be imported later than the site's events arrive)
-        "web": session.web.customer(customer_id, as_of),
     }  # fmt: skip
     return payload, day, list(index.warnings)
 

@@ -13,6 +13,7 @@ from cxray.api import parse_day
 from cxray.errors import CxrayError
 from cxray.web.access import Forbidden, User
 from cxray.web.masking import PII_KEYS, mask_payload
+from cxray.web.site import web_kept
 
 if TYPE_CHECKING:  # pragma: no cover
     from cxray.web.state import WebState
@@ -36,12 +37,16 @@ def _holds_pii(value: Any) -> bool:
 def card_for(state: WebState, user: User, customer_id: str, as_of: str | None, *,
              via: str = "page") -> dict[str, Any]:  # fmt: skip
     """The card of ``customer_id`` as ``user`` may see it, with ``masked`` and ``own``; tasks
-    only for a role that works them (a manager: their own customers)."""
+    only for a role that works them (a manager: their own customers); ``web``: the customer's
+    web sessions and actions (``session.web.customer``)."""
     day = parse_day(as_of or None, "as_of")
-    # the card's website part reads web events: kept only until the collector adds some
-    web = getattr(state, "web_generation", None)
-    card = state.kept(("customer", customer_id, day, web),
+    card = state.kept(("customer", customer_id, day),
                       lambda s: s.customer(customer_id, day).to_dict())  # fmt: skip
+    # the website part: the sessions up to the card's date, else the latest captured event's,
+    # read apart from the card's index (kept until the collector adds events)
+    web = web_kept(state, ("card", customer_id, day),
+                   lambda s: s.web.customer(customer_id, day))  # fmt: skip
+    card = {**card, "web": web}
     if day is None:  # today's card: its tasks as the queue shows them (closed today: closed)
         tasks = [row for row in _tasks(state) if row["customer_id"] == customer_id]
         card = {**card, "followups": tasks}
