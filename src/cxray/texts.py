@@ -1142,8 +1142,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Действия {name} нет; заданы: {known}.",
     },
     "action_bad_name": {
-        "en": "Bad action name {name!r}: use letters, digits, spaces and _ . : / + - (at most "
-        "64).",
+        "en": "Bad action name {name!r}: use letters, digits, spaces and _ . : / + - (at most 64).",
         "ru": "Недопустимое имя действия {name!r}: используйте буквы, цифры, пробелы и _ . : / "
         "+ - (не более 64).",
     },
@@ -3285,8 +3284,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "меньше обычного или ещё меньше.",
     },
     "alerts_counts": {
-        "en": "{fading} likely gone, {drift} drifting.",
-        "ru": "Вероятно ушли: {fading}, снижают закупки: {drift}.",
+        "en": "{fading} likely gone, {drift} drifting, {portal} visiting the order portal less.",
+        "ru": "Вероятно ушли: {fading}, снижают закупки: {drift}, реже заходят на портал: "
+        "{portal}.",
     },
     "col_alert": {"en": "alert", "ru": "сигнал"},
     "col_why": {"en": "why", "ru": "почему"},

@@ -967,6 +967,7 @@ def _alerts(d: ReportData, tr) -> str:
         "alerts_counts",
         fading=sum(a.kind == "p_alive" for a in d.alerts),
         drift=sum(a.kind == "drift" for a in d.alerts),
+        portal=sum(a.kind == "portal_activity_fell" for a in d.alerts),
     )
     table = charts.data_table([tr("col_alert"), tr("col_customer"), tr("col_why")], rows)
     return _section(
