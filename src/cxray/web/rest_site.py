@@ -10,16 +10,9 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
 from cxray.api.web import DEFAULT_DAYS
+from cxray.web import site
 from cxray.web.access import User, api_access
 from cxray.web.rest import answer
-from cxray.web.site import (
-    actions_answer,
-    define_action,
-    funnel_answer,
-    paths_answer,
-    remove_action,
-    split_steps,
-)
 
 router = APIRouter(tags=["website"])
 Viewer = Annotated[User, api_access("view")]
@@ -35,7 +28,7 @@ def actions(request: Request, user: Viewer, as_of: str | None = None,
     """Every action with its rule and, over the ``days`` days up to ``as_of`` (default: the
     day of the latest captured event), its events, visitors, persons, customers and when it was
     first and last seen."""
-    return answer(actions_answer(request.app.state.web, as_of, days=days), user)
+    return answer(site.actions_answer(request.app.state.web, as_of, days=days), user)
 
 
 @router.post("/web/actions")
@@ -47,13 +40,13 @@ def add_action(
     matches ``url`` (``/catalog/*``), whose element matches the CSS ``selector`` and whose text
     is ``text``; 400 ``action_bad`` for a rule that cannot match. Audited."""
     rule = {"url": url, "selector": selector, "text": text, "event": event}
-    return answer(define_action(request.app.state.web, user, name, rule), user)
+    return answer(site.define_action(request.app.state.web, user, name, rule), user)
 
 
 @router.delete("/web/actions/{name}")
 def delete_action(request: Request, name: str, user: Definer) -> Response:
     """Forget the action ``name`` (the events stay); 404 ``action_unknown``. Audited."""
-    return answer(remove_action(request.app.state.web, user, name), user)
+    return answer(site.remove_action(request.app.state.web, user, name), user)
 
 
 @router.get("/web/funnel")
@@ -64,8 +57,8 @@ def funnel(
     """The funnel of the actions ``steps`` (``a,b,c``: 2 to 10, in order): per step the people
     who reached it within ``within`` days of their first step, the shares, the drop-off and the
     median hours from the previous step."""
-    payload = funnel_answer(request.app.state.web, split_steps(steps), as_of, within=within,
-                            days=days)  # fmt: skip
+    state, names = request.app.state.web, site.split_steps(steps)
+    payload = site.funnel_answer(state, names, as_of, within=within, days=days)
     return answer(payload, user)
 
 
@@ -77,6 +70,6 @@ def paths(
 ) -> Response:  # fmt: skip
     """The ``top`` most frequent sequences of ``steps`` pages sessions take, from their first
     page or their first page whose path matches ``start`` (``/catalog/*``)."""
-    payload = paths_answer(request.app.state.web, as_of, start=start or None, steps=steps,
-                           top=top, days=days)  # fmt: skip
+    payload = site.paths_answer(request.app.state.web, as_of, start=start or None, steps=steps,
+                                top=top, days=days)  # fmt: skip
     return answer(payload, user)

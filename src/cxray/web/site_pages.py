@@ -14,17 +14,10 @@ from cxray.errors import CxrayError
 from cxray.phrases import web_action_rows, web_funnel_rows, web_path_rows
 from cxray.report.charts import numbers_in
 from cxray.report.html import web_funnel_chart
+from cxray.web import site
 from cxray.web.access import User, check_csrf, page_access
 from cxray.web.render import render_page
 from cxray.web.rest_site import MAX_DAYS
-from cxray.web.site import (
-    actions_answer,
-    define_action,
-    funnel_answer,
-    paths_answer,
-    remove_action,
-    split_steps,
-)
 
 router = APIRouter(include_in_schema=False)
 Viewer = Annotated[User, page_access("view")]
@@ -40,7 +33,7 @@ def site_page(
     within: Annotated[int, Query(ge=1, le=MAX_DAYS)] = 7,
     start: str | None = None, pages: Annotated[int, Query(ge=1, le=10)] = 3,
 ) -> Response:  # fmt: skip
-    return _site(request, user, as_of=as_of or None, days=days, steps=split_steps(steps),
+    return _site(request, user, as_of=as_of or None, days=days, steps=site.split_steps(steps),
                  within=within, start=start or None, pages=pages)  # fmt: skip
 
 
@@ -49,13 +42,13 @@ def _site(request: Request, user: User, *, status: int = 200, error: str | None 
           steps: list[str] | None = None, within: int = 7, start: str | None = None,
           pages: int = 3) -> Response:  # fmt: skip
     state = request.app.state.web
-    found = actions_answer(state, as_of, days=days)
-    paths = paths_answer(state, as_of, start=start, steps=pages, top=20, days=days)
+    found = site.actions_answer(state, as_of, days=days)
+    paths = site.paths_answer(state, as_of, start=start, steps=pages, top=20, days=days)
     codes = {w["code"] for w in found["warnings"]}
     funnel, funnel_error = None, None
     if steps and len(steps) >= 2:
         try:
-            funnel = funnel_answer(state, steps, as_of, within=within, days=days)
+            funnel = site.funnel_answer(state, steps, as_of, within=within, days=days)
         except CxrayError as err:  # an unknown action or too many steps: said by the form
             funnel_error = err.message(user.lang)
     with numbers_in(user.lang):
@@ -87,7 +80,7 @@ def site_define(
     check_csrf(user, csrf)
     rule = {"url": url, "selector": selector, "text": text, "event": event}
     try:
-        define_action(request.app.state.web, user, name, rule)
+        site.define_action(request.app.state.web, user, name, rule)
     except CxrayError as err:  # shown above the form, which keeps what was typed
         return _site(request, user, status=400, error=err.message(user.lang),
                      form={"name": name, **rule})  # fmt: skip
@@ -97,5 +90,5 @@ def site_define(
 @router.post("/web/actions/{name}/remove")
 def site_remove(request: Request, name: str, user: Definer, csrf: FormText = "") -> Response:
     check_csrf(user, csrf)
-    remove_action(request.app.state.web, user, name)
+    site.remove_action(request.app.state.web, user, name)
     return RedirectResponse("/web", status_code=303)
