@@ -26,6 +26,12 @@ now carry the effect of the demo's satisfaction initiative (only those scores ch
 leads, loyalty, initiatives, initiative check and offer lint cases were stored when they came.
 ``settings list`` gained the web collector's five settings (web_origins unset, the others at
 their defaults), written in by hand.
+
+Stored again when the demo gained its website (web events from a random stream of their own, so
+no other table changed), each difference read first: ``status`` (the web_events table, 44,180
+events); ``whitespace`` and ``whitespace --customer`` (the key ``viewed_not_bought``);
+``alerts`` (four more: the planted portal_activity_fell of C03596, C12387, C01829 and C13172,
+nothing else changed). The actions, funnel and paths cases were stored when they came.
 """
 
 from __future__ import annotations
