@@ -133,7 +133,8 @@ def test_url_patterns_use_stars_and_paths_drop_query_and_fragment():
     assert Action("x", selector="a").events == ("click", "submit", "outbound")
     assert Action("x", url="/a", event="scroll").events == ("scroll",)
     for bad, code in [({"url": None}, "action_needs_rule"), ({"event": "hover"},
-                      "action_bad_event")]:  # fmt: skip
+                      "action_bad_event"), ({"text": "a\x00b"}, "action_bad_character"),
+                      ({"url": "/a\nb"}, "action_bad_character")]:  # fmt: skip
         with pytest.raises(CxrayError) as err:
             Action("x", **bad)
         assert err.value.key == code

@@ -1147,8 +1147,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "+ - (не более 64).",
     },
     "action_needs_rule": {
-        "en": "Action {name} needs a rule: --url, --selector, --text or --event.",
-        "ru": "Действию {name} нужно правило: --url, --selector, --text или --event.",
+        "en": "Action {name} needs a rule: a URL pattern, a CSS selector, a text or an event type.",
+        "ru": "Действию {name} нужно правило: шаблон URL, CSS-селектор, текст или тип события.",
+    },
+    "action_bad_character": {
+        "en": "Action {name}: its {part} holds a control character (a NUL, a line break).",
+        "ru": "Действие {name}: в поле {part} есть управляющий символ (NUL, перевод строки).",
     },
     "action_bad_event": {
         "en": "Unknown event type {event}; known: {known}.",

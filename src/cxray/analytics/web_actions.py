@@ -48,6 +48,10 @@ class Action:
             raise CxrayError("action_bad_name", name=self.name)
         if not (self.url or self.selector or self.text or self.event):
             raise CxrayError("action_needs_rule", name=self.name)
+        for part in ("url", "selector", "text"):
+            value = getattr(self, part) or ""
+            if any(ord(c) < 32 for c in value):  # a NUL or a line break is no part of a rule
+                raise CxrayError("action_bad_character", name=self.name, part=part)
         if self.event is not None and self.event not in EVENT_TYPES:
             raise CxrayError("action_bad_event", event=self.event, known=", ".join(EVENT_TYPES))
         if self.selector is not None:
