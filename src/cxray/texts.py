@@ -795,6 +795,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Товарные линии неизвестны: сначала импортируйте товары с колонкой product_line "
         "(cxray import products FILE).",
     },
+    "web_card_viewed": {
+        "en": "Viewed on the website but not bought (last 90 days)",
+        "ru": "Смотрят на сайте, но не покупают (последние 90 дней)",
+    },
+    "web_card_views": {"en": "Page views", "ru": "Просмотры"},
+    "web_card_last_view": {"en": "Last view", "ru": "Последний просмотр"},
     "whitespace_viewed_title": {
         "en": "Viewed on the website but not bought (page views in the 90 days up to {as_of})",
         "ru": "Смотрят на сайте, но не покупают (просмотры за 90 дней по {as_of})",
