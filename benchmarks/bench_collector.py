@@ -186,7 +186,8 @@ def main() -> None:
         server.wait(timeout=120)
     drain_s = time.perf_counter() - drain_started
     with cxray.open(args.workspace) as session:
-        held = session.sql("SELECT event_id FROM web_events").column("event_id").to_pylist()
+        # every row: not sql(), which stops at its row limit (100,000)
+        held = session.tables()["web_events"].event_id.to_pyarrow().to_pylist()
     acknowledged = [i for s in senders for i in s.acknowledged]
     lost = len(set(acknowledged) - set(held))
     base_times = [t for c in base for t in c.times]
