@@ -188,10 +188,15 @@ def test_rest_bad_inputs_are_json_errors_with_a_code(site):
         got = error_of(client.get(f"{API}/web/{url}", params=params, headers=h), status)
         assert code is None or got == code, (url, params, got)
     # a NUL character is refused, not stored: the actions still answer afterwards
-    for field in ("name", "url", "selector", "text"):
+    for field, code in [
+        ("name", "action_bad_name"),
+        ("url", "action_bad_character"),
+        ("selector", "action_bad_character"),
+        ("text", "action_bad_character"),
+    ]:
         body = {"name": "n", "url": "/", field: "a\x00b"}
         sent = client.post(f"{API}/web/actions", json=body, headers=bearer["analyst"])
-        assert error_of(sent, 400) == "bad_parameter", field
+        assert error_of(sent, 400) == code, field
     assert len(client.get(f"{API}/web/actions", headers=h).json()["actions"]) == 3
 
 

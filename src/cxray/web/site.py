@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from cxray.errors import CxrayError
 from cxray.web.access import User
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,12 +32,10 @@ def web_kept(state: WebState, key: tuple[Hashable, ...], fn: Callable[[Session],
 
 def define_action(state: WebState, user: User, name: str, rule: dict[str, str | None]) -> dict:
     """Define (or redefine) the action ``name`` with ``rule`` (url, selector, text, event) as
-    ``user``; audited as ``web_action_defined``. CxrayError ``action_bad`` for a rule the
+    ``user``; audited as ``web_action_defined``. CxrayError (``action_bad_selector``,
+    ``action_bad_character`` ...: :class:`cxray.analytics.web_actions.Action`) for a rule the
     events cannot be matched by."""
     given = {k: (rule.get(k) or "").strip() or None for k in RULE}
-    nul = [k for k, v in {"name": name, **given}.items() if v and "\x00" in v]
-    if nul:  # no part of a rule; the database cannot read it in the rule's literal
-        raise CxrayError("bad_parameter", detail=f"a NUL character in {', '.join(nul)}")
     result = state.run(lambda s: s.web.add_action(name, **given, by=user.actor).to_dict())
     saved = result["actions"][0]
     state.run(lambda s: s.accounts.record(
