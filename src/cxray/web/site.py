@@ -22,12 +22,8 @@ RULE = ("url", "selector", "text", "event")
 
 def web_kept(state: WebState, key: tuple[Hashable, ...], fn: Callable[[Session], T]) -> T:
     """``fn``'s answer over web events, kept while the collector has added no events (its
-    ``web_generation`` is part of the key); computed anew on every request by a server that
-    counts no generations."""
-    generation = getattr(state, "web_generation", None)
-    if generation is None:
-        return state.run(fn)
-    return state.kept(("web", generation, *key), fn)
+    ``web_generation`` is part of the key)."""
+    return state.kept(("web", state.web_generation, *key), fn)
 
 
 def define_action(state: WebState, user: User, name: str, rule: dict[str, str | None]) -> dict:
