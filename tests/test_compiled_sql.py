@@ -4,6 +4,8 @@ compiled again, answers the same, and reads the data as it is now."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import functools
 import os
 import stat
 
@@ -83,7 +85,7 @@ def test_the_store_is_the_users_only(folder):
     assert stat.S_IMODE(store.stat().st_mode) == 0o700
     files = list(store.iterdir())
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
-    assert all(f.suffix == ".sql" for f in files)  # no part file left behind
+    assert all(f.suffix in (".sql", ".json") for f in files)  # no part file left behind
 
 
 def test_a_store_that_cannot_be_written_keeps_nothing_and_answers_all_the_same(folder):
@@ -199,3 +201,135 @@ def test_two_in_memory_tables_of_one_name_are_still_refused(tmp_path):
     two = ibis.memtable({"x": [2]}).op().copy(name=one.get_name()).to_expr()
     with pytest.raises(ibis.common.exceptions.IbisError, match="Duplicate"):
         one.union(two).to_pyarrow()
+
+
+# --- what an analytics function built, kept by its call ------------------------------------
+
+
+def counted(monkeypatch, module, name: str) -> list:
+    """Count the calls of ``module.name`` (the wrapper keeps its module and name, which the
+    call's key spells)."""
+    calls: list = []
+    real = getattr(module, name)
+
+    @functools.wraps(real)
+    def count(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, count)
+    return calls
+
+
+def test_a_question_asked_again_does_not_build_its_expressions_again(folder, monkeypatch):
+    from cxray.analytics import cohorts, structure
+
+    status = counted(monkeypatch, structure, "customer_status")
+    classes = counted(monkeypatch, structure, "abc_xyz")
+    grid = counted(monkeypatch, cohorts, "cohort_table")
+    first = answers(folder)
+    assert (len(status), len(classes), len(grid)) == (1, 2, 1)  # customers and SKUs
+    assert list((folder / SQL_STORE).glob("call-*.json"))
+    refuse_to_compile(monkeypatch)
+    assert answers(folder) == first
+    assert (len(status), len(classes), len(grid)) == (1, 2, 1)
+
+
+def test_another_date_or_option_or_source_builds_again(folder, monkeypatch):
+    from cxray.analytics import structure
+
+    calls = counted(monkeypatch, structure, "abc_xyz")
+    with cxray.open(folder, read_only=True) as session:
+        session.structure()
+        session.structure(xyz_x=0.2)  # another option: both classes built again
+    assert len(calls) == 4
+    with cxray.open(folder, read_only=True) as session:
+        session.structure(as_of="2025-03-30")
+    assert len(calls) == 6
+    with cxray.open(folder, read_only=True) as session:
+        session.structure()
+    assert len(calls) == 6
+    # the analytics' source files changed (another release, an edit): built again
+    monkeypatch.setattr(compiled_sql, "_source_digest", lambda module: "another source")
+    with cxray.open(folder, read_only=True) as session:
+        session.structure()
+    assert len(calls) == 8
+
+
+def test_a_kept_call_reads_the_data_as_it_is_now(folder):
+    def ranked(found: dict) -> int:
+        return sum(cell["n"] for cell in found["structure"]["abc_xyz"]["customers"])
+
+    assert ranked(answers(folder)) == 2  # C1 (150) and C3 (20); C2 netted to 0
+    with Workspace(folder) as ws:  # C2 buys again: ranked too
+        ws.replace_all({"orders": orders([*BASE, ("C2", "2025-03-01", 40.0)])})
+    again = answers(folder)
+    assert ranked(again) == 3 and again["structure"]["active"] == 3
+
+
+def grid_of(table: ibis.Table, day: dt.date) -> ibis.Table:
+    """A builder of the shape the analytics have: an in-memory grid left-joined to data, and
+    columns of many types."""
+    cells = ibis.memtable({"k": [1, 2, 3], "label": ["one", "two", "three"]})
+    joined = cells.left_join(table, cells.k == table.x)
+    return joined.select(
+        "k", "label",
+        n=joined.x.fill_null(0),
+        day=ibis.literal(day),
+        stamp=ibis.literal(dt.datetime(2025, 1, 2, 3, 4, 5)),
+        money=ibis.literal(decimal.Decimal("12.34"), type="decimal(18, 2)"),
+        flags=ibis.literal(["a", "b"]),
+        ok=joined.x.notnull(),
+    ).order_by("k")  # fmt: skip
+
+
+def test_a_kept_call_gives_the_same_rows_types_and_in_memory_tables(tmp_path, monkeypatch):
+    monkeypatch.setattr(compiled_sql, "_source_digest", lambda module: "this test's source")
+    con = ibis.duckdb.connect()
+    con.create_table("t", pd.DataFrame({"x": [1, 3, 5]}))
+    day = dt.date(2025, 3, 31)
+    built = grid_of(con.table("t"), day)
+    expected = built.to_pyarrow()
+    calls = []
+
+    def build(table, day):
+        calls.append(day)
+        return grid_of(table, day)
+
+    for _ in range(2):  # a new store each time: a new process
+        store = compiled_sql.install(con, tmp_path / "store")
+        kept = store.built(con, build, con.table("t"), day)
+        assert kept.schema() == built.schema()
+        assert kept.to_pyarrow().equals(expected)
+        assert kept.count().to_pyarrow().as_py() == 3  # a query built on it
+    assert calls == [day]  # the second store found the call
+    # the grid's rows are registered under a name that they give: the same in every process
+    sql = con.compile(kept)
+    assert "cx_rows_" in sql and "ibis_pandas_memtable" not in sql
+    assert store.built(con, build, con.table("t"), dt.date(2025, 4, 1)).to_pyarrow().num_rows == 3
+    assert calls == [day, dt.date(2025, 4, 1)]
+
+
+def test_a_call_that_cannot_be_spelled_is_built_every_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(compiled_sql, "_source_digest", lambda module: "this test's source")
+    con = ibis.duckdb.connect()
+    con.create_table("t", pd.DataFrame({"x": [1, 2]}))
+    store = compiled_sql.install(con, tmp_path / "store")
+    calls = []
+
+    def build(table, choose):
+        calls.append(choose)
+        return table.filter(choose(table))
+
+    for _ in range(2):
+        kept = store.built(con, build, con.table("t"), lambda t: t.x > 1)
+        assert kept.x.to_pyarrow().to_pylist() == [2]
+    assert len(calls) == 2
+    assert not list((tmp_path / "store").glob("call-*"))
+
+
+def test_the_source_of_a_builder_is_its_packages_files():
+    digest = compiled_sql._source_digest("cxray.analytics.structure")
+    assert digest is not None and len(digest) == 64
+    assert compiled_sql._source_digest("cxray.analytics.cohorts") == digest  # one package
+    assert compiled_sql._source_digest("a_module_of_no_package") is None  # not kept

@@ -11,21 +11,35 @@ exactly is compiled every time, never looked up.
 
 :func:`install` makes a DuckDB backend use the store for every query it runs: results, counts
 and the temporary tables of ``Table.cache()``, which it then fills with the compiled query
-instead of Ibis' own compilation. The store is a folder of SQL files, the user's only (a query
-can hold literal values of the data, such as a customer id in a filter), at most
-:data:`MAX_FILES` of them: the oldest go first.
+instead of Ibis' own compilation.
+
+Building the expression costs Python time too: 10-20 ms for each of the larger ones, a thousand
+Ibis nodes created and checked. :meth:`SqlStore.built` keeps what a call of an analytics
+function compiled to, under a key that spells the call (the function, a digest of its package's
+source files, its arguments: tables by name and schema, dates, options), so that a question asked
+again runs the kept SQL without building the expression; the in-memory tables it holds (a grid
+of cells, a list of steps) are kept with it as Arrow rows.
+
+The store is a folder of SQL and JSON files, the user's only (a query can hold literal values of
+the data, such as a customer id in a filter), at most :data:`MAX_FILES` of them: the oldest go
+first. Nothing in it is a result: every kept query reads the data as it is when it runs.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import dataclasses
 import datetime as dt
 import decimal
 import enum
+import functools
 import hashlib
+import json
 import os
+import sys
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +47,7 @@ from typing import Any
 import duckdb
 import ibis
 import ibis.expr.operations as ops
+import pyarrow as pa
 import sqlglot
 
 MAX_FILES = 2000
@@ -72,43 +87,61 @@ class _Walk:
 
 
 def _walk(node: ops.Node) -> _Walk | None:
-    numbers: dict[int, str] = {}  # by identity: objects of the graph, alive throughout
-    lines: list[str] = []
-    memtables: list[str] = []
-    memtable_nodes: list[ops.InMemoryTable] = []
-    kinds: set[type] = set()
+    speller = _Speller()
+    try:
+        speller.spell(node)
+    except (_Unspellable, RecursionError):
+        return None
+    return speller.found()
 
-    def spell(value: Any) -> str:
+
+class _Speller:
+    """Writes values down exactly, Ibis nodes each once (children by number): the text behind
+    the keys."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[int, str] = {}  # by identity: objects of the graph, alive throughout
+        self.lines: list[str] = []
+        self.memtables: list[str] = []
+        self.memtable_nodes: list[ops.InMemoryTable] = []
+        self.kinds: set[type] = set()
+
+    def found(self) -> _Walk:
+        text = "\n".join(self.lines)
+        return _Walk(text, self.memtables, frozenset(self.kinds), tuple(self.memtable_nodes))
+
+    def spell(self, value: Any) -> str:
         if isinstance(value, _PLAIN):
             return f"{type(value).__name__}:{value!r}"
         if isinstance(value, tuple | list):
-            return "(" + ",".join(spell(v) for v in value) + ")"
+            return "(" + ",".join(self.spell(v) for v in value) + ")"
         if isinstance(value, Mapping):
-            return "{" + ",".join(f"{spell(k)}={spell(v)}" for k, v in value.items()) + "}"
+            pairs = (f"{self.spell(k)}={self.spell(v)}" for k, v in value.items())
+            return "{" + ",".join(pairs) + "}"
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):  # options
+            fields = dataclasses.fields(value)
+            args = ",".join(f"{f.name}={self.spell(getattr(value, f.name))}" for f in fields)
+            return f"{type(value).__qualname__}({args})"
+        if isinstance(value, ibis.Expr):
+            return self.spell(value.op())
         if not hasattr(value, "__argnames__"):  # not an Ibis value object: nothing exact to say
             raise _Unspellable(type(value).__name__)
-        if id(value) in numbers:
-            return numbers[id(value)]
+        if id(value) in self.numbers:
+            return self.numbers[id(value)]
         if isinstance(value, ops.InMemoryTable):
-            args = f"{len(memtables)},{spell(value.schema)},{_rows(value)}"
-            memtables.append(value.name)
-            memtable_nodes.append(value)
+            args = f"{len(self.memtables)},{self.spell(value.schema)},{_rows(value)}"
+            self.memtables.append(value.name)
+            self.memtable_nodes.append(value)
         else:
             names = value.__argnames__
-            if isinstance(value, ops.PhysicalTable):
+            if isinstance(value, ops.PhysicalTable | ops.SQLQueryResult):
                 names = tuple(n for n in names if n != "source")
-            args = ",".join(f"{n}={spell(getattr(value, n))}" for n in names)
+            args = ",".join(f"{n}={self.spell(getattr(value, n))}" for n in names)
         kind = type(value)
-        kinds.add(kind)
-        lines.append(f"{kind.__module__}.{kind.__qualname__}({args})")
-        numbers[id(value)] = f"#{len(lines) - 1}"
-        return numbers[id(value)]
-
-    try:
-        spell(node)
-    except (_Unspellable, RecursionError):
-        return None
-    return _Walk("\n".join(lines), memtables, frozenset(kinds), tuple(memtable_nodes))
+        self.kinds.add(kind)
+        self.lines.append(f"{kind.__module__}.{kind.__qualname__}({args})")
+        self.numbers[id(value)] = f"#{len(self.lines) - 1}"
+        return self.numbers[id(value)]
 
 
 def _rows(table: ops.InMemoryTable) -> str:
@@ -128,6 +161,7 @@ class SqlStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._registered: set[str] = set()  # in-memory tables given to the connection
         self.version = (
             f"ibis {ibis.__version__} sqlglot {sqlglot.__version__} duckdb {duckdb.__version__}"
         )
@@ -152,22 +186,121 @@ class SqlStore:
         return sql
 
     def put(self, key: str, memtables: list[str], sql: str) -> None:
-        for k, name in enumerate(memtables):
-            if name not in sql:  # Ibis spelled the name otherwise: the SQL cannot be filled in
-                return
-            sql = sql.replace(name, _token(k))
+        sql = _tokens_for(memtables, sql)
+        if sql is not None:
+            self._write(f"{key}.sql", sql)
+
+    def built(self, backend: Any, build: Callable[..., ibis.Table], /, *args, **kwargs):
+        """``build(*args, **kwargs)``, an Ibis table that Python code builds (an analytics
+        function), as a table over the SQL it compiles to on ``backend``; when the store holds
+        what the same call compiled to (the same function, the same source files of its
+        package, arguments spelled alike), the expression is not built again. Either way the
+        caller gets the same kind of table, so the queries built on it keep their keys from one
+        call to the next. The expression itself where the call cannot be kept."""
+        key = self._call_key(build, args, kwargs)
+        entry = self._entry(key) if key is not None else None
+        if entry is None:
+            expr = build(*args, **kwargs)
+            entry = self._keep(backend, key, expr) if key is not None else None
+            if entry is None:
+                return expr
+        return self._over(backend, entry)
+
+    def _call_key(self, build: Callable, args: tuple, kwargs: dict) -> str | None:
+        source = _source_digest(build.__module__)
+        speller = _Speller()
+        try:
+            spelled = speller.spell((args, dict(sorted(kwargs.items()))))
+        except (_Unspellable, RecursionError):
+            return None
+        if source is None:
+            return None
+        call = f"{build.__module__}.{build.__qualname__} {source}"
+        text = f"{self.version}\ncall {call}\n{speller.found().text}\n{spelled}"
+        return "call-" + hashlib.sha256(text.encode()).hexdigest()
+
+    def _entry(self, key: str) -> dict | None:
+        try:
+            return json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _keep(self, backend: Any, key: str, expr: ibis.Table) -> dict | None:
+        walk = _walk(expr.op())
+        if walk is None or any(issubclass(kind, _HOOKED) for kind in walk.kinds):
+            return None
+        if len(set(walk.memtables)) < len(walk.memtables):
+            return None
+        sql = _tokens_for(walk.memtables, backend.compile(expr))
+        if sql is None:
+            return None
+        entry = {
+            "sql": sql,
+            "schema": [[name, str(dtype)] for name, dtype in expr.schema().items()],
+            # in-memory tables (a grid of cells, a list of steps) by their rows, as Arrow
+            "memtables": [_ipc(node.data.to_pyarrow(node.schema)) for node in walk.memtable_nodes],
+        }
+        self._write(f"{key}.json", json.dumps(entry))
+        return entry
+
+    def _over(self, backend: Any, entry: dict) -> ibis.Table:
+        # each in-memory table under a name that its rows give, so that the SQL is the same
+        # text in every process and the queries built on it keep their keys
+        sql = entry["sql"]
+        for k, blob in enumerate(entry["memtables"]):
+            name = "cx_rows_" + hashlib.sha256(blob.encode()).hexdigest()[:24]
+            if name not in self._registered:
+                data = pa.ipc.open_stream(base64.b64decode(blob)).read_all()
+                backend.con.register(name, data)
+                self._registered.add(name)
+            sql = sql.replace(_token(k), name)
+        return backend.sql(sql, schema=ibis.schema(dict(entry["schema"])))
+
+    def _write(self, name: str, text: str) -> None:
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, mode=0o700, exist_ok=True)
-            files = list(self.folder.glob("*.sql"))
+            files = [*self.folder.glob("*.sql"), *self.folder.glob("*.json")]
             if len(files) >= MAX_FILES:
                 files.sort(key=_mtime)
                 for old in files[: max(1, MAX_FILES // 10)]:
                     old.unlink(missing_ok=True)
-            part = self.folder / f".{key}.{os.getpid()}.part"
+            part = self.folder / f".{name}.{os.getpid()}.part"
             fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(sql)
-            os.replace(part, self.folder / f"{key}.sql")
+                fh.write(text)
+            os.replace(part, self.folder / name)
+
+
+def _tokens_for(memtables: list[str], sql: str) -> str | None:
+    """``sql`` with the names of its in-memory tables replaced by numbered tokens (None when
+    Ibis spelled a name otherwise: the SQL could not be filled in)."""
+    for k, name in enumerate(memtables):
+        if name not in sql:
+            return None
+        sql = sql.replace(name, _token(k))
+    return sql
+
+
+def _ipc(table: pa.Table) -> str:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return base64.b64encode(sink.getvalue().to_pybytes()).decode("ascii")
+
+
+@functools.cache
+def _source_digest(module: str) -> str | None:
+    """A digest of the source files of ``module``'s package (a builder and the helpers beside
+    it), read once per process; None where they cannot be read (no memo then)."""
+    package = sys.modules.get(module.rpartition(".")[0])
+    try:
+        files = sorted(Path(package.__file__).parent.glob("*.py"))
+        digest = hashlib.sha256()
+        for file in files:
+            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    except (AttributeError, TypeError, OSError):
+        return None
+    return digest.hexdigest() if files else None
 
 
 def _mtime(path: Path) -> float:
@@ -182,10 +315,11 @@ _HOOKED = (ops.ScalarUDF, ops.GeoSpatialUnOp, ops.GeoSpatialBinOp)
 UDFs, loading the spatial extension), besides registering its in-memory tables."""
 
 
-def install(backend: Any, folder: Path) -> None:
+def install(backend: Any, folder: Path) -> SqlStore:
     """Make the DuckDB Ibis ``backend`` look up and keep its compiled SQL in ``folder``, and
     walk each query's graph once: for its key, and to skip Ibis' preparations before the query
-    (a walk of the graph each) when it holds nothing they act on (:data:`_HOOKED`)."""
+    (a walk of the graph each) when it holds nothing they act on (:data:`_HOOKED`). Returns
+    the store, for :meth:`SqlStore.built`."""
     store = SqlStore(folder)
     compile_fresh = backend.compile
     run_hooks = backend._run_pre_execute_hooks
@@ -261,3 +395,4 @@ def install(backend: Any, folder: Path) -> None:
     backend.compile = compile
     backend._run_pre_execute_hooks = pre_execute
     backend._create_cached_table = create_cached_table
+    return store

@@ -38,6 +38,7 @@ import ibis.expr.operations as ops
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from cxray.compiled_sql import SqlStore
 from cxray.compiled_sql import install as install_sql_store
 from cxray.errors import CxrayError, Reject, reject_text
 from cxray.ingest.read import ROW, Progress, open_table_file
@@ -612,8 +613,9 @@ class Workspace:
         if self.is_duckdb and self.backend_url is None and not read_only:
             write_note(self.path)  # who writes, for the processes that find the file locked
             self._noted = True
+        self.sql_store: SqlStore | None = None  # a DuckDB file's (see SqlStore.built)
         if self.is_duckdb and self.backend_url is None:
-            install_sql_store(self.con, self.path / SQL_STORE)
+            self.sql_store = install_sql_store(self.con, self.path / SQL_STORE)
         if self.is_duckdb:  # the terminal shows cxray's own progress, not DuckDB's
             self.con.raw_sql("SET enable_progress_bar_print = false")
             limit = self.setting("memory_limit")  # checked: digits and a unit

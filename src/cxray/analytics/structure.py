@@ -38,6 +38,8 @@ from typing import Any, Literal
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
+import pyarrow as pa
 
 from cxray.analytics.purchases import days_in, order_days
 from cxray.analytics.windows import (
@@ -608,39 +610,36 @@ def abc_xyz_matrix(classes: ir.Table) -> ir.Table:
 PARETO_SHARES = (0.5, 0.7, 0.8, 0.9, 1.0)
 
 
-def pareto_points(curve: list[dict], shares: tuple[float, ...] = PARETO_SHARES) -> list[dict]:
+def pareto_points(curve: pa.Table, shares: tuple[float, ...] = PARETO_SHARES) -> list[dict]:
     """How many top customers it takes to reach each share of revenue, from the executed
-    :func:`pareto` rows: ``revenue_share, customers, customer_share`` per share reached."""
+    :func:`pareto` curve (Arrow, in rank order): ``revenue_share, customers, customer_share``
+    per share reached."""
+    # the cumulative share only rises along the ranks: the first row reaching a share is found
+    # by bisection
+    reached = curve.column("cum_revenue_share").to_numpy()
     points = []
     for share in shares:
-        hit = next((r for r in curve if r["cum_revenue_share"] >= share - 1e-12), None)
-        if hit is not None:
+        at = int(np.searchsorted(reached, share - 1e-12, side="left"))
+        if at < len(reached):
             points.append(
                 {
                     "revenue_share": share,
-                    "customers": hit["rank"],
-                    "customer_share": hit["cum_customer_share"],
+                    "customers": curve.column("rank")[at].as_py(),
+                    "customer_share": curve.column("cum_customer_share")[at].as_py(),
                 }
             )
     return points
 
 
-def sample_curve(curve: list[dict], points: int = 100) -> list[dict]:
-    """At most ``points`` evenly spaced rows of the executed :func:`pareto` curve (always the
-    first and the last), with ``rank, cum_customer_share, cum_revenue_share``."""
-    if len(curve) <= points:
-        picked = curve
-    else:
+def sample_curve(curve: pa.Table, points: int = 100) -> list[dict]:
+    """At most ``points`` evenly spaced rows of the executed :func:`pareto` curve (Arrow, in
+    rank order; always the first and the last row), with ``rank, cum_customer_share,
+    cum_revenue_share``."""
+    picked = curve.select(["rank", "cum_customer_share", "cum_revenue_share"])
+    if len(curve) > points:
         step = (len(curve) - 1) / (points - 1)
-        picked = [curve[round(i * step)] for i in range(points)]
-    return [
-        {
-            "rank": r["rank"],
-            "cum_customer_share": r["cum_customer_share"],
-            "cum_revenue_share": r["cum_revenue_share"],
-        }
-        for r in picked
-    ]
+        picked = picked.take([round(i * step) for i in range(points)])
+    return picked.to_pylist()
 
 
 def funnel_by(status: ir.Table, groups: ir.Table) -> ir.Table:

@@ -217,7 +217,8 @@ class SessionBase:
         tb = self.tables()
 
         def make() -> ir.Table:
-            expr = st.customer_status(
+            expr = self._built(
+                st.customer_status,
                 tb["customers"], tb["contacts"], tb["interactions"], tb["orders"],
                 as_of=day, params=params, days=self.known_order_days(),
             )  # fmt: skip
@@ -234,7 +235,8 @@ class SessionBase:
 
         def make() -> ir.Table:
             orders = self.tables()["orders"]
-            expr = rf.rfm(orders, as_of=day, window_months=window, days=self.known_order_days())
+            days = self.known_order_days()
+            expr = self._built(rf.rfm, orders, as_of=day, window_months=window, days=days)
             return self._cached(expr)
 
         return self._once(("rfm", day, window), make)
@@ -249,8 +251,9 @@ class SessionBase:
 
         orders = self.tables()["orders"]
         if returns or ("order_days",) in self._cache:
-            return self._once(("order_days",), lambda: self._cached(order_days(orders)))
-        lighter = lambda: self._cached(order_days(orders, returns=False))  # noqa: E731
+            whole = lambda: self._cached(self._built(order_days, orders))  # noqa: E731
+            return self._once(("order_days",), whole)
+        lighter = lambda: self._cached(self._built(order_days, orders, returns=False))  # noqa: E731
         return self._once(("order_days", "net"), lighter)
 
     def known_order_days(self) -> ir.Table | None:
@@ -258,6 +261,16 @@ class SessionBase:
         reads only a window of them (structure, RFM) then computes that window from the orders in
         its own query rather than every order day of the history first."""
         return self._cache.get(("order_days",))
+
+    def _built(self, build: Callable[..., ir.Table], /, *args: Any, **kwargs: Any) -> ir.Table:
+        """``build(*args, **kwargs)``, an analytics function's table; on a DuckDB workspace, a
+        call made before with the same arguments reads the SQL it compiled to from the
+        workspace's store instead of building the expression again
+        (:meth:`cxray.compiled_sql.SqlStore.built`)."""
+        store = self.workspace.sql_store if self.workspace is not None else None
+        if store is None:
+            return build(*args, **kwargs)
+        return store.built(self.workspace.con, build, *args, **kwargs)
 
     def _cached(self, expr: ir.Table) -> ir.Table:
         """``expr`` kept in the backend for the session; lazy where the backend cannot cache it

@@ -258,7 +258,7 @@ def collect(
     return ReportData(
         as_of,
         shape.value,
-        shape.tables["pareto_curve"],
+        shape.to_arrow("pareto_curve").to_pylist(),
         classes,
         matrix,
         trends,

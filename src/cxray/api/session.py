@@ -182,13 +182,17 @@ class Session(SessionBase):
             as_of=day, params=params, status=status,
         )  # fmt: skip
         returns = rows_of(_customer_returns(status))
-        curve = rows_of(
-            st.pareto(tb["orders"], as_of=day, window_months=active_window, status=status)
-        )
+        # every ranked customer: kept as Arrow (the payload and the figures read a few rows)
+        curve = self._built(
+            st.pareto, tb["orders"], as_of=day, window_months=active_window, status=status
+        ).to_pyarrow()
         days = self.known_order_days()
         matrices = {
             by: rows_of(
-                st.abc_xyz_matrix(st.abc_xyz(tb["orders"], as_of=day, by=by, days=days, **abc))
+                self._built(
+                    st.abc_xyz_matrix,
+                    self._built(st.abc_xyz, tb["orders"], as_of=day, by=by, days=days, **abc),
+                )
             )
             for by in ("customer", "sku")
         }
@@ -425,8 +429,8 @@ class Session(SessionBase):
         day = self.resolve_as_of(as_of)
         orders = self.tables()["orders"]
         days = self.order_days(returns=False)
-        grid = rows_of(ch.cohort_table(orders, as_of=day, period=period, days=days))
-        steps = rows_of(ch.activation(orders, as_of=day, period=period, days=days))
+        grid = rows_of(self._built(ch.cohort_table, orders, as_of=day, period=period, days=days))
+        steps = rows_of(self._built(ch.activation, orders, as_of=day, period=period, days=days))
         payload = {"as_of": day, "period": period, "cohorts": grid, "activation": steps}
         return Result("cohorts", payload, {"cohorts": grid, "activation": steps}, as_of=day)
 
