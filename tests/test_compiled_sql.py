@@ -303,9 +303,12 @@ def test_a_kept_call_gives_the_same_rows_types_and_in_memory_tables(tmp_path, mo
         assert kept.to_pyarrow().equals(expected)
         assert kept.count().to_pyarrow().as_py() == 3  # a query built on it
     assert calls == [day]  # the second store found the call
-    # the grid's rows are registered under a name that they give: the same in every process
-    sql = con.compile(kept)
-    assert "cx_rows_" in sql and "ibis_pandas_memtable" not in sql
+    # a view named after the call, its grid's rows under a name that they give: the same SQL
+    # in every process
+    assert con.compile(kept).startswith('SELECT * FROM "cx_call_')
+    query = "SELECT sql FROM duckdb_views() WHERE view_name LIKE 'cx_call%'"
+    (view,) = con.con.execute(query).fetchall()
+    assert "cx_rows_" in view[0] and "ibis_pandas_memtable" not in view[0]
     assert store.built(con, build, con.table("t"), dt.date(2025, 4, 1)).to_pyarrow().num_rows == 3
     assert calls == [day, dt.date(2025, 4, 1)]
 

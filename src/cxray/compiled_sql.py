@@ -161,7 +161,7 @@ class SqlStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._registered: set[str] = set()  # in-memory tables given to the connection
+        self._registered: set[str] = set()  # views and in-memory tables of the connection
         self.version = (
             f"ibis {ibis.__version__} sqlglot {sqlglot.__version__} duckdb {duckdb.__version__}"
         )
@@ -192,11 +192,11 @@ class SqlStore:
 
     def built(self, backend: Any, build: Callable[..., ibis.Table], /, *args, **kwargs):
         """``build(*args, **kwargs)``, an Ibis table that Python code builds (an analytics
-        function), as a table over the SQL it compiles to on ``backend``; when the store holds
-        what the same call compiled to (the same function, the same source files of its
+        function), as a temporary view of the SQL it compiles to on ``backend``. When the store
+        holds what the same call compiled to (the same function, the same source files of its
         package, arguments spelled alike), the expression is not built again. Either way the
-        caller gets the same kind of table, so the queries built on it keep their keys from one
-        call to the next. The expression itself where the call cannot be kept."""
+        caller gets the view, so the queries built on it keep their keys from one call to the
+        next. The expression itself where the call cannot be kept."""
         key = self._call_key(build, args, kwargs)
         entry = self._entry(key) if key is not None else None
         if entry is None:
@@ -204,7 +204,7 @@ class SqlStore:
             entry = self._keep(backend, key, expr) if key is not None else None
             if entry is None:
                 return expr
-        return self._over(backend, entry)
+        return self._over(backend, key, entry)
 
     def _call_key(self, build: Callable, args: tuple, kwargs: dict) -> str | None:
         source = _source_digest(build.__module__)
@@ -243,18 +243,25 @@ class SqlStore:
         self._write(f"{key}.json", json.dumps(entry))
         return entry
 
-    def _over(self, backend: Any, entry: dict) -> ibis.Table:
-        # each in-memory table under a name that its rows give, so that the SQL is the same
-        # text in every process and the queries built on it keep their keys
-        sql = entry["sql"]
-        for k, blob in enumerate(entry["memtables"]):
-            name = "cx_rows_" + hashlib.sha256(blob.encode()).hexdigest()[:24]
-            if name not in self._registered:
-                data = pa.ipc.open_stream(base64.b64decode(blob)).read_all()
-                backend.con.register(name, data)
-                self._registered.add(name)
-            sql = sql.replace(_token(k), name)
-        return backend.sql(sql, schema=ibis.schema(dict(entry["schema"])))
+    def _over(self, backend: Any, key: str, entry: dict) -> ibis.Table:
+        # a temporary view of the kept SQL, named after the call: the queries built on it name
+        # it (DuckDB reads it in, as a subquery) and keep their keys from one process to the
+        # next; its in-memory tables likewise under names that their rows give
+        view = f"cx_call_{key.removeprefix('call-')[:24]}"
+        if view not in self._registered:
+            sql = entry["sql"]
+            for k, blob in enumerate(entry["memtables"]):
+                name = "cx_rows_" + hashlib.sha256(blob.encode()).hexdigest()[:24]
+                if name not in self._registered:
+                    data = pa.ipc.open_stream(base64.b64decode(blob)).read_all()
+                    backend.con.register(name, data)
+                    self._registered.add(name)
+                sql = sql.replace(_token(k), name)
+            backend.con.execute(f'CREATE OR REPLACE TEMPORARY VIEW "{view}" AS {sql}')
+            self._registered.add(view)
+        schema = ibis.schema(dict(entry["schema"]))
+        return ops.DatabaseTable(view, schema=schema, source=backend,
+                                 namespace=ops.Namespace()).to_expr()  # fmt: skip
 
     def _write(self, name: str, text: str) -> None:
         with contextlib.suppress(OSError):
