@@ -336,3 +336,17 @@ def test_the_source_of_a_builder_is_its_packages_files():
     assert digest is not None and len(digest) == 64
     assert compiled_sql._source_digest("cxray.analytics.cohorts") == digest  # one package
     assert compiled_sql._source_digest("a_module_of_no_package") is None  # not kept
+
+
+def test_a_kept_call_made_in_a_transaction_rolled_back_is_made_again(folder):
+    from cxray.analytics.purchases import order_days
+
+    with Workspace(folder) as ws:
+        store = ws.sql_store
+        orders_table = ws.table("orders")
+        with pytest.raises(RuntimeError), ws.transaction():
+            store.built(ws.con, order_days, orders_table)  # the view is made in the transaction
+            raise RuntimeError("undone")
+        days = store.built(ws.con, order_days, orders_table)
+        # by hand: C1 on two days, C2 one day netting to 0, C3 one day
+        assert days.count().to_pyarrow().as_py() == 4

@@ -206,6 +206,11 @@ class SqlStore:
                 return expr
         return self._over(backend, key, entry)
 
+    def forget(self) -> None:
+        """The connection rolled a transaction back: the views and rows it registered in it
+        are gone, and are made again when next asked for."""
+        self._registered.clear()
+
     def _call_key(self, build: Callable, args: tuple, kwargs: dict) -> str | None:
         source = _source_digest(build.__module__)
         speller = _Speller()

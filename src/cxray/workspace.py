@@ -817,6 +817,8 @@ class Workspace:
             yield
         except BaseException:
             self.con.raw_sql("ROLLBACK")
+            if self.sql_store is not None:  # the views it made are undone too
+                self.sql_store.forget()
             raise
         else:
             self.con.raw_sql("COMMIT")
