@@ -134,7 +134,7 @@ class _Speller:
             self.memtable_nodes.append(value)
         else:
             names = value.__argnames__
-            if isinstance(value, ops.PhysicalTable | ops.SQLQueryResult):
+            if isinstance(value, ops.PhysicalTable):
                 names = tuple(n for n in names if n != "source")
             args = ",".join(f"{n}={self.spell(getattr(value, n))}" for n in names)
         kind = type(value)
@@ -213,12 +213,12 @@ class SqlStore:
 
     def _call_key(self, build: Callable, args: tuple, kwargs: dict) -> str | None:
         source = _source_digest(build.__module__)
+        if source is None:
+            return None
         speller = _Speller()
         try:
             spelled = speller.spell((args, dict(sorted(kwargs.items()))))
         except (_Unspellable, RecursionError):
-            return None
-        if source is None:
             return None
         call = f"{build.__module__}.{build.__qualname__} {source}"
         text = f"{self.version}\ncall {call}\n{speller.found().text}\n{spelled}"
