@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
+import json
 import os
 import stat
 
@@ -350,3 +351,14 @@ def test_a_kept_call_made_in_a_transaction_rolled_back_is_made_again(folder):
         days = store.built(ws.con, order_days, orders_table)
         # by hand: C1 on two days, C2 one day netting to 0, C3 one day
         assert days.count().to_pyarrow().as_py() == 4
+
+
+@pytest.mark.parametrize(
+    "damage", ["", "{not json", "[]", '{"sql": 1, "schema": [], "memtables": []}']
+)
+def test_a_damaged_kept_call_is_built_again(folder, damage):
+    expected = answers(folder)
+    for entry in (folder / SQL_STORE).glob("call-*.json"):
+        entry.write_text(damage)
+    assert answers(folder) == expected
+    assert all(json.loads(e.read_text()) for e in (folder / SQL_STORE).glob("call-*.json"))

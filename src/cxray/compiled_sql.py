@@ -225,10 +225,17 @@ class SqlStore:
         return "call-" + hashlib.sha256(text.encode()).hexdigest()
 
     def _entry(self, key: str) -> dict | None:
+        """The kept call ``key``; None when there is none or it is damaged (built again)."""
         try:
-            return json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            entry = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        shapes = {"sql": str, "schema": list, "memtables": list}
+        if not isinstance(entry, dict) or any(
+            not isinstance(entry.get(name), kind) for name, kind in shapes.items()
+        ):
+            return None
+        return entry
 
     def _keep(self, backend: Any, key: str, expr: ibis.Table) -> dict | None:
         walk = _walk(expr.op())
