@@ -15,6 +15,9 @@ class Column:
     type: str = "string"
     required: bool = False
     choices: tuple[str, ...] = ()  # allowed values (after lower-casing), empty = any
+    # other spellings of the choices, (spelling, choice) with the spelling lower-cased and its
+    # inner spaces made one: what 1C, amoCRM or Bitrix24 exports write ("Успешно реализовано")
+    synonyms: tuple[tuple[str, str], ...] = ()
     default: object = None  # value used when the column is absent from the file
     # columns from which validation computes this one when the file lacks it (amount from
     # quantity x price): a required column with all of them present is not missing
@@ -51,6 +54,82 @@ class Table:
 
 
 S, D, TS, F, INT, B = "string", "date", "timestamp", "float64", "int64", "boolean"
+
+
+def _spellings(**choices: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((spelling, choice) for choice, names in choices.items() for spelling in names)
+
+
+LEAD_STATUS_SYNONYMS = _spellings(
+    # amoCRM's default stages, Bitrix24's lead and deal statuses, and the plain words
+    new=("новый", "новая", "новая заявка", "не обработан", "неразобранное", "первичный контакт"),
+    contacted=("в работе", "контакт", "контакт установлен", "переговоры", "in progress"),
+    qualified=(
+        "квалифицирован",
+        "квалифицирована",
+        "квалифицированный",
+        "качественный лид",
+        "принимают решение",
+        "согласование договора",
+    ),
+    won=(
+        "выигран",
+        "выиграна",
+        "успешно реализовано",
+        "сделка успешна",
+        "успешно",
+        "closed won",
+        "closed-won",
+    ),
+    lost=(
+        "проигран",
+        "проиграна",
+        "закрыто и не реализовано",
+        "сделка провалена",
+        "некачественный лид",
+        "отказ",
+        "closed lost",
+        "closed-lost",
+    ),
+)
+"""Lead statuses as Russian CRMs export them."""
+
+CONSENT_SYNONYMS = _spellings(
+    opt_in=(
+        "opt-in",
+        "opt in",
+        "subscribed",
+        "подписан",
+        "подписана",
+        "подписка",
+        "согласие",
+        "согласен",
+        "согласна",
+    ),
+    opt_out=(
+        "opt-out",
+        "opt out",
+        "unsubscribed",
+        "отписан",
+        "отписана",
+        "отписался",
+        "отписалась",
+        "отказ",
+        "отзыв согласия",
+    ),
+)
+"""Consent states as mailing tools and 1C export them; an unknown word is refused, never
+guessed."""
+
+GROUP_SYNONYMS = _spellings(
+    target=("целевая", "целевая группа", "target group"),
+    control=("контрольная", "контрольная группа", "контроль", "holdout", "control group"),
+)
+
+POINTS_SYNONYMS = _spellings(
+    accrual=("начисление", "начислено", "earn", "earned"),
+    redemption=("списание", "списано", "redeem", "redeemed", "burn"),
+)
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -133,7 +212,13 @@ TABLES: dict[str, Table] = {
             (
                 Column("customer_id", S, required=True),
                 Column("channel", S, required=True),
-                Column("status", S, required=True, choices=("opt_in", "opt_out")),
+                Column(
+                    "status",
+                    S,
+                    required=True,
+                    choices=("opt_in", "opt_out"),
+                    synonyms=CONSENT_SYNONYMS,
+                ),
                 Column("contact_id"),
                 Column("promised_frequency"),
                 Column("promised_content"),
@@ -150,7 +235,7 @@ TABLES: dict[str, Table] = {
                 Column("customer_id", S, required=True),
                 Column("sent_at", TS, required=True),
                 Column("channel"),
-                Column("group", S, choices=("target", "control")),
+                Column("group", S, choices=("target", "control"), synonyms=GROUP_SYNONYMS),
                 Column("opened_at", TS),
                 Column("clicked_at", TS),
                 Column("unsubscribed_at", TS),
@@ -183,7 +268,12 @@ TABLES: dict[str, Table] = {
                 Column("source"),
                 Column("campaign"),
                 Column("owner"),  # the manager who owns the lead; empty = nobody took it
-                Column("status", S, choices=("new", "contacted", "qualified", "won", "lost")),
+                Column(
+                    "status",
+                    S,
+                    choices=("new", "contacted", "qualified", "won", "lost"),
+                    synonyms=LEAD_STATUS_SYNONYMS,
+                ),
                 Column("first_contact_at", TS),
                 Column("closed_at", TS),
                 Column("customer_id"),  # the customer a won lead became
@@ -220,7 +310,13 @@ TABLES: dict[str, Table] = {
             (
                 Column("customer_id", S, required=True),
                 Column("date", D, required=True),
-                Column("kind", S, required=True, choices=("accrual", "redemption")),
+                Column(
+                    "kind",
+                    S,
+                    required=True,
+                    choices=("accrual", "redemption"),
+                    synonyms=POINTS_SYNONYMS,
+                ),
                 Column("points", F, required=True),
                 Column("value", F),  # the money the points are worth; points when absent
                 Column("order_id"),  # the receipt the points were earned or spent on

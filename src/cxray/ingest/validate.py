@@ -39,7 +39,7 @@ from cxray.ingest.read import (
     cells_as_text,
     progress_unit,
 )
-from cxray.ingest.schema import Table
+from cxray.ingest.schema import Column, Table
 
 # Dates with a four-digit year. DuckDB's %Y also reads "24" as the year 24, so these formats are
 # only tried on text that starts with four year digits or dd.mm.yyyy (see _parse_sql).
@@ -255,6 +255,15 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _choice_sql(col: Column, t: str) -> str:
+    """The choice that text ``t`` (trimmed, non-empty) names, in any case and spacing, or by a
+    synonym of the column's (:attr:`Column.synonyms`); NULL for anything else."""
+    spelled = f"lower(regexp_replace({t}, '[\\s\\x{{00A0}}]+', ' ', 'g'))"
+    pairs = [(c, c) for c in col.choices] + list(col.synonyms)
+    cases = " ".join(f"WHEN {_lit(spelling)} THEN {_lit(choice)}" for spelling, choice in pairs)
+    return f"CASE {spelled} {cases} END"
+
+
 def _number_sql(v: str) -> str:
     """Parse text ``v`` (already trimmed, non-empty) into a DOUBLE or NULL."""
     s = f"replace(replace(replace({v}, ' ', ''), chr(160), ''), chr(8239), '')"
@@ -415,10 +424,7 @@ def _chunk_sql(
         if kind:
             parsed, problem = _typed_sql(col.type, kind, t)
         elif col.choices:
-            parsed = (
-                f"CASE WHEN lower({t}) IN ({', '.join(map(_lit, col.choices))}) THEN lower({t}) END"
-            )
-            problem = "bad_choice"
+            parsed, problem = _choice_sql(col, t), "bad_choice"
         else:
             parsed, problem = _parse_sql(col.type, t, date_format, cell_dates)
         # each value is parsed once (column "v:name"); checks and outputs use the result
