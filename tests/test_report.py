@@ -508,3 +508,15 @@ def test_clv_command_shows_significant_digits(tmp_path, monkeypatch, lang, shown
     for text in shown:
         assert text in cells, (text, out.stdout)
     assert "0.0001" not in cells and "0.0000" not in cells  # the old 4 decimals
+
+
+def test_pareto_table_by_hand(report_data):
+    # 24 months to 2026-12-31: A 150 x 24 = 3,600, C (10 + ... + 120) x 2 + 5 x 24 = 1,680,
+    # B 30 x 24 = 720, of 6,000: A alone reaches 50% (60%), A and C 70% and 80% (88%), all
+    # three 90%
+    html = render_html(report_data, lang="en")
+    section = html[html.index("id='pareto'") :]
+    table = section[section.index("<table") : section.index("</table>")]
+    cells = re.sub(r"<[^>]+>", " ", table).split()[6:]  # after the three headers
+    assert cells == ["50%", "1", "33.3%", "70%", "2", "66.7%", "80%", "2", "66.7%",
+                     "90%", "3", "100.0%"]  # fmt: skip

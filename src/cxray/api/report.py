@@ -57,6 +57,8 @@ class ReportData:
     key_customers: list[str]
     alerts: list[Alert]
     campaigns: list[CampaignResult] = field(default_factory=list)
+    # how many top customers reach each share of revenue (structure's "pareto")
+    pareto_points: list[dict] = field(default_factory=list)
     feedback: dict[str, Any] = field(default_factory=dict)  # scores, by_month, saydo, themes
     followups: dict[str, Any] | None = None  # summary and overdue tasks (None: not tracked)
     names: dict[str, str] = field(default_factory=dict)  # customer_id -> name
@@ -272,6 +274,7 @@ def collect(
         key_ids,
         found,
         campaigns=planned,
+        pareto_points=shape.to_dict()["pareto"],
         feedback=voice,
         followups=tracked,
         names=names,

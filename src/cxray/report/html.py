@@ -232,13 +232,11 @@ def _pareto(d: ReportData, tr) -> str:
         legend=False,
         markers={percent(share): share},
     )
-    rows = []
-    for target in (0.5, 0.7, 0.8, 0.9):
-        hit = next((r for r in curve if r["cum_revenue_share"] >= target - 1e-12), None)
-        if hit:
-            rows.append(
-                (percent(target), number(hit["rank"]), percent(hit["cum_customer_share"], 1))
-            )
+    rows = [
+        (percent(p["revenue_share"]), number(p["customers"]), percent(p["customer_share"], 1))
+        for p in d.pareto_points
+        if p["revenue_share"] < 1
+    ]
     table = charts.data_table(
         [tr("col_revenue_share"), tr("col_customers"), tr("col_share_of_buyers")],
         rows,
